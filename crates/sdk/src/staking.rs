@@ -1,0 +1,388 @@
+//! io_staking: addresses and instruction builders.
+use crate::{event_authority, Instruction, Pubkey};
+use anchor_lang::{InstructionData, ToAccountMetas};
+use io_staking::{accounts as acc, constants::*, instruction as ix, state::Params, DeviceSpec};
+
+pub use io_staking::ID as PROGRAM_ID;
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &PROGRAM_ID).0
+}
+
+pub fn config() -> Pubkey {
+    pda(&[CONFIG_SEED])
+}
+pub fn stake_vault() -> Pubkey {
+    pda(&[STAKE_VAULT_SEED])
+}
+pub fn bond_vault() -> Pubkey {
+    pda(&[BOND_VAULT_SEED])
+}
+pub fn reward_vault() -> Pubkey {
+    pda(&[REWARD_VAULT_SEED])
+}
+/// The operator account of the wallet `authority`.
+pub fn operator(authority: &Pubkey) -> Pubkey {
+    pda(&[OPERATOR_SEED, authority.as_ref()])
+}
+pub fn device(operator: &Pubkey, id_hash: &[u8; 32]) -> Pubkey {
+    pda(&[DEVICE_SEED, operator.as_ref(), id_hash])
+}
+pub fn position(operator: &Pubkey, staker: &Pubkey) -> Pubkey {
+    pda(&[POSITION_SEED, operator.as_ref(), staker.as_ref()])
+}
+pub fn slash(operator: &Pubkey, index: u32) -> Pubkey {
+    pda(&[SLASH_SEED, operator.as_ref(), &index.to_le_bytes()])
+}
+pub fn event_authority_pda() -> Pubkey {
+    event_authority(&PROGRAM_ID)
+}
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
+const SYSTEM_PROGRAM: Pubkey = anchor_lang::system_program::ID;
+
+/* Admin */
+
+pub fn initialize(
+    admin: &Pubkey,
+    io_mint: &Pubkey,
+    params: Params,
+    oracle_authority: Pubkey,
+    rewards_authority: Pubkey,
+) -> Instruction {
+    build(
+        acc::Initialize {
+            admin: *admin,
+            config: config(),
+            io_mint: *io_mint,
+            stake_vault: stake_vault(),
+            bond_vault: bond_vault(),
+            reward_vault: reward_vault(),
+            token_program: TOKEN_PROGRAM,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::Initialize { params, oracle_authority, rewards_authority },
+    )
+}
+
+fn admin_only(admin: &Pubkey) -> acc::AdminOnly {
+    acc::AdminOnly {
+        admin: *admin,
+        config: config(),
+        event_authority: event_authority_pda(),
+        program: PROGRAM_ID,
+    }
+}
+
+pub fn propose_admin(admin: &Pubkey, new_admin: Pubkey) -> Instruction {
+    build(admin_only(admin), ix::ProposeAdmin { new_admin })
+}
+
+pub fn accept_admin(new_admin: &Pubkey) -> Instruction {
+    build(
+        acc::AcceptAdmin {
+            new_admin: *new_admin,
+            config: config(),
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::AcceptAdmin {},
+    )
+}
+
+pub fn set_paused(admin: &Pubkey, paused: bool) -> Instruction {
+    build(admin_only(admin), ix::SetPaused { paused })
+}
+
+pub fn update_params(admin: &Pubkey, params: Params) -> Instruction {
+    build(admin_only(admin), ix::UpdateParams { params })
+}
+
+pub fn set_authorities(admin: &Pubkey, oracle_authority: Pubkey, rewards_authority: Pubkey) -> Instruction {
+    build(admin_only(admin), ix::SetAuthorities { oracle_authority, rewards_authority })
+}
+
+/* Operator */
+
+pub fn register_operator(
+    authority: &Pubkey,
+    name: &str,
+    region: &str,
+    metadata_url: &str,
+    commission_bps: u16,
+) -> Instruction {
+    build(
+        acc::RegisterOperator {
+            authority: *authority,
+            config: config(),
+            operator: operator(authority),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::RegisterOperator {
+            name: name.into(),
+            region: region.into(),
+            metadata_url: metadata_url.into(),
+            commission_bps,
+        },
+    )
+}
+
+fn operator_only(authority: &Pubkey) -> acc::OperatorOnly {
+    acc::OperatorOnly {
+        authority: *authority,
+        config: config(),
+        operator: operator(authority),
+        event_authority: event_authority_pda(),
+        program: PROGRAM_ID,
+    }
+}
+
+pub fn update_operator(authority: &Pubkey, name: &str, region: &str, metadata_url: &str) -> Instruction {
+    build(
+        operator_only(authority),
+        ix::UpdateOperator { name: name.into(), region: region.into(), metadata_url: metadata_url.into() },
+    )
+}
+
+pub fn request_commission_change(authority: &Pubkey, new_bps: u16) -> Instruction {
+    build(operator_only(authority), ix::RequestCommissionChange { new_bps })
+}
+
+fn bond_transfer(authority: &Pubkey, io_mint: &Pubkey, operator_token: &Pubkey) -> acc::BondTransfer {
+    acc::BondTransfer {
+        authority: *authority,
+        config: config(),
+        operator: operator(authority),
+        io_mint: *io_mint,
+        bond_vault: bond_vault(),
+        operator_token: *operator_token,
+        token_program: TOKEN_PROGRAM,
+        event_authority: event_authority_pda(),
+        program: PROGRAM_ID,
+    }
+}
+
+pub fn add_bond(authority: &Pubkey, io_mint: &Pubkey, operator_token: &Pubkey, amount: u64) -> Instruction {
+    build(bond_transfer(authority, io_mint, operator_token), ix::AddBond { amount })
+}
+
+pub fn request_bond_withdrawal(authority: &Pubkey, amount: u64) -> Instruction {
+    build(operator_only(authority), ix::RequestBondWithdrawal { amount })
+}
+
+pub fn withdraw_bond(authority: &Pubkey, io_mint: &Pubkey, operator_token: &Pubkey) -> Instruction {
+    build(bond_transfer(authority, io_mint, operator_token), ix::WithdrawBond {})
+}
+
+pub fn claim_commission(authority: &Pubkey, io_mint: &Pubkey, destination: &Pubkey) -> Instruction {
+    build(
+        acc::ClaimCommission {
+            authority: *authority,
+            config: config(),
+            operator: operator(authority),
+            io_mint: *io_mint,
+            reward_vault: reward_vault(),
+            destination: *destination,
+            token_program: TOKEN_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ClaimCommission {},
+    )
+}
+
+/* Devices */
+
+pub fn register_device(authority: &Pubkey, spec: DeviceSpec) -> Instruction {
+    let op = operator(authority);
+    build(
+        acc::RegisterDevice {
+            authority: *authority,
+            config: config(),
+            operator: op,
+            device: device(&op, &spec.id_hash),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::RegisterDevice { spec },
+    )
+}
+
+pub fn deregister_device(authority: &Pubkey, device: &Pubkey) -> Instruction {
+    build(
+        acc::DeregisterDevice {
+            authority: *authority,
+            config: config(),
+            operator: operator(authority),
+            device: *device,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::DeregisterDevice {},
+    )
+}
+
+fn oracle_device(
+    oracle_authority: &Pubkey,
+    operator: &Pubkey,
+    device: &Pubkey,
+) -> acc::OracleSetDeviceStatus {
+    acc::OracleSetDeviceStatus {
+        oracle_authority: *oracle_authority,
+        config: config(),
+        operator: *operator,
+        device: *device,
+        event_authority: event_authority_pda(),
+        program: PROGRAM_ID,
+    }
+}
+
+pub fn activate_device(oracle_authority: &Pubkey, operator: &Pubkey, device: &Pubkey) -> Instruction {
+    build(oracle_device(oracle_authority, operator, device), ix::ActivateDevice {})
+}
+
+pub fn jail_device(oracle_authority: &Pubkey, operator: &Pubkey, device: &Pubkey) -> Instruction {
+    build(oracle_device(oracle_authority, operator, device), ix::JailDevice {})
+}
+
+/* Stakers */
+
+fn staker_action(
+    staker: &Pubkey,
+    operator: &Pubkey,
+    io_mint: &Pubkey,
+    staker_token: &Pubkey,
+) -> acc::StakerAction {
+    acc::StakerAction {
+        staker: *staker,
+        config: config(),
+        operator: *operator,
+        position: position(operator, staker),
+        io_mint: *io_mint,
+        stake_vault: stake_vault(),
+        reward_vault: reward_vault(),
+        staker_token: *staker_token,
+        token_program: TOKEN_PROGRAM,
+        system_program: SYSTEM_PROGRAM,
+        event_authority: event_authority_pda(),
+        program: PROGRAM_ID,
+    }
+}
+
+pub fn stake(
+    staker: &Pubkey,
+    operator: &Pubkey,
+    io_mint: &Pubkey,
+    staker_token: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(staker_action(staker, operator, io_mint, staker_token), ix::Stake { amount })
+}
+
+pub fn unstake(
+    staker: &Pubkey,
+    operator: &Pubkey,
+    io_mint: &Pubkey,
+    staker_token: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(staker_action(staker, operator, io_mint, staker_token), ix::Unstake { amount })
+}
+
+pub fn withdraw(staker: &Pubkey, operator: &Pubkey, io_mint: &Pubkey, staker_token: &Pubkey) -> Instruction {
+    build(staker_action(staker, operator, io_mint, staker_token), ix::Withdraw {})
+}
+
+pub fn claim_rewards(
+    staker: &Pubkey,
+    operator: &Pubkey,
+    io_mint: &Pubkey,
+    staker_token: &Pubkey,
+) -> Instruction {
+    build(staker_action(staker, operator, io_mint, staker_token), ix::ClaimRewards {})
+}
+
+/* Rewards and slashing */
+
+pub fn fund_operator_rewards(
+    rewards_authority: &Pubkey,
+    operator: &Pubkey,
+    io_mint: &Pubkey,
+    source: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        acc::FundOperatorRewards {
+            rewards_authority: *rewards_authority,
+            config: config(),
+            operator: *operator,
+            io_mint: *io_mint,
+            reward_vault: reward_vault(),
+            source: *source,
+            token_program: TOKEN_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::FundOperatorRewards { amount },
+    )
+}
+
+pub fn propose_slash(
+    oracle_authority: &Pubkey,
+    operator: &Pubkey,
+    index: u32,
+    amount: u64,
+    evidence_hash: [u8; 32],
+) -> Instruction {
+    build(
+        acc::ProposeSlash {
+            oracle_authority: *oracle_authority,
+            config: config(),
+            operator: *operator,
+            slash: slash(operator, index),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ProposeSlash { amount, evidence_hash },
+    )
+}
+
+pub fn cancel_slash(admin: &Pubkey, slash: &Pubkey) -> Instruction {
+    build(
+        acc::CancelSlash {
+            admin: *admin,
+            config: config(),
+            slash: *slash,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::CancelSlash {},
+    )
+}
+
+pub fn execute_slash(operator: &Pubkey, slash: &Pubkey, io_mint: &Pubkey) -> Instruction {
+    build(
+        acc::ExecuteSlash {
+            config: config(),
+            operator: *operator,
+            slash: *slash,
+            io_mint: *io_mint,
+            stake_vault: stake_vault(),
+            bond_vault: bond_vault(),
+            token_program: TOKEN_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ExecuteSlash {},
+    )
+}

@@ -1,0 +1,251 @@
+//! Native `solana-program-test` harness for the IO Compute programs.
+//!
+//! No SBF toolchain exists on our build machines, so each program's Anchor `entry` is registered
+//! as a native builtin. The SPL Token program is the real one (program-test loads its SBF build),
+//! and CPIs, `emit_cpi!` events and sysvars go through program-test's syscall stubs.
+//!
+//! What a test gets from [`Harness`]: the programs, an $IO and a USDC mint made through SPL Token,
+//! funded users, a clock it can move, typed account reads, and the exact custom error code of a
+//! failed transaction ([`error_code`]).
+#![allow(deprecated)] // program-test 3.1 marks its whole API "unstable"; it is the harness we chose.
+use anchor_lang::{
+    prelude::{AccountInfo, Pubkey},
+    solana_program::{entrypoint::ProgramResult, program_pack::Pack},
+    AccountDeserialize,
+};
+use anchor_spl::token::spl_token;
+use io_sdk::Instruction;
+use solana_clock::Clock;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_keypair::Keypair;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+pub use solana_keypair::Keypair as TestKeypair;
+pub use solana_signer::Signer as TestSigner;
+
+/// Decimals of the test $IO mint (as the mainnet token).
+pub const IO_DECIMALS: u8 = 9;
+/// Decimals of the test USDC mint (as the mainnet token).
+pub const USDC_DECIMALS: u8 = 6;
+/// One whole $IO in base units.
+pub const IO: u64 = 1_000_000_000;
+/// One whole USDC in base units.
+pub const USDC: u64 = 1_000_000;
+
+// Anchor's `entry` ties every `AccountInfo` to one lifetime `'info`, which is stricter than the
+// builtin signature program-test expects. The runtime keeps the accounts alive for the whole
+// call, so widening the lifetimes is sound (the same wrapper Anchor's own native tests use).
+fn staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    // SAFETY: only lifetimes change; the slice outlives the call.
+    let accounts: &[AccountInfo<'_>] = unsafe { core::mem::transmute(accounts) };
+    io_staking::entry(program_id, accounts, data)
+}
+
+/// The programs as program-test builtins. Exposed for harnesses that need their own `ProgramTest`.
+pub fn program_test() -> ProgramTest {
+    let mut pt = ProgramTest::default();
+    pt.prefer_bpf(false);
+    pt.add_program("io_staking", io_staking::ID, processor!(staking_entry));
+    pt
+}
+
+/// A failed transaction's custom program error code (Anchor: 6000 + variant index for program
+/// errors, 2000-range for constraint errors, 3000-range for account errors), if it has one.
+pub fn error_code(err: &BanksClientError) -> Option<u32> {
+    use solana_instruction::error::InstructionError;
+    let tx_err = match err {
+        BanksClientError::TransactionError(e) => e.clone(),
+        BanksClientError::SimulationError { err, .. } => err.clone(),
+        _ => return None,
+    };
+    match tx_err {
+        TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(code),
+        _ => None,
+    }
+}
+
+/// Asserts that `result` failed with exactly the custom error `code`.
+#[track_caller]
+pub fn assert_error<T: std::fmt::Debug>(result: Result<T, BanksClientError>, code: impl Into<u32>) {
+    let code = code.into();
+    match result {
+        Ok(v) => panic!("expected error {code}, but the transaction succeeded: {v:?}"),
+        Err(e) => assert_eq!(error_code(&e), Some(code), "expected error {code}, got {e:?}"),
+    }
+}
+
+/// A running test bank with the IO Compute programs and two SPL mints.
+pub struct Harness {
+    pub ctx: ProgramTestContext,
+    pub io_mint: Pubkey,
+    pub usdc_mint: Pubkey,
+    /// Mint authority of both test mints.
+    pub mint_authority: Keypair,
+    nonce: u32,
+}
+
+impl Harness {
+    /// Starts a bank with the programs and creates the $IO and USDC mints.
+    pub async fn new() -> Self {
+        let ctx = program_test().start_with_context().await;
+        let mut h = Harness {
+            ctx,
+            io_mint: Pubkey::default(),
+            usdc_mint: Pubkey::default(),
+            mint_authority: Keypair::new(),
+            nonce: 0,
+        };
+        h.io_mint = h.create_mint(IO_DECIMALS).await;
+        h.usdc_mint = h.create_mint(USDC_DECIMALS).await;
+        h
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.ctx.payer
+    }
+
+    /// Signs with the payer plus `signers` and processes `ixs` as one transaction. Each call adds
+    /// a distinct compute-unit limit so that two identical calls are two distinct transactions.
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        self.nonce = self.nonce.wrapping_add(1);
+        let mut all = Vec::with_capacity(ixs.len() + 1);
+        all.push(ComputeBudgetInstruction::set_compute_unit_limit(1_400_000 - (self.nonce % 100_000)));
+        all.extend_from_slice(ixs);
+        let mut keys: Vec<&Keypair> = vec![&self.ctx.payer];
+        keys.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(
+            &all,
+            Some(&self.ctx.payer.pubkey()),
+            &keys,
+            self.ctx.last_blockhash,
+        );
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// Like [`Self::send`] for one instruction; the error's instruction index is that of `ix`.
+    pub async fn send_one(&mut self, ix: Instruction, signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        self.send(&[ix], signers).await
+    }
+
+    /// A new keypair with `sol` lamports.
+    pub async fn funded_keypair(&mut self, lamports: u64) -> Keypair {
+        let k = Keypair::new();
+        let ix =
+            solana_system_interface::instruction::transfer(&self.ctx.payer.pubkey(), &k.pubkey(), lamports);
+        self.send(&[ix], &[]).await.expect("fund keypair");
+        k
+    }
+
+    pub async fn create_mint(&mut self, decimals: u8) -> Pubkey {
+        let mint = Keypair::new();
+        let rent = self.ctx.banks_client.get_rent().await.unwrap();
+        let ixs = [
+            solana_system_interface::instruction::create_account(
+                &self.ctx.payer.pubkey(),
+                &mint.pubkey(),
+                rent.minimum_balance(spl_token::state::Mint::LEN),
+                spl_token::state::Mint::LEN as u64,
+                &spl_token::ID,
+            ),
+            spl_token::instruction::initialize_mint2(
+                &spl_token::ID,
+                &mint.pubkey(),
+                &self.mint_authority.pubkey(),
+                None,
+                decimals,
+            )
+            .unwrap(),
+        ];
+        self.send(&ixs, &[&mint]).await.expect("create mint");
+        mint.pubkey()
+    }
+
+    /// A new SPL token account of `mint` owned by `owner`.
+    pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
+        let acct = Keypair::new();
+        let rent = self.ctx.banks_client.get_rent().await.unwrap();
+        let ixs = [
+            solana_system_interface::instruction::create_account(
+                &self.ctx.payer.pubkey(),
+                &acct.pubkey(),
+                rent.minimum_balance(spl_token::state::Account::LEN),
+                spl_token::state::Account::LEN as u64,
+                &spl_token::ID,
+            ),
+            spl_token::instruction::initialize_account3(&spl_token::ID, &acct.pubkey(), mint, owner).unwrap(),
+        ];
+        self.send(&ixs, &[&acct]).await.expect("create token account");
+        acct.pubkey()
+    }
+
+    pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, amount: u64) {
+        let ix = spl_token::instruction::mint_to(
+            &spl_token::ID,
+            mint,
+            to,
+            &self.mint_authority.pubkey(),
+            &[],
+            amount,
+        )
+        .unwrap();
+        let auth = self.mint_authority.insecure_clone();
+        self.send(&[ix], &[&auth]).await.expect("mint to");
+    }
+
+    /// A funded wallet with an $IO account holding `io_amount` base units: (wallet, token account).
+    pub async fn user_with_io(&mut self, io_amount: u64) -> (Keypair, Pubkey) {
+        let user = self.funded_keypair(1_000_000_000).await;
+        let mint = self.io_mint;
+        let ata = self.create_token_account(&mint, &user.pubkey()).await;
+        if io_amount > 0 {
+            self.mint_to(&mint, &ata, io_amount).await;
+        }
+        (user, ata)
+    }
+
+    pub async fn token_balance(&mut self, account: &Pubkey) -> u64 {
+        let a = self.ctx.banks_client.get_account(*account).await.unwrap().expect("token account exists");
+        spl_token::state::Account::unpack(&a.data).unwrap().amount
+    }
+
+    pub async fn mint_supply(&mut self, mint: &Pubkey) -> u64 {
+        let a = self.ctx.banks_client.get_account(*mint).await.unwrap().expect("mint exists");
+        spl_token::state::Mint::unpack(&a.data).unwrap().supply
+    }
+
+    /// Reads and decodes an Anchor account; panics if it is missing or of another type.
+    pub async fn account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
+        self.try_account(address).await.unwrap_or_else(|| panic!("account {address} missing or undecodable"))
+    }
+
+    pub async fn try_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> Option<T> {
+        let a = self.ctx.banks_client.get_account(*address).await.unwrap()?;
+        io_sdk::decode_account(&a.data).ok()
+    }
+
+    pub async fn clock(&mut self) -> Clock {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap()
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    /// Moves the clock's unix time by `secs` (may be negative in tests of edges) and the slot
+    /// forward by one, so later transactions see the new time.
+    pub async fn warp_seconds(&mut self, secs: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp += secs;
+        self.ctx.set_sysvar(&clock);
+    }
+
+    /// Sets the clock's unix time exactly.
+    pub async fn set_time(&mut self, unix_timestamp: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp = unix_timestamp;
+        self.ctx.set_sysvar(&clock);
+    }
+}

@@ -1,0 +1,180 @@
+//! Devices: registered and retired by their operator, activated and jailed by the oracle
+//! authority (the oracle quorum in a later version).
+use super::now;
+use crate::{
+    constants::*,
+    error::{MathResultExt, StakingError},
+    events::*,
+    state::*,
+};
+use anchor_lang::prelude::*;
+use io_math::{add, sub};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSpec {
+    pub id_hash: [u8; 32],
+    pub gpu_model: String,
+    pub gpu_count: u16,
+    pub vram_gb: u16,
+    pub region: String,
+    pub green: bool,
+    pub class: HardwareClass,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(spec: DeviceSpec)]
+pub struct RegisterDevice<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump,
+        constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
+        has_one = authority)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(init, payer = authority, space = 8 + Device::INIT_SPACE,
+        seeds = [DEVICE_SEED, operator.key().as_ref(), spec.id_hash.as_ref()], bump)]
+    pub device: Box<Account<'info, Device>>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Registers a device as `Pending`; it earns and can be leased only once activated.
+pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) -> Result<()> {
+    Device::validate_spec(spec.class, &spec.gpu_model, spec.gpu_count, spec.vram_gb, &spec.region)?;
+    let ts = now()?;
+    let operator = ctx.accounts.operator.key();
+    ctx.accounts.device.set_inner(Device {
+        operator,
+        id_hash: spec.id_hash,
+        gpu_model: spec.gpu_model.clone(),
+        gpu_count: spec.gpu_count,
+        vram_gb: spec.vram_gb,
+        region: spec.region.clone(),
+        green: spec.green,
+        class: spec.class,
+        status: DeviceStatus::Pending,
+        bonded: 0,
+        registered_ts: ts,
+        status_ts: ts,
+        bump: ctx.bumps.device,
+    });
+    let op = &mut ctx.accounts.operator;
+    op.devices_registered = op.devices_registered.checked_add(1).ok_or(StakingError::MathOverflow)?;
+    ctx.accounts.device.invariant()?;
+    op.invariant(&ctx.accounts.config.params)?;
+    emit_cpi!(DeviceRegistered {
+        device: ctx.accounts.device.key(),
+        operator,
+        id_hash: spec.id_hash,
+        gpu_model: spec.gpu_model,
+        gpu_count: spec.gpu_count,
+        vram_gb: spec.vram_gb,
+        region: spec.region,
+        green: spec.green,
+        class: spec.class,
+        ts,
+    });
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct DeregisterDevice<'info> {
+    pub authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump,
+        constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
+        has_one = authority)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(mut, seeds = [DEVICE_SEED, operator.key().as_ref(), device.id_hash.as_ref()],
+        bump = device.bump, has_one = operator)]
+    pub device: Box<Account<'info, Device>>,
+}
+
+/// Retires a device for good; an active device stops counting toward the required bond.
+pub fn handle_deregister_device(ctx: Context<DeregisterDevice>) -> Result<()> {
+    let params = ctx.accounts.config.params;
+    let ev =
+        set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, DeviceStatus::Retired)?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OracleSetDeviceStatus<'info> {
+    pub oracle_authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = oracle_authority,
+        constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(mut, seeds = [DEVICE_SEED, operator.key().as_ref(), device.id_hash.as_ref()],
+        bump = device.bump, has_one = operator)]
+    pub device: Box<Account<'info, Device>>,
+}
+
+/// Pending or jailed → active. Refused unless the operator's bond covers the device too.
+pub fn handle_activate_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()> {
+    let params = ctx.accounts.config.params;
+    let ev = set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, DeviceStatus::Active)?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
+/// Active or pending → jailed: the device stops earning and being leasable.
+pub fn handle_jail_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()> {
+    let params = ctx.accounts.config.params;
+    let ev = set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, DeviceStatus::Jailed)?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
+/// The device state machine. Allowed moves:
+/// Pending → Active | Jailed | Retired; Active → Jailed | Retired; Jailed → Active | Retired.
+fn set_status(
+    op: &mut Operator,
+    device: &mut Account<Device>,
+    params: &Params,
+    to: DeviceStatus,
+) -> Result<DeviceStatusChanged> {
+    use DeviceStatus::*;
+    let from = device.status;
+    let allowed = matches!(
+        (from, to),
+        (Pending, Active | Jailed | Retired) | (Active, Jailed | Retired) | (Jailed, Active | Retired)
+    );
+    require!(allowed, StakingError::InvalidDeviceStatus);
+    let required_before = op.required_bond;
+    if to == Active {
+        // The bond is priced at activation and remembered, so a later change of the per-class
+        // bond parameter cannot make the release below differ from what was locked.
+        let units_bond = Operator::bond_for(params.bond_per_gpu[device.class.index()], device.bond_units())?;
+        let required_after = add(op.required_bond, units_bond).math()?;
+        require!(op.bond >= required_after, StakingError::InsufficientBond);
+        op.required_bond = required_after;
+        device.bonded = units_bond;
+        op.devices_active = op.devices_active.checked_add(1).ok_or(StakingError::MathOverflow)?;
+    } else if from == Active {
+        op.required_bond = sub(op.required_bond, device.bonded).math()?;
+        device.bonded = 0;
+        op.devices_active = op.devices_active.checked_sub(1).ok_or(StakingError::MathOverflow)?;
+    }
+    let ts = now()?;
+    device.status = to;
+    device.status_ts = ts;
+    device.invariant()?;
+    op.invariant(params)?;
+    Ok(DeviceStatusChanged {
+        device: device.key(),
+        operator: device.operator,
+        before: from,
+        after: to,
+        required_bond_before: required_before,
+        required_bond_after: op.required_bond,
+        devices_active_after: op.devices_active,
+        ts,
+    })
+}

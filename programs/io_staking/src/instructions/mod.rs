@@ -1,0 +1,98 @@
+//! Instruction handlers, grouped by the actor that signs them.
+pub mod admin;
+pub mod device;
+pub mod operator;
+pub mod rewards;
+pub mod slash;
+pub mod staker;
+
+pub use admin::*;
+pub use device::*;
+pub use operator::*;
+pub use rewards::*;
+pub use slash::*;
+pub use staker::*;
+
+use crate::state::Config;
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Burn, Mint, Token, TokenAccount, TransferChecked};
+
+/// Moves `amount` from a user's token account into a vault, signed by the user.
+pub(crate) fn pay_in<'info>(
+    token_program: &Program<'info, Token>,
+    from: &Account<'info, TokenAccount>,
+    to: &Account<'info, TokenAccount>,
+    mint: &Account<'info, Mint>,
+    authority: &Signer<'info>,
+    amount: u64,
+) -> Result<()> {
+    token::transfer_checked(
+        CpiContext::new(
+            token_program.key(),
+            TransferChecked {
+                from: from.to_account_info(),
+                mint: mint.to_account_info(),
+                to: to.to_account_info(),
+                authority: authority.to_account_info(),
+            },
+        ),
+        amount,
+        mint.decimals,
+    )
+}
+
+/// Moves `amount` out of a vault, signed by the config PDA that owns every vault.
+pub(crate) fn pay_out<'info>(
+    token_program: &Program<'info, Token>,
+    config: &Account<'info, Config>,
+    from: &Account<'info, TokenAccount>,
+    to: &Account<'info, TokenAccount>,
+    mint: &Account<'info, Mint>,
+    amount: u64,
+) -> Result<()> {
+    let seeds = config.signer_seeds();
+    token::transfer_checked(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            TransferChecked {
+                from: from.to_account_info(),
+                mint: mint.to_account_info(),
+                to: to.to_account_info(),
+                authority: config.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        amount,
+        mint.decimals,
+    )
+}
+
+/// Burns `amount` from a vault (the mint's supply goes down), signed by the config PDA.
+pub(crate) fn burn_from_vault<'info>(
+    token_program: &Program<'info, Token>,
+    config: &Account<'info, Config>,
+    vault: &Account<'info, TokenAccount>,
+    mint: &Account<'info, Mint>,
+    amount: u64,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let seeds = config.signer_seeds();
+    token::burn(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            Burn {
+                mint: mint.to_account_info(),
+                from: vault.to_account_info(),
+                authority: config.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        amount,
+    )
+}
+
+pub(crate) fn now() -> Result<i64> {
+    Ok(Clock::get()?.unix_timestamp)
+}

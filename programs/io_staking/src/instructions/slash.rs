@@ -1,0 +1,169 @@
+//! Slashing: proposed by the oracle authority with an evidence hash, cancellable by the admin
+//! during the appeal window, executed by anyone after it. Execution takes from the operator's
+//! bond first (active, then withdrawing), then from the delegators' active and unbonding pools
+//! pro rata, and burns what it takes.
+use super::{burn_from_vault, now};
+use crate::{
+    constants::*,
+    error::{MathResultExt, StakingError},
+    events::*,
+    state::*,
+};
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+use io_math::{add, add_i64, mul_div_floor, sub};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ProposeSlash<'info> {
+    #[account(mut)]
+    pub oracle_authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = oracle_authority,
+        constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(init, payer = oracle_authority, space = 8 + Slash::INIT_SPACE,
+        seeds = [SLASH_SEED, operator.key().as_ref(), &operator.slash_count.to_le_bytes()], bump)]
+    pub slash: Box<Account<'info, Slash>>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handle_propose_slash(ctx: Context<ProposeSlash>, amount: u64, evidence_hash: [u8; 32]) -> Result<()> {
+    require!(amount > 0, StakingError::ZeroAmount);
+    let ts = now()?;
+    let executable_ts = add_i64(ts, ctx.accounts.config.params.slash_appeal_secs).math()?;
+    let op = &mut ctx.accounts.operator;
+    let index = op.slash_count;
+    op.slash_count = index.checked_add(1).ok_or(StakingError::MathOverflow)?;
+    ctx.accounts.slash.set_inner(Slash {
+        operator: op.key(),
+        index,
+        amount,
+        evidence_hash,
+        proposed_ts: ts,
+        executable_ts,
+        status: SlashStatus::Pending,
+        from_bond: 0,
+        from_stake: 0,
+        from_unbonding: 0,
+        bump: ctx.bumps.slash,
+    });
+    ctx.accounts.slash.invariant()?;
+    op.invariant(&ctx.accounts.config.params)?;
+    emit_cpi!(SlashProposed {
+        slash: ctx.accounts.slash.key(),
+        operator: op.key(),
+        index,
+        amount,
+        evidence_hash,
+        executable_ts,
+    });
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CancelSlash<'info> {
+    pub admin: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = admin)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), &slash.index.to_le_bytes()],
+        bump = slash.bump)]
+    pub slash: Box<Account<'info, Slash>>,
+}
+
+/// The admin upholds an appeal: only while the slash is pending and inside its window.
+pub fn handle_cancel_slash(ctx: Context<CancelSlash>) -> Result<()> {
+    let slash = &mut ctx.accounts.slash;
+    require!(slash.status == SlashStatus::Pending, StakingError::SlashNotPending);
+    require!(now()? < slash.executable_ts, StakingError::AppealWindowClosed);
+    slash.status = SlashStatus::Cancelled;
+    slash.invariant()?;
+    emit_cpi!(SlashCancelled { slash: slash.key(), operator: slash.operator, index: slash.index });
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ExecuteSlash<'info> {
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
+        has_one = stake_vault, has_one = bond_vault, constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, address = slash.operator)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), &slash.index.to_le_bytes()],
+        bump = slash.bump)]
+    pub slash: Box<Account<'info, Slash>>,
+    #[account(mut)]
+    pub io_mint: Box<Account<'info, Mint>>,
+    #[account(mut)]
+    pub stake_vault: Box<Account<'info, TokenAccount>>,
+    #[account(mut)]
+    pub bond_vault: Box<Account<'info, TokenAccount>>,
+    pub token_program: Program<'info, Token>,
+}
+
+/// Permissionless once the appeal window has passed. Takes up to `amount`: what the bond and
+/// pools cannot cover is not carried over.
+pub fn handle_execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
+    let slash = &ctx.accounts.slash;
+    require!(slash.status == SlashStatus::Pending, StakingError::SlashNotPending);
+    require!(now()? >= slash.executable_ts, StakingError::AppealWindowOpen);
+    let amount = slash.amount;
+    let op = &mut ctx.accounts.operator;
+    // Bond first: active bond, then bond on its way out.
+    let from_active_bond = amount.min(op.bond);
+    let rest = sub(amount, from_active_bond).math()?;
+    let from_withdrawing = rest.min(op.bond_withdrawing);
+    let from_bond = add(from_active_bond, from_withdrawing).math()?;
+    op.bond = sub(op.bond, from_active_bond).math()?;
+    op.bond_withdrawing = sub(op.bond_withdrawing, from_withdrawing).math()?;
+    // Then the delegators, active and unbonding alike, in proportion to what each pool holds.
+    let rest = sub(rest, from_withdrawing).math()?;
+    let delegated = add(op.stake_tokens, op.unbonding_tokens).math()?;
+    let take = rest.min(delegated);
+    let from_stake =
+        if delegated == 0 { 0 } else { mul_div_floor(take, op.stake_tokens, delegated).math()? };
+    let from_unbonding = sub(take, from_stake).math()?;
+    let mut pool = op.stake_pool();
+    pool.slash(from_stake).math()?;
+    op.set_stake_pool(pool);
+    let mut unbonding = op.unbonding_pool();
+    unbonding.slash(from_unbonding).math()?;
+    op.set_unbonding_pool(unbonding);
+    let burned = add(from_bond, take).math()?;
+    op.total_slashed = add(op.total_slashed, burned).math()?;
+
+    let config = &mut ctx.accounts.config;
+    config.total_bonded = sub(config.total_bonded, from_bond).math()?;
+    config.total_staked = sub(config.total_staked, take).math()?;
+    config.total_slashed = add(config.total_slashed, burned).math()?;
+
+    let slash = &mut ctx.accounts.slash;
+    slash.status = SlashStatus::Executed;
+    slash.from_bond = from_bond;
+    slash.from_stake = from_stake;
+    slash.from_unbonding = from_unbonding;
+
+    let a = &ctx.accounts;
+    burn_from_vault(&a.token_program, &a.config, &a.bond_vault, &a.io_mint, from_bond)?;
+    burn_from_vault(&a.token_program, &a.config, &a.stake_vault, &a.io_mint, take)?;
+    a.slash.invariant()?;
+    a.operator.invariant(&a.config.params)?;
+    a.config.invariant()?;
+    emit_cpi!(SlashExecuted {
+        slash: a.slash.key(),
+        operator: a.operator.key(),
+        index: a.slash.index,
+        amount,
+        from_bond,
+        from_stake,
+        from_unbonding,
+        bond_after: a.operator.bond,
+        bond_withdrawing_after: a.operator.bond_withdrawing,
+        stake_tokens_after: a.operator.stake_tokens,
+        unbonding_tokens_after: a.operator.unbonding_tokens,
+    });
+    Ok(())
+}

@@ -1,0 +1,114 @@
+use crate::{
+    constants::*,
+    error::{MathResultExt, StakingError},
+    state::Params,
+};
+use anchor_lang::prelude::*;
+use io_math::{RewardAccumulator, SharePool};
+
+/// A provider and node operator, PDA `["operator", authority]`: one per wallet.
+///
+/// Holds the operator's bond, the delegators' two share pools (active stake and unbonding stake,
+/// both slashable) and the reward-per-share accumulator of the active pool.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Operator {
+    /// The wallet that registered and controls this operator.
+    pub authority: Pubkey,
+    #[max_len(MAX_NAME_LEN)]
+    pub name: String,
+    #[max_len(MAX_REGION_LEN)]
+    pub region: String,
+    #[max_len(MAX_URL_LEN)]
+    pub metadata_url: String,
+    /// Share of funded rewards kept by the operator, in bps.
+    pub commission_bps: u16,
+    /// Requested commission, applied at `commission_effective_ts`.
+    pub pending_commission_bps: u16,
+    /// When the pending commission applies; 0 when none is pending.
+    pub commission_effective_ts: i64,
+    /// Reward epoch of the last commission request (`now / commission_epoch_secs`), plus one;
+    /// 0 means never requested.
+    pub last_commission_epoch: u64,
+    /// Bond backing the operator's devices, base units.
+    pub bond: u64,
+    /// Bond requested for withdrawal: still slashable until withdrawn.
+    pub bond_withdrawing: u64,
+    /// When `bond_withdrawing` may be withdrawn.
+    pub bond_unlock_ts: i64,
+    /// Σ over active devices of class bond × units (units = GPU count, 1 for CPU devices).
+    pub required_bond: u64,
+    pub devices_registered: u32,
+    pub devices_active: u32,
+    /// Shares and tokens of the delegators' active stake.
+    pub stake_shares: u64,
+    pub stake_tokens: u64,
+    /// Shares and tokens of stake waiting out its cooldown.
+    pub unbonding_shares: u64,
+    pub unbonding_tokens: u64,
+    /// Reward per active share, scaled by `io_math::REWARD_SCALE`.
+    pub reward_per_share: u128,
+    /// Commission earned and not yet claimed.
+    pub commission_claimable: u64,
+    /// Positions with non-zero active shares.
+    pub delegator_count: u32,
+    /// Slashes ever proposed against this operator (the next slash's index).
+    pub slash_count: u32,
+    /// Σ $IO burned by executed slashes.
+    pub total_slashed: u64,
+    pub registered_ts: i64,
+    pub bump: u8,
+}
+
+impl Operator {
+    pub fn stake_pool(&self) -> SharePool {
+        SharePool::new(self.stake_shares, self.stake_tokens)
+    }
+
+    pub fn set_stake_pool(&mut self, p: SharePool) {
+        self.stake_shares = p.shares;
+        self.stake_tokens = p.tokens;
+    }
+
+    pub fn unbonding_pool(&self) -> SharePool {
+        SharePool::new(self.unbonding_shares, self.unbonding_tokens)
+    }
+
+    pub fn set_unbonding_pool(&mut self, p: SharePool) {
+        self.unbonding_shares = p.shares;
+        self.unbonding_tokens = p.tokens;
+    }
+
+    pub fn accumulator(&self) -> RewardAccumulator {
+        RewardAccumulator { per_share: self.reward_per_share }
+    }
+
+    /// Applies a requested commission once its delay has passed. Called by every handler that
+    /// pays or reads the commission, so the rate in force is never stale.
+    pub fn apply_due_commission(&mut self, now: i64) {
+        if self.commission_effective_ts != 0 && now >= self.commission_effective_ts {
+            self.commission_bps = self.pending_commission_bps;
+            self.commission_effective_ts = 0;
+        }
+    }
+
+    /// Bond required for `units` more active units of a class with `per_unit` bond.
+    pub fn bond_for(per_unit: u64, units: u64) -> Result<u64> {
+        io_math::mul(per_unit, units).math()
+    }
+
+    pub fn invariant(&self, params: &Params) -> Result<()> {
+        require!(!self.name.is_empty() && self.name.len() <= MAX_NAME_LEN, StakingError::InvalidName);
+        require!(!self.region.is_empty() && self.region.len() <= MAX_REGION_LEN, StakingError::InvalidRegion);
+        require!(self.metadata_url.len() <= MAX_URL_LEN, StakingError::UrlTooLong);
+        require!(
+            self.commission_bps <= io_math::MAX_BPS
+                && self.pending_commission_bps <= params.commission_cap_bps.max(self.commission_bps),
+            StakingError::CommissionAboveCap
+        );
+        require!(self.devices_active <= self.devices_registered, StakingError::InvalidDeviceStatus);
+        // With no shares outstanding nobody can be owed the pool's tokens beyond rounding dust;
+        // with shares outstanding the pool may hold zero tokens only after a full slash.
+        Ok(())
+    }
+}
