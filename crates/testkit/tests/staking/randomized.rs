@@ -1,0 +1,235 @@
+//! A stateful randomized test: random sequences of stake / unstake / withdraw / fund / claim /
+//! slash / clock moves over several operators and stakers, with the accounting invariants checked
+//! after every step against the real accounts and vaults.
+//!
+//! `IO_FUZZ_SEEDS` (default 4) and `IO_FUZZ_STEPS` (default 150) scale it up for longer runs.
+use crate::common::*;
+use io_math::SharePool;
+use io_testkit::error_code;
+
+/// xorshift64*: deterministic, seedable, no dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+const OPS: usize = 3;
+const STAKERS: usize = 5;
+
+struct World {
+    f: StakingFixture,
+    ops: Vec<TestOperator>,
+    stakers: Vec<TestStaker>,
+    initial_supply: u64,
+    /// Share redemptions and exits so far: each may leave at most one base unit of floor dust.
+    roundings: u64,
+}
+
+impl World {
+    async fn new() -> Self {
+        let mut f = StakingFixture::new().await;
+        let mut ops = Vec::new();
+        for i in 0..OPS {
+            let op = f.operator(500 * i as u16, 100_000 * IO).await;
+            f.add_bond(&op, 10_000 * IO).await.unwrap();
+            ops.push(op);
+        }
+        let mut stakers = Vec::new();
+        for _ in 0..STAKERS {
+            stakers.push(f.staker(1_000_000 * IO).await);
+        }
+        let mint = f.io_mint();
+        let initial_supply = f.h.mint_supply(&mint).await;
+        World { f, ops, stakers, initial_supply, roundings: 0 }
+    }
+
+    async fn step(&mut self, rng: &mut Rng) -> &'static str {
+        let o = rng.below(OPS as u64) as usize;
+        let s = rng.below(STAKERS as u64) as usize;
+        let op = self.ops[o].address;
+        let min = self.f.params.min_stake;
+        let allowed = |r: Result<(), _>, ok: &[StakingError]| {
+            if let Err(e) = r {
+                let c = error_code(&e);
+                assert!(ok.iter().any(|k| Some(code(*k)) == c), "unexpected failure {e:?}");
+            }
+        };
+        match rng.below(9) {
+            0 | 1 => {
+                let amount = match rng.below(4) {
+                    0 => min - 1,
+                    1 => min,
+                    2 => 1,
+                    _ => 1 + rng.below(5_000 * IO),
+                };
+                let r = self.f.stake(&self.stakers[s], &op, amount).await;
+                allowed(
+                    r,
+                    &[StakingError::BelowMinimumStake, StakingError::PoolDepleted, StakingError::ZeroAmount],
+                );
+                "stake"
+            }
+            2 => {
+                let value = self.value(o, s).await;
+                let amount = match rng.below(4) {
+                    0 => value,
+                    1 => value.saturating_sub(min / 2),
+                    2 => value + 1,
+                    _ => rng.below(value.max(1)) + 1,
+                };
+                let r = self.f.unstake(&self.stakers[s], &op, amount).await;
+                if r.is_ok() {
+                    self.roundings += 1;
+                }
+                allowed(
+                    r,
+                    &[
+                        StakingError::ZeroAmount,
+                        StakingError::InsufficientStake,
+                        StakingError::UnstakeLeavesBelowMinimum,
+                        StakingError::TooManyPendingUnstakes,
+                        StakingError::PoolDepleted,
+                    ],
+                );
+                "unstake"
+            }
+            3 => {
+                let r = self.f.withdraw(&self.stakers[s], &op).await;
+                if r.is_ok() {
+                    self.roundings += MAX_UNSTAKE_TICKETS as u64;
+                }
+                allowed(r, &[StakingError::NothingToWithdraw, StakingError::CooldownNotElapsed]);
+                "withdraw"
+            }
+            4 => {
+                let amount = 1 + rng.below(1_000 * IO);
+                self.f.fund(&op, amount).await.unwrap();
+                "fund"
+            }
+            5 => {
+                let r = self.f.claim(&self.stakers[s], &op).await;
+                allowed(r, &[StakingError::NothingToClaim]);
+                "claim"
+            }
+            6 => {
+                let st = self.f.operator_state(&op).await;
+                let total = st.bond + st.bond_withdrawing + st.stake_tokens + st.unbonding_tokens;
+                let amount = 1 + rng.below(total / 3 + 1);
+                let slash = self.f.propose_slash(&op, amount).await.unwrap();
+                self.f.h.warp_seconds(self.f.params.slash_appeal_secs).await;
+                self.f.execute_slash(&op, &slash).await.unwrap();
+                self.roundings += STAKERS as u64 * (1 + MAX_UNSTAKE_TICKETS as u64);
+                "slash"
+            }
+            7 => {
+                let a = self.ops[o].authority.insecure_clone();
+                let mint = self.f.io_mint();
+                let tok = self.ops[o].token;
+                let r = self.f.h.send_one(sdk::claim_commission(&a.pubkey(), &mint, &tok), &[&a]).await;
+                allowed(r, &[StakingError::NothingToClaim]);
+                "claim_commission"
+            }
+            _ => {
+                self.f.h.warp_seconds(rng.below(20 * 24 * 3600) as i64).await;
+                "warp"
+            }
+        }
+    }
+
+    async fn value(&mut self, o: usize, s: usize) -> u64 {
+        let op = self.ops[o].address;
+        let st = self.f.operator_state(&op).await;
+        let shares = self.f.position(&op, &self.stakers[s].wallet.pubkey()).await.map_or(0, |p| p.shares);
+        st.stake_pool().value_of_floor(shares).unwrap()
+    }
+
+    /// Every invariant of the issue, on the real accounts.
+    async fn check(&mut self, step: usize, what: &str) {
+        let c = self.f.config().await;
+        let stake_vault = self.f.h.token_balance(&sdk::stake_vault()).await;
+        let bond_vault = self.f.h.token_balance(&sdk::bond_vault()).await;
+        let reward_vault = self.f.h.token_balance(&sdk::reward_vault()).await;
+        let mint = self.f.io_mint();
+        let supply = self.f.h.mint_supply(&mint).await;
+        let ctx = format!("step {step} ({what})");
+        assert_eq!(stake_vault, c.total_staked, "{ctx}: stake vault == config total");
+        assert_eq!(bond_vault, c.total_bonded, "{ctx}: bond vault == config total");
+        assert_eq!(
+            supply,
+            self.initial_supply - c.total_slashed,
+            "{ctx}: supply fell by exactly the slashes"
+        );
+
+        let (mut pools, mut bonds, mut active, mut pending, mut claimable) =
+            (0u128, 0u128, 0u128, 0u128, 0u128);
+        for o in 0..OPS {
+            let op = self.ops[o].address;
+            let st = self.f.operator_state(&op).await;
+            pools += u128::from(st.stake_tokens + st.unbonding_tokens);
+            bonds += u128::from(st.bond + st.bond_withdrawing);
+            claimable += u128::from(st.commission_claimable);
+            let (mut shares, mut ticket_shares) = (0u64, 0u64);
+            for s in 0..STAKERS {
+                let Some(p) = self.f.position(&op, &self.stakers[s].wallet.pubkey()).await else { continue };
+                shares += p.shares;
+                let value = st.stake_pool().value_of_floor(p.shares).unwrap();
+                active += u128::from(value);
+                let unb = SharePool::new(st.unbonding_shares, st.unbonding_tokens);
+                for t in p.tickets.iter().filter(|t| t.shares > 0) {
+                    ticket_shares += t.shares;
+                    pending += u128::from(unb.value_of_floor(t.shares).unwrap());
+                }
+                let earned = st.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap();
+                claimable += u128::from(p.rewards_owed + earned);
+                if st.total_slashed == 0 {
+                    assert!(
+                        value == 0 || value >= self.f.params.min_stake,
+                        "{ctx}: position of {value} below the minimum"
+                    );
+                }
+            }
+            assert_eq!(st.stake_shares, shares, "{ctx}: operator shares == Σ positions");
+            assert_eq!(st.unbonding_shares, ticket_shares, "{ctx}: unbonding shares == Σ tickets");
+        }
+        assert_eq!(u128::from(stake_vault), pools, "{ctx}: stake vault == Σ pools");
+        assert_eq!(u128::from(bond_vault), bonds, "{ctx}: bond vault == Σ bonds");
+        let dust = u128::from(stake_vault) - active - pending; // panics (underflow) if owed > held
+        assert!(
+            dust <= u128::from(self.roundings) + (STAKERS * OPS * 5) as u128,
+            "{ctx}: dust {dust} unbounded"
+        );
+        assert!(
+            u128::from(reward_vault) >= claimable,
+            "{ctx}: reward vault {reward_vault} < claimable {claimable}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn random_sequences_keep_every_invariant() {
+    let seeds = env_or("IO_FUZZ_SEEDS", 4);
+    let steps = env_or("IO_FUZZ_STEPS", 150) as usize;
+    let mut total = 0;
+    for seed in 0..seeds {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut w = World::new().await;
+        for step in 0..steps {
+            let what = w.step(&mut rng).await;
+            w.check(step, what).await;
+            total += 1;
+        }
+    }
+    println!("randomized staking: {seeds} seeds × {steps} steps = {total} checked steps");
+}
