@@ -103,7 +103,11 @@ proptest! {
             funded += u128::from(*f);
         }
         let paid: u128 = stakes.iter().map(|s| u128::from(acc.earned_floor(*s, 0).unwrap())).sum();
-        prop_assert!(paid <= attributed);
+        // What all holders together are owed never exceeds what the accumulator stands for, and
+        // that never exceeds what was funded.
+        let entitled = u128::from(total) * acc.per_share / REWARD_SCALE;
+        prop_assert!(paid <= entitled);
+        prop_assert!(entitled <= funded);
         prop_assert!(attributed <= funded);
         // Dust: each distribution loses under T/SCALE + 1 to the accumulator's floor, each holder
         // under 1 to the payout floor.

@@ -28,14 +28,16 @@ pub struct Params {
 
 impl Params {
     /// Defaults for a mint with `decimals` decimals: 100 $IO minimum, 14-day cooldown.
+    /// (Saturating: for a client-side default, not consensus math.)
     pub fn defaults(decimals: u8) -> Params {
-        let one = 10u64.pow(u32::from(decimals));
-        let day = 24 * 3600;
+        let one = 10u64.saturating_pow(u32::from(decimals));
+        let io = |n: u64| n.saturating_mul(one);
+        let day: i64 = 24 * 3600;
         Params {
-            min_stake: 100 * one,
+            min_stake: io(100),
             unstake_cooldown_secs: 14 * day,
             // CPU, consumer GPU, workstation GPU, datacenter GPU, flagship GPU.
-            bond_per_gpu: [50 * one, 200 * one, 500 * one, 1_000 * one, 2_000 * one],
+            bond_per_gpu: [io(50), io(200), io(500), io(1_000), io(2_000)],
             commission_cap_bps: 2_000,
             max_commission_change_bps: 200,
             commission_epoch_secs: day,
