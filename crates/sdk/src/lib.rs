@@ -1,7 +1,9 @@
 //! Off-chain view of the IO Compute programs: PDA derivations, typed instruction builders and
 //! account decoders. The tests, the CLI, the indexer and the oracle all go through this crate, so
 //! addresses and layouts have one source of truth: the program crates themselves.
+pub mod escrow;
 pub mod staking;
+pub mod token;
 
 pub use anchor_lang::solana_program::{instruction::Instruction, pubkey::Pubkey};
 use anchor_lang::{AccountDeserialize, Discriminator};

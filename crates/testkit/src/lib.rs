@@ -40,17 +40,29 @@ pub const USDC: u64 = 1_000_000;
 // Anchor's `entry` ties every `AccountInfo` to one lifetime `'info`, which is stricter than the
 // builtin signature program-test expects. The runtime keeps the accounts alive for the whole
 // call, so widening the lifetimes is sound (the same wrapper Anchor's own native tests use).
-fn staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-    // SAFETY: only lifetimes change; the slice outlives the call.
-    let accounts: &[AccountInfo<'_>] = unsafe { core::mem::transmute(accounts) };
-    io_staking::entry(program_id, accounts, data)
+macro_rules! native_entry {
+    ($name:ident, $program:ident) => {
+        fn $name(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+            // SAFETY: only lifetimes change; the slice outlives the call.
+            let accounts: &[AccountInfo<'_>] = unsafe { core::mem::transmute(accounts) };
+            $program::entry(program_id, accounts, data)
+        }
+    };
 }
+native_entry!(staking_entry, io_staking);
+native_entry!(token_entry, io_token);
+native_entry!(escrow_entry, io_escrow);
+
+/// Program ids of every IO Compute program, for event capture.
+pub const PROGRAM_IDS: [Pubkey; 3] = [io_staking::ID, io_token::ID, io_escrow::ID];
 
 /// The programs as program-test builtins. Exposed for harnesses that need their own `ProgramTest`.
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::default();
     pt.prefer_bpf(false);
     pt.add_program("io_staking", io_staking::ID, processor!(staking_entry));
+    pt.add_program("io_token", io_token::ID, processor!(token_entry));
+    pt.add_program("io_escrow", io_escrow::ID, processor!(escrow_entry));
     pt
 }
 
@@ -169,7 +181,7 @@ impl Harness {
         for inner in sim.simulation_details.and_then(|d| d.inner_instructions).unwrap_or_default() {
             for ix in inner {
                 let program = account_keys.get(usize::from(ix.instruction.program_id_index));
-                if program.is_some_and(|p| *p == io_staking::ID)
+                if program.is_some_and(|p| PROGRAM_IDS.contains(p))
                     && ix.instruction.data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE)
                 {
                     events.push(ix.instruction.data);
