@@ -23,6 +23,7 @@ use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
+pub mod escrow;
 pub mod staking;
 
 pub use solana_keypair::Keypair as TestKeypair;

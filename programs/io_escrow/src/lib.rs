@@ -59,7 +59,13 @@ pub mod io_escrow {
         price_authority: Pubkey,
         treasury_authority: Pubkey,
     ) -> Result<()> {
-        instructions::admin::handle_initialize(ctx, params, usage_authority, price_authority, treasury_authority)
+        instructions::admin::handle_initialize(
+            ctx,
+            params,
+            usage_authority,
+            price_authority,
+            treasury_authority,
+        )
     }
 
     pub fn propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
@@ -102,7 +108,13 @@ pub mod io_escrow {
         min_hours: u32,
         max_hours: u32,
     ) -> Result<()> {
-        instructions::offer::handle_post_offer(ctx, price_usdc_per_hour, price_io_per_hour, min_hours, max_hours)
+        instructions::offer::handle_post_offer(
+            ctx,
+            price_usdc_per_hour,
+            price_io_per_hour,
+            min_hours,
+            max_hours,
+        )
     }
 
     pub fn withdraw_offer(ctx: Context<WithdrawOffer>) -> Result<()> {

@@ -72,15 +72,26 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
     let ts = now()?;
     let a = &ctx.accounts;
     let feed = &a.price_feed;
-    let fresh = feed.usdc_per_io > 0
-        && ts.saturating_sub(feed.updated_ts) <= a.config.params.max_price_age_secs;
+    let fresh =
+        feed.usdc_per_io > 0 && ts.saturating_sub(feed.updated_ts) <= a.config.params.max_price_age_secs;
     require!(fresh, EscrowError::PriceStale);
-    let min_io =
-        min_io_for(usdc_spent, feed.usdc_per_io, a.io_mint.decimals, a.config.params.max_buyback_slippage_bps)?;
+    let min_io = min_io_for(
+        usdc_spent,
+        feed.usdc_per_io,
+        a.io_mint.decimals,
+        a.config.params.max_buyback_slippage_bps,
+    )?;
     require!(io_amount >= min_io, EscrowError::BuybackBelowPrice);
 
     pay_out(&a.token_program, &a.config, &a.treasury_usdc, &a.authority_usdc, &a.usdc_mint, usdc_spent)?;
-    pay_in(&a.token_program, &a.authority_io, &a.buyback_vault, &a.io_mint, &a.treasury_authority, io_amount)?;
+    pay_in(
+        &a.token_program,
+        &a.authority_io,
+        &a.buyback_vault,
+        &a.io_mint,
+        &a.treasury_authority,
+        io_amount,
+    )?;
     let mut data = IO_TOKEN_BURN_DISCRIMINATOR.to_vec();
     data.extend_from_slice(&io_amount.to_le_bytes());
     data.push(BURN_REASON_BUYBACK);

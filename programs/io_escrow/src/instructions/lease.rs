@@ -15,7 +15,8 @@ use io_math::{add, add_i64, mul, sub, Bps};
 use io_staking::{Device, DeviceStatus};
 
 fn hours_secs(hours: u32) -> Result<i64> {
-    i64::try_from(mul(u64::from(hours), SECONDS_PER_HOUR).math()?).map_err(|_| error!(EscrowError::MathOverflow))
+    i64::try_from(mul(u64::from(hours), SECONDS_PER_HOUR).math()?)
+        .map_err(|_| error!(EscrowError::MathOverflow))
 }
 
 #[event_cpi]
@@ -44,7 +45,11 @@ pub struct OpenLease<'info> {
 /// Opens a lease of `hours` hours over the devices given as remaining accounts, in pairs
 /// `(offer [writable], device)`. Each offer must be active, accept the payment mint, allow
 /// `hours`, and its device must be active and not held by another running lease.
-pub fn handle_open_lease<'info>(mut ctx: Context<'info, OpenLease<'info>>, nonce: u64, hours: u32) -> Result<()> {
+pub fn handle_open_lease<'info>(
+    mut ctx: Context<'info, OpenLease<'info>>,
+    nonce: u64,
+    hours: u32,
+) -> Result<()> {
     let ts = now()?;
     let mint = ctx.accounts.payment_mint.key();
     let is_usdc = mint == ctx.accounts.config.usdc_mint;
@@ -176,7 +181,10 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
     let rates: Vec<u64> = lease.devices.iter().map(|d| d.rate_per_hour).collect();
     let (base, fee_reserve) = math::deposit_for(&rates, hours, Bps::new(lease.fee_bps).math()?).math()?;
     let amount = add(base, fee_reserve).math()?;
-    require!(amount >= ctx.accounts.config.min_deposit(&lease.payment_mint)?, EscrowError::DepositBelowMinimum);
+    require!(
+        amount >= ctx.accounts.config.min_deposit(&lease.payment_mint)?,
+        EscrowError::DepositBelowMinimum
+    );
     let a = &ctx.accounts;
     pay_in(&a.token_program, &a.renter_token, &a.vault, &a.payment_mint, &a.renter, amount)?;
     let a = &mut ctx.accounts;
@@ -187,7 +195,14 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
     lease.end_ts = end_ts;
     a.vault.reload()?;
     lease.invariant(a.vault.amount)?;
-    let ev = LeaseToppedUp { lease: lease_key, hours, amount, deposit_after: lease.deposit, end_before, end_after: end_ts };
+    let ev = LeaseToppedUp {
+        lease: lease_key,
+        hours,
+        amount,
+        deposit_after: lease.deposit,
+        end_before,
+        end_after: end_ts,
+    };
     emit_cpi!(ev);
     Ok(())
 }
@@ -218,7 +233,8 @@ pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> 
     let lease = &ctx.accounts.lease;
     require!(lease.status == LeaseStatus::Open, EscrowError::LeaseNotOpen);
     let end_ts = ts.clamp(lease.start_ts, lease.end_ts);
-    let elapsed = u64::try_from(end_ts.saturating_sub(lease.start_ts)).map_err(|_| EscrowError::MathOverflow)?;
+    let elapsed =
+        u64::try_from(end_ts.saturating_sub(lease.start_ts)).map_err(|_| EscrowError::MathOverflow)?;
     // The most that can still be paid for the elapsed time, and the fee on it.
     let mut reserve_pay = 0u64;
     for d in &lease.devices {
@@ -231,9 +247,11 @@ pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> 
     for info in ctx.remaining_accounts {
         require!(info.is_writable, EscrowError::InvalidRemainingAccounts);
         let mut offer: Account<Offer> = Account::try_from(info)?;
-        require_keys_eq!(offer.lease, lease_key, EscrowError::InvalidRemainingAccounts);
-        offer.leased_until = ts;
-        offer.exit(&crate::ID)?;
+        // Only offers this lease still holds are freed; any other is left as it is.
+        if offer.lease == lease_key {
+            offer.leased_until = ts;
+            offer.exit(&crate::ID)?;
+        }
     }
     let a = &ctx.accounts;
     pay_out(&a.token_program, &a.config, &a.vault, &a.renter_token, &a.payment_mint, refund)?;
@@ -248,7 +266,8 @@ pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> 
     lease.status = LeaseStatus::Ended;
     a.vault.reload()?;
     lease.invariant(a.vault.amount)?;
-    let ev = LeaseEnded { lease: lease_key, end_before, end_after: end_ts, refund, held_after: lease.held()? };
+    let ev =
+        LeaseEnded { lease: lease_key, end_before, end_after: end_ts, refund, held_after: lease.held()? };
     emit_cpi!(ev);
     Ok(())
 }

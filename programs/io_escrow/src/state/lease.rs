@@ -83,7 +83,9 @@ impl Lease {
         let held = self.held()?;
         require!(vault_amount == held, EscrowError::MathOverflow);
         require!(
-            !self.devices.is_empty() && self.devices.len() <= MAX_LEASE_DEVICES && self.end_ts >= self.start_ts,
+            !self.devices.is_empty()
+                && self.devices.len() <= MAX_LEASE_DEVICES
+                && self.end_ts >= self.start_ts,
             EscrowError::InvalidDeviceList
         );
         let paid: Option<u64> = self.devices.iter().try_fold(0u64, |acc, d| acc.checked_add(d.paid));

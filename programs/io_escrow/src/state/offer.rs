@@ -30,7 +30,9 @@ pub struct Offer {
 impl Offer {
     pub fn invariant(&self) -> Result<()> {
         require!(
-            self.min_hours >= 1 && self.min_hours <= self.max_hours && self.max_hours <= crate::MAX_LEASE_HOURS,
+            self.min_hours >= 1
+                && self.min_hours <= self.max_hours
+                && self.max_hours <= crate::MAX_LEASE_HOURS,
             EscrowError::InvalidHours
         );
         require!(self.price_usdc_per_hour > 0 || self.price_io_per_hour > 0, EscrowError::NoPrice);

@@ -1,0 +1,166 @@
+//! io_escrow fixture: io_staking and io_escrow initialised, providers with active devices and
+//! offers, renters with USDC and $IO.
+use crate::{staking::StakingFixture, staking::TestOperator, IO, USDC};
+use anchor_lang::prelude::Pubkey;
+use io_escrow::EscrowParams;
+use io_sdk::escrow as sdk;
+use io_staking::HardwareClass;
+use solana_keypair::Keypair;
+use solana_program_test::BanksClientError;
+use solana_signer::Signer;
+
+/// Default escrow parameters of the tests: 2% USDC fee, no $IO fee, 1-unit minimum deposits,
+/// 3% buyback slippage, 2-hour price age and settlement grace.
+pub fn default_params() -> EscrowParams {
+    EscrowParams {
+        usdc_fee_bps: 200,
+        io_fee_bps: 0,
+        min_deposit_usdc: USDC,
+        min_deposit_io: IO,
+        max_buyback_slippage_bps: 300,
+        max_price_age_secs: 2 * 3600,
+        settlement_grace_secs: 2 * 3600,
+    }
+}
+
+/// A provider: an io_staking operator with active devices, each with an offer.
+pub struct Provider {
+    pub op: TestOperator,
+    pub devices: Vec<Pubkey>,
+    /// The operator wallet's USDC account (payouts of USDC leases).
+    pub usdc: Pubkey,
+}
+
+pub struct Renter {
+    pub wallet: Keypair,
+    pub usdc: Pubkey,
+    pub io: Pubkey,
+}
+
+pub struct EscrowFixture {
+    pub s: StakingFixture,
+    pub usage: Keypair,
+    pub price: Keypair,
+    pub treasury: Keypair,
+    pub params: EscrowParams,
+    next_device_seed: u8,
+}
+
+impl EscrowFixture {
+    pub async fn new() -> Self {
+        let mut s = StakingFixture::new().await;
+        let usage = s.h.funded_keypair(1_000_000_000).await;
+        let price = s.h.funded_keypair(1_000_000_000).await;
+        let treasury = s.h.funded_keypair(1_000_000_000).await;
+        let params = default_params();
+        let (usdc, io) = (s.h.usdc_mint, s.h.io_mint);
+        let admin = s.admin.insecure_clone();
+        let ix = sdk::initialize(
+            &admin.pubkey(),
+            &usdc,
+            &io,
+            params,
+            usage.pubkey(),
+            price.pubkey(),
+            treasury.pubkey(),
+        );
+        s.h.send_one(ix, &[&admin]).await.expect("initialize io_escrow");
+        EscrowFixture { s, usage, price, treasury, params, next_device_seed: 1 }
+    }
+
+    pub fn usdc_mint(&self) -> Pubkey {
+        self.s.h.usdc_mint
+    }
+
+    pub fn io_mint(&self) -> Pubkey {
+        self.s.h.io_mint
+    }
+
+    /// A provider with `n` active consumer-GPU devices, each offered at `usdc_rate` and `io_rate`
+    /// per hour, 1 to 720 hours.
+    pub async fn provider(&mut self, n: usize, usdc_rate: u64, io_rate: u64) -> Provider {
+        let op = self.s.operator(500, 100_000 * IO).await;
+        self.s.add_bond(&op, 50_000 * IO).await.unwrap();
+        let mut devices = Vec::new();
+        for _ in 0..n {
+            let seed = self.next_device_seed;
+            self.next_device_seed = seed.wrapping_add(1);
+            let dev = self
+                .s
+                .device(&op, StakingFixture::gpu_spec(HardwareClass::ConsumerGpu, 1, seed))
+                .await
+                .unwrap();
+            self.s.activate(&op, &dev).await.unwrap();
+            let ix = sdk::post_offer(&op.authority.pubkey(), &dev, usdc_rate, io_rate, 1, 720);
+            self.s.h.send_one(ix, &[&op.authority]).await.expect("post offer");
+            devices.push(dev);
+        }
+        let usdc_mint = self.usdc_mint();
+        let usdc = self.s.h.create_token_account(&usdc_mint, &op.authority.pubkey()).await;
+        Provider { op, devices, usdc }
+    }
+
+    /// A renter holding `usdc` USDC and `io` $IO base units.
+    pub async fn renter(&mut self, usdc: u64, io: u64) -> Renter {
+        let wallet = self.s.h.funded_keypair(1_000_000_000).await;
+        let (usdc_mint, io_mint) = (self.usdc_mint(), self.io_mint());
+        let usdc_acct = self.s.h.create_token_account(&usdc_mint, &wallet.pubkey()).await;
+        let io_acct = self.s.h.create_token_account(&io_mint, &wallet.pubkey()).await;
+        if usdc > 0 {
+            self.s.h.mint_to(&usdc_mint, &usdc_acct, usdc).await;
+        }
+        if io > 0 {
+            self.s.h.mint_to(&io_mint, &io_acct, io).await;
+        }
+        Renter { wallet, usdc: usdc_acct, io: io_acct }
+    }
+
+    /// Opens lease `nonce` over `devices` for `hours`, paid in USDC or $IO; returns its address.
+    pub async fn open(
+        &mut self,
+        r: &Renter,
+        nonce: u64,
+        devices: &[Pubkey],
+        hours: u32,
+        usdc: bool,
+    ) -> Result<Pubkey, BanksClientError> {
+        let (mint, token) = if usdc { (self.usdc_mint(), r.usdc) } else { (self.io_mint(), r.io) };
+        let ix = sdk::open_lease(&r.wallet.pubkey(), nonce, &mint, &token, hours, devices);
+        self.s.h.send_one(ix, &[&r.wallet]).await.map(|_| sdk::lease(&r.wallet.pubkey(), nonce))
+    }
+
+    pub async fn settle(
+        &mut self,
+        lease: &Pubkey,
+        payee: &Pubkey,
+        index: u8,
+        seconds: u64,
+    ) -> Result<(), BanksClientError> {
+        let l: io_escrow::Lease = self.s.h.account(lease).await;
+        let ix = sdk::settle(&self.usage.pubkey(), lease, &l.payment_mint, payee, index, seconds);
+        let usage = self.usage.insecure_clone();
+        self.s.h.send_one(ix, &[&usage]).await
+    }
+
+    pub async fn close(&mut self, r: &Renter, lease: &Pubkey) -> Result<(), BanksClientError> {
+        let l: io_escrow::Lease = self.s.h.account(lease).await;
+        let token = if l.payment_mint == self.usdc_mint() { r.usdc } else { r.io };
+        let devices: Vec<Pubkey> = l.devices.iter().map(|d| d.device).collect();
+        let ix = sdk::close_lease(&r.wallet.pubkey(), lease, &l.payment_mint, &token, &devices);
+        self.s.h.send_one(ix, &[&r.wallet]).await
+    }
+
+    pub async fn finalize(&mut self, r: &Renter, lease: &Pubkey) -> Result<(), BanksClientError> {
+        let l: io_escrow::Lease = self.s.h.account(lease).await;
+        let token = if l.payment_mint == self.usdc_mint() { r.usdc } else { r.io };
+        self.s.h.send_one(sdk::finalize_lease(lease, &l.payment_mint, &token), &[]).await
+    }
+
+    pub async fn lease(&mut self, lease: &Pubkey) -> io_escrow::Lease {
+        self.s.h.account(lease).await
+    }
+
+    pub async fn config(&mut self) -> io_escrow::EscrowConfig {
+        self.s.h.account(&sdk::config()).await
+    }
+}

@@ -1,0 +1,203 @@
+//! Random sequences of opens, top-ups, settlements, closes, finalizations and clock moves over
+//! several providers and renters, with the escrow invariants checked after every step:
+//! every lease vault == deposits − paid − fees − refunded; every closed lease balances exactly;
+//! Δ treasury == Σ fees; config ledgers == Σ over leases.
+use crate::common::*;
+use io_testkit::error_code;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+struct World {
+    f: EscrowFixture,
+    providers: Vec<Provider>,
+    renters: Vec<Renter>,
+    /// (lease, renter index, usdc?)
+    leases: Vec<(Pubkey, usize, bool)>,
+    io_payees: Vec<Pubkey>,
+    nonce: u64,
+}
+
+impl World {
+    async fn new() -> Self {
+        let mut f = EscrowFixture::new().await;
+        let mut providers = Vec::new();
+        let mut io_payees = Vec::new();
+        for i in 0..3u64 {
+            let p = f.provider(3, RATE_USDC + i * 1_234, RATE_IO + i * 777).await;
+            let io_mint = f.io_mint();
+            io_payees.push(f.s.h.create_token_account(&io_mint, &p.op.authority.pubkey()).await);
+            providers.push(p);
+        }
+        let mut renters = Vec::new();
+        for _ in 0..3 {
+            renters.push(f.renter(1_000_000 * USDC, 1_000_000 * IO).await);
+        }
+        World { f, providers, renters, leases: Vec::new(), io_payees, nonce: 0 }
+    }
+
+    async fn step(&mut self, rng: &mut Rng) -> &'static str {
+        let allowed = |r: Result<(), _>, ok: &[EscrowError]| {
+            if let Err(e) = r {
+                let c = error_code(&e);
+                assert!(ok.iter().any(|k| Some(code(*k)) == c), "unexpected failure {e:?}");
+            }
+        };
+        match rng.below(7) {
+            0 | 1 => {
+                let ri = rng.below(3) as usize;
+                let n = 1 + rng.below(3) as usize;
+                let mut devices = Vec::new();
+                for _ in 0..n {
+                    let p = &self.providers[rng.below(3) as usize];
+                    let d = p.devices[rng.below(3) as usize];
+                    if !devices.contains(&d) {
+                        devices.push(d);
+                    }
+                }
+                let usdc = rng.below(2) == 0;
+                self.nonce += 1;
+                let hours = 1 + rng.below(6) as u32;
+                let r = self.f.open(&self.renters[ri], self.nonce, &devices, hours, usdc).await;
+                if let Ok(lease) = r {
+                    self.leases.push((lease, ri, usdc));
+                }
+                allowed(r.map(|_| ()), &[EscrowError::DeviceBusy]);
+                "open"
+            }
+            2 if !self.leases.is_empty() => {
+                let (lease, ri, _) = self.leases[rng.below(self.leases.len() as u64) as usize];
+                let l = self.f.lease(&lease).await;
+                let devices: Vec<Pubkey> = l.devices.iter().map(|d| d.device).collect();
+                let token = if l.payment_mint == self.f.usdc_mint() {
+                    self.renters[ri].usdc
+                } else {
+                    self.renters[ri].io
+                };
+                let w = self.renters[ri].wallet.insecure_clone();
+                let ix = sdk::top_up_lease(
+                    &w.pubkey(),
+                    &lease,
+                    &l.payment_mint,
+                    &token,
+                    1 + rng.below(3) as u32,
+                    &devices,
+                );
+                let r = self.f.s.h.send_one(ix, &[&w]).await;
+                allowed(r, &[EscrowError::LeaseNotOpen, EscrowError::LeaseEnded, EscrowError::DeviceBusy]);
+                "top_up"
+            }
+            3 if !self.leases.is_empty() => {
+                let (lease, _, usdc) = self.leases[rng.below(self.leases.len() as u64) as usize];
+                let l = self.f.lease(&lease).await;
+                let i = rng.below(l.devices.len() as u64) as usize;
+                let d = l.devices[i];
+                let pi = self
+                    .providers
+                    .iter()
+                    .position(|p| p.op.authority.pubkey() == d.operator_authority)
+                    .unwrap();
+                let payee = if usdc { self.providers[pi].usdc } else { self.io_payees[pi] };
+                let now = self.f.s.h.now().await;
+                let elapsed = l.elapsed(now);
+                let secs = match rng.below(4) {
+                    0 => elapsed,
+                    1 => elapsed + 1,
+                    _ => d.attested_seconds + rng.below(elapsed.saturating_sub(d.attested_seconds) + 1),
+                };
+                let r = self.f.settle(&lease, &payee, i as u8, secs).await;
+                allowed(
+                    r,
+                    &[
+                        EscrowError::NothingToSettle,
+                        EscrowError::AttestedBeyondElapsed,
+                        EscrowError::LeaseClosed,
+                    ],
+                );
+                "settle"
+            }
+            4 if !self.leases.is_empty() => {
+                let (lease, ri, _) = self.leases[rng.below(self.leases.len() as u64) as usize];
+                let renter = &self.renters[ri];
+                let r = if rng.below(2) == 0 {
+                    self.f.close(renter, &lease).await
+                } else {
+                    self.f.finalize(renter, &lease).await
+                };
+                allowed(
+                    r,
+                    &[EscrowError::LeaseNotOpen, EscrowError::GraceNotElapsed, EscrowError::LeaseClosed],
+                );
+                "close/finalize"
+            }
+            _ => {
+                self.f.s.h.warp_seconds(rng.below(3 * 3600) as i64).await;
+                "warp"
+            }
+        }
+    }
+
+    async fn check(&mut self, step: usize, what: &str) {
+        let ctx = format!("step {step} ({what})");
+        let c = self.f.config().await;
+        let (mut fees_usdc, mut paid_usdc, mut paid_io, mut refunded_usdc, mut refunded_io) = (0, 0, 0, 0, 0);
+        for (lease, _, usdc) in self.leases.clone() {
+            let l = self.f.lease(&lease).await;
+            let vault = self.f.s.h.token_balance(&sdk::lease_vault(&lease)).await;
+            assert_eq!(
+                vault,
+                l.deposit - l.paid - l.fees - l.refunded,
+                "{ctx}: lease vault == deposits − paid − fees − refunded"
+            );
+            assert!(
+                l.fees >= (l.paid * u64::from(l.fee_bps)).div_ceil(10_000) && l.fees <= l.deposit,
+                "{ctx}: fee on payouts"
+            );
+            if l.status == LeaseStatus::Closed {
+                assert_eq!(l.paid + l.fees + l.refunded, l.deposit, "{ctx}: closed lease balances exactly");
+            }
+            if usdc {
+                fees_usdc += l.fees;
+                paid_usdc += l.paid;
+                refunded_usdc += l.refunded;
+            } else {
+                assert_eq!(l.fees, 0, "{ctx}: $IO leases pay no fee");
+                paid_io += l.paid;
+                refunded_io += l.refunded;
+            }
+        }
+        let treasury = self.f.s.h.token_balance(&sdk::treasury(&self.f.usdc_mint())).await;
+        assert_eq!(treasury, fees_usdc, "{ctx}: Δ treasury == Σ fees");
+        assert_eq!((c.fees_usdc, c.paid_usdc, c.paid_io), (fees_usdc, paid_usdc, paid_io), "{ctx}: ledgers");
+        assert_eq!((c.refunded_usdc, c.refunded_io), (refunded_usdc, refunded_io), "{ctx}: refund ledgers");
+    }
+}
+
+#[tokio::test]
+async fn random_lease_sequences_keep_every_invariant() {
+    let seeds = env_or("IO_FUZZ_SEEDS", 3);
+    let steps = env_or("IO_FUZZ_STEPS", 120) as usize;
+    for seed in 0..seeds {
+        let mut rng = Rng(0xA076_1D64_78BD_642F ^ (seed + 1).wrapping_mul(0xE703_7ED1_A0B4_28DB));
+        let mut w = World::new().await;
+        for step in 0..steps {
+            let what = w.step(&mut rng).await;
+            w.check(step, what).await;
+        }
+        println!("seed {seed}: {} leases over {steps} steps", w.leases.len());
+    }
+}
