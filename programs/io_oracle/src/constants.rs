@@ -1,0 +1,27 @@
+//! Seeds, domain tags and hard limits.
+use anchor_lang::prelude::*;
+
+#[constant]
+pub const CONFIG_SEED: &[u8] = b"oracle_config";
+#[constant]
+pub const BOND_VAULT_SEED: &[u8] = b"oracle_bond_vault";
+#[constant]
+pub const BOND_SEED: &[u8] = b"oracle_bond";
+#[constant]
+pub const REPORT_SEED: &[u8] = b"report";
+#[constant]
+pub const EQUIVOCATION_SEED: &[u8] = b"equivocation";
+
+/// Domain tag of the report digest: a signature over a report can never pass for anything else.
+pub const REPORT_DOMAIN: &[u8] = b"IOC-REPORT-v1";
+/// Domain tag of a quorum-signed set rotation.
+pub const ROTATION_DOMAIN: &[u8] = b"IOC-ROTATE-v1";
+
+/// Most oracles in a set. Eight signatures (8 × 110 bytes in the Ed25519 instruction) are what
+/// fits, with the 32-byte digest, in one 1,232-byte transaction.
+#[constant]
+pub const MAX_ORACLES: usize = 8;
+/// Seconds per report period (one hour).
+pub const PERIOD_SECS: i64 = 3_600;
+/// Longest duration any parameter may set: one year.
+pub const MAX_DURATION_SECS: i64 = 365 * 24 * 3600;

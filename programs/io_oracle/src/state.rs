@@ -1,0 +1,213 @@
+//! Accounts of io_oracle.
+use crate::{constants::*, error::OracleError};
+use anchor_lang::prelude::*;
+
+/// Tunable parameters; durations in seconds, amounts in $IO base units.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct OracleParams {
+    /// Bond each oracle must hold to be named in a set.
+    pub min_bond: u64,
+    /// Wait between a bond withdrawal request and the withdrawal.
+    pub bond_cooldown_secs: i64,
+    /// How long the previous set's signatures stay valid after a rotation.
+    pub set_grace_secs: i64,
+    /// Wait between an admin rotation proposal and its execution.
+    pub admin_rotation_timelock_secs: i64,
+}
+
+impl OracleParams {
+    pub fn validate(&self) -> Result<()> {
+        let dur = |d: i64| d > 0 && d <= MAX_DURATION_SECS;
+        require!(
+            self.min_bond > 0
+                && dur(self.bond_cooldown_secs)
+                && dur(self.set_grace_secs)
+                && dur(self.admin_rotation_timelock_secs),
+            OracleError::InvalidParams
+        );
+        Ok(())
+    }
+}
+
+/// An oracle set: up to eight keys and the number of their signatures that make a quorum.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct OracleSet {
+    pub epoch: u64,
+    pub members: [Pubkey; MAX_ORACLES],
+    pub count: u8,
+    pub threshold: u8,
+}
+
+impl OracleSet {
+    /// The default threshold of `n` oracles: ⌊2n/3⌋ + 1.
+    pub fn default_threshold(n: usize) -> u8 {
+        let n = u8::try_from(n).unwrap_or(u8::MAX);
+        n.saturating_mul(2).checked_div(3).unwrap_or(0).saturating_add(1)
+    }
+
+    pub fn new(epoch: u64, keys: &[Pubkey], threshold: u8) -> Result<Self> {
+        require!(!keys.is_empty() && keys.len() <= MAX_ORACLES, OracleError::InvalidSet);
+        for (i, k) in keys.iter().enumerate() {
+            require!(*k != Pubkey::default() && !keys[..i].contains(k), OracleError::InvalidSet);
+        }
+        let count = u8::try_from(keys.len()).map_err(|_| OracleError::InvalidSet)?;
+        // More than half must sign: two disjoint quorums can never both exist.
+        require!(
+            threshold <= count && u16::from(threshold) * 2 > u16::from(count),
+            OracleError::InvalidSet
+        );
+        let mut members = [Pubkey::default(); MAX_ORACLES];
+        members[..keys.len()].copy_from_slice(keys);
+        Ok(OracleSet { epoch, members, count, threshold })
+    }
+
+    pub fn keys(&self) -> &[Pubkey] {
+        &self.members[..usize::from(self.count).min(MAX_ORACLES)]
+    }
+
+    pub fn position(&self, key: &Pubkey) -> Option<usize> {
+        self.keys().iter().position(|k| k == key)
+    }
+}
+
+/// A rotation proposed by the admin, executable after the timelock.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct PendingRotation {
+    pub set: OracleSet,
+    /// 0 when none is pending.
+    pub executable_ts: i64,
+}
+
+/// The singleton, PDA `["oracle_config"]`: admin, parameters, the current and previous sets, the
+/// last certified period. One account, so that certifying a report needs as few accounts as
+/// possible (an 8-signature certification fills a transaction).
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct OracleConfig {
+    pub admin: Pubkey,
+    pub pending_admin: Pubkey,
+    pub paused: bool,
+    pub io_mint: Pubkey,
+    pub bond_vault: Pubkey,
+    pub params: OracleParams,
+    pub set: OracleSet,
+    /// The set before the last rotation; its signatures count until `prev_valid_until`.
+    pub prev_set: OracleSet,
+    pub prev_valid_until: i64,
+    pub pending_rotation: PendingRotation,
+    /// Highest period certified so far (0 before the first).
+    pub last_period: u64,
+    pub reports_certified: u64,
+    pub total_bonded: u64,
+    pub total_slashed: u64,
+    pub bump: u8,
+}
+
+impl OracleConfig {
+    pub fn invariant(&self) -> Result<()> {
+        self.params.validate()?;
+        OracleSet::new(self.set.epoch, self.set.keys(), self.set.threshold)?;
+        Ok(())
+    }
+
+    pub fn signer_seeds(&self) -> [&[u8]; 2] {
+        [CONFIG_SEED, core::slice::from_ref(&self.bump)]
+    }
+
+    /// The set whose signatures count for `epoch` at `now`.
+    pub fn set_for_epoch(&self, epoch: u64, now: i64) -> Result<&OracleSet> {
+        if epoch == self.set.epoch {
+            Ok(&self.set)
+        } else if epoch == self.prev_set.epoch && self.prev_set.count > 0 && now < self.prev_valid_until {
+            Ok(&self.prev_set)
+        } else {
+            err!(OracleError::StaleSetEpoch)
+        }
+    }
+
+    /// Makes `next` the current set; the current one stays valid for the grace period.
+    pub fn rotate(&mut self, keys: &[Pubkey], threshold: u8, now: i64) -> Result<()> {
+        let epoch = self.set.epoch.checked_add(1).ok_or(OracleError::MathOverflow)?;
+        let next = OracleSet::new(epoch, keys, threshold)?;
+        self.prev_set = self.set;
+        self.prev_valid_until = now.checked_add(self.params.set_grace_secs).ok_or(OracleError::MathOverflow)?;
+        self.set = next;
+        self.pending_rotation = PendingRotation::default();
+        Ok(())
+    }
+}
+
+/// An oracle's bond, PDA `["oracle_bond", oracle]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct OracleBond {
+    pub oracle: Pubkey,
+    pub amount: u64,
+    /// Requested for withdrawal; still slashable until withdrawn.
+    pub withdrawing: u64,
+    pub unlock_ts: i64,
+    /// Set by an equivocation proof: the bond was burned and the key removed.
+    pub slashed: bool,
+    pub bump: u8,
+}
+
+/// The content of an hourly report. Its digest (see [`crate::report_digest`]) is what the oracles
+/// sign.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct ReportBody {
+    /// Hour index: unix time / 3600.
+    pub period: u64,
+    pub set_epoch: u64,
+    /// Merkle root of (operator, cumulative reward) leaves.
+    pub rewards_root: [u8; 32],
+    /// Merkle root of (lease, device, cumulative attested seconds) leaves.
+    pub usage_root: [u8; 32],
+    /// Merkle root of (device, hardware class, green, status) leaves.
+    pub devices_root: [u8; 32],
+    /// Merkle root of (operator, amount, evidence hash) leaves.
+    pub slashes_root: [u8; 32],
+    /// IO/USDC price: USDC base units per whole $IO.
+    pub usdc_per_io: u64,
+    /// Totals of the period, for the public record.
+    pub emission_distributed: u64,
+    pub device_seconds: u64,
+    pub devices_attested: u32,
+    /// Last slot at which the report may be certified.
+    pub expiry_slot: u64,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum ReportStatus {
+    /// Posted by a relayer; not yet backed by a quorum.
+    Posted,
+    /// Certified by a quorum of the set: the roots may be used for claims.
+    Certified,
+}
+
+/// A report candidate, PDA `["report", period (u64 LE), digest]`. Several candidates of one period
+/// may be posted; at most one is ever certified (periods only move forward). Never closed.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Report {
+    pub body: ReportBody,
+    pub digest: [u8; 32],
+    pub status: ReportStatus,
+    /// Bitmap of the set members whose signatures certified it.
+    pub signers: u8,
+    pub posted_by: Pubkey,
+    pub certified_slot: u64,
+    pub bump: u8,
+}
+
+/// Proof that an oracle equivocated in a period, PDA `["equivocation", oracle, period]`. Its
+/// existence prevents a second slash for the same offence; never closed.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Equivocation {
+    pub oracle: Pubkey,
+    pub period: u64,
+    pub digest_a: [u8; 32],
+    pub digest_b: [u8; 32],
+    pub slashed: u64,
+    pub reporter: Pubkey,
+}
