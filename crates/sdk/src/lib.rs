@@ -2,6 +2,7 @@
 //! account decoders. The tests, the CLI, the indexer and the oracle all go through this crate, so
 //! addresses and layouts have one source of truth: the program crates themselves.
 pub mod escrow;
+pub mod oracle;
 pub mod staking;
 pub mod token;
 

@@ -24,6 +24,7 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 pub mod escrow;
+pub mod oracle;
 pub mod staking;
 
 pub use solana_keypair::Keypair as TestKeypair;
@@ -53,9 +54,10 @@ macro_rules! native_entry {
 native_entry!(staking_entry, io_staking);
 native_entry!(token_entry, io_token);
 native_entry!(escrow_entry, io_escrow);
+native_entry!(oracle_entry, io_oracle);
 
 /// Program ids of every IO Compute program, for event capture.
-pub const PROGRAM_IDS: [Pubkey; 3] = [io_staking::ID, io_token::ID, io_escrow::ID];
+pub const PROGRAM_IDS: [Pubkey; 4] = [io_staking::ID, io_token::ID, io_escrow::ID, io_oracle::ID];
 
 /// The programs as program-test builtins. Exposed for harnesses that need their own `ProgramTest`.
 pub fn program_test() -> ProgramTest {
@@ -64,6 +66,7 @@ pub fn program_test() -> ProgramTest {
     pt.add_program("io_staking", io_staking::ID, processor!(staking_entry));
     pt.add_program("io_token", io_token::ID, processor!(token_entry));
     pt.add_program("io_escrow", io_escrow::ID, processor!(escrow_entry));
+    pt.add_program("io_oracle", io_oracle::ID, processor!(oracle_entry));
     pt
 }
 

@@ -13,7 +13,9 @@ const OFFSETS_START: usize = 2;
 const OFFSETS_LEN: usize = 14;
 
 fn u16_at(data: &[u8], at: usize) -> Result<u16> {
-    let b = data.get(at..at.checked_add(2).ok_or(OracleError::MalformedEd25519)?).ok_or(OracleError::MalformedEd25519)?;
+    let b = data
+        .get(at..at.checked_add(2).ok_or(OracleError::MalformedEd25519)?)
+        .ok_or(OracleError::MalformedEd25519)?;
     Ok(u16::from_le_bytes([b[0], b[1]]))
 }
 
@@ -39,13 +41,14 @@ pub fn parse(data: &[u8]) -> Result<Vec<(Pubkey, &[u8])>> {
     require!(n > 0, OracleError::MalformedEd25519);
     let mut keys = Vec::with_capacity(n);
     for i in 0..n {
-        let base = i.checked_mul(OFFSETS_LEN).and_then(|o| o.checked_add(OFFSETS_START)).ok_or(OracleError::MalformedEd25519)?;
+        let base = i
+            .checked_mul(OFFSETS_LEN)
+            .and_then(|o| o.checked_add(OFFSETS_START))
+            .ok_or(OracleError::MalformedEd25519)?;
         let at = |k: usize| u16_at(data, base.saturating_add(k));
-        let (sig_off, sig_ix, pk_off, pk_ix, msg_off, msg_len, msg_ix) = (at(0)?, at(2)?, at(4)?, at(6)?, at(8)?, at(10)?, at(12)?);
-        require!(
-            sig_ix == u16::MAX && pk_ix == u16::MAX && msg_ix == u16::MAX,
-            OracleError::ForeignOffsets
-        );
+        let (sig_off, sig_ix, pk_off, pk_ix, msg_off, msg_len, msg_ix) =
+            (at(0)?, at(2)?, at(4)?, at(6)?, at(8)?, at(10)?, at(12)?);
+        require!(sig_ix == u16::MAX && pk_ix == u16::MAX && msg_ix == u16::MAX, OracleError::ForeignOffsets);
         slice(data, sig_off, 64)?;
         let pk = slice(data, pk_off, 32)?;
         let msg = slice(data, msg_off, usize::from(msg_len))?;
@@ -60,7 +63,11 @@ pub fn preceding_ed25519_data(ix_sysvar: &AccountInfo) -> Result<Vec<u8>> {
     let current = load_current_index_checked(ix_sysvar)?;
     let prev = current.checked_sub(1).ok_or(OracleError::MissingEd25519Instruction)?;
     let ix = load_instruction_at_checked(usize::from(prev), ix_sysvar)?;
-    require_keys_eq!(ix.program_id, solana_sdk_ids::ed25519_program::ID, OracleError::MissingEd25519Instruction);
+    require_keys_eq!(
+        ix.program_id,
+        solana_sdk_ids::ed25519_program::ID,
+        OracleError::MissingEd25519Instruction
+    );
     Ok(ix.data)
 }
 
@@ -70,7 +77,9 @@ pub fn member_bitmap(keys: &[Pubkey], members: &[Pubkey]) -> Result<u8> {
     let mut bitmap = 0u8;
     for k in keys {
         let i = members.iter().position(|m| m == k).ok_or(OracleError::NotAMember)?;
-        let bit = 1u8.checked_shl(u32::try_from(i).map_err(|_| OracleError::NotAMember)?).ok_or(OracleError::NotAMember)?;
+        let bit = 1u8
+            .checked_shl(u32::try_from(i).map_err(|_| OracleError::NotAMember)?)
+            .ok_or(OracleError::NotAMember)?;
         require!(bitmap & bit == 0, OracleError::DuplicateSigner);
         bitmap |= bit;
     }

@@ -55,7 +55,8 @@ pub fn rotation_digest(epoch: u64, members: &[Pubkey], threshold: u8) -> [u8; 32
     for m in members {
         keys.extend_from_slice(m.as_ref());
     }
-    solana_sha256_hasher::hashv(&[ROTATION_DOMAIN, ID.as_ref(), &epoch.to_le_bytes(), &[threshold], &keys]).to_bytes()
+    solana_sha256_hasher::hashv(&[ROTATION_DOMAIN, ID.as_ref(), &epoch.to_le_bytes(), &[threshold], &keys])
+        .to_bytes()
 }
 
 #[program]
@@ -63,7 +64,12 @@ pub mod io_oracle {
     use super::*;
 
     /// Creates the config, the first set and the bond vault. `threshold` 0 = ⌊2N/3⌋ + 1.
-    pub fn initialize(ctx: Context<Initialize>, params: OracleParams, members: Vec<Pubkey>, threshold: u8) -> Result<()> {
+    pub fn initialize(
+        ctx: Context<Initialize>,
+        params: OracleParams,
+        members: Vec<Pubkey>,
+        threshold: u8,
+    ) -> Result<()> {
         instructions::admin::handle_initialize(ctx, params, members, threshold)
     }
 
@@ -84,7 +90,11 @@ pub mod io_oracle {
     }
 
     /// Admin: proposes a new set, executable after the timelock. Remaining: the members' bonds.
-    pub fn propose_rotation<'info>(ctx: Context<'info, AdminOnly<'info>>, members: Vec<Pubkey>, threshold: u8) -> Result<()> {
+    pub fn propose_rotation<'info>(
+        ctx: Context<'info, AdminOnly<'info>>,
+        members: Vec<Pubkey>,
+        threshold: u8,
+    ) -> Result<()> {
         instructions::admin::handle_propose_rotation(ctx, members, threshold)
     }
 

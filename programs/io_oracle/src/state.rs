@@ -52,10 +52,7 @@ impl OracleSet {
         }
         let count = u8::try_from(keys.len()).map_err(|_| OracleError::InvalidSet)?;
         // More than half must sign: two disjoint quorums can never both exist.
-        require!(
-            threshold <= count && u16::from(threshold) * 2 > u16::from(count),
-            OracleError::InvalidSet
-        );
+        require!(threshold <= count && u16::from(threshold) * 2 > u16::from(count), OracleError::InvalidSet);
         let mut members = [Pubkey::default(); MAX_ORACLES];
         members[..keys.len()].copy_from_slice(keys);
         Ok(OracleSet { epoch, members, count, threshold })
@@ -130,7 +127,8 @@ impl OracleConfig {
         let epoch = self.set.epoch.checked_add(1).ok_or(OracleError::MathOverflow)?;
         let next = OracleSet::new(epoch, keys, threshold)?;
         self.prev_set = self.set;
-        self.prev_valid_until = now.checked_add(self.params.set_grace_secs).ok_or(OracleError::MathOverflow)?;
+        self.prev_valid_until =
+            now.checked_add(self.params.set_grace_secs).ok_or(OracleError::MathOverflow)?;
         self.set = next;
         self.pending_rotation = PendingRotation::default();
         Ok(())

@@ -21,7 +21,12 @@ pub struct Initialize<'info> {
 
 /// Creates the config with the first set (epoch 1). `threshold` 0 means the default ⌊2N/3⌋ + 1.
 /// The first set is the admin's bootstrap; every later set needs bonded members.
-pub fn handle_initialize(mut ctx: Context<Initialize>, params: OracleParams, members: Vec<Pubkey>, threshold: u8) -> Result<()> {
+pub fn handle_initialize(
+    mut ctx: Context<Initialize>,
+    params: OracleParams,
+    members: Vec<Pubkey>,
+    threshold: u8,
+) -> Result<()> {
     params.validate()?;
     let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
     let set = OracleSet::new(1, &members, threshold)?;
@@ -44,7 +49,12 @@ pub fn handle_initialize(mut ctx: Context<Initialize>, params: OracleParams, mem
         bump: ctx.bumps.config,
     });
     a.config.invariant()?;
-    emit_cpi!(SetRotated { epoch: set.epoch, members: set.keys().to_vec(), threshold: set.threshold, by_quorum: false });
+    emit_cpi!(SetRotated {
+        epoch: set.epoch,
+        members: set.keys().to_vec(),
+        threshold: set.threshold,
+        by_quorum: false
+    });
     Ok(())
 }
 
@@ -113,13 +123,18 @@ fn check_bonds<'info>(rest: &'info [AccountInfo<'info>], members: &[Pubkey], min
 
 /// The admin proposes a new set; it can be executed after `admin_rotation_timelock_secs`.
 /// Remaining accounts: the new members' bonds.
-pub fn handle_propose_rotation<'info>(ctx: Context<'info, AdminOnly<'info>>, members: Vec<Pubkey>, threshold: u8) -> Result<()> {
+pub fn handle_propose_rotation<'info>(
+    ctx: Context<'info, AdminOnly<'info>>,
+    members: Vec<Pubkey>,
+    threshold: u8,
+) -> Result<()> {
     let config = &mut ctx.accounts.config;
     check_bonds(ctx.remaining_accounts, &members, config.params.min_bond)?;
     let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
     let epoch = config.set.epoch.checked_add(1).ok_or(OracleError::MathOverflow)?;
     let set = OracleSet::new(epoch, &members, threshold)?;
-    let executable_ts = now()?.checked_add(config.params.admin_rotation_timelock_secs).ok_or(OracleError::MathOverflow)?;
+    let executable_ts =
+        now()?.checked_add(config.params.admin_rotation_timelock_secs).ok_or(OracleError::MathOverflow)?;
     config.pending_rotation = PendingRotation { set, executable_ts };
     emit_cpi!(RotationProposed { epoch, members, threshold, executable_ts });
     Ok(())
@@ -143,7 +158,12 @@ pub fn handle_execute_rotation(ctx: Context<ExecuteRotation>) -> Result<()> {
     config.rotate(pending.set.keys(), pending.set.threshold, ts)?;
     config.invariant()?;
     let set = config.set;
-    emit_cpi!(SetRotated { epoch: set.epoch, members: set.keys().to_vec(), threshold: set.threshold, by_quorum: false });
+    emit_cpi!(SetRotated {
+        epoch: set.epoch,
+        members: set.keys().to_vec(),
+        threshold: set.threshold,
+        by_quorum: false
+    });
     Ok(())
 }
 
@@ -167,8 +187,9 @@ pub fn handle_rotate_by_quorum<'info>(
     let ts = now()?;
     let config = &mut ctx.accounts.config;
     check_bonds(ctx.remaining_accounts, &members, config.params.min_bond)?;
-    let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
+    // The quorum signs the instruction's own arguments (threshold 0 = the default).
     let digest = rotation_digest(config.set.epoch, &members, threshold);
+    let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
     let data = ed25519::preceding_ed25519_data(&ctx.accounts.instructions)?;
     let signers = ed25519::signers_over(&data, &digest)?;
     let bitmap = ed25519::member_bitmap(&signers, config.set.keys())?;
@@ -176,6 +197,11 @@ pub fn handle_rotate_by_quorum<'info>(
     config.rotate(&members, threshold, ts)?;
     config.invariant()?;
     let set = config.set;
-    emit_cpi!(SetRotated { epoch: set.epoch, members: set.keys().to_vec(), threshold: set.threshold, by_quorum: true });
+    emit_cpi!(SetRotated {
+        epoch: set.epoch,
+        members: set.keys().to_vec(),
+        threshold: set.threshold,
+        by_quorum: true
+    });
     Ok(())
 }

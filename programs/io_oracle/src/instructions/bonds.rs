@@ -47,7 +47,13 @@ pub fn handle_post_bond(mut ctx: Context<BondAction>, amount: u64) -> Result<()>
     a.bond.amount = a.bond.amount.checked_add(amount).ok_or(OracleError::MathOverflow)?;
     a.config.total_bonded = a.config.total_bonded.checked_add(amount).ok_or(OracleError::MathOverflow)?;
     let (oracle, after, withdrawing) = (a.oracle.key(), a.bond.amount, a.bond.withdrawing);
-    emit_cpi!(OracleBondChanged { oracle, amount, bond_after: after, withdrawing_after: withdrawing, unlock_ts: 0 });
+    emit_cpi!(OracleBondChanged {
+        oracle,
+        amount,
+        bond_after: after,
+        withdrawing_after: withdrawing,
+        unlock_ts: 0
+    });
     Ok(())
 }
 
@@ -65,7 +71,13 @@ pub fn handle_request_bond_withdrawal(mut ctx: Context<BondAction>) -> Result<()
     a.bond.amount = 0;
     a.bond.unlock_ts = ts.checked_add(config.params.bond_cooldown_secs).ok_or(OracleError::MathOverflow)?;
     let (withdrawing, unlock_ts) = (a.bond.withdrawing, a.bond.unlock_ts);
-    emit_cpi!(OracleBondChanged { oracle: key, amount: withdrawing, bond_after: 0, withdrawing_after: withdrawing, unlock_ts });
+    emit_cpi!(OracleBondChanged {
+        oracle: key,
+        amount: withdrawing,
+        bond_after: 0,
+        withdrawing_after: withdrawing,
+        unlock_ts
+    });
     Ok(())
 }
 

@@ -125,6 +125,14 @@ pub fn handle_prove_equivocation(
         reporter: a.reporter.key(),
     });
     let epoch = config.set.epoch;
-    emit_cpi!(OracleSlashed { oracle, period: body_a.period, digest_a: da, digest_b: db, amount, removed, epoch_after: epoch });
+    emit_cpi!(OracleSlashed {
+        oracle,
+        period: body_a.period,
+        digest_a: da,
+        digest_b: db,
+        amount,
+        removed,
+        epoch_after: epoch
+    });
     Ok(())
 }

@@ -65,8 +65,9 @@ pub fn handle_certify_report(ctx: Context<CertifyReport>) -> Result<()> {
     require!(report.status == ReportStatus::Posted, OracleError::AlreadyCertified);
     let body = report.body;
     require!(body.period > config.last_period, OracleError::PeriodNotAfterLast);
-    let current_period = u64::try_from(clock.unix_timestamp.checked_div(PERIOD_SECS).ok_or(OracleError::MathOverflow)?)
-        .map_err(|_| OracleError::MathOverflow)?;
+    let current_period =
+        u64::try_from(clock.unix_timestamp.checked_div(PERIOD_SECS).ok_or(OracleError::MathOverflow)?)
+            .map_err(|_| OracleError::MathOverflow)?;
     require!(body.period <= current_period, OracleError::FuturePeriod);
     require!(clock.slot <= body.expiry_slot, OracleError::ReportExpired);
     let set = *config.set_for_epoch(body.set_epoch, now()?)?;

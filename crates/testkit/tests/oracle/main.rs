@@ -1,0 +1,5 @@
+//! io_oracle through the real runtime, with the real Ed25519 precompile verifying signatures:
+//! sets, bonds, rotations, report certification and every way a report must be refused.
+mod common;
+mod reports;
+mod sets;
