@@ -344,3 +344,47 @@ pub fn buyback_burn(
         vec![],
     )
 }
+
+/// Anyone: settles a lease device with a usage proof against a certified oracle report.
+#[allow(clippy::too_many_arguments)]
+pub fn settle_attested(
+    lease: &Pubkey,
+    payment_mint: &Pubkey,
+    provider_token: &Pubkey,
+    report: &Pubkey,
+    device_index: u8,
+    attested_seconds: u64,
+    proof: Vec<[u8; 32]>,
+) -> Instruction {
+    build(
+        acc::SettleAttested {
+            config: config(),
+            lease: *lease,
+            payment_mint: *payment_mint,
+            vault: lease_vault(lease),
+            provider_token: *provider_token,
+            treasury: treasury(payment_mint),
+            report: *report,
+            token_program: TOKEN_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::SettleAttested { device_index, attested_seconds, proof },
+        vec![],
+    )
+}
+
+/// Anyone: moves a certified report's IO/USDC price into the price feed.
+pub fn price_from_report(report: &Pubkey) -> Instruction {
+    build(
+        acc::PriceFromReport {
+            config: config(),
+            price_feed: price_feed(),
+            report: *report,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::PriceFromReport {},
+        vec![],
+    )
+}

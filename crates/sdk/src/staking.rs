@@ -31,8 +31,9 @@ pub fn device(operator: &Pubkey, id_hash: &[u8; 32]) -> Pubkey {
 pub fn position(operator: &Pubkey, staker: &Pubkey) -> Pubkey {
     pda(&[POSITION_SEED, operator.as_ref(), staker.as_ref()])
 }
-pub fn slash(operator: &Pubkey, index: u32) -> Pubkey {
-    pda(&[SLASH_SEED, operator.as_ref(), &index.to_le_bytes()])
+/// The slash of `operator` for the evidence `evidence_hash` (one slash per piece of evidence).
+pub fn slash(operator: &Pubkey, evidence_hash: &[u8; 32]) -> Pubkey {
+    pda(&[SLASH_SEED, operator.as_ref(), evidence_hash])
 }
 pub fn event_authority_pda() -> Pubkey {
     event_authority(&PROGRAM_ID)
@@ -339,7 +340,6 @@ pub fn fund_operator_rewards(
 pub fn propose_slash(
     oracle_authority: &Pubkey,
     operator: &Pubkey,
-    index: u32,
     amount: u64,
     evidence_hash: [u8; 32],
 ) -> Instruction {
@@ -348,7 +348,7 @@ pub fn propose_slash(
             oracle_authority: *oracle_authority,
             config: config(),
             operator: *operator,
-            slash: slash(operator, index),
+            slash: slash(operator, &evidence_hash),
             system_program: SYSTEM_PROGRAM,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,
@@ -384,5 +384,52 @@ pub fn execute_slash(operator: &Pubkey, slash: &Pubkey, io_mint: &Pubkey) -> Ins
             program: PROGRAM_ID,
         },
         ix::ExecuteSlash {},
+    )
+}
+
+/// Anyone: applies a device's leaf from a certified report's devices tree.
+pub fn apply_device_report(
+    operator: &Pubkey,
+    device: &Pubkey,
+    report: &Pubkey,
+    class: u8,
+    green: bool,
+    active: bool,
+    proof: Vec<[u8; 32]>,
+) -> Instruction {
+    build(
+        acc::ApplyDeviceReport {
+            config: config(),
+            operator: *operator,
+            device: *device,
+            report: *report,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ApplyDeviceReport { class, green, active, proof },
+    )
+}
+
+/// Anyone: opens a slash found in a certified report's slashes tree.
+pub fn propose_slash_from_report(
+    payer: &Pubkey,
+    operator: &Pubkey,
+    report: &Pubkey,
+    amount: u64,
+    evidence_hash: [u8; 32],
+    proof: Vec<[u8; 32]>,
+) -> Instruction {
+    build(
+        acc::ProposeSlashFromReport {
+            payer: *payer,
+            config: config(),
+            operator: *operator,
+            report: *report,
+            slash: slash(operator, &evidence_hash),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ProposeSlashFromReport { amount, evidence_hash, proof },
     )
 }

@@ -159,10 +159,13 @@ impl StakingFixture {
         operator: &Pubkey,
         amount: u64,
     ) -> Result<Pubkey, BanksClientError> {
+        // Evidence unique per proposal: the operator's slash count.
         let op: io_staking::Operator = self.h.account(operator).await;
-        let ix = sdk::propose_slash(&self.oracle.pubkey(), operator, op.slash_count, amount, [7u8; 32]);
+        let mut evidence = [7u8; 32];
+        evidence[..4].copy_from_slice(&op.slash_count.to_le_bytes());
+        let ix = sdk::propose_slash(&self.oracle.pubkey(), operator, amount, evidence);
         let oracle = self.oracle.insecure_clone();
-        self.h.send_one(ix, &[&oracle]).await.map(|_| sdk::slash(operator, op.slash_count))
+        self.h.send_one(ix, &[&oracle]).await.map(|_| sdk::slash(operator, &evidence))
     }
 
     pub async fn execute_slash(&mut self, operator: &Pubkey, slash: &Pubkey) -> Result<(), BanksClientError> {

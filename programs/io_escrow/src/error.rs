@@ -58,6 +58,12 @@ pub enum EscrowError {
     ZeroAmount,
     #[msg("arithmetic overflow")]
     MathOverflow,
+    #[msg("the oracle report is not certified")]
+    ReportNotCertified,
+    #[msg("the Merkle proof does not match the report's root")]
+    InvalidProof,
+    #[msg("the price feed already holds this or a later period's price")]
+    StaleReport,
 }
 
 impl From<MathError> for EscrowError {

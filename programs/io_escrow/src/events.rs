@@ -50,6 +50,8 @@ pub struct PriceSet {
     pub usdc_per_io_before: u64,
     pub usdc_per_io_after: u64,
     pub ts: i64,
+    /// The oracle report's period, 0 when written by the price authority.
+    pub period: u64,
 }
 
 #[event]

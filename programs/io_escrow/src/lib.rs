@@ -150,6 +150,22 @@ pub mod io_escrow {
         instructions::settle::handle_settle(ctx, device_index, attested_seconds)
     }
 
+    /// Anyone: pays a lease device for its cumulative attested seconds, proven against a
+    /// certified oracle report's usage root.
+    pub fn settle_attested(
+        ctx: Context<SettleAttested>,
+        device_index: u8,
+        attested_seconds: u64,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        instructions::settle::handle_settle_attested(ctx, device_index, attested_seconds, proof)
+    }
+
+    /// Anyone: takes the IO/USDC price of a certified oracle report newer than the feed's.
+    pub fn price_from_report(ctx: Context<PriceFromReport>) -> Result<()> {
+        instructions::admin::handle_price_from_report(ctx)
+    }
+
     /* Treasury authority */
 
     /// Spends `usdc_spent` treasury USDC and burns `io_amount` $IO bought with it.

@@ -28,6 +28,7 @@ pub mod ed25519;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod leaves;
 pub mod state;
 
 pub use constants::*;

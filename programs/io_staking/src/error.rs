@@ -60,6 +60,14 @@ pub enum StakingError {
     PoolDepleted,
     #[msg("arithmetic overflow")]
     MathOverflow,
+    #[msg("the oracle report is not certified")]
+    ReportNotCertified,
+    #[msg("the Merkle proof does not match the report's root")]
+    InvalidProof,
+    #[msg("a newer report was already applied")]
+    StaleReport,
+    #[msg("the attested hardware class differs from the declared one")]
+    ClassMismatch,
 }
 
 impl From<MathError> for StakingError {

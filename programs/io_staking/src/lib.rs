@@ -159,6 +159,18 @@ pub mod io_staking {
         instructions::device::handle_jail_device(ctx)
     }
 
+    /// Anyone: applies a device's leaf `(device, class, green, active)` from a certified oracle
+    /// report's devices tree: activation (bond permitting) or jailing.
+    pub fn apply_device_report(
+        ctx: Context<ApplyDeviceReport>,
+        class: u8,
+        green: bool,
+        active: bool,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        instructions::device::handle_apply_device_report(ctx, class, green, active, proof)
+    }
+
     /* Stakers */
 
     /// Stakes `amount` base units to the operator.
@@ -193,6 +205,16 @@ pub mod io_staking {
     /// Oracle authority: proposes a slash of `amount` base units, opening the appeal window.
     pub fn propose_slash(ctx: Context<ProposeSlash>, amount: u64, evidence_hash: [u8; 32]) -> Result<()> {
         instructions::slash::handle_propose_slash(ctx, amount, evidence_hash)
+    }
+
+    /// Anyone: opens a slash found in a certified oracle report's slashes tree.
+    pub fn propose_slash_from_report(
+        ctx: Context<ProposeSlashFromReport>,
+        amount: u64,
+        evidence_hash: [u8; 32],
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        instructions::slash::handle_propose_slash_from_report(ctx, amount, evidence_hash, proof)
     }
 
     /// Admin: cancels a pending slash inside its appeal window.

@@ -140,7 +140,7 @@ async fn pause_blocks_every_state_changing_instruction() {
             sdk::fund_operator_rewards(&rewards.pubkey(), &op.address, &mint, &f.rewards_token, IO),
             vec![&rewards],
         ),
-        ("propose_slash", sdk::propose_slash(&oracle.pubkey(), &op.address, 1, IO, [1; 32]), vec![&oracle]),
+        ("propose_slash", sdk::propose_slash(&oracle.pubkey(), &op.address, IO, [1; 32]), vec![&oracle]),
         ("execute_slash", sdk::execute_slash(&op.address, &slash, &mint), vec![]),
     ];
     for (name, ix, signers) in cases {

@@ -7,7 +7,7 @@ async fn appeal_window_edges_and_admin_cancel() {
     // Only the oracle authority proposes.
     let a = op.authority.insecure_clone();
     assert_error(
-        f.h.send_one(sdk::propose_slash(&a.pubkey(), &op.address, 0, IO, [0; 32]), &[&a]).await,
+        f.h.send_one(sdk::propose_slash(&a.pubkey(), &op.address, IO, [0; 32]), &[&a]).await,
         anchor_code(AnchorError::ConstraintHasOne),
     );
     assert_error(f.propose_slash(&op.address, 0).await, code(StakingError::ZeroAmount));

@@ -64,7 +64,7 @@ pub fn handle_initialize(
         buyback_count: 0,
         bump: ctx.bumps.config,
     });
-    a.price_feed.set_inner(PriceFeed { usdc_per_io: 0, updated_ts: 0, bump: ctx.bumps.price_feed });
+    a.price_feed.set_inner(PriceFeed { usdc_per_io: 0, updated_ts: 0, period: 0, bump: ctx.bumps.price_feed });
     a.config.invariant()?;
     let ev = EscrowInitialized {
         admin: a.admin.key(),
@@ -168,6 +168,35 @@ pub fn handle_set_price(ctx: Context<SetPrice>, usdc_per_io: u64) -> Result<()> 
     feed.usdc_per_io = usdc_per_io;
     feed.updated_ts = now()?;
     let ts = feed.updated_ts;
-    emit_cpi!(PriceSet { usdc_per_io_before: before, usdc_per_io_after: usdc_per_io, ts });
+    emit_cpi!(PriceSet { usdc_per_io_before: before, usdc_per_io_after: usdc_per_io, ts, period: 0 });
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct PriceFromReport<'info> {
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    pub config: Box<Account<'info, EscrowConfig>>,
+    #[account(mut, seeds = [PRICE_FEED_SEED], bump = price_feed.bump)]
+    pub price_feed: Box<Account<'info, PriceFeed>>,
+    /// A certified io_oracle report.
+    #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ EscrowError::ReportNotCertified)]
+    pub report: Box<Account<'info, io_oracle::Report>>,
+}
+
+/// Anyone: takes the IO/USDC price of a certified report newer than the feed's. The price counts
+/// as written at the end of the report's period.
+pub fn handle_price_from_report(ctx: Context<PriceFromReport>) -> Result<()> {
+    let body = ctx.accounts.report.body;
+    let feed = &mut ctx.accounts.price_feed;
+    require!(body.period > feed.period, EscrowError::StaleReport);
+    require!(body.usdc_per_io > 0, EscrowError::ZeroAmount);
+    let before = feed.usdc_per_io;
+    feed.usdc_per_io = body.usdc_per_io;
+    feed.period = body.period;
+    let end = body.period.checked_add(1).and_then(|p| p.checked_mul(3_600)).ok_or(EscrowError::MathOverflow)?;
+    feed.updated_ts = i64::try_from(end).map_err(|_| EscrowError::MathOverflow)?;
+    let (ts, period) = (feed.updated_ts, feed.period);
+    emit_cpi!(PriceSet { usdc_per_io_before: before, usdc_per_io_after: body.usdc_per_io, ts, period });
     Ok(())
 }

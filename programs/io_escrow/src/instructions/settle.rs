@@ -35,38 +35,110 @@ pub struct SettleLease<'info> {
     pub token_program: Program<'info, Token>,
 }
 
+/// Usage authority: pays device `device_index` of the lease for `attested_seconds` (see
+/// [`settle_device`]). Setting the usage authority to the zero key leaves proofs as the only way.
+pub fn handle_settle(mut ctx: Context<SettleLease>, device_index: u8, attested_seconds: u64) -> Result<()> {
+    let a = &mut ctx.accounts;
+    let ev = settle_device(
+        &mut a.config,
+        &mut a.lease,
+        &a.payment_mint,
+        &mut a.vault,
+        &a.provider_token,
+        &a.treasury,
+        &a.token_program,
+        device_index,
+        attested_seconds,
+    )?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SettleAttested<'info> {
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    pub config: Box<Account<'info, EscrowConfig>>,
+    #[account(mut, seeds = [LEASE_SEED, lease.renter.as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
+        has_one = vault, has_one = payment_mint)]
+    pub lease: Box<Account<'info, Lease>>,
+    pub payment_mint: Box<Account<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<Account<'info, TokenAccount>>,
+    #[account(mut, token::mint = payment_mint)]
+    pub provider_token: Box<Account<'info, TokenAccount>>,
+    #[account(mut, constraint = treasury.key() == config.treasury(&lease.payment_mint)? @ EscrowError::UnlistedMint)]
+    pub treasury: Box<Account<'info, TokenAccount>>,
+    /// A certified io_oracle report whose usage tree holds the leaf.
+    #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ EscrowError::ReportNotCertified)]
+    pub report: Box<Account<'info, io_oracle::Report>>,
+    pub token_program: Program<'info, Token>,
+}
+
+/// Anyone: pays device `device_index` of the lease for `attested_seconds`, proven by the leaf
+/// `(lease, device, attested_seconds)` of a certified report's usage tree.
+pub fn handle_settle_attested(
+    mut ctx: Context<SettleAttested>,
+    device_index: u8,
+    attested_seconds: u64,
+    proof: Vec<[u8; 32]>,
+) -> Result<()> {
+    let a = &mut ctx.accounts;
+    let device = a.lease.devices.get(usize::from(device_index)).ok_or(EscrowError::InvalidDeviceIndex)?.device;
+    let leaf = io_oracle::leaves::usage_leaf(&a.lease.key(), &device, attested_seconds);
+    require!(io_merkle::verify(&proof, &a.report.body.usage_root, &leaf), EscrowError::InvalidProof);
+    let ev = settle_device(
+        &mut a.config,
+        &mut a.lease,
+        &a.payment_mint,
+        &mut a.vault,
+        &a.provider_token,
+        &a.treasury,
+        &a.token_program,
+        device_index,
+        attested_seconds,
+    )?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
 /// Pays device `device_index` of the lease for `attested_seconds` — cumulative attested service
 /// seconds of that device in that lease — minus what it was already paid, at one-second
 /// granularity, rounded down, never beyond its share of the deposit. The fee on the payout
 /// (rounded up, cumulative) goes to the treasury.
-pub fn handle_settle(mut ctx: Context<SettleLease>, device_index: u8, attested_seconds: u64) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn settle_device<'info>(
+    config: &mut Account<'info, EscrowConfig>,
+    lease: &mut Account<'info, Lease>,
+    payment_mint: &Account<'info, Mint>,
+    vault: &mut Account<'info, TokenAccount>,
+    provider_token: &Account<'info, TokenAccount>,
+    treasury: &Account<'info, TokenAccount>,
+    token_program: &Program<'info, Token>,
+    device_index: u8,
+    attested_seconds: u64,
+) -> Result<LeaseSettled> {
     let ts = now()?;
-    let lease = &ctx.accounts.lease;
     require!(lease.status != LeaseStatus::Closed, EscrowError::LeaseClosed);
     let i = usize::from(device_index);
     let d = *lease.devices.get(i).ok_or(EscrowError::InvalidDeviceIndex)?;
-    require_keys_eq!(ctx.accounts.provider_token.owner, d.operator_authority, EscrowError::WrongPayee);
+    require_keys_eq!(provider_token.owner, d.operator_authority, EscrowError::WrongPayee);
     require!(attested_seconds <= lease.elapsed(ts), EscrowError::AttestedBeyondElapsed);
     require!(attested_seconds > d.attested_seconds, EscrowError::NothingToSettle);
     let owed = math::device_owed_floor(attested_seconds, d.rate_per_hour, lease.hours).math()?;
     let pay = sub(owed, d.paid).math()?;
     let fee = math::fee_due_ceil(lease.paid, pay, lease.fees, Bps::new(lease.fee_bps).math()?).math()?;
 
-    let a = &ctx.accounts;
-    pay_out(&a.token_program, &a.config, &a.vault, &a.provider_token, &a.payment_mint, pay)?;
-    pay_out(&a.token_program, &a.config, &a.vault, &a.treasury, &a.payment_mint, fee)?;
+    pay_out(token_program, config, vault, provider_token, payment_mint, pay)?;
+    pay_out(token_program, config, vault, treasury, payment_mint, fee)?;
 
-    let a = &mut ctx.accounts;
-    let is_usdc = a.lease.payment_mint == a.config.usdc_mint;
-    let config = &mut a.config;
-    if is_usdc {
+    if lease.payment_mint == config.usdc_mint {
         config.paid_usdc = add(config.paid_usdc, pay).math()?;
         config.fees_usdc = add(config.fees_usdc, fee).math()?;
     } else {
         config.paid_io = add(config.paid_io, pay).math()?;
         config.fees_io = add(config.fees_io, fee).math()?;
     }
-    let lease = &mut a.lease;
     let dev = &mut lease.devices[i];
     let attested_before = dev.attested_seconds;
     dev.attested_seconds = attested_seconds;
@@ -74,10 +146,10 @@ pub fn handle_settle(mut ctx: Context<SettleLease>, device_index: u8, attested_s
     let device = dev.device;
     lease.paid = add(lease.paid, pay).math()?;
     lease.fees = add(lease.fees, fee).math()?;
-    a.vault.reload()?;
-    lease.invariant(a.vault.amount)?;
-    a.config.invariant()?;
-    let ev = LeaseSettled {
+    vault.reload()?;
+    lease.invariant(vault.amount)?;
+    config.invariant()?;
+    Ok(LeaseSettled {
         lease: lease.key(),
         device,
         device_index,
@@ -88,7 +160,5 @@ pub fn handle_settle(mut ctx: Context<SettleLease>, device_index: u8, attested_s
         lease_paid_after: lease.paid,
         lease_fees_after: lease.fees,
         held_after: lease.held()?,
-    };
-    emit_cpi!(ev);
-    Ok(())
+    })
 }

@@ -57,6 +57,7 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
         bonded: 0,
         registered_ts: ts,
         status_ts: ts,
+        attested_period: 0,
         bump: ctx.bumps.device,
     });
     let op = &mut ctx.accounts.operator;
@@ -177,4 +178,50 @@ fn set_status(
         devices_active_after: op.devices_active,
         ts,
     })
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ApplyDeviceReport<'info> {
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(mut, seeds = [DEVICE_SEED, operator.key().as_ref(), device.id_hash.as_ref()],
+        bump = device.bump, has_one = operator)]
+    pub device: Box<Account<'info, Device>>,
+    /// A certified io_oracle report (owner and discriminator checked by `Account`).
+    #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ StakingError::ReportNotCertified)]
+    pub report: Box<Account<'info, io_oracle::Report>>,
+}
+
+/// Anyone: applies the devices-tree leaf `(device, class, green, active)` of a certified report —
+/// activation (bond permitting) or jailing, and the attested green flag. Reports apply in period
+/// order, so an old report cannot undo a newer one. A retired device stays retired.
+pub fn handle_apply_device_report(
+    ctx: Context<ApplyDeviceReport>,
+    class: u8,
+    green: bool,
+    active: bool,
+    proof: Vec<[u8; 32]>,
+) -> Result<()> {
+    let body = ctx.accounts.report.body;
+    let device_key = ctx.accounts.device.key();
+    let leaf = io_oracle::leaves::device_leaf(&device_key, class, green, active);
+    require!(io_merkle::verify(&proof, &body.devices_root, &leaf), StakingError::InvalidProof);
+    let device = &mut ctx.accounts.device;
+    require!(body.period > device.attested_period, StakingError::StaleReport);
+    require!(usize::from(class) == device.class.index(), StakingError::ClassMismatch);
+    device.attested_period = body.period;
+    device.green = green;
+    let params = ctx.accounts.config.params;
+    let target = if active { DeviceStatus::Active } else { DeviceStatus::Jailed };
+    if device.status == target {
+        // Already there: only the attested period and green flag move.
+        device.invariant()?;
+        return Ok(());
+    }
+    let ev = set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, target)?;
+    emit_cpi!(ev);
+    Ok(())
 }

@@ -15,6 +15,7 @@ use io_math::{add, add_i64, mul_div_floor, sub};
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(amount: u64, evidence_hash: [u8; 32])]
 pub struct ProposeSlash<'info> {
     #[account(mut)]
     pub oracle_authority: Signer<'info>,
@@ -24,19 +25,38 @@ pub struct ProposeSlash<'info> {
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
     #[account(init, payer = oracle_authority, space = 8 + Slash::INIT_SPACE,
-        seeds = [SLASH_SEED, operator.key().as_ref(), &operator.slash_count.to_le_bytes()], bump)]
+        seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
     pub slash: Box<Account<'info, Slash>>,
     pub system_program: Program<'info, System>,
 }
 
-pub fn handle_propose_slash(ctx: Context<ProposeSlash>, amount: u64, evidence_hash: [u8; 32]) -> Result<()> {
+pub fn handle_propose_slash(
+    mut ctx: Context<ProposeSlash>,
+    amount: u64,
+    evidence_hash: [u8; 32],
+) -> Result<()> {
+    let a = &mut ctx.accounts;
+    let ev =
+        open_slash(&a.config.params, &mut a.operator, &mut a.slash, ctx.bumps.slash, amount, evidence_hash)?;
+    emit_cpi!(ev);
+    Ok(())
+}
+
+/// Fills a new slash account and opens its appeal window.
+fn open_slash(
+    params: &Params,
+    op: &mut Account<Operator>,
+    slash: &mut Account<Slash>,
+    bump: u8,
+    amount: u64,
+    evidence_hash: [u8; 32],
+) -> Result<SlashProposed> {
     require!(amount > 0, StakingError::ZeroAmount);
     let ts = now()?;
-    let executable_ts = add_i64(ts, ctx.accounts.config.params.slash_appeal_secs).math()?;
-    let op = &mut ctx.accounts.operator;
+    let executable_ts = add_i64(ts, params.slash_appeal_secs).math()?;
     let index = op.slash_count;
     op.slash_count = index.checked_add(1).ok_or(StakingError::MathOverflow)?;
-    ctx.accounts.slash.set_inner(Slash {
+    slash.set_inner(Slash {
         operator: op.key(),
         index,
         amount,
@@ -47,18 +67,49 @@ pub fn handle_propose_slash(ctx: Context<ProposeSlash>, amount: u64, evidence_ha
         from_bond: 0,
         from_stake: 0,
         from_unbonding: 0,
-        bump: ctx.bumps.slash,
+        bump,
     });
-    ctx.accounts.slash.invariant()?;
-    op.invariant(&ctx.accounts.config.params)?;
-    emit_cpi!(SlashProposed {
-        slash: ctx.accounts.slash.key(),
-        operator: op.key(),
-        index,
-        amount,
-        evidence_hash,
-        executable_ts,
-    });
+    slash.invariant()?;
+    op.invariant(params)?;
+    Ok(SlashProposed { slash: slash.key(), operator: op.key(), index, amount, evidence_hash, executable_ts })
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(amount: u64, evidence_hash: [u8; 32])]
+pub struct ProposeSlashFromReport<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub operator: Box<Account<'info, Operator>>,
+    /// A certified io_oracle report.
+    #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ StakingError::ReportNotCertified)]
+    pub report: Box<Account<'info, io_oracle::Report>>,
+    #[account(init, payer = payer, space = 8 + Slash::INIT_SPACE,
+        seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
+    pub slash: Box<Account<'info, Slash>>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Anyone: opens the slash `(operator, amount, evidence_hash)` found in a certified report's
+/// slashes tree. The appeal window then runs as for any slash.
+pub fn handle_propose_slash_from_report(
+    mut ctx: Context<ProposeSlashFromReport>,
+    amount: u64,
+    evidence_hash: [u8; 32],
+    proof: Vec<[u8; 32]>,
+) -> Result<()> {
+    let leaf = io_oracle::leaves::slash_leaf(&ctx.accounts.operator.key(), amount, &evidence_hash);
+    require!(
+        io_merkle::verify(&proof, &ctx.accounts.report.body.slashes_root, &leaf),
+        StakingError::InvalidProof
+    );
+    let a = &mut ctx.accounts;
+    let ev =
+        open_slash(&a.config.params, &mut a.operator, &mut a.slash, ctx.bumps.slash, amount, evidence_hash)?;
+    emit_cpi!(ev);
     Ok(())
 }
 
@@ -68,7 +119,7 @@ pub struct CancelSlash<'info> {
     pub admin: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = admin)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), &slash.index.to_le_bytes()],
+    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), slash.evidence_hash.as_ref()],
         bump = slash.bump)]
     pub slash: Box<Account<'info, Slash>>,
 }
@@ -92,7 +143,7 @@ pub struct ExecuteSlash<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut, address = slash.operator)]
     pub operator: Box<Account<'info, Operator>>,
-    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), &slash.index.to_le_bytes()],
+    #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), slash.evidence_hash.as_ref()],
         bump = slash.bump)]
     pub slash: Box<Account<'info, Slash>>,
     #[account(mut)]

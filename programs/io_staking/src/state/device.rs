@@ -64,6 +64,8 @@ pub struct Device {
     pub bonded: u64,
     pub registered_ts: i64,
     pub status_ts: i64,
+    /// Period of the last oracle report applied to this device (0 = none): reports apply in order.
+    pub attested_period: u64,
     pub bump: u8,
 }
 

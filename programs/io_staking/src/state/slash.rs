@@ -10,8 +10,8 @@ pub enum SlashStatus {
     Executed,
 }
 
-/// One proposed slash, PDA `["slash", operator, index (u32 LE)]`. Never closed, so an executed
-/// slash can never be executed twice.
+/// One proposed slash, PDA `["slash", operator, evidence_hash]`: one slash per piece of evidence,
+/// whoever proposes it. Never closed, so a slash can never be proposed or executed twice.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Slash {
