@@ -27,6 +27,50 @@ pub fn default_params() -> OracleParams {
     }
 }
 
+/// An oracle set living on someone else's harness (for cross-program tests): initialises
+/// io_oracle and publishes certified reports.
+pub struct Quorum {
+    pub admin: Keypair,
+    pub oracles: Vec<Keypair>,
+    pub params: OracleParams,
+}
+
+impl Quorum {
+    /// Initialises io_oracle on `h` with `n` oracles (default threshold) and moves the clock to
+    /// the start of the next hour.
+    pub async fn init(h: &mut Harness, n: usize) -> Quorum {
+        let admin = h.funded_keypair(10_000_000_000).await;
+        let oracles: Vec<Keypair> = (0..n).map(|_| Keypair::new()).collect();
+        let params = default_params();
+        let members = oracles.iter().map(|k| k.pubkey()).collect();
+        let mint = h.io_mint;
+        h.send_one(sdk::initialize(&admin.pubkey(), &mint, params, members, 0), &[&admin])
+            .await
+            .expect("initialize io_oracle");
+        let now = h.now().await;
+        h.set_time(now - now % 3600 + 3600).await;
+        Quorum { admin, oracles, params }
+    }
+
+    /// Posts `body` for the current period (epoch 1 unless set) and certifies it with every
+    /// oracle's signature; returns the report address. Moves the clock one hour on first, so
+    /// each call gets a fresh period.
+    pub async fn publish(&self, h: &mut Harness, mut body: ReportBody) -> Pubkey {
+        h.warp_seconds(3600).await;
+        body.period = (h.now().await / 3600) as u64;
+        if body.set_epoch == 0 {
+            body.set_epoch = 1;
+        }
+        body.expiry_slot = h.clock().await.slot + 1_000;
+        let relayer = h.payer().insecure_clone();
+        h.send_one(sdk::post_report(&relayer.pubkey(), body), &[]).await.expect("post report");
+        let keys: Vec<&Keypair> = self.oracles.iter().collect();
+        let ed = quorum_instruction(&keys, &sdk::report_digest(&body));
+        h.send(&[ed, sdk::certify_report(&sdk::report(&body))], &[]).await.expect("certify report");
+        sdk::report(&body)
+    }
+}
+
 pub struct OracleFixture {
     pub h: Harness,
     pub admin: Keypair,

@@ -64,7 +64,12 @@ pub fn handle_initialize(
         buyback_count: 0,
         bump: ctx.bumps.config,
     });
-    a.price_feed.set_inner(PriceFeed { usdc_per_io: 0, updated_ts: 0, period: 0, bump: ctx.bumps.price_feed });
+    a.price_feed.set_inner(PriceFeed {
+        usdc_per_io: 0,
+        updated_ts: 0,
+        period: 0,
+        bump: ctx.bumps.price_feed,
+    });
     a.config.invariant()?;
     let ev = EscrowInitialized {
         admin: a.admin.key(),
@@ -194,7 +199,8 @@ pub fn handle_price_from_report(ctx: Context<PriceFromReport>) -> Result<()> {
     let before = feed.usdc_per_io;
     feed.usdc_per_io = body.usdc_per_io;
     feed.period = body.period;
-    let end = body.period.checked_add(1).and_then(|p| p.checked_mul(3_600)).ok_or(EscrowError::MathOverflow)?;
+    let end =
+        body.period.checked_add(1).and_then(|p| p.checked_mul(3_600)).ok_or(EscrowError::MathOverflow)?;
     feed.updated_ts = i64::try_from(end).map_err(|_| EscrowError::MathOverflow)?;
     let (ts, period) = (feed.updated_ts, feed.period);
     emit_cpi!(PriceSet { usdc_per_io_before: before, usdc_per_io_after: body.usdc_per_io, ts, period });

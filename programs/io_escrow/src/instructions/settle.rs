@@ -84,7 +84,8 @@ pub fn handle_settle_attested(
     proof: Vec<[u8; 32]>,
 ) -> Result<()> {
     let a = &mut ctx.accounts;
-    let device = a.lease.devices.get(usize::from(device_index)).ok_or(EscrowError::InvalidDeviceIndex)?.device;
+    let device =
+        a.lease.devices.get(usize::from(device_index)).ok_or(EscrowError::InvalidDeviceIndex)?.device;
     let leaf = io_oracle::leaves::usage_leaf(&a.lease.key(), &device, attested_seconds);
     require!(io_merkle::verify(&proof, &a.report.body.usage_root, &leaf), EscrowError::InvalidProof);
     let ev = settle_device(
