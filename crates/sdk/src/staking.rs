@@ -433,3 +433,32 @@ pub fn propose_slash_from_report(
         ix::ProposeSlashFromReport { amount, evidence_hash, proof },
     )
 }
+
+/// Anyone: claims `operator`'s rewards with a proof of `(operator, cumulative)` against a certified
+/// report's rewards tree; the $IO comes out of io_token's emissions vault.
+pub fn claim_operator_rewards(
+    operator: &Pubkey,
+    report: &Pubkey,
+    io_mint: &Pubkey,
+    cumulative: u64,
+    proof: Vec<[u8; 32]>,
+) -> Instruction {
+    let token = io_staking::instructions::rewards::IO_TOKEN_PROGRAM_ID;
+    build(
+        acc::ClaimOperatorRewards {
+            config: config(),
+            operator: *operator,
+            report: *report,
+            io_mint: *io_mint,
+            reward_vault: reward_vault(),
+            token_config: Pubkey::find_program_address(&[b"token_config"], &token).0,
+            emissions_vault: Pubkey::find_program_address(&[b"rewards_vault"], &token).0,
+            token_event_authority: crate::event_authority(&token),
+            io_token_program: token,
+            token_program: TOKEN_PROGRAM,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::ClaimOperatorRewards { cumulative, proof },
+    )
+}

@@ -214,3 +214,20 @@ pub struct SlashExecuted {
     pub stake_tokens_after: u64,
     pub unbonding_tokens_after: u64,
 }
+
+#[event]
+pub struct OperatorRewardsClaimed {
+    pub operator: Pubkey,
+    /// Period of the oracle report the claim was proven against.
+    pub period: u64,
+    /// The operator's cumulative reward in that report.
+    pub cumulative: u64,
+    /// Paid now: cumulative − previously claimed.
+    pub amount: u64,
+    pub commission: u64,
+    pub to_delegators: u64,
+    pub commission_bps: u16,
+    pub pool_shares: u64,
+    pub reward_per_share_before: u128,
+    pub reward_per_share_after: u128,
+}

@@ -200,6 +200,16 @@ pub mod io_staking {
         instructions::rewards::handle_fund_operator_rewards(ctx, amount)
     }
 
+    /// Anyone: claims an operator's rewards proven against a certified oracle report's rewards
+    /// tree (cumulative amounts), drawn from io_token's emissions vault.
+    pub fn claim_operator_rewards(
+        ctx: Context<ClaimOperatorRewards>,
+        cumulative: u64,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        instructions::rewards::handle_claim_operator_rewards(ctx, cumulative, proof)
+    }
+
     /* Slashing */
 
     /// Oracle authority: proposes a slash of `amount` base units, opening the appeal window.

@@ -64,6 +64,7 @@ pub fn handle_register_operator(
         unbonding_tokens: 0,
         reward_per_share: 0,
         commission_claimable: 0,
+        rewards_claimed_cumulative: 0,
         delegator_count: 0,
         slash_count: 0,
         total_slashed: 0,

@@ -9,8 +9,12 @@ use crate::{
     state::*,
 };
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::{
+    instruction::{AccountMeta, Instruction},
+    program::invoke_signed,
+};
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use io_math::{add, sub, Bps};
+use io_math::add;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -39,19 +43,7 @@ pub fn handle_fund_operator_rewards(ctx: Context<FundOperatorRewards>, amount: u
     pay_in(&a.token_program, &a.source, &a.reward_vault, &a.io_mint, &a.rewards_authority, amount)?;
     let config = &mut ctx.accounts.config;
     let op = &mut ctx.accounts.operator;
-    op.apply_due_commission(now()?);
-    let before = op.reward_per_share;
-    let (commission, to_delegators) = if op.stake_shares == 0 {
-        (amount, 0)
-    } else {
-        let commission = Bps::new(op.commission_bps).math()?.of_ceil(amount).math()?;
-        let rest = sub(amount, commission).math()?;
-        let mut acc = op.accumulator();
-        let attributed = acc.distribute_floor(rest, op.stake_shares).math()?;
-        op.reward_per_share = acc.per_share;
-        (commission, attributed)
-    };
-    op.commission_claimable = add(op.commission_claimable, commission).math()?;
+    let (commission, to_delegators, before) = op.accrue_rewards(amount, now()?)?;
     config.rewards_funded = add(config.rewards_funded, amount).math()?;
     op.invariant(&config.params)?;
     config.invariant()?;
@@ -99,5 +91,110 @@ pub fn handle_claim_commission(ctx: Context<ClaimCommission>) -> Result<()> {
     op.invariant(&config.params)?;
     config.invariant()?;
     emit_cpi!(CommissionClaimed { operator: op.key(), amount });
+    Ok(())
+}
+
+/// io_token's program id: operator rewards come out of its emissions vault.
+pub const IO_TOKEN_PROGRAM_ID: Pubkey = pubkey!("4JMU9ZEhgFT24Py6JpEKBuhsJA6D7iaYr1EeKkDTFG78");
+/// Anchor discriminator of io_token's `withdraw_rewards` (sha256("global:withdraw_rewards")[..8]).
+const WITHDRAW_REWARDS_DISCRIMINATOR: [u8; 8] = [10, 214, 219, 139, 205, 22, 251, 21];
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClaimOperatorRewards<'info> {
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = reward_vault,
+        constraint = !config.paused @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub operator: Box<Account<'info, Operator>>,
+    /// A certified io_oracle report whose rewards tree holds the operator's leaf.
+    #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ StakingError::ReportNotCertified)]
+    pub report: Box<Account<'info, io_oracle::Report>>,
+    pub io_mint: Box<Account<'info, Mint>>,
+    #[account(mut)]
+    pub reward_vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: io_token's config; io_token checks it (and that this program's config is its
+    /// rewards distributor).
+    #[account(mut)]
+    pub token_config: UncheckedAccount<'info>,
+    /// CHECK: io_token's emissions vault; io_token checks it against its config.
+    #[account(mut)]
+    pub emissions_vault: UncheckedAccount<'info>,
+    /// CHECK: io_token's event authority; io_token checks it.
+    pub token_event_authority: UncheckedAccount<'info>,
+    /// CHECK: the io_token program, by address.
+    #[account(address = IO_TOKEN_PROGRAM_ID)]
+    pub io_token_program: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token>,
+}
+
+/// Anyone (for the operator): claims the operator's rewards proven by the leaf
+/// `(operator, cumulative)` of a certified report's rewards tree. The tree holds cumulative
+/// amounts, so the claim pays `cumulative − already claimed`, drawn from io_token's emissions
+/// vault into the reward vault, then split into commission and the delegators' accumulator
+/// exactly as funded rewards are. The same or an older cumulative amount pays nothing.
+pub fn handle_claim_operator_rewards(
+    mut ctx: Context<ClaimOperatorRewards>,
+    cumulative: u64,
+    proof: Vec<[u8; 32]>,
+) -> Result<()> {
+    let a = &mut ctx.accounts;
+    let leaf = io_oracle::leaves::rewards_leaf(&a.operator.key(), cumulative);
+    require!(io_merkle::verify(&proof, &a.report.body.rewards_root, &leaf), StakingError::InvalidProof);
+    let claimed_before = a.operator.rewards_claimed_cumulative;
+    require!(cumulative > claimed_before, StakingError::NothingToClaim);
+    let amount = io_math::sub(cumulative, claimed_before).math()?;
+
+    let mut data = WITHDRAW_REWARDS_DISCRIMINATOR.to_vec();
+    data.extend_from_slice(&amount.to_le_bytes());
+    let ix = Instruction {
+        program_id: IO_TOKEN_PROGRAM_ID,
+        accounts: vec![
+            AccountMeta::new_readonly(a.config.key(), true),
+            AccountMeta::new(a.token_config.key(), false),
+            AccountMeta::new_readonly(a.io_mint.key(), false),
+            AccountMeta::new(a.emissions_vault.key(), false),
+            AccountMeta::new(a.reward_vault.key(), false),
+            AccountMeta::new_readonly(a.token_program.key(), false),
+            AccountMeta::new_readonly(a.token_event_authority.key(), false),
+            AccountMeta::new_readonly(IO_TOKEN_PROGRAM_ID, false),
+        ],
+        data,
+    };
+    let seeds = a.config.signer_seeds();
+    invoke_signed(
+        &ix,
+        &[
+            a.config.to_account_info(),
+            a.token_config.to_account_info(),
+            a.io_mint.to_account_info(),
+            a.emissions_vault.to_account_info(),
+            a.reward_vault.to_account_info(),
+            a.token_program.to_account_info(),
+            a.token_event_authority.to_account_info(),
+            a.io_token_program.to_account_info(),
+        ],
+        &[&seeds],
+    )?;
+
+    let op = &mut a.operator;
+    op.rewards_claimed_cumulative = cumulative;
+    let (commission, to_delegators, before) = op.accrue_rewards(amount, now()?)?;
+    a.config.rewards_funded = add(a.config.rewards_funded, amount).math()?;
+    op.invariant(&a.config.params)?;
+    a.config.invariant()?;
+    let ev = OperatorRewardsClaimed {
+        operator: op.key(),
+        period: a.report.body.period,
+        cumulative,
+        amount,
+        commission,
+        to_delegators,
+        commission_bps: op.commission_bps,
+        pool_shares: op.stake_shares,
+        reward_per_share_before: before,
+        reward_per_share_after: op.reward_per_share,
+    };
+    emit_cpi!(ev);
     Ok(())
 }

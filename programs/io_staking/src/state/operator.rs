@@ -50,6 +50,9 @@ pub struct Operator {
     pub reward_per_share: u128,
     /// Commission earned and not yet claimed.
     pub commission_claimable: u64,
+    /// Cumulative reward of this operator in the last oracle report claimed (the rewards tree
+    /// holds cumulative amounts, so a claim pays the difference).
+    pub rewards_claimed_cumulative: u64,
     /// Positions with non-zero active shares.
     pub delegator_count: u32,
     /// Slashes ever proposed against this operator (the next slash's index).
@@ -90,6 +93,27 @@ impl Operator {
             self.commission_bps = self.pending_commission_bps;
             self.commission_effective_ts = 0;
         }
+    }
+
+    /// Splits `amount` of new rewards: commission (rounded up, a fee) to the operator's claimable
+    /// balance, the rest spread over the active shares (rounded down; the dust stays in the
+    /// vault). With no active stake everything is commission. Returns
+    /// `(commission, attributed to delegators, reward_per_share before)`.
+    pub fn accrue_rewards(&mut self, amount: u64, now: i64) -> Result<(u64, u64, u128)> {
+        self.apply_due_commission(now);
+        let before = self.reward_per_share;
+        let (commission, to_delegators) = if self.stake_shares == 0 {
+            (amount, 0)
+        } else {
+            let commission = io_math::Bps::new(self.commission_bps).math()?.of_ceil(amount).math()?;
+            let rest = io_math::sub(amount, commission).math()?;
+            let mut acc = self.accumulator();
+            let attributed = acc.distribute_floor(rest, self.stake_shares).math()?;
+            self.reward_per_share = acc.per_share;
+            (commission, attributed)
+        };
+        self.commission_claimable = io_math::add(self.commission_claimable, commission).math()?;
+        Ok((commission, to_delegators, before))
     }
 
     /// Bond required for `units` more active units of a class with `per_unit` bond.
