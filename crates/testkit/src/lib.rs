@@ -26,6 +26,7 @@ use solana_transaction_error::TransactionError;
 pub mod escrow;
 pub mod oracle;
 pub mod staking;
+pub mod token;
 
 pub use solana_keypair::Keypair as TestKeypair;
 pub use solana_signer::Signer as TestSigner;
@@ -114,11 +115,20 @@ pub fn assert_error<T: std::fmt::Debug>(result: Result<T, BanksClientError>, cod
 /// A running test bank with the IO Compute programs and two SPL mints.
 pub struct Harness {
     pub ctx: ProgramTestContext,
+    /// The $IO mint: a plain test mint ([`Harness::new`]) or io_token's own ([`Harness::full_stack`]).
     pub io_mint: Pubkey,
     pub usdc_mint: Pubkey,
-    /// Mint authority of both test mints.
+    /// Mint authority of the test mints.
     pub mint_authority: Keypair,
+    /// Set by [`Harness::full_stack`]: $IO is then paid out of io_token's genesis buckets.
+    pub io_token: Option<TokenAdmin>,
     nonce: u32,
+}
+
+/// The io_token admin of a full-stack harness, and the beneficiary of the faucet schedules.
+pub struct TokenAdmin {
+    pub admin: Keypair,
+    pub faucet: Keypair,
 }
 
 impl Harness {
@@ -130,11 +140,74 @@ impl Harness {
             io_mint: Pubkey::default(),
             usdc_mint: Pubkey::default(),
             mint_authority: Keypair::new(),
+            io_token: None,
             nonce: 0,
         };
         h.io_mint = h.create_mint(IO_DECIMALS).await;
         h.usdc_mint = h.create_mint(USDC_DECIMALS).await;
         h
+    }
+
+    /// A bank where $IO is io_token's own mint, as in production: io_token initialised on the
+    /// default schedule with genesis minted, io_staking's config allowed to burn with reason
+    /// `Slash` and to draw emitted rewards, io_escrow's config allowed to burn with reason
+    /// `Buyback`. [`Self::mint_to`] of $IO then pays out of fully vested genesis schedules, so
+    /// io_token's ledger (minted − burned == supply) stays exact in every test.
+    pub async fn full_stack() -> Self {
+        use io_sdk::token as tsdk;
+        let mut h = Self::new().await;
+        let admin = h.funded_keypair(10_000_000_000).await;
+        let faucet = h.funded_keypair(1_000_000_000).await;
+        let params = io_token::EmissionParams::defaults(IO_DECIMALS);
+        let staking_config = io_sdk::staking::config();
+        let ixs = [
+            tsdk::initialize(&admin.pubkey(), IO_DECIMALS, params),
+            tsdk::genesis(&admin.pubkey()),
+            tsdk::set_burn_authority(&admin.pubkey(), io_token::BurnReason::Slash, staking_config),
+            tsdk::set_burn_authority(
+                &admin.pubkey(),
+                io_token::BurnReason::Buyback,
+                io_sdk::escrow::config(),
+            ),
+            tsdk::set_rewards_distributor(&admin.pubkey(), staking_config),
+        ];
+        for ix in ixs {
+            h.send_one(ix, &[&admin]).await.expect("set up io_token");
+        }
+        h.io_mint = tsdk::mint();
+        h.io_token = Some(TokenAdmin { admin, faucet });
+        h
+    }
+
+    /// Pays `amount` $IO into `to` through a genesis schedule that has fully vested: from the
+    /// early-contributors bucket, then series A, then seed as each runs out.
+    async fn faucet_io(&mut self, to: &Pubkey, amount: u64) {
+        use io_sdk::token as tsdk;
+        use io_token::Bucket;
+        let t = self.io_token.as_ref().expect("full-stack harness");
+        let (admin, faucet) = (t.admin.insecure_clone(), t.faucet.insecure_clone());
+        let now = self.now().await;
+        for bucket in [Bucket::EarlyContributors, Bucket::SeriesA, Bucket::Seed] {
+            let config: io_token::TokenConfig = self.account(&tsdk::config()).await;
+            let index = config.schedule_count[bucket.index()];
+            let ix = tsdk::create_vesting(
+                &admin.pubkey(),
+                &faucet.pubkey(),
+                bucket,
+                index,
+                now - 10,
+                now - 10,
+                now - 1,
+                amount,
+            );
+            if self.send_one(ix, &[&admin]).await.is_ok() {
+                let schedule = tsdk::vesting(&faucet.pubkey(), bucket, index);
+                let ix = tsdk::claim_vested(&faucet.pubkey(), &schedule, bucket, to);
+                self.send_one(ix, &[&faucet]).await.expect("faucet claim");
+                return;
+            }
+        }
+        panic!("the faucet's genesis buckets cannot pay {amount}");
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -262,7 +335,11 @@ impl Harness {
         acct.pubkey()
     }
 
+    /// Mints `amount` of a test mint into `to`; $IO of a full-stack harness comes from the faucet.
     pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, amount: u64) {
+        if self.io_token.is_some() && *mint == self.io_mint {
+            return self.faucet_io(to, amount).await;
+        }
         let ix = spl_token::instruction::mint_to(
             &spl_token::ID,
             mint,

@@ -82,7 +82,7 @@ pub struct OracleFixture {
 impl OracleFixture {
     /// io_oracle initialised with `n` oracle keys and the default threshold.
     pub async fn new(n: usize) -> Self {
-        let h = Harness::new().await;
+        let h = Harness::full_stack().await;
         Self::on(h, n).await
     }
 

@@ -34,19 +34,20 @@ pub struct StakingFixture {
 }
 
 impl StakingFixture {
-    /// A bank with io_staking initialised on default parameters (100 $IO minimum, 14-day cooldown).
+    /// A full-stack bank (see [`Harness::full_stack`]) with io_staking initialised on default
+    /// parameters (100 $IO minimum, 14-day cooldown).
     pub async fn new() -> Self {
         Self::with_params(Params::defaults(IO_DECIMALS)).await
     }
 
     pub async fn with_params(params: Params) -> Self {
-        let mut h = Harness::new().await;
+        let mut h = Harness::full_stack().await;
         let admin = h.funded_keypair(10_000_000_000).await;
         let oracle = h.funded_keypair(10_000_000_000).await;
         let rewards = h.funded_keypair(1_000_000_000).await;
         let io_mint = h.io_mint;
         let rewards_token = h.create_token_account(&io_mint, &rewards.pubkey()).await;
-        h.mint_to(&io_mint, &rewards_token, 100_000_000 * IO).await;
+        h.mint_to(&io_mint, &rewards_token, 10_000_000 * IO).await;
         let ix = sdk::initialize(&admin.pubkey(), &io_mint, params, oracle.pubkey(), rewards.pubkey());
         h.send_one(ix, &[&admin]).await.expect("initialize io_staking");
         StakingFixture { h, admin, oracle, rewards, rewards_token, params }

@@ -171,6 +171,13 @@ impl World {
             self.initial_supply - c.total_slashed,
             "{ctx}: supply fell by exactly the slashes"
         );
+        let t: io_token::TokenConfig = self.f.h.account(&io_sdk::token::config()).await;
+        assert_eq!(t.total_minted - t.total_burned, supply, "{ctx}: io_token's minted − burned == supply");
+        assert_eq!(
+            t.burned[io_token::BurnReason::Slash as usize],
+            c.total_slashed,
+            "{ctx}: slash burns counted"
+        );
 
         let (mut pools, mut bonds, mut active, mut pending, mut claimable) =
             (0u128, 0u128, 0u128, 0u128, 0u128);

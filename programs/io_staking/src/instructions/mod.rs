@@ -15,7 +15,7 @@ pub use staker::*;
 
 use crate::state::Config;
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Burn, Mint, Token, TokenAccount, TransferChecked};
+use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 
 /// Moves `amount` from a user's token account into a vault, signed by the user.
 pub(crate) fn pay_in<'info>(
@@ -64,32 +64,6 @@ pub(crate) fn pay_out<'info>(
         ),
         amount,
         mint.decimals,
-    )
-}
-
-/// Burns `amount` from a vault (the mint's supply goes down), signed by the config PDA.
-pub(crate) fn burn_from_vault<'info>(
-    token_program: &Program<'info, Token>,
-    config: &Account<'info, Config>,
-    vault: &Account<'info, TokenAccount>,
-    mint: &Account<'info, Mint>,
-    amount: u64,
-) -> Result<()> {
-    if amount == 0 {
-        return Ok(());
-    }
-    let seeds = config.signer_seeds();
-    token::burn(
-        CpiContext::new_with_signer(
-            token_program.key(),
-            Burn {
-                mint: mint.to_account_info(),
-                from: vault.to_account_info(),
-                authority: config.to_account_info(),
-            },
-            &[&seeds],
-        ),
-        amount,
     )
 }
 

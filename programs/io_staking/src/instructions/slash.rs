@@ -1,15 +1,22 @@
 //! Slashing: proposed by the oracle authority with an evidence hash, cancellable by the admin
 //! during the appeal window, executed by anyone after it. Execution takes from the operator's
 //! bond first (active, then withdrawing), then from the delegators' active and unbonding pools
-//! pro rata, and burns what it takes.
-use super::{burn_from_vault, now};
+//! pro rata, and burns what it takes through io_token (reason `Slash`), so the supply ledger
+//! counts every slashed unit.
+use super::now;
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
     events::*,
     state::*,
 };
-use anchor_lang::prelude::*;
+use anchor_lang::{
+    prelude::*,
+    solana_program::{
+        instruction::{AccountMeta, Instruction},
+        program::invoke_signed,
+    },
+};
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use io_math::{add, add_i64, mul_div_floor, sub};
 
@@ -135,6 +142,11 @@ pub fn handle_cancel_slash(ctx: Context<CancelSlash>) -> Result<()> {
     Ok(())
 }
 
+/// Anchor discriminator of io_token's `burn` (sha256("global:burn")[..8]).
+const IO_TOKEN_BURN_DISCRIMINATOR: [u8; 8] = [116, 110, 29, 56, 107, 219, 42, 93];
+/// Borsh index of `BurnReason::Slash` in io_token.
+const BURN_REASON_SLASH: u8 = 2;
+
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ExecuteSlash<'info> {
@@ -152,7 +164,59 @@ pub struct ExecuteSlash<'info> {
     pub stake_vault: Box<Account<'info, TokenAccount>>,
     #[account(mut)]
     pub bond_vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: io_token's config; io_token checks it (and that this program's config may burn with
+    /// reason `Slash`).
+    #[account(mut)]
+    pub token_config: UncheckedAccount<'info>,
+    /// CHECK: io_token's event authority; io_token checks it.
+    pub token_event_authority: UncheckedAccount<'info>,
+    /// CHECK: the io_token program, by address.
+    #[account(address = crate::instructions::rewards::IO_TOKEN_PROGRAM_ID)]
+    pub io_token_program: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
+}
+
+/// Burns `amount` from `vault` through io_token with reason `Slash`, signed by the config PDA, so
+/// the supply ledger counts it.
+fn burn_slashed<'info>(
+    a: &ExecuteSlash<'info>,
+    vault: &Account<'info, TokenAccount>,
+    amount: u64,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let mut data = IO_TOKEN_BURN_DISCRIMINATOR.to_vec();
+    data.extend_from_slice(&amount.to_le_bytes());
+    data.push(BURN_REASON_SLASH);
+    let ix = Instruction {
+        program_id: a.io_token_program.key(),
+        accounts: vec![
+            AccountMeta::new_readonly(a.config.key(), true),
+            AccountMeta::new(a.token_config.key(), false),
+            AccountMeta::new(a.io_mint.key(), false),
+            AccountMeta::new(vault.key(), false),
+            AccountMeta::new_readonly(a.token_program.key(), false),
+            AccountMeta::new_readonly(a.token_event_authority.key(), false),
+            AccountMeta::new_readonly(a.io_token_program.key(), false),
+        ],
+        data,
+    };
+    let seeds = a.config.signer_seeds();
+    invoke_signed(
+        &ix,
+        &[
+            a.config.to_account_info(),
+            a.token_config.to_account_info(),
+            a.io_mint.to_account_info(),
+            vault.to_account_info(),
+            a.token_program.to_account_info(),
+            a.token_event_authority.to_account_info(),
+            a.io_token_program.to_account_info(),
+        ],
+        &[&seeds],
+    )?;
+    Ok(())
 }
 
 /// Permissionless once the appeal window has passed. Takes up to `amount`: what the bond and
@@ -198,8 +262,8 @@ pub fn handle_execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
     slash.from_unbonding = from_unbonding;
 
     let a = &ctx.accounts;
-    burn_from_vault(&a.token_program, &a.config, &a.bond_vault, &a.io_mint, from_bond)?;
-    burn_from_vault(&a.token_program, &a.config, &a.stake_vault, &a.io_mint, take)?;
+    burn_slashed(a, &a.bond_vault, from_bond)?;
+    burn_slashed(a, &a.stake_vault, take)?;
     a.slash.invariant()?;
     a.operator.invariant(&a.config.params)?;
     a.config.invariant()?;
