@@ -72,6 +72,32 @@ pub fn ed25519_instruction(signatures: &[Ed25519Signature], message: &[u8]) -> I
     Instruction { program_id: ED25519_PROGRAM_ID, accounts: vec![], data }
 }
 
+/// An Ed25519 precompile instruction verifying signatures over possibly different messages (as
+/// an equivocation proof needs), everything inside its own data: header, offset records, then per
+/// signature `pubkey ‖ signature ‖ message`.
+pub fn ed25519_instruction_multi(entries: &[(Ed25519Signature, &[u8])]) -> Instruction {
+    let n = entries.len();
+    let mut offsets = Vec::new();
+    let mut body = Vec::new();
+    let mut at = 2 + 14 * n;
+    for ((pk, sig), msg) in entries {
+        let pk_off = at as u16;
+        let sig_off = pk_off + 32;
+        let msg_off = sig_off + 64;
+        for v in [sig_off, u16::MAX, pk_off, u16::MAX, msg_off, msg.len() as u16, u16::MAX] {
+            offsets.extend_from_slice(&v.to_le_bytes());
+        }
+        body.extend_from_slice(pk);
+        body.extend_from_slice(sig);
+        body.extend_from_slice(msg);
+        at += 96 + msg.len();
+    }
+    let mut data = vec![n as u8, 0];
+    data.extend(offsets);
+    data.extend(body);
+    Instruction { program_id: ED25519_PROGRAM_ID, accounts: vec![], data }
+}
+
 pub fn initialize(
     admin: &Pubkey,
     io_mint: &Pubkey,

@@ -2,6 +2,7 @@
 //! program): every instruction's happy path and rejections by exact error code, the lease
 //! accounting invariants, and a randomized run.
 mod admin;
+mod buyback;
 mod common;
 mod leases;
 mod offers;
