@@ -2,8 +2,8 @@
 use crate::{event_authority, Instruction, Pubkey};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use io_token::{
-    accounts as acc, airdrop_leaf, constants::*, instruction as ix, io_merkle::MerkleTree, Bucket, BurnReason,
-    EmissionParams,
+    accounts as acc, airdrop_leaf, constants::*, instruction as ix, io_merkle::MerkleTree, Bucket,
+    BurnReason, EmissionParams,
 };
 
 pub use io_token::ID as PROGRAM_ID;
@@ -170,7 +170,12 @@ pub fn create_airdrop(
 /* Beneficiaries and claimants */
 
 /// Claims schedule `schedule` of `bucket` into `destination` (any $IO account).
-pub fn claim_vested(beneficiary: &Pubkey, schedule: &Pubkey, bucket: Bucket, destination: &Pubkey) -> Instruction {
+pub fn claim_vested(
+    beneficiary: &Pubkey,
+    schedule: &Pubkey,
+    bucket: Bucket,
+    destination: &Pubkey,
+) -> Instruction {
     build(
         acc::ClaimVested {
             beneficiary: *beneficiary,
