@@ -1,9 +1,15 @@
 //! `make up` until the local network lands: a scripted scenario through the real programs (run
 //! natively inside solana-program-test with the real SPL Token program), printing what happened.
 //! Every figure printed is read back from chain state, not computed here.
-use io_sdk::staking as sdk;
+use io_merkle::MerkleTree;
+use io_oracle::{leaves, ReportBody};
+use io_sdk::{escrow as esdk, staking as sdk};
 use io_staking::{HardwareClass, Operator, Slash};
-use io_testkit::{staking::StakingFixture, TestSigner, IO};
+use io_testkit::{escrow::EscrowFixture, oracle::Quorum, staking::StakingFixture, TestSigner, IO, USDC};
+
+fn usdc_str(base: u64) -> String {
+    format!("{}.{:06} USDC", base / USDC, base % USDC)
+}
 
 fn io(base: u64) -> String {
     let whole = base / IO;
@@ -50,8 +56,16 @@ async fn main() {
     if std::env::var_os("RUST_LOG").is_none() {
         std::env::set_var("RUST_LOG", "error");
     }
-    println!("IO Compute — staking scenario (io_staking, native runtime, real SPL Token)\n");
-    let mut f = StakingFixture::new().await;
+    println!("IO Compute — a scenario through io_token, io_staking, io_escrow and io_oracle");
+    println!("(programs run natively inside solana-program-test, with the real SPL Token program)\n");
+    let mut e = EscrowFixture::new().await;
+    let q = Quorum::init(&mut e.s.h, 4).await;
+    let f = &mut e.s;
+    let supply_genesis = f.h.mint_supply(&f.io_mint()).await;
+    println!(
+        "0. io_token genesis minted {} into five allocation vaults; 4 oracles, threshold 3",
+        io(supply_genesis)
+    );
     let p = f.params;
     println!("1. initialized io_staking: min stake {}, unstake cooldown {} days, slash appeal {} days, bond unbonding {} days",
         io(p.min_stake), p.unstake_cooldown_secs / 86_400, p.slash_appeal_secs / 86_400, p.bond_unbonding_secs / 86_400);
@@ -122,6 +136,56 @@ async fn main() {
             .unwrap())
     );
 
+    // A renter leases beta's device for 2 hours in USDC; an hour later the oracle report attests
+    // 50 minutes of service; the renter closes, the rest is refunded after the grace period.
+    let offer = esdk::post_offer(&beta.authority.pubkey(), &rtx, 3_600_000, 0, 1, 24);
+    e.s.h.send_one(offer, &[&beta.authority]).await.unwrap();
+    let renter = e.renter(100 * USDC, 0).await;
+    let lease = e.open(&renter, 1, &[rtx], 2, true).await.unwrap();
+    let deposit = e.lease(&lease).await.deposit;
+    let usage = MerkleTree::new(vec![leaves::usage_leaf(&lease, &rtx, 3_000)]);
+    let body = ReportBody { usage_root: usage.root(), usdc_per_io: 20_000, ..Default::default() };
+    let report = q.publish(&mut e.s.h, body).await;
+    let usdc = e.usdc_mint();
+    let payee = e.s.h.create_token_account(&usdc, &beta.authority.pubkey()).await;
+    let ix = esdk::settle_attested(&lease, &usdc, &payee, &report, 0, 3_000, usage.proof(0).unwrap());
+    e.s.h.send_one(ix, &[]).await.unwrap();
+    e.close(&renter, &lease).await.unwrap();
+    e.s.h.warp_seconds(e.params.settlement_grace_secs).await;
+    e.finalize(&renter, &lease).await.unwrap();
+    let l = e.lease(&lease).await;
+    println!(
+        "8. a 2-hour USDC lease of beta's GPUs: deposit {}; the oracle report attested 3,000 s → provider paid {}, fee {}, renter refunded {}",
+        usdc_str(deposit),
+        usdc_str(l.paid),
+        usdc_str(l.fees),
+        usdc_str(l.refunded)
+    );
+
+    // The treasury spends the fee on $IO at the report's price and burns it.
+    e.s.h.send_one(esdk::price_from_report(&report), &[]).await.unwrap();
+    let t = e.treasury.insecure_clone();
+    let io_mint = e.io_mint();
+    let t_usdc = e.s.h.create_token_account(&usdc, &t.pubkey()).await;
+    let t_io = e.s.h.create_token_account(&io_mint, &t.pubkey()).await;
+    e.s.h.mint_to(&io_mint, &t_io, 3 * IO).await;
+    let ix = esdk::buyback_burn(&t.pubkey(), &usdc, &io_mint, &t_usdc, &t_io, l.fees, 3 * IO);
+    e.s.h.send_one(ix, &[&t]).await.unwrap();
+    println!("9. buyback: the {} fee bought 3 IO at the report's 0.02 USDC per IO, burned", usdc_str(l.fees));
+
+    let tc: io_token::TokenConfig = e.s.h.account(&io_sdk::token::config()).await;
+    let supply = e.s.h.mint_supply(&io_mint).await;
+    println!(
+        "10. supply ledger: minted {} − burned {} (slash {}, buyback {}) = {}; equals the mint's supply: {}",
+        io(tc.total_minted),
+        io(tc.total_burned),
+        io(tc.burned[io_token::BurnReason::Slash as usize]),
+        io(tc.burned[io_token::BurnReason::Buyback as usize]),
+        io(tc.total_minted - tc.total_burned),
+        tc.total_minted - tc.total_burned == supply
+    );
+
+    let f = &mut e.s;
     let c = f.config().await;
     println!(
         "\nnetwork: {} operators, {} bonded, {} staked, {} rewards funded / {} paid, {} slashed and burned",
