@@ -400,6 +400,22 @@ impl Harness {
         self.ctx.set_sysvar(&clock);
     }
 
+    /// Moves the bank `n` slots forward (the clock's unix time stays).
+    pub async fn warp_slots(&mut self, n: u64) {
+        let slot = self.clock().await.slot;
+        self.ctx.warp_to_slot(slot + n).expect("warp to a later slot");
+    }
+
+    /// A recent blockhash, for transactions built by hand.
+    pub async fn latest_blockhash(&mut self) -> solana_hash::Hash {
+        self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash")
+    }
+
+    /// Processes a transaction built by hand (as it would go on the wire).
+    pub async fn process(&mut self, tx: Transaction) -> Result<(), BanksClientError> {
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
     /// Sets the clock's unix time exactly.
     pub async fn set_time(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;

@@ -125,8 +125,7 @@ async fn period_expiry_and_future_edges() {
     let mut late = f.body(1).await;
     late.expiry_slot = f.h.clock().await.slot;
     f.post(late).await.unwrap();
-    let slot = f.h.clock().await.slot;
-    f.h.ctx.warp_to_slot(slot + 5).unwrap();
+    f.h.warp_slots(5).await;
     assert_error(f.certify(&late, &[0, 1, 2]).await, code(OracleError::ReportExpired));
 }
 
@@ -142,7 +141,7 @@ async fn an_eight_signature_certification_fits_in_1232_bytes() {
     let certify = sdk::certify_report(&sdk::report(&body));
     // Measure the transaction exactly as it goes on the wire: payer-signed, no compute-budget ix.
     let payer = f.h.payer().insecure_clone();
-    let blockhash = f.h.ctx.banks_client.get_latest_blockhash().await.unwrap();
+    let blockhash = f.h.latest_blockhash().await;
     let tx = solana_transaction::Transaction::new_signed_with_payer(
         &[ed, certify],
         Some(&payer.pubkey()),
@@ -152,6 +151,6 @@ async fn an_eight_signature_certification_fits_in_1232_bytes() {
     let size = bincode::serialize(&tx).unwrap().len();
     println!("8-signature certify_report transaction: {size} bytes");
     assert!(size <= 1232, "{size} bytes is over the 1,232-byte limit");
-    f.h.ctx.banks_client.process_transaction(tx).await.unwrap();
+    f.h.process(tx).await.unwrap();
     assert_eq!(f.h.account::<Report>(&sdk::report(&body)).await.signers, 0xFF);
 }

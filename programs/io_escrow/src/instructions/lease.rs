@@ -55,10 +55,10 @@ pub fn handle_open_lease<'info>(
     let is_usdc = mint == ctx.accounts.config.usdc_mint;
     let fee_bps = ctx.accounts.config.fee_bps(&mint)?;
     let rest = ctx.remaining_accounts;
-    require!(rest.len() % 2 == 0, EscrowError::InvalidRemainingAccounts);
+    require!(rest.len().is_multiple_of(2), EscrowError::InvalidRemainingAccounts);
     let n = rest.len() / 2;
     require!((1..=MAX_LEASE_DEVICES).contains(&n), EscrowError::InvalidDeviceList);
-    require!(hours >= 1 && hours <= MAX_LEASE_HOURS, EscrowError::HoursOutsideOffer);
+    require!((1..=MAX_LEASE_HOURS).contains(&hours), EscrowError::HoursOutsideOffer);
     let lease_key = ctx.accounts.lease.key();
     let end_ts = add_i64(ts, hours_secs(hours)?).math()?;
 
