@@ -5,7 +5,7 @@ CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.
 export RUST_LOG ?= error
 
-.PHONY: up test lint fmt fuzz
+.PHONY: up test lint fmt fuzz bench
 
 up:
 	$(CARGO) run -q -p io-demo
@@ -21,8 +21,12 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-# A longer run of the randomized staking test: make fuzz SEEDS=64 STEPS=500
+# Longer runs of the randomized staking and escrow tests: make fuzz SEEDS=64 STEPS=500
 SEEDS ?= 32
 STEPS ?= 400
 fuzz:
-	IO_FUZZ_SEEDS=$(SEEDS) IO_FUZZ_STEPS=$(STEPS) $(CARGO) test -p io-testkit --test staking random_sequences -- --nocapture
+	IO_FUZZ_SEEDS=$(SEEDS) IO_FUZZ_STEPS=$(STEPS) $(CARGO) test -p io-testkit --test staking --test escrow random -- --nocapture
+
+# Merkle trees and every proof for 10k, 100k and 1M leaves (release build).
+bench:
+	$(CARGO) bench -p io-merkle
