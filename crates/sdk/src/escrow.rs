@@ -307,11 +307,6 @@ pub fn settle(
     )
 }
 
-/// io_token's config PDA (`["token_config"]`), which every burn goes through.
-pub fn io_token_config() -> Pubkey {
-    Pubkey::find_program_address(&[b"token_config"], &io_escrow::IO_TOKEN_PROGRAM_ID).0
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn buyback_burn(
     treasury_authority: &Pubkey,
@@ -333,9 +328,9 @@ pub fn buyback_burn(
             buyback_vault: buyback_vault(),
             authority_usdc: *authority_usdc,
             authority_io: *authority_io,
-            token_config: io_token_config(),
-            token_event_authority: event_authority(&io_escrow::IO_TOKEN_PROGRAM_ID),
-            io_token_program: io_escrow::IO_TOKEN_PROGRAM_ID,
+            token_config: crate::token::config(),
+            token_event_authority: crate::token::event_authority_pda(),
+            io_token_program: io_token::ID,
             token_program: TOKEN_PROGRAM,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,

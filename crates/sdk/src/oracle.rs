@@ -251,7 +251,6 @@ pub fn prove_equivocation(
     body_a: ReportBody,
     body_b: ReportBody,
 ) -> Instruction {
-    let token = io_oracle::IO_TOKEN_PROGRAM_ID;
     build(
         acc::ProveEquivocation {
             reporter: *reporter,
@@ -260,9 +259,9 @@ pub fn prove_equivocation(
             evidence: equivocation(&oracle, body_a.period),
             io_mint: *io_mint,
             bond_vault: bond_vault(),
-            token_config: Pubkey::find_program_address(&[b"token_config"], &token).0,
-            token_event_authority: event_authority(&token),
-            io_token_program: token,
+            token_config: crate::token::config(),
+            token_event_authority: crate::token::event_authority_pda(),
+            io_token_program: io_token::ID,
             instructions: INSTRUCTIONS_SYSVAR_ID,
             token_program: TOKEN_PROGRAM,
             system_program: SYSTEM_PROGRAM,

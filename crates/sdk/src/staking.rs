@@ -44,12 +44,7 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 }
 
 const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
-const IO_TOKEN: Pubkey = io_staking::instructions::rewards::IO_TOKEN_PROGRAM_ID;
 
-/// io_token's config PDA, through which slashes burn and rewards are drawn.
-fn io_token_config() -> Pubkey {
-    Pubkey::find_program_address(&[b"token_config"], &IO_TOKEN).0
-}
 const SYSTEM_PROGRAM: Pubkey = anchor_lang::system_program::ID;
 
 /* Admin */
@@ -385,9 +380,9 @@ pub fn execute_slash(operator: &Pubkey, slash: &Pubkey, io_mint: &Pubkey) -> Ins
             io_mint: *io_mint,
             stake_vault: stake_vault(),
             bond_vault: bond_vault(),
-            token_config: io_token_config(),
-            token_event_authority: crate::event_authority(&IO_TOKEN),
-            io_token_program: IO_TOKEN,
+            token_config: crate::token::config(),
+            token_event_authority: crate::token::event_authority_pda(),
+            io_token_program: io_token::ID,
             token_program: TOKEN_PROGRAM,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,
@@ -459,10 +454,10 @@ pub fn claim_operator_rewards(
             report: *report,
             io_mint: *io_mint,
             reward_vault: reward_vault(),
-            token_config: io_token_config(),
-            emissions_vault: Pubkey::find_program_address(&[b"rewards_vault"], &IO_TOKEN).0,
-            token_event_authority: crate::event_authority(&IO_TOKEN),
-            io_token_program: IO_TOKEN,
+            token_config: crate::token::config(),
+            emissions_vault: crate::token::rewards_vault(),
+            token_event_authority: crate::token::event_authority_pda(),
+            io_token_program: io_token::ID,
             token_program: TOKEN_PROGRAM,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,

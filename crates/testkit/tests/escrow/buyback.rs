@@ -66,7 +66,7 @@ async fn buyback_is_the_treasury_authoritys_alone() {
     // A fake io_token program.
     let ix = swap_account(
         sdk::buyback_burn(&t.pubkey(), &usdc, &io, &t_usdc, &t_io, USDC, IO),
-        &io_escrow::IO_TOKEN_PROGRAM_ID,
+        &io_token::ID,
         &Pubkey::new_unique(),
     );
     assert_error(f.s.h.send_one(ix, &[&t]).await, anchor_code(AnchorError::ConstraintAddress));

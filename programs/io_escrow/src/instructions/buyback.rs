@@ -8,22 +8,9 @@ use crate::{
     events::*,
     state::*,
 };
-use anchor_lang::{
-    prelude::*,
-    solana_program::{
-        instruction::{AccountMeta, Instruction},
-        program::invoke_signed,
-    },
-};
+use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use io_math::{add, mul_div_floor, Bps, MAX_BPS};
-
-/// io_token's program id: the buyback burns through it so its burn ledger stays exact.
-pub const IO_TOKEN_PROGRAM_ID: Pubkey = pubkey!("4JMU9ZEhgFT24Py6JpEKBuhsJA6D7iaYr1EeKkDTFG78");
-/// Anchor discriminator of io_token's `burn` (sha256("global:burn")[..8]).
-const IO_TOKEN_BURN_DISCRIMINATOR: [u8; 8] = [116, 110, 29, 56, 107, 219, 42, 93];
-/// Borsh index of `BurnReason::Buyback` in io_token.
-const BURN_REASON_BUYBACK: u8 = 1;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -54,7 +41,7 @@ pub struct BuybackBurn<'info> {
     /// CHECK: io_token's event authority; io_token checks it.
     pub token_event_authority: UncheckedAccount<'info>,
     /// CHECK: the io_token program, by address.
-    #[account(address = IO_TOKEN_PROGRAM_ID)]
+    #[account(address = io_token::ID)]
     pub io_token_program: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
 }
@@ -92,35 +79,23 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
         &a.treasury_authority,
         io_amount,
     )?;
-    let mut data = IO_TOKEN_BURN_DISCRIMINATOR.to_vec();
-    data.extend_from_slice(&io_amount.to_le_bytes());
-    data.push(BURN_REASON_BUYBACK);
-    let ix = Instruction {
-        program_id: IO_TOKEN_PROGRAM_ID,
-        accounts: vec![
-            AccountMeta::new_readonly(a.config.key(), true),
-            AccountMeta::new(a.token_config.key(), false),
-            AccountMeta::new(a.io_mint.key(), false),
-            AccountMeta::new(a.buyback_vault.key(), false),
-            AccountMeta::new_readonly(a.token_program.key(), false),
-            AccountMeta::new_readonly(a.token_event_authority.key(), false),
-            AccountMeta::new_readonly(IO_TOKEN_PROGRAM_ID, false),
-        ],
-        data,
-    };
     let seeds = a.config.signer_seeds();
-    invoke_signed(
-        &ix,
-        &[
-            a.config.to_account_info(),
-            a.token_config.to_account_info(),
-            a.io_mint.to_account_info(),
-            a.buyback_vault.to_account_info(),
-            a.token_program.to_account_info(),
-            a.token_event_authority.to_account_info(),
-            a.io_token_program.to_account_info(),
-        ],
-        &[&seeds],
+    io_token::cpi::burn(
+        CpiContext::new_with_signer(
+            io_token::ID,
+            io_token::cpi::accounts::Burn {
+                authority: a.config.to_account_info(),
+                config: a.token_config.to_account_info(),
+                io_mint: a.io_mint.to_account_info(),
+                from: a.buyback_vault.to_account_info(),
+                token_program: a.token_program.to_account_info(),
+                event_authority: a.token_event_authority.to_account_info(),
+                program: a.io_token_program.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        io_amount,
+        io_token::BurnReason::Buyback,
     )?;
 
     let price = feed.usdc_per_io;

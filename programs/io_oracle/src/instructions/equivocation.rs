@@ -3,21 +3,8 @@
 //! oracle's whole bond burned and the key removed from the set.
 use super::now;
 use crate::{constants::*, ed25519, error::OracleError, events::*, report_digest, state::*};
-use anchor_lang::{
-    prelude::*,
-    solana_program::{
-        instruction::{AccountMeta, Instruction},
-        program::invoke_signed,
-    },
-};
+use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-
-/// io_token's program id: slashed bonds are burned through it so its burn ledger stays exact.
-pub const IO_TOKEN_PROGRAM_ID: Pubkey = pubkey!("4JMU9ZEhgFT24Py6JpEKBuhsJA6D7iaYr1EeKkDTFG78");
-/// Anchor discriminator of io_token's `burn`.
-const IO_TOKEN_BURN_DISCRIMINATOR: [u8; 8] = [116, 110, 29, 56, 107, 219, 42, 93];
-/// Borsh index of `BurnReason::Other` in io_token: the `Slash` reason is reserved to io_staking.
-const BURN_REASON_OTHER: u8 = 3;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -42,7 +29,7 @@ pub struct ProveEquivocation<'info> {
     /// CHECK: io_token's event authority; io_token checks it.
     pub token_event_authority: UncheckedAccount<'info>,
     /// CHECK: the io_token program, by address.
-    #[account(address = IO_TOKEN_PROGRAM_ID)]
+    #[account(address = io_token::ID)]
     pub io_token_program: UncheckedAccount<'info>,
     /// CHECK: the instructions sysvar, by address.
     #[account(address = solana_sdk_ids::sysvar::instructions::ID)]
@@ -68,35 +55,24 @@ pub fn handle_prove_equivocation(
     require!(!a.bond.slashed, OracleError::BondSlashed);
     let amount = a.bond.amount.checked_add(a.bond.withdrawing).ok_or(OracleError::MathOverflow)?;
     if amount > 0 {
-        let mut data = IO_TOKEN_BURN_DISCRIMINATOR.to_vec();
-        data.extend_from_slice(&amount.to_le_bytes());
-        data.push(BURN_REASON_OTHER);
-        let ix = Instruction {
-            program_id: IO_TOKEN_PROGRAM_ID,
-            accounts: vec![
-                AccountMeta::new_readonly(a.config.key(), true),
-                AccountMeta::new(a.token_config.key(), false),
-                AccountMeta::new(a.io_mint.key(), false),
-                AccountMeta::new(a.bond_vault.key(), false),
-                AccountMeta::new_readonly(a.token_program.key(), false),
-                AccountMeta::new_readonly(a.token_event_authority.key(), false),
-                AccountMeta::new_readonly(IO_TOKEN_PROGRAM_ID, false),
-            ],
-            data,
-        };
+        // `Other`: the `Slash` reason is reserved to io_staking's slashes.
         let seeds = a.config.signer_seeds();
-        invoke_signed(
-            &ix,
-            &[
-                a.config.to_account_info(),
-                a.token_config.to_account_info(),
-                a.io_mint.to_account_info(),
-                a.bond_vault.to_account_info(),
-                a.token_program.to_account_info(),
-                a.token_event_authority.to_account_info(),
-                a.io_token_program.to_account_info(),
-            ],
-            &[&seeds],
+        io_token::cpi::burn(
+            CpiContext::new_with_signer(
+                io_token::ID,
+                io_token::cpi::accounts::Burn {
+                    authority: a.config.to_account_info(),
+                    config: a.token_config.to_account_info(),
+                    io_mint: a.io_mint.to_account_info(),
+                    from: a.bond_vault.to_account_info(),
+                    token_program: a.token_program.to_account_info(),
+                    event_authority: a.token_event_authority.to_account_info(),
+                    program: a.io_token_program.to_account_info(),
+                },
+                &[&seeds],
+            ),
+            amount,
+            io_token::BurnReason::Other,
         )?;
     }
 

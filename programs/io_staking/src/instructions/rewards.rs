@@ -9,10 +9,6 @@ use crate::{
     state::*,
 };
 use anchor_lang::prelude::*;
-use anchor_lang::solana_program::{
-    instruction::{AccountMeta, Instruction},
-    program::invoke_signed,
-};
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use io_math::add;
 
@@ -94,11 +90,6 @@ pub fn handle_claim_commission(ctx: Context<ClaimCommission>) -> Result<()> {
     Ok(())
 }
 
-/// io_token's program id: operator rewards come out of its emissions vault.
-pub const IO_TOKEN_PROGRAM_ID: Pubkey = pubkey!("4JMU9ZEhgFT24Py6JpEKBuhsJA6D7iaYr1EeKkDTFG78");
-/// Anchor discriminator of io_token's `withdraw_rewards` (sha256("global:withdraw_rewards")[..8]).
-const WITHDRAW_REWARDS_DISCRIMINATOR: [u8; 8] = [10, 214, 219, 139, 205, 22, 251, 21];
-
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimOperatorRewards<'info> {
@@ -123,7 +114,7 @@ pub struct ClaimOperatorRewards<'info> {
     /// CHECK: io_token's event authority; io_token checks it.
     pub token_event_authority: UncheckedAccount<'info>,
     /// CHECK: the io_token program, by address.
-    #[account(address = IO_TOKEN_PROGRAM_ID)]
+    #[account(address = io_token::ID)]
     pub io_token_program: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
 }
@@ -145,36 +136,23 @@ pub fn handle_claim_operator_rewards(
     require!(cumulative > claimed_before, StakingError::NothingToClaim);
     let amount = io_math::sub(cumulative, claimed_before).math()?;
 
-    let mut data = WITHDRAW_REWARDS_DISCRIMINATOR.to_vec();
-    data.extend_from_slice(&amount.to_le_bytes());
-    let ix = Instruction {
-        program_id: IO_TOKEN_PROGRAM_ID,
-        accounts: vec![
-            AccountMeta::new_readonly(a.config.key(), true),
-            AccountMeta::new(a.token_config.key(), false),
-            AccountMeta::new_readonly(a.io_mint.key(), false),
-            AccountMeta::new(a.emissions_vault.key(), false),
-            AccountMeta::new(a.reward_vault.key(), false),
-            AccountMeta::new_readonly(a.token_program.key(), false),
-            AccountMeta::new_readonly(a.token_event_authority.key(), false),
-            AccountMeta::new_readonly(IO_TOKEN_PROGRAM_ID, false),
-        ],
-        data,
-    };
     let seeds = a.config.signer_seeds();
-    invoke_signed(
-        &ix,
-        &[
-            a.config.to_account_info(),
-            a.token_config.to_account_info(),
-            a.io_mint.to_account_info(),
-            a.emissions_vault.to_account_info(),
-            a.reward_vault.to_account_info(),
-            a.token_program.to_account_info(),
-            a.token_event_authority.to_account_info(),
-            a.io_token_program.to_account_info(),
-        ],
-        &[&seeds],
+    io_token::cpi::withdraw_rewards(
+        CpiContext::new_with_signer(
+            io_token::ID,
+            io_token::cpi::accounts::WithdrawRewards {
+                rewards_distributor: a.config.to_account_info(),
+                config: a.token_config.to_account_info(),
+                io_mint: a.io_mint.to_account_info(),
+                rewards_vault: a.emissions_vault.to_account_info(),
+                destination: a.reward_vault.to_account_info(),
+                token_program: a.token_program.to_account_info(),
+                event_authority: a.token_event_authority.to_account_info(),
+                program: a.io_token_program.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        amount,
     )?;
 
     let op = &mut a.operator;

@@ -10,13 +10,7 @@ use crate::{
     events::*,
     state::*,
 };
-use anchor_lang::{
-    prelude::*,
-    solana_program::{
-        instruction::{AccountMeta, Instruction},
-        program::invoke_signed,
-    },
-};
+use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use io_math::{add, add_i64, mul_div_floor, sub};
 
@@ -142,11 +136,6 @@ pub fn handle_cancel_slash(ctx: Context<CancelSlash>) -> Result<()> {
     Ok(())
 }
 
-/// Anchor discriminator of io_token's `burn` (sha256("global:burn")[..8]).
-const IO_TOKEN_BURN_DISCRIMINATOR: [u8; 8] = [116, 110, 29, 56, 107, 219, 42, 93];
-/// Borsh index of `BurnReason::Slash` in io_token.
-const BURN_REASON_SLASH: u8 = 2;
-
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ExecuteSlash<'info> {
@@ -171,7 +160,7 @@ pub struct ExecuteSlash<'info> {
     /// CHECK: io_token's event authority; io_token checks it.
     pub token_event_authority: UncheckedAccount<'info>,
     /// CHECK: the io_token program, by address.
-    #[account(address = crate::instructions::rewards::IO_TOKEN_PROGRAM_ID)]
+    #[account(address = io_token::ID)]
     pub io_token_program: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
 }
@@ -186,37 +175,24 @@ fn burn_slashed<'info>(
     if amount == 0 {
         return Ok(());
     }
-    let mut data = IO_TOKEN_BURN_DISCRIMINATOR.to_vec();
-    data.extend_from_slice(&amount.to_le_bytes());
-    data.push(BURN_REASON_SLASH);
-    let ix = Instruction {
-        program_id: a.io_token_program.key(),
-        accounts: vec![
-            AccountMeta::new_readonly(a.config.key(), true),
-            AccountMeta::new(a.token_config.key(), false),
-            AccountMeta::new(a.io_mint.key(), false),
-            AccountMeta::new(vault.key(), false),
-            AccountMeta::new_readonly(a.token_program.key(), false),
-            AccountMeta::new_readonly(a.token_event_authority.key(), false),
-            AccountMeta::new_readonly(a.io_token_program.key(), false),
-        ],
-        data,
-    };
     let seeds = a.config.signer_seeds();
-    invoke_signed(
-        &ix,
-        &[
-            a.config.to_account_info(),
-            a.token_config.to_account_info(),
-            a.io_mint.to_account_info(),
-            vault.to_account_info(),
-            a.token_program.to_account_info(),
-            a.token_event_authority.to_account_info(),
-            a.io_token_program.to_account_info(),
-        ],
-        &[&seeds],
-    )?;
-    Ok(())
+    io_token::cpi::burn(
+        CpiContext::new_with_signer(
+            io_token::ID,
+            io_token::cpi::accounts::Burn {
+                authority: a.config.to_account_info(),
+                config: a.token_config.to_account_info(),
+                io_mint: a.io_mint.to_account_info(),
+                from: vault.to_account_info(),
+                token_program: a.token_program.to_account_info(),
+                event_authority: a.token_event_authority.to_account_info(),
+                program: a.io_token_program.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        amount,
+        io_token::BurnReason::Slash,
+    )
 }
 
 /// Permissionless once the appeal window has passed. Takes up to `amount`: what the bond and
