@@ -26,6 +26,7 @@ use solana_transaction_error::TransactionError;
 pub mod escrow;
 pub mod oracle;
 pub mod staking;
+pub mod tamper;
 pub mod token;
 
 pub use solana_keypair::Keypair as TestKeypair;

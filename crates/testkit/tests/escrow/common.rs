@@ -4,29 +4,12 @@ pub use ::io_escrow::{constants::*, events::*, math, state::*};
 pub use anchor_lang::error::ErrorCode as AnchorError;
 pub use anchor_lang::prelude::Pubkey;
 pub use io_sdk::{decode_event, escrow as sdk, Instruction};
+pub use io_testkit::tamper::{anchor_code, look_alike, swap_account, unsigned};
 pub use io_testkit::{assert_error, escrow::*, Harness, TestSigner, IO, USDC};
 pub use solana_keypair::Keypair;
 
 pub fn code(e: EscrowError) -> u32 {
     anchor_lang::error::ERROR_CODE_OFFSET + e as u32
-}
-
-pub fn anchor_code(e: AnchorError) -> u32 {
-    e.into()
-}
-
-pub fn unsigned(mut ix: Instruction, who: &Pubkey) -> Instruction {
-    for m in ix.accounts.iter_mut().filter(|m| m.pubkey == *who) {
-        m.is_signer = false;
-    }
-    ix
-}
-
-pub fn swap_account(mut ix: Instruction, from: &Pubkey, to: &Pubkey) -> Instruction {
-    for m in ix.accounts.iter_mut().filter(|m| m.pubkey == *from) {
-        m.pubkey = *to;
-    }
-    ix
 }
 
 /// 3.6 USDC per device-hour: 1,000 base units per second.

@@ -6,24 +6,7 @@
 use crate::common::*;
 use io_math::SharePool;
 use io_testkit::error_code;
-
-/// xorshift64*: deterministic, seedable, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+use io_testkit::tamper::{env_or, Rng};
 
 const OPS: usize = 3;
 const STAKERS: usize = 5;
