@@ -1,7 +1,8 @@
 //! Random sequences of opens, top-ups, settlements, closes, finalizations and clock moves over
 //! several providers and renters, with the escrow invariants checked after every step:
 //! every lease vault == deposits − paid − fees − refunded; every closed lease balances exactly;
-//! Δ treasury == Σ fees; config ledgers == Σ over leases.
+//! Δ treasury == Σ fees − Σ buybacks; config ledgers == Σ over leases; buyback burns counted by
+//! io_token and its minted − burned == the mint's supply.
 use crate::common::*;
 use io_testkit::error_code;
 use io_testkit::tamper::{env_or, Rng};
@@ -14,6 +15,8 @@ struct World {
     leases: Vec<(Pubkey, usize, bool)>,
     io_payees: Vec<Pubkey>,
     nonce: u64,
+    /// The treasury authority's USDC and $IO accounts (it "buys" $IO off-chain).
+    buyer: (Pubkey, Pubkey),
 }
 
 impl World {
@@ -31,7 +34,20 @@ impl World {
         for _ in 0..3 {
             renters.push(f.renter(1_000_000 * USDC, 1_000_000 * IO).await);
         }
-        World { f, providers, renters, leases: Vec::new(), io_payees, nonce: 0 }
+        let t = f.treasury.insecure_clone();
+        let (usdc_mint, io_mint) = (f.usdc_mint(), f.io_mint());
+        let buyer_usdc = f.s.h.create_token_account(&usdc_mint, &t.pubkey()).await;
+        let buyer_io = f.s.h.create_token_account(&io_mint, &t.pubkey()).await;
+        f.s.h.mint_to(&io_mint, &buyer_io, 1_000_000 * IO).await;
+        World {
+            f,
+            providers,
+            renters,
+            leases: Vec::new(),
+            io_payees,
+            nonce: 0,
+            buyer: (buyer_usdc, buyer_io),
+        }
     }
 
     async fn step(&mut self, rng: &mut Rng) -> &'static str {
@@ -41,7 +57,47 @@ impl World {
                 assert!(ok.iter().any(|k| Some(code(*k)) == c), "unexpected failure {e:?}");
             }
         };
-        match rng.below(7) {
+        match rng.below(9) {
+            7 => {
+                // Buyback: spend part of the USDC treasury at a fresh price, burning the fair amount.
+                let usdc_mint = self.f.usdc_mint();
+                let held = self.f.s.h.token_balance(&sdk::treasury(&usdc_mint)).await;
+                let spend = rng.below(held + 1);
+                let price = 1_000 + rng.below(5_000_000);
+                let p = self.f.price.insecure_clone();
+                self.f.s.h.send_one(sdk::set_price(&p.pubkey(), price), &[&p]).await.unwrap();
+                let io_amount = io_escrow::min_io_for(spend, price, 9, 0).unwrap();
+                let t = self.f.treasury.insecure_clone();
+                let io_mint = self.f.io_mint();
+                let ix = sdk::buyback_burn(
+                    &t.pubkey(),
+                    &usdc_mint,
+                    &io_mint,
+                    &self.buyer.0,
+                    &self.buyer.1,
+                    spend,
+                    io_amount,
+                );
+                let r = self.f.s.h.send_one(ix, &[&t]).await;
+                allowed(r, &[EscrowError::ZeroAmount]);
+                "buyback"
+            }
+            8 => {
+                // An operator re-prices one of its offers: running leases keep their rates.
+                let p = &self.providers[rng.below(3) as usize];
+                let d = p.devices[rng.below(3) as usize];
+                let a = p.op.authority.insecure_clone();
+                let ix = sdk::post_offer(
+                    &a.pubkey(),
+                    &d,
+                    RATE_USDC + rng.below(1_000_000),
+                    RATE_IO + rng.below(1_000),
+                    1,
+                    720,
+                );
+                self.f.s.h.send_one(ix, &[&a]).await.unwrap();
+                "reprice"
+            }
             0 | 1 => {
                 let ri = rng.below(3) as usize;
                 let n = 1 + rng.below(3) as usize;
@@ -165,7 +221,15 @@ impl World {
             }
         }
         let treasury = self.f.s.h.token_balance(&sdk::treasury(&self.f.usdc_mint())).await;
-        assert_eq!(treasury, fees_usdc, "{ctx}: Δ treasury == Σ fees");
+        assert_eq!(treasury, fees_usdc - c.buyback_usdc_spent, "{ctx}: Δ treasury == Σ fees − Σ buybacks");
+        let t: io_token::TokenConfig = self.f.s.h.account(&io_sdk::token::config()).await;
+        assert_eq!(
+            t.burned[io_token::BurnReason::Buyback as usize],
+            c.buyback_io_burned,
+            "{ctx}: buyback burns counted"
+        );
+        let supply = self.f.s.h.mint_supply(&self.f.io_mint()).await;
+        assert_eq!(t.total_minted - t.total_burned, supply, "{ctx}: io_token's minted − burned == supply");
         assert_eq!((c.fees_usdc, c.paid_usdc, c.paid_io), (fees_usdc, paid_usdc, paid_io), "{ctx}: ledgers");
         assert_eq!((c.refunded_usdc, c.refunded_io), (refunded_usdc, refunded_io), "{ctx}: refund ledgers");
     }
