@@ -150,3 +150,32 @@ async fn bonds_leave_only_out_of_every_set_and_after_the_cooldown() {
         code(OracleError::NothingToWithdraw),
     );
 }
+
+#[tokio::test]
+async fn admin_transfer_and_pause() {
+    let mut f = OracleFixture::new(3).await;
+    let admin = f.admin.insecure_clone();
+    let next = f.h.funded_keypair(1_000_000_000).await;
+    f.h.send_one(sdk::propose_admin(&admin.pubkey(), next.pubkey()), &[&admin]).await.unwrap();
+    assert_error(
+        f.h.send_one(sdk::accept_admin(&admin.pubkey()), &[&admin]).await,
+        code(OracleError::NotPendingAdmin),
+    );
+    f.h.send_one(sdk::accept_admin(&next.pubkey()), &[&next]).await.unwrap();
+    assert_error(
+        f.h.send_one(sdk::set_paused(&admin.pubkey(), true), &[&admin]).await,
+        anchor_code(AnchorError::ConstraintHasOne),
+    );
+    // While paused, reports can be neither posted nor certified, nor bonds moved.
+    let body = f.body(1).await;
+    f.post(body).await.unwrap();
+    f.h.send_one(sdk::set_paused(&next.pubkey(), true), &[&next]).await.unwrap();
+    let mut other = body;
+    other.usdc_per_io += 1;
+    assert_error(f.post(other).await, code(OracleError::Paused));
+    assert_error(f.certify(&body, &[0, 1, 2]).await, code(OracleError::Paused));
+    let o = f.oracles[0].insecure_clone();
+    assert_error(f.bond(&o, IO).await, code(OracleError::Paused));
+    f.h.send_one(sdk::set_paused(&next.pubkey(), false), &[&next]).await.unwrap();
+    f.certify(&body, &[0, 1, 2]).await.unwrap();
+}
