@@ -1,0 +1,99 @@
+//! `io` — the IO Compute command line. Solana CLI conventions: `--url` (`localnet` reads the local
+//! network's manifest; `devnet`, `mainnet` or any URL), `--keypair` (default the Solana CLI's),
+//! `--commitment`, `--output text|json`. Amounts are whole tokens with decimals (`100`, `99.5`).
+//! Every command that writes simulates first and explains a refusal in plain words; checks that can
+//! be made locally (amount format, the 100 $IO minimum, balances) are made before anything is
+//! signed.
+mod amount;
+mod client;
+mod commands;
+mod errors;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "io", version, about = "IO Compute: stake, operate GPUs and lease compute on Solana")]
+pub struct Cli {
+    /// RPC endpoint: localnet (reads the manifest), devnet, mainnet, or an http(s) URL.
+    #[arg(long, short = 'u', global = true, default_value = "localnet", env = "IO_URL")]
+    pub url: String,
+    /// Signing wallet (Solana CLI keypair file). Default: ~/.config/solana/id.json.
+    #[arg(long, short = 'k', global = true, env = "IO_KEYPAIR")]
+    pub keypair: Option<PathBuf>,
+    /// Local network manifest, for --url localnet.
+    #[arg(long, global = true, default_value = client::DEFAULT_MANIFEST, env = "IO_MANIFEST")]
+    pub manifest: PathBuf,
+    #[arg(long, global = true, value_enum, default_value = "confirmed")]
+    pub commitment: Commitment,
+    #[arg(long, short = 'o', global = true, value_enum, default_value = "text")]
+    pub output: Output,
+    /// Skip confirmation prompts.
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Commitment {
+    Processed,
+    Confirmed,
+    Finalized,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Cap, minted, burned by reason, circulating supply and the next emission.
+    Supply,
+    /// Run the emissions crank: mint every due hour into the rewards vault.
+    Emit,
+    /// Operators (providers and node operators).
+    #[command(subcommand)]
+    Operator(commands::OperatorCmd),
+    /// The operator's bond.
+    #[command(subcommand)]
+    Bond(commands::BondCmd),
+    /// The operator's devices.
+    #[command(subcommand)]
+    Device(commands::DeviceCmd),
+    /// Stake AMOUNT $IO to OPERATOR (a position is 0 or at least 100 $IO).
+    Stake { operator: String, amount: String },
+    /// Start the cooldown for AMOUNT $IO of your stake with OPERATOR ("all" for everything).
+    Unstake { operator: String, amount: String },
+    /// Withdraw every unstake of yours with OPERATOR whose cooldown has passed.
+    Withdraw { operator: String },
+    /// Claim your rewards from staking with OPERATOR.
+    Claim { operator: String },
+    /// Stake positions of WALLET (default: yours), with pending unstakes and when they unlock.
+    Positions { wallet: Option<String> },
+    /// Offers of devices for lease.
+    #[command(subcommand)]
+    Offer(commands::OfferCmd),
+    /// Leases: open, show, top up, close, finalize.
+    #[command(subcommand)]
+    Lease(commands::LeaseCmd),
+    /// The oracle set and its reports.
+    #[command(subcommand)]
+    Oracle(commands::OracleCmd),
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let cli = Cli::parse();
+    let json = cli.output == Output::Json;
+    if let Err(e) = commands::run(cli).await {
+        if json {
+            println!("{}", serde_json::json!({ "ok": false, "error": format!("{e:#}") }));
+        } else {
+            eprintln!("error: {e:#}");
+        }
+        std::process::exit(1);
+    }
+}
