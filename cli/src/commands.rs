@@ -45,7 +45,10 @@ pub enum OperatorCmd {
 #[derive(Subcommand)]
 pub enum BondCmd {
     /// Add AMOUNT $IO to your bond.
-    Add { amount: String },
+    Add {
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
     /// With AMOUNT: start the unbonding period for it. Without: withdraw the bond that has unbonded.
     Withdraw { amount: Option<String> },
 }
@@ -156,6 +159,9 @@ pub enum OracleCmd {
     /// The oracle set, threshold and last certified period.
     Show,
 }
+
+/// Decimals of the $IO mint, for checking an amount's format before anything is fetched.
+const IO_DECIMALS: u8 = 9;
 
 struct Ctx {
     c: Client,
@@ -632,9 +638,11 @@ async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<()> {
 }
 
 async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<()> {
+    // Arguments first: a typo is reported without touching the network.
+    let op_address = parse_pubkey(operator, "operator")?;
+    amount::parse(amount_text, IO_DECIMALS, "amount")?;
     let cfg = ctx.staking_config().await?;
     let d = cfg.io_decimals;
-    let op_address = parse_pubkey(operator, "operator")?;
     let v = amount::parse(amount_text, d, "amount")?;
     if v == 0 {
         bail!("the amount must be more than 0");
@@ -679,9 +687,12 @@ async fn position_value(
 }
 
 async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<()> {
+    let op_address = parse_pubkey(operator, "operator")?;
+    if amount_text != "all" {
+        amount::parse(amount_text, IO_DECIMALS, "amount")?;
+    }
     let cfg = ctx.staking_config().await?;
     let d = cfg.io_decimals;
-    let op_address = parse_pubkey(operator, "operator")?;
     let op = ctx.operator(&op_address).await?;
     let w = ctx.c.wallet();
     let held = position_value(ctx, &op, &op_address, &w).await?;

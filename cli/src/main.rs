@@ -64,9 +64,17 @@ pub enum Command {
     #[command(subcommand)]
     Device(commands::DeviceCmd),
     /// Stake AMOUNT $IO to OPERATOR (a position is 0 or at least 100 $IO).
-    Stake { operator: String, amount: String },
+    Stake {
+        operator: String,
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
     /// Start the cooldown for AMOUNT $IO of your stake with OPERATOR ("all" for everything).
-    Unstake { operator: String, amount: String },
+    Unstake {
+        operator: String,
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
     /// Withdraw every unstake of yours with OPERATOR whose cooldown has passed.
     Withdraw { operator: String },
     /// Claim your rewards from staking with OPERATOR.

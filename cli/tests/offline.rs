@@ -1,0 +1,86 @@
+//! Mistakes the CLI catches before it talks to any network: each prints what to do instead,
+//! exits non-zero, and sends nothing (the URL points at a port where nothing listens).
+use std::process::Command;
+
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+fn io(args: &[&str]) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("io-cli-offline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("id.json");
+    let kp = solana_keypair::Keypair::new();
+    std::fs::write(&key, serde_json::to_string(&kp.to_bytes().to_vec()).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_io"))
+        .args(["--url", NOWHERE, "--keypair", key.to_str().unwrap()])
+        .args(args)
+        .output()
+        .expect("run io");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn a_malformed_operator_address_is_named() {
+    let (code, _, err) = io(&["stake", "not-a-key", "100"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'not-a-key' is not a valid operator address"), "{err}");
+}
+
+#[test]
+fn a_malformed_amount_says_how_to_write_one() {
+    let op = "11111111111111111111111111111111";
+    for bad in ["1.2.3", "abc", "-5", "1e3"] {
+        let (code, _, err) = io(&["stake", op, bad]);
+        assert_eq!(code, 1, "{bad}");
+        assert!(
+            err.contains(&format!("invalid amount '{bad}'")) && err.contains("like 100 or 99.5"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = io(&["stake", op, "1.0000000001"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("at most 9 decimals"), "{err}");
+}
+
+#[test]
+fn an_unknown_url_or_missing_manifest_says_what_to_pass() {
+    let out = Command::new(env!("CARGO_BIN_EXE_io")).args(["--url", "moon", "supply"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use localnet, devnet, mainnet or an http(s) URL"));
+    let out = Command::new(env!("CARGO_BIN_EXE_io"))
+        .args(["--url", "localnet", "--manifest", "/nonexistent/manifest.json", "supply"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("start one with `make up`"));
+}
+
+#[test]
+fn a_missing_keypair_points_at_the_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_io"))
+        .args([
+            "--url",
+            NOWHERE,
+            "--keypair",
+            "/nonexistent/id.json",
+            "stake",
+            "11111111111111111111111111111111",
+            "100",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --keypair FILE"));
+}
+
+#[test]
+fn json_output_reports_errors_as_json() {
+    let (code, out, _) = io(&["--output", "json", "stake", "bad", "100"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["ok"], false);
+    assert!(v["error"].as_str().unwrap().contains("not a valid operator address"));
+}
