@@ -158,6 +158,49 @@ pub enum LeaseCmd {
 pub enum OracleCmd {
     /// The oracle set, threshold and last certified period.
     Show,
+    /// Post a report (JSON body) and certify it with the signatures of the --signer oracle keys.
+    SubmitReport {
+        file: std::path::PathBuf,
+        /// An oracle keypair file; repeat for each signer (at least the threshold).
+        #[arg(long = "signer", required = true)]
+        signers: Vec<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AirdropCmd {
+    /// FILE: {"campaign_id": N, "index": N, "amount": BASE_UNITS, "proof": ["hex32", ...]}.
+    Claim {
+        #[arg(long)]
+        proof: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum VestingCmd {
+    /// Claim what has vested on every schedule of yours.
+    Claim,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Program {
+    Token,
+    Staking,
+    Escrow,
+    Oracle,
+}
+
+#[derive(Subcommand)]
+pub enum AdminCmd {
+    /// Pause a program: every non-admin instruction refuses until unpaused.
+    Pause {
+        #[arg(value_enum)]
+        program: Program,
+    },
+    Unpause {
+        #[arg(value_enum)]
+        program: Program,
+    },
 }
 
 /// Decimals of the $IO mint, for checking an amount's format before anything is fetched.
@@ -381,7 +424,142 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Offer(cmd) => offer(&ctx, cmd).await,
         Command::Lease(cmd) => lease(&ctx, cmd).await,
         Command::Oracle(OracleCmd::Show) => oracle_show(&ctx).await,
+        Command::Oracle(OracleCmd::SubmitReport { file, signers }) => {
+            submit_report(&ctx, &file, &signers).await
+        }
+        Command::Airdrop(AirdropCmd::Claim { proof }) => airdrop_claim(&ctx, &proof).await,
+        Command::Vesting(VestingCmd::Claim) => vesting_claim(&ctx).await,
+        Command::Admin(cmd) => admin(&ctx, cmd).await,
     }
+}
+
+fn hex32(text: &str) -> Result<[u8; 32]> {
+    let t = text.trim_start_matches("0x");
+    if t.len() != 64 {
+        bail!("'{text}' is not a 32-byte hex value");
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|_| anyhow!("'{text}' is not hex"))?;
+    }
+    Ok(out)
+}
+
+async fn airdrop_claim(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct ProofFile {
+        campaign_id: u64,
+        index: u32,
+        amount: u64,
+        proof: Vec<String>,
+    }
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let p: ProofFile = serde_json::from_str(&text).with_context(|| {
+        format!("{} is not an airdrop proof file ({{campaign_id, index, amount, proof}})", file.display())
+    })?;
+    let proof = p.proof.iter().map(|h| hex32(h)).collect::<Result<Vec<_>>>()?;
+    let (dst, mut ixs) = ctx.destination(&tsdk::mint()).await?;
+    ixs.push(tsdk::claim_airdrop(&ctx.c.wallet(), p.campaign_id, &dst, p.index, p.amount, proof));
+    let sig = ctx.c.send(&ixs, &[]).await?;
+    ctx.sent(
+        &format!("claimed {} IO from airdrop {}", amount::format(p.amount, 9), p.campaign_id),
+        &sig,
+        json!({ "amount": p.amount, "campaign_id": p.campaign_id }),
+    );
+    Ok(())
+}
+
+async fn vesting_claim(ctx: &Ctx) -> Result<()> {
+    let w = ctx.c.wallet();
+    let filter = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(8, w.to_bytes().to_vec()));
+    let schedules: Vec<(Pubkey, io_token::VestingSchedule)> =
+        ctx.program_accounts(&io_token::ID, vec![filter]).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (dst, mut ixs) = ctx.destination(&tsdk::mint()).await?;
+    let mut total = 0u64;
+    for (k, s) in &schedules {
+        let due = s.vested_at(now).unwrap_or(0).saturating_sub(s.claimed);
+        if due > 0 {
+            total += due;
+            ixs.push(tsdk::claim_vested(&w, k, s.bucket, &dst));
+        }
+    }
+    if total == 0 {
+        bail!("nothing has vested yet on your {} schedule(s)", schedules.len());
+    }
+    let sig = ctx.c.send(&ixs, &[]).await?;
+    ctx.sent(
+        &format!("claimed about {} IO of vested tokens", amount::format(total, 9)),
+        &sig,
+        json!({ "amount": total }),
+    );
+    Ok(())
+}
+
+async fn submit_report(ctx: &Ctx, file: &std::path::Path, signer_files: &[std::path::PathBuf]) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let v: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let u = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let root =
+        |k: &str| v.get(k).and_then(Value::as_str).map(hex32).transpose().map(|r| r.unwrap_or([0; 32]));
+    let slot = ctx.c.rpc.get_slot().await.context("RPC request failed")?;
+    let body = io_oracle::ReportBody {
+        period: u("period"),
+        set_epoch: u("set_epoch").max(1),
+        rewards_root: root("rewards_root")?,
+        usage_root: root("usage_root")?,
+        devices_root: root("devices_root")?,
+        slashes_root: root("slashes_root")?,
+        usdc_per_io: u("usdc_per_io"),
+        emission_distributed: u("emission_distributed"),
+        device_seconds: u("device_seconds"),
+        devices_attested: u("devices_attested") as u32,
+        expiry_slot: v.get("expiry_slot").and_then(Value::as_u64).unwrap_or(slot + 1_000),
+    };
+    let signers = signer_files.iter().map(|p| client::read_keypair(p)).collect::<Result<Vec<_>>>()?;
+    let digest = io_sdk::oracle::report_digest(&body);
+    let sigs: Vec<io_sdk::oracle::Ed25519Signature> = signers
+        .iter()
+        .map(|k| {
+            use solana_signer::Signer;
+            (k.pubkey().to_bytes(), <[u8; 64]>::from(k.sign_message(&digest)))
+        })
+        .collect();
+    let report = io_sdk::oracle::report(&body);
+    let post = ctx.c.send(&[io_sdk::oracle::post_report(&ctx.c.wallet(), body)], &[]).await?;
+    let certify = ctx
+        .c
+        .send(
+            &[io_sdk::oracle::ed25519_instruction(&sigs, &digest), io_sdk::oracle::certify_report(&report)],
+            &[],
+        )
+        .await?;
+    ctx.sent(
+        &format!("report {report} for period {} posted ({post}) and certified", body.period),
+        &certify,
+        json!({ "report": report.to_string(), "period": body.period }),
+    );
+    Ok(())
+}
+
+async fn admin(ctx: &Ctx, cmd: AdminCmd) -> Result<()> {
+    let (program, paused) = match cmd {
+        AdminCmd::Pause { program } => (program, true),
+        AdminCmd::Unpause { program } => (program, false),
+    };
+    let w = ctx.c.wallet();
+    let ix = match program {
+        Program::Token => tsdk::set_paused(&w, paused),
+        Program::Staking => ssdk::set_paused(&w, paused),
+        Program::Escrow => esdk::set_paused(&w, paused),
+        Program::Oracle => io_sdk::oracle::set_paused(&w, paused),
+    };
+    let sig = ctx.c.send(&[ix], &[]).await?;
+    ctx.sent(if paused { "paused" } else { "unpaused" }, &sig, json!({ "paused": paused }));
+    Ok(())
 }
 
 async fn supply(ctx: &Ctx) -> Result<()> {

@@ -54,6 +54,12 @@ pub enum Command {
     Supply,
     /// Run the emissions crank: mint every due hour into the rewards vault.
     Emit,
+    /// Claim a community airdrop with the proof file you were given.
+    #[command(subcommand)]
+    Airdrop(commands::AirdropCmd),
+    /// Your vesting schedules.
+    #[command(subcommand)]
+    Vesting(commands::VestingCmd),
     /// Operators (providers and node operators).
     #[command(subcommand)]
     Operator(commands::OperatorCmd),
@@ -90,6 +96,9 @@ pub enum Command {
     /// The oracle set and its reports.
     #[command(subcommand)]
     Oracle(commands::OracleCmd),
+    /// Admin tooling: pause and unpause a program.
+    #[command(subcommand)]
+    Admin(commands::AdminCmd),
 }
 
 #[tokio::main(flavor = "current_thread")]
