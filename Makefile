@@ -1,13 +1,23 @@
 # IO Compute — the two commands a newcomer needs:
-#   make up     run the system locally (for now: a scripted scenario through the programs)
+#   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
 #   make test   run every test
 CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.
 export RUST_LOG ?= error
 
-.PHONY: up test lint fmt fuzz bench
+.PHONY: up demo cli test lint fmt fuzz bench
 
-up:
+# Builds the `io` CLI and the local network, then runs the network in the foreground (Ctrl-C stops
+# it). It listens on 127.0.0.1:8899 (RPC) and :8900 (WebSocket) and writes .localnet/manifest.json.
+up: cli
+	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io --keypair .localnet/keys/alice.json positions)"
+	$(CARGO) run -q -p io-localnet --bin localnet
+
+cli:
+	$(CARGO) build -q -p io-cli
+
+# The scripted scenario through all four programs inside solana-program-test (no network).
+demo:
 	$(CARGO) run -q -p io-demo
 
 test:

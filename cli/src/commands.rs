@@ -220,9 +220,10 @@ impl Ctx {
             if let Value::Object(m) = &mut v {
                 m.insert("ok".into(), Value::Bool(true));
             }
-            println!("{v}");
+            let _ = writeln!(std::io::stdout(), "{v}");
         } else {
-            println!("{}", text.as_ref());
+            // A closed pipe (`io operator list | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{}", text.as_ref());
         }
     }
 
@@ -267,10 +268,11 @@ impl Ctx {
     }
 
     async fn operator(&self, address: &Pubkey) -> Result<io_staking::Operator> {
-        self.c
-            .account(address)
-            .await?
-            .ok_or_else(|| anyhow!("no operator at {address}: see `io operator list`"))
+        match self.c.account(address).await {
+            Ok(Some(o)) => Ok(o),
+            Ok(None) => bail!("no operator at {address}: see `io operator list`"),
+            Err(_) => bail!("{address} is not an operator: see `io operator list`"),
+        }
     }
 
     /// The wallet's token accounts of `mint`, largest balance first.
@@ -654,13 +656,13 @@ async fn operator(ctx: &Ctx, cmd: OperatorCmd) -> Result<()> {
                 ctx.program_accounts(&io_staking::ID, vec![]).await?;
             let d = ctx.staking_config().await?.io_decimals;
             let mut lines = vec![format!(
-                "{:<44} {:<20} {:<10} {:>6} {:>14} {:>8}",
+                "{:<44} {:<20} {:<16} {:>6} {:>14} {:>8}",
                 "operator", "name", "region", "bps", "stake IO", "devices"
             )];
             let mut arr = Vec::new();
             for (k, o) in &ops {
                 lines.push(format!(
-                    "{:<44} {:<20} {:<10} {:>6} {:>14} {:>8}",
+                    "{:<44} {:<20} {:<16} {:>6} {:>14} {:>8}",
                     k,
                     o.name,
                     o.region,
