@@ -22,13 +22,9 @@ pub mod bootstrap;
 pub mod manifest;
 pub mod rpc_proxy;
 
-use anchor_lang::{
-    prelude::{AccountInfo, Pubkey},
-    solana_program::entrypoint::ProgramResult,
-};
+use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::Sender;
-use solana_program_runtime::invoke_context::BuiltinFunctionWithContext;
 use std::{
     net::TcpListener,
     path::PathBuf,
@@ -62,23 +58,6 @@ pub const QUIRKS: [&str; 3] = [
      innerInstructions, not logs: program-test's adapter adds duplicate 'invoke [n]' log lines); \
      compute units are not realistic; msg! output goes to the localnet's stdout",
 ];
-
-// Anchor's `entry` ties every `AccountInfo` to one lifetime `'info`, stricter than the builtin
-// signature program-test's adapter expects. The runtime keeps the accounts alive for the whole
-// call, so widening the lifetimes is sound (the wrapper of crates/testkit and Anchor's own tests).
-macro_rules! native_entry {
-    ($name:ident, $program:ident) => {
-        fn $name(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-            // SAFETY: only lifetimes change; the slice outlives the call.
-            let accounts: &[AccountInfo<'_>] = unsafe { core::mem::transmute(accounts) };
-            $program::entry(program_id, accounts, data)
-        }
-    };
-}
-native_entry!(staking_entry, io_staking);
-native_entry!(token_entry, io_token);
-native_entry!(escrow_entry, io_escrow);
-native_entry!(oracle_entry, io_oracle);
 
 /// The IO Compute programs: (name, program id).
 pub const PROGRAMS: [(&str, Pubkey); 4] = [
@@ -117,12 +96,8 @@ pub fn install_syscall_stubs() {
 
 /// Registers the four programs as native builtins of `svm`'s LiteSVM.
 pub fn register_programs(svm: &mut SurfnetSvm) {
-    let builtins: [(Pubkey, Option<BuiltinFunctionWithContext>); 4] = [
-        (io_token::ID, solana_program_test::processor!(token_entry)),
-        (io_staking::ID, solana_program_test::processor!(staking_entry)),
-        (io_escrow::ID, solana_program_test::processor!(escrow_entry)),
-        (io_oracle::ID, solana_program_test::processor!(oracle_entry)),
-    ];
+    // The same adapters the program-test harness registers (one definition, in io-testkit).
+    let builtins = io_testkit::native_programs().map(|(_, id, entry)| (id, entry));
     for (id, entry) in builtins {
         svm.inner.svm.add_builtin(id, entry.expect("processor! yields Some"));
     }

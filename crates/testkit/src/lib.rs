@@ -18,6 +18,7 @@ use io_sdk::Instruction;
 use solana_clock::Clock;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
+pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -65,11 +66,21 @@ pub const PROGRAM_IDS: [Pubkey; 4] = [io_staking::ID, io_token::ID, io_escrow::I
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::default();
     pt.prefer_bpf(false);
-    pt.add_program("io_staking", io_staking::ID, processor!(staking_entry));
-    pt.add_program("io_token", io_token::ID, processor!(token_entry));
-    pt.add_program("io_escrow", io_escrow::ID, processor!(escrow_entry));
-    pt.add_program("io_oracle", io_oracle::ID, processor!(oracle_entry));
+    for (name, id, entry) in native_programs() {
+        pt.add_program(name, id, entry);
+    }
     pt
+}
+
+/// Every IO Compute program as a native builtin: (name, program id, program-test's adapter around
+/// its Anchor `entry`). The local network registers the same builtins in LiteSVM.
+pub fn native_programs() -> [(&'static str, Pubkey, Option<BuiltinFunctionWithContext>); 4] {
+    [
+        ("io_token", io_token::ID, processor!(token_entry)),
+        ("io_staking", io_staking::ID, processor!(staking_entry)),
+        ("io_escrow", io_escrow::ID, processor!(escrow_entry)),
+        ("io_oracle", io_oracle::ID, processor!(oracle_entry)),
+    ]
 }
 
 /// A failed transaction's custom program error code (Anchor: 6000 + variant index for program
