@@ -1,0 +1,354 @@
+//! The OpenAPI 3.1 document, written by hand from one table of endpoints (which also renders the
+//! `/docs` page), and checked by the API tests against the router.
+use serde_json::{json, Map, Value};
+
+/// A query or path parameter.
+pub struct Param {
+    pub name: &'static str,
+    pub location: &'static str,
+    pub schema: fn() -> Value,
+    pub description: &'static str,
+}
+
+/// One endpoint (all are `GET`).
+pub struct Endpoint {
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub params: &'static [Param],
+    /// Response body schema of a 200.
+    pub kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// `{ slot, finalized_slot, data: [...], next_cursor }`.
+    List,
+    /// `{ slot, finalized_slot, data }`.
+    Item,
+    /// Plain text (Prometheus).
+    Text,
+    /// HTML.
+    Html,
+    /// Server-Sent Events.
+    Stream,
+    /// The OpenAPI document itself.
+    Document,
+}
+
+fn address() -> Value {
+    json!({ "type": "string", "description": "base58 account address", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$" })
+}
+fn region() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": 16, "examples": ["us-east", "eu-west"] })
+}
+fn gpu_model() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": 32 })
+}
+fn vram() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": 65535 })
+}
+fn boolean() -> Value {
+    json!({ "type": "boolean" })
+}
+fn slot() -> Value {
+    json!({ "type": "integer", "minimum": 0 })
+}
+fn cursor() -> Value {
+    json!({ "type": "string", "description": "opaque: next_cursor of the previous page (same endpoint and ordering)" })
+}
+fn limit() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 })
+}
+fn op_status() -> Value {
+    json!({ "type": "string", "enum": ["active", "inactive"] })
+}
+fn op_sort() -> Value {
+    json!({ "type": "string", "enum": ["stake", "commission"], "default": "stake" })
+}
+fn dev_class() -> Value {
+    json!({ "type": "string", "enum": ["cpu", "consumer_gpu", "workstation_gpu", "datacenter_gpu", "flagship_gpu"] })
+}
+fn dev_status() -> Value {
+    json!({ "type": "string", "enum": ["pending", "active", "jailed", "retired"] })
+}
+fn availability() -> Value {
+    json!({ "type": "string", "enum": ["available", "leased", "unlisted"] })
+}
+fn lease_status() -> Value {
+    json!({ "type": "string", "enum": ["open", "ended", "closed"] })
+}
+fn burn_reason() -> Value {
+    json!({ "type": "string", "enum": ["lease_fee", "buyback", "slash", "other"] })
+}
+fn event_type() -> Value {
+    json!({ "type": "string", "enum": crate::decode::events::names().collect::<Vec<_>>() })
+}
+fn program() -> Value {
+    json!({ "type": "string", "enum": ["io_staking", "io_token", "io_escrow", "io_oracle"] })
+}
+fn order() -> Value {
+    json!({ "type": "string", "enum": ["asc", "desc"], "default": "asc" })
+}
+fn event_id() -> Value {
+    json!({ "type": "integer", "minimum": 0, "description": "id of the last event received (the SSE id field)" })
+}
+
+const fn q(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
+    Param { name, location: "query", schema, description }
+}
+const fn p(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
+    Param { name, location: "path", schema, description }
+}
+
+/// Every endpoint of the API.
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint { path: "/health", summary: "Liveness: the database answers.", params: &[], kind: Kind::Item },
+    Endpoint {
+        path: "/status",
+        summary: "Indexed, finalized and chain slots, lag, cursors per program, newest event id.",
+        params: &[],
+        kind: Kind::Item,
+    },
+    Endpoint { path: "/metrics", summary: "Prometheus metrics.", params: &[], kind: Kind::Text },
+    Endpoint { path: "/openapi.json", summary: "This document.", params: &[], kind: Kind::Document },
+    Endpoint { path: "/docs", summary: "Human-readable list of the endpoints.", params: &[], kind: Kind::Html },
+    Endpoint {
+        path: "/v1/operators",
+        summary: "Node operators with stake, bond, commission and device counts.",
+        params: &[
+            q("region", region, "operator region"),
+            q("gpu_model", gpu_model, "has a device of this GPU model"),
+            q("min_vram", vram, "has a device with at least this much VRAM (GB)"),
+            q("green", boolean, "has a green-energy device (or not)"),
+            q("status", op_status, "active: at least one active device"),
+            q("sort", op_sort, "stake: largest stake first; commission: lowest first"),
+            q("cursor", cursor, ""),
+            q("limit", limit, ""),
+        ],
+        kind: Kind::List,
+    },
+    Endpoint {
+        path: "/v1/operators/{address}",
+        summary: "One operator with its devices (and offers) and slashes.",
+        params: &[p("address", address, "operator account (PDA)")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/devices",
+        summary: "Devices with their offer and availability at the indexed chain time.",
+        params: &[
+            q("operator", address, "operator account (PDA)"),
+            q("region", region, "device region"),
+            q("gpu_model", gpu_model, "GPU model"),
+            q("min_vram", vram, "at least this much VRAM (GB)"),
+            q("green", boolean, "green-energy flag"),
+            q("class", dev_class, "hardware class"),
+            q("status", dev_status, "device status"),
+            q("availability", availability, "available: active, offered and not leased now"),
+            q("near", region, "rank by distance to this region: same region, same area (us-*), elsewhere"),
+            q("cursor", cursor, ""),
+            q("limit", limit, ""),
+        ],
+        kind: Kind::List,
+    },
+    Endpoint {
+        path: "/v1/wallets/{address}/positions",
+        summary: "A wallet's stake positions: shares, value at the pool's rate, pending unstakes, rewards claimed.",
+        params: &[p("address", address, "staker wallet")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/leases",
+        summary: "Leases, newest first.",
+        params: &[
+            q("renter", address, "renter wallet"),
+            q("operator", address, "operator account (PDA) of one of the leased devices"),
+            q("status", lease_status, "lease status"),
+            q("cursor", cursor, ""),
+            q("limit", limit, ""),
+        ],
+        kind: Kind::List,
+    },
+    Endpoint {
+        path: "/v1/leases/{address}",
+        summary: "One lease with its devices, what each was paid, and its latest settlements.",
+        params: &[p("address", address, "lease account")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/burns",
+        summary: "Burns, newest first, with totals per reason.",
+        params: &[q("reason", burn_reason, "burn reason"), q("cursor", cursor, ""), q("limit", limit, "")],
+        kind: Kind::List,
+    },
+    Endpoint {
+        path: "/v1/supply",
+        summary: "The $IO ledger: minted, burned (per reason), supply, emitted.",
+        params: &[],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/network",
+        summary: "Network figures: operators, devices and GPUs, stake, leases, settlements, buybacks, oracle set, supply.",
+        params: &[],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/reports/{period}",
+        summary: "Oracle reports posted for a period (the certified one has status certified).",
+        params: &[p("period", slot, "report period (hour index)")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/events",
+        summary: "Decoded events by slot.",
+        params: &[
+            q("type", event_type, "event name"),
+            q("program", program, "emitting program"),
+            q("account", address, "events mentioning this account"),
+            q("from_slot", slot, "lowest slot"),
+            q("to_slot", slot, "highest slot"),
+            q("order", order, "slot order"),
+            q("cursor", cursor, ""),
+            q("limit", limit, ""),
+        ],
+        kind: Kind::List,
+    },
+    Endpoint {
+        path: "/v1/stream",
+        summary: "Server-Sent Events: each new event (id = event id, event = its name, data = the event JSON). \
+                  Resume with cursor or the Last-Event-ID header; without either, from now.",
+        params: &[
+            q("cursor", event_id, "resume after this event id"),
+            q("type", event_type, "only this event name"),
+            q("program", program, "only this program"),
+        ],
+        kind: Kind::Stream,
+    },
+];
+
+fn error_response() -> Value {
+    json!({
+        "description": "Bad parameter (400) or unknown resource (404)",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+    })
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for e in ENDPOINTS {
+        let params: Vec<Value> = e
+            .params
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": p.location,
+                    "required": p.location == "path",
+                    "description": p.description,
+                    "schema": (p.schema)(),
+                })
+            })
+            .collect();
+        let ok = match e.kind {
+            Kind::List => {
+                json!({ "description": "A page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Page" } } } })
+            }
+            Kind::Item => {
+                json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Item" } } } })
+            }
+            Kind::Text => json!({ "description": "Prometheus text format", "content": { "text/plain": {} } }),
+            Kind::Html => json!({ "description": "HTML", "content": { "text/html": {} } }),
+            Kind::Stream => {
+                json!({ "description": "text/event-stream", "content": { "text/event-stream": {} } })
+            }
+            Kind::Document => json!({ "description": "OpenAPI 3.1", "content": { "application/json": {} } }),
+        };
+        paths.insert(
+            e.path.to_owned(),
+            json!({ "get": {
+                "summary": e.summary,
+                "parameters": params,
+                "responses": { "200": ok, "400": error_response(), "404": error_response() },
+            }}),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "IO Compute indexer",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Events and account states of io_token, io_staking, io_escrow and io_oracle. Every response \
+                            carries the slot it reflects (body `slot`, header `x-indexed-slot`). Lists use keyset \
+                            pagination: pass `next_cursor` back as `cursor`; `limit` is at most 1,000. Integers are \
+                            base units; u128 values are decimal strings.",
+        },
+        "paths": paths,
+        "components": { "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": { "error": { "type": "object", "properties": {
+                    "parameter": { "type": ["string", "null"], "description": "the parameter at fault" },
+                    "message": { "type": "string" },
+                }}},
+            },
+            "Page": {
+                "type": "object",
+                "required": ["slot", "finalized_slot", "data", "next_cursor"],
+                "properties": {
+                    "slot": { "type": "integer", "description": "indexed slot the data reflects" },
+                    "finalized_slot": { "type": "integer" },
+                    "data": { "type": "array", "items": { "type": "object" } },
+                    "next_cursor": { "type": ["string", "null"] },
+                },
+            },
+            "Item": {
+                "type": "object",
+                "required": ["slot", "finalized_slot", "data"],
+                "properties": {
+                    "slot": { "type": "integer", "description": "indexed slot the data reflects" },
+                    "finalized_slot": { "type": "integer" },
+                    "data": {},
+                },
+            },
+        }},
+    })
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The `/docs` page.
+pub fn docs_page() -> String {
+    let mut html = String::from(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>IO Compute indexer API</title>\
+         <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}\
+         code{background:#f3f3f3;padding:0 .2rem}td,th{text-align:left;vertical-align:top;padding:.2rem .6rem}\
+         h2{margin-top:2rem;font-size:1.1rem}</style></head><body><h1>IO Compute indexer API</h1>\
+         <p>Machine-readable: <a href=\"/openapi.json\">/openapi.json</a>. Every JSON response carries \
+         <code>slot</code> (the indexed slot it reflects) and <code>finalized_slot</code>; lists return \
+         <code>next_cursor</code>, to pass back as <code>cursor</code>; <code>limit</code> ≤ 1,000. A bad parameter \
+         is a 400 <code>{\"error\":{\"parameter\":…,\"message\":…}}</code>.</p>",
+    );
+    for e in ENDPOINTS {
+        html.push_str(&format!("<h2><code>GET {}</code></h2><p>{}</p>", escape(e.path), escape(e.summary)));
+        if !e.params.is_empty() {
+            html.push_str("<table><tr><th>parameter</th><th>in</th><th>schema</th><th></th></tr>");
+            for p in e.params {
+                html.push_str(&format!(
+                    "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                    p.name,
+                    p.location,
+                    escape(&(p.schema)().to_string()),
+                    escape(p.description)
+                ));
+            }
+            html.push_str("</table>");
+        }
+    }
+    html.push_str("</body></html>");
+    html
+}

@@ -1,0 +1,307 @@
+//! Decoding: transactions (`getTransaction`, json / jsonParsed / base64 / base58 encodings,
+//! `maxSupportedTransactionVersion: 0`) into the `emit_cpi!` events of our four programs, and
+//! account data into account states.
+//!
+//! The event rule (shared reference §2.4): an event is an **inner** instruction that invokes one
+//! of our programs, whose data starts with Anchor's `EVENT_IX_TAG_LE`, whose first account is
+//! that program's event-authority PDA (only the program can sign for it), invoked from a frame of
+//! that same program, in a transaction whose `meta.err` is null. A failed transaction is recorded
+//! as failed and yields no event; anything else that looks like an event is ignored.
+pub mod accounts;
+pub mod events;
+pub mod json;
+
+use serde_json::Value;
+use solana_transaction_status_client_types::{
+    EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
+    UiParsedInstruction,
+};
+use std::sync::LazyLock;
+
+pub use accounts::{decode_account, DecodedAccount};
+
+/// A table entry's decoder: the value's JSON form and the accounts it mentions, or `None` when
+/// the bytes are not one of its type.
+pub type DecodeFn = fn(&[u8]) -> Option<(Value, Vec<io_sdk::Pubkey>)>;
+
+/// One of the four programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Program {
+    Staking,
+    Token,
+    Escrow,
+    Oracle,
+}
+
+struct Ids {
+    id: String,
+    event_authority: String,
+}
+
+static IDS: LazyLock<[Ids; 4]> = LazyLock::new(|| {
+    Program::ALL.map(|p| Ids {
+        id: p.id().to_string(),
+        event_authority: io_sdk::event_authority(&p.id()).to_string(),
+    })
+});
+
+impl Program {
+    pub const ALL: [Program; 4] = [Program::Staking, Program::Token, Program::Escrow, Program::Oracle];
+
+    pub fn id(self) -> io_sdk::Pubkey {
+        match self {
+            Program::Staking => io_staking::ID,
+            Program::Token => io_token::ID,
+            Program::Escrow => io_escrow::ID,
+            Program::Oracle => io_oracle::ID,
+        }
+    }
+
+    /// The crate name, as stored in the `program` columns.
+    pub fn name(self) -> &'static str {
+        match self {
+            Program::Staking => "io_staking",
+            Program::Token => "io_token",
+            Program::Escrow => "io_escrow",
+            Program::Oracle => "io_oracle",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Program::Staking => 0,
+            Program::Token => 1,
+            Program::Escrow => 2,
+            Program::Oracle => 3,
+        }
+    }
+
+    /// The program id, base58.
+    pub fn id_str(self) -> &'static str {
+        &IDS[self.index()].id
+    }
+
+    /// The program's event-authority PDA, base58.
+    pub fn event_authority_str(self) -> &'static str {
+        &IDS[self.index()].event_authority
+    }
+
+    pub fn from_id_str(id: &str) -> Option<Program> {
+        Program::ALL.into_iter().find(|p| p.id_str() == id)
+    }
+
+    pub fn from_name(name: &str) -> Option<Program> {
+        Program::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// One decoded `emit_cpi!` event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedEvent {
+    /// `"{outer instruction index}.{inner instruction index}"`.
+    pub ix_path: String,
+    /// Position of the event among the transaction's events.
+    pub event_index: u32,
+    pub program: Program,
+    pub name: String,
+    pub payload: Value,
+    /// Every non-zero account the event mentions, base58.
+    pub accounts: Vec<String>,
+}
+
+/// One transaction as the store records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedTx {
+    pub signature: String,
+    pub slot: u64,
+    pub block_time: Option<i64>,
+    /// The transaction error as JSON text; `None` for a successful transaction.
+    pub err: Option<String>,
+    pub events: Vec<DecodedEvent>,
+    /// Event-shaped inner instructions of our programs with an unknown discriminator or
+    /// undecodable body (counted, not stored).
+    pub undecoded: u32,
+}
+
+/// Why a transaction could not be decoded at all.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("transaction has no status meta")]
+    MissingMeta,
+    #[error("transaction has no signature")]
+    MissingSignature,
+    #[error("transaction encoding not supported: {0}")]
+    Unsupported(&'static str),
+    #[error("instruction {0}: account index out of range")]
+    AccountIndex(String),
+    #[error("instruction {0}: data is not base58")]
+    Data(String),
+}
+
+/// An inner instruction reduced to what the event rule reads.
+struct Inner<'a> {
+    program: &'a str,
+    first_account: Option<&'a str>,
+    data: Vec<u8>,
+    stack_height: Option<u32>,
+}
+
+/// Decodes one `getTransaction` result into its events (none for a failed transaction).
+pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<DecodedTx, DecodeError> {
+    let meta = tx.transaction.meta.as_ref().ok_or(DecodeError::MissingMeta)?;
+    let (signature, keys, outer_programs) = message_keys(&tx.transaction.transaction, meta)?;
+    let mut out = DecodedTx {
+        signature,
+        slot: tx.slot,
+        block_time: tx.block_time,
+        err: meta.err.as_ref().map(|e| serde_json::to_string(e).unwrap_or_else(|_| format!("{e:?}"))),
+        events: Vec::new(),
+        undecoded: 0,
+    };
+    if out.err.is_some() {
+        return Ok(out);
+    }
+    let Some(groups) = Option::from(meta.inner_instructions.as_ref()) else { return Ok(out) };
+    let groups: &Vec<_> = groups;
+    for group in groups {
+        let outer = usize::from(group.index);
+        // Program of the most recent frame at each stack height; height 1 is the outer instruction.
+        let mut frames: Vec<Option<&str>> = vec![None, outer_programs.get(outer).map(String::as_str)];
+        for (j, ix) in group.instructions.iter().enumerate() {
+            let path = format!("{outer}.{j}");
+            let Some(inner) = inner_view(ix, &keys, &path)? else { continue };
+            let parent = match inner.stack_height.and_then(|h| usize::try_from(h).ok()) {
+                Some(h) if h >= 2 => {
+                    frames.truncate(h);
+                    frames.resize(h, None);
+                    let parent = frames[h - 1];
+                    frames.push(Some(inner.program));
+                    Some(parent)
+                }
+                _ => None,
+            };
+            let Some(program) = Program::from_id_str(inner.program) else { continue };
+            let Some(rest) = inner.data.strip_prefix(anchor_lang::event::EVENT_IX_TAG_LE) else { continue };
+            if inner.first_account != Some(program.event_authority_str()) {
+                continue;
+            }
+            // Invoked from a frame of the program itself (when the node reports stack heights).
+            if let Some(parent) = parent {
+                if parent != Some(program.id_str()) {
+                    continue;
+                }
+            }
+            let decoded = rest.get(..8).and_then(|disc| events::lookup(program, disc)).and_then(|def| {
+                let (payload, accounts) = (def.decode)(&inner.data)?;
+                Some((def.name, payload, accounts))
+            });
+            match decoded {
+                Some((name, payload, accounts)) => {
+                    let event_index = u32::try_from(out.events.len()).unwrap_or(u32::MAX);
+                    out.events.push(DecodedEvent {
+                        ix_path: path,
+                        event_index,
+                        program,
+                        name: name.to_owned(),
+                        payload,
+                        accounts: accounts.iter().map(ToString::to_string).collect(),
+                    });
+                }
+                None => out.undecoded = out.undecoded.saturating_add(1),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The signature, the full account-key list (static keys, then loaded writable, then loaded
+/// readonly addresses) and the program id of each outer instruction.
+fn message_keys(
+    tx: &EncodedTransaction,
+    meta: &solana_transaction_status_client_types::UiTransactionStatusMeta,
+) -> Result<(String, Vec<String>, Vec<String>), DecodeError> {
+    let loaded: Option<&solana_transaction_status_client_types::UiLoadedAddresses> =
+        Option::from(meta.loaded_addresses.as_ref());
+    let (signature, mut keys, outer_idx) = match tx {
+        EncodedTransaction::Json(ui) => {
+            let sig = ui.signatures.first().cloned().ok_or(DecodeError::MissingSignature)?;
+            match &ui.message {
+                UiMessage::Raw(raw) => {
+                    let outer = raw.instructions.iter().map(|i| usize::from(i.program_id_index)).collect();
+                    (sig, raw.account_keys.clone(), outer)
+                }
+                // jsonParsed lists the loaded addresses among its keys and names programs directly.
+                UiMessage::Parsed(parsed) => {
+                    let keys: Vec<String> = parsed.account_keys.iter().map(|k| k.pubkey.clone()).collect();
+                    let outer = parsed
+                        .instructions
+                        .iter()
+                        .map(|i| match i {
+                            UiInstruction::Compiled(c) => {
+                                keys.get(usize::from(c.program_id_index)).cloned().unwrap_or_default()
+                            }
+                            UiInstruction::Parsed(UiParsedInstruction::Parsed(p)) => p.program_id.clone(),
+                            UiInstruction::Parsed(UiParsedInstruction::PartiallyDecoded(p)) => {
+                                p.program_id.clone()
+                            }
+                        })
+                        .collect();
+                    return Ok((sig, keys, outer));
+                }
+            }
+        }
+        EncodedTransaction::LegacyBinary(_) | EncodedTransaction::Binary(..) => {
+            let vt = tx.decode().ok_or(DecodeError::Unsupported("undecodable binary transaction"))?;
+            let sig = vt.signatures.first().map(ToString::to_string).ok_or(DecodeError::MissingSignature)?;
+            let outer = vt.message.instructions().iter().map(|i| usize::from(i.program_id_index)).collect();
+            (sig, vt.message.static_account_keys().iter().map(ToString::to_string).collect(), outer)
+        }
+        EncodedTransaction::Accounts(_) => {
+            return Err(DecodeError::Unsupported("accounts-only transaction details"))
+        }
+    };
+    if let Some(l) = loaded {
+        keys.extend(l.writable.iter().cloned());
+        keys.extend(l.readonly.iter().cloned());
+    }
+    let outer_idx: Vec<usize> = outer_idx;
+    let outer = outer_idx.into_iter().map(|i| keys.get(i).cloned().unwrap_or_default()).collect();
+    Ok((signature, keys, outer))
+}
+
+fn inner_view<'a>(
+    ix: &'a UiInstruction,
+    keys: &'a [String],
+    path: &str,
+) -> Result<Option<Inner<'a>>, DecodeError> {
+    match ix {
+        UiInstruction::Compiled(c) => {
+            let key = |i: usize| {
+                keys.get(i).map(String::as_str).ok_or_else(|| DecodeError::AccountIndex(path.to_owned()))
+            };
+            let program = key(usize::from(c.program_id_index))?;
+            let first_account = c.accounts.first().map(|i| key(usize::from(*i))).transpose()?;
+            let data = bs58::decode(&c.data).into_vec().map_err(|_| DecodeError::Data(path.to_owned()))?;
+            Ok(Some(Inner { program, first_account, data, stack_height: c.stack_height }))
+        }
+        UiInstruction::Parsed(UiParsedInstruction::PartiallyDecoded(p)) => {
+            let data = bs58::decode(&p.data).into_vec().map_err(|_| DecodeError::Data(path.to_owned()))?;
+            Ok(Some(Inner {
+                program: &p.program_id,
+                first_account: p.accounts.first().map(String::as_str),
+                data,
+                stack_height: p.stack_height,
+            }))
+        }
+        // Fully parsed instructions belong to programs the node knows (system, token, ...).
+        UiInstruction::Parsed(UiParsedInstruction::Parsed(p)) => Ok(Some(Inner {
+            program: &p.program_id,
+            first_account: None,
+            data: Vec::new(),
+            stack_height: p.stack_height,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests;

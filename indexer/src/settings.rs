@@ -1,0 +1,116 @@
+//! Settings: defaults, overlaid by an optional TOML file, overlaid by `INDEXER__<FIELD>`
+//! environment variables (e.g. `INDEXER__DATABASE_URL`), overlaid by command-line flags.
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://path?mode=rwc` (embedded, WAL) or `postgres://user@host/db`. Not serialized: it
+    /// may carry a password, and settings are logged.
+    #[serde(skip_serializing)]
+    pub database_url: String,
+    /// Address the query API listens on.
+    pub listen: SocketAddr,
+    /// Solana JSON-RPC endpoint ingestion reads from (used once ingestion is wired).
+    pub rpc_url: String,
+    /// How often an idle `/v1/stream` client polls for new events, in milliseconds.
+    pub stream_poll_ms: u64,
+    /// `tracing` filter (`RUST_LOG` wins when set).
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            database_url: "sqlite://indexer.db?mode=rwc".into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8999)),
+            rpc_url: "http://127.0.0.1:8899".into(),
+            stream_poll_ms: 250,
+            log: "indexer=info,io_indexer=info".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("reading {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("parsing {path}: {source}")]
+    Parse { path: String, source: Box<toml::de::Error> },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+}
+
+impl Settings {
+    /// Defaults ← `path` (if any) ← environment.
+    pub fn load(path: Option<&Path>) -> Result<Settings, SettingsError> {
+        let mut s = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|source| SettingsError::Read { path: p.display().to_string(), source })?;
+                Settings::parse(&text)
+                    .map_err(|source| SettingsError::Parse { path: p.display().to_string(), source })?
+            }
+            None => Settings::default(),
+        };
+        s.overlay_env(|k| std::env::var(k).ok())?;
+        Ok(s)
+    }
+
+    pub fn parse(text: &str) -> Result<Settings, Box<toml::de::Error>> {
+        toml::from_str(text).map_err(Box::new)
+    }
+
+    /// Applies `INDEXER__*` variables read through `get`.
+    pub fn overlay_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), SettingsError> {
+        let bad = |name: &str, message: String| SettingsError::Env { name: name.to_owned(), message };
+        if let Some(v) = get("INDEXER__DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("INDEXER__LISTEN") {
+            self.listen = v.parse().map_err(|e| bad("INDEXER__LISTEN", format!("{e}")))?;
+        }
+        if let Some(v) = get("INDEXER__RPC_URL") {
+            self.rpc_url = v;
+        }
+        if let Some(v) = get("INDEXER__STREAM_POLL_MS") {
+            self.stream_poll_ms = v.parse().map_err(|e| bad("INDEXER__STREAM_POLL_MS", format!("{e}")))?;
+        }
+        if let Some(v) = get("INDEXER__LOG") {
+            self.log = v;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_parses_and_matches_the_defaults() {
+        let t = Settings::parse(include_str!("../pkg/settings-template.toml")).unwrap();
+        let d = Settings::default();
+        assert_eq!(t.listen, d.listen);
+        assert_eq!(t.rpc_url, d.rpc_url);
+        assert_eq!(t.stream_poll_ms, d.stream_poll_ms);
+        assert!(t.database_url.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn environment_overrides_and_secrets_stay_out_of_logs() {
+        let mut s = Settings::default();
+        s.overlay_env(|k| match k {
+            "INDEXER__DATABASE_URL" => Some("postgres://u:secret@h/db".into()),
+            "INDEXER__LISTEN" => Some("0.0.0.0:9000".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.listen.port(), 9000);
+        assert!(!serde_json::to_string(&s).unwrap().contains("secret"));
+        assert!(s.overlay_env(|k| (k == "INDEXER__LISTEN").then(|| "nope".into())).is_err());
+        assert!(Settings::parse("unknown = 1").is_err());
+    }
+}

@@ -1,0 +1,687 @@
+//! Reads behind the query API. Filters arrive validated (see `api`); lists use keyset
+//! pagination (`limit + 1` rows are read to know whether a next page exists) and never `OFFSET`.
+use super::conn::{Conn, Rows, Stmt};
+use super::plan::Val;
+use serde_json::{Map, Value};
+
+/// A page of rows and the keyset position after its last row, when more rows follow.
+#[derive(Debug)]
+pub struct Page<K> {
+    pub rows: Rows,
+    pub next: Option<K>,
+}
+
+fn page<K>(mut rows: Rows, limit: u32, key: impl Fn(&Map<String, Value>) -> K) -> Page<K> {
+    let limit = limit as usize;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(key)
+    } else {
+        None
+    };
+    Page { rows, next }
+}
+
+fn get_i(r: &Map<String, Value>, k: &str) -> i64 {
+    r.get(k).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn get_s(r: &Map<String, Value>, k: &str) -> String {
+    r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// ` WHERE ` before the first condition, ` AND ` after.
+struct Where(bool);
+
+impl Where {
+    fn next(&mut self, s: &mut Stmt) {
+        s.push(if self.0 { " AND " } else { " WHERE " });
+        self.0 = true;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorSort {
+    /// Active stake, largest first.
+    Stake,
+    /// Commission, lowest first.
+    Commission,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorStatus {
+    /// At least one active device.
+    Active,
+    /// No active device.
+    Inactive,
+}
+
+#[derive(Clone, Debug)]
+pub struct OperatorFilter {
+    pub region: Option<String>,
+    pub gpu_model: Option<String>,
+    pub min_vram: Option<i64>,
+    pub green: Option<bool>,
+    pub status: Option<OperatorStatus>,
+    pub sort: OperatorSort,
+    /// (sort value, address) of the last row of the previous page.
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+const OPERATOR_COLS: &str = "o.address, o.authority, o.name, o.region, o.metadata_url, o.commission_bps, \
+    o.pending_commission_bps, o.commission_effective_ts, o.bond, o.bond_withdrawing, o.bond_unlock_ts, o.required_bond, \
+    o.devices_active, o.stake_shares, o.stake_tokens, o.unbonding_tokens, o.reward_per_share, o.commission_claimable, \
+    o.delegator_count, o.slash_count, o.total_slashed, o.registered_ts, o.slot, \
+    (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address) AS devices_registered, \
+    (SELECT CAST(COALESCE(SUM(d.gpu_count), 0) AS BIGINT) FROM devices d WHERE d.operator = o.address AND d.status = 'active') AS gpus_active";
+
+pub async fn operators<C: Conn>(c: &mut C, f: &OperatorFilter) -> Result<Page<(i64, String)>, sqlx::Error> {
+    let mut s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o"));
+    let mut w = Where(false);
+    if let Some(r) = &f.region {
+        w.next(&mut s);
+        s.push("o.region = ").bind(Val::T(r.clone()));
+    }
+    if f.gpu_model.is_some() || f.min_vram.is_some() || f.green.is_some() {
+        w.next(&mut s);
+        s.push("EXISTS (SELECT 1 FROM devices d WHERE d.operator = o.address");
+        if let Some(m) = &f.gpu_model {
+            s.push(" AND d.gpu_model = ").bind(Val::T(m.clone()));
+        }
+        if let Some(v) = f.min_vram {
+            s.push(" AND d.vram_gb >= ").bind(Val::I(v));
+        }
+        if let Some(g) = f.green {
+            s.push(" AND d.green = ").bind(Val::B(g));
+        }
+        s.push(")");
+    }
+    match f.status {
+        Some(OperatorStatus::Active) => {
+            w.next(&mut s);
+            s.push("o.devices_active > 0");
+        }
+        Some(OperatorStatus::Inactive) => {
+            w.next(&mut s);
+            s.push("o.devices_active = 0");
+        }
+        None => {}
+    }
+    let (col, cmp, dir) = match f.sort {
+        OperatorSort::Stake => ("o.stake_tokens", "<", "DESC"),
+        OperatorSort::Commission => ("o.commission_bps", ">", "ASC"),
+    };
+    if let Some((v, a)) = &f.after {
+        w.next(&mut s);
+        s.push(&format!("({col} {cmp} "))
+            .bind(Val::I(*v))
+            .push(&format!(" OR ({col} = "))
+            .bind(Val::I(*v))
+            .push(" AND o.address > ")
+            .bind(Val::T(a.clone()))
+            .push("))");
+    }
+    s.push(&format!(" ORDER BY {col} {dir}, o.address ASC LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
+    let key = match f.sort {
+        OperatorSort::Stake => "stake_tokens",
+        OperatorSort::Commission => "commission_bps",
+    };
+    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, key), get_s(r, "address"))))
+}
+
+/// One operator with its devices and slashes.
+pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>, sqlx::Error> {
+    let s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o WHERE o.address = $1"))
+        .arg(Val::T(address.to_owned()));
+    let Some(mut op) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
+    let devices = c
+        .fetch(
+            &Stmt::new(format!("SELECT {DEVICE_COLS} FROM devices d LEFT JOIN offers f ON f.device = d.address WHERE d.operator = $1 ORDER BY d.address"))
+                .arg(Val::T(address.to_owned())),
+        )
+        .await?;
+    let slashes = c
+        .fetch(
+            &Stmt::new(
+                "SELECT address, idx, amount, evidence_hash, executable_ts, status, from_bond, from_stake, from_unbonding, slot \
+                 FROM slashes WHERE operator = $1 ORDER BY idx",
+            )
+            .arg(Val::T(address.to_owned())),
+        )
+        .await?;
+    op.insert("devices".into(), Value::Array(devices.into_iter().map(Value::Object).collect()));
+    op.insert("slashes".into(), Value::Array(slashes.into_iter().map(Value::Object).collect()));
+    Ok(Some(Value::Object(op)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Availability {
+    /// Active device with an active offer, not leased now.
+    Available,
+    /// Held by a lease until after now.
+    Leased,
+    /// Anything else (no offer, withdrawn offer, device not active).
+    Unlisted,
+}
+
+impl Availability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::Leased => "leased",
+            Availability::Unlisted => "unlisted",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DeviceFilter {
+    pub operator: Option<String>,
+    pub region: Option<String>,
+    pub gpu_model: Option<String>,
+    pub min_vram: Option<i64>,
+    pub green: Option<bool>,
+    pub class: Option<String>,
+    pub status: Option<String>,
+    pub availability: Option<Availability>,
+    /// Rank by distance to this region: 0 same region, 1 same area (`us-*`), 2 elsewhere.
+    pub near: Option<String>,
+    /// (distance, address) of the last row of the previous page (distance 0 without `near`).
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
+    d.class, d.status, d.registered_ts, d.status_ts, d.slot, f.address AS offer, f.price_usdc_per_hour, f.price_io_per_hour, \
+    f.min_hours, f.max_hours, f.active AS offer_active, f.lease, f.leased_until";
+
+/// The availability expression at time `$now` (bound by the caller).
+fn availability_sql(s: &mut Stmt, now: i64) {
+    s.push("(CASE WHEN f.leased_until > ").bind(Val::I(now)).push(
+        " THEN 'leased' WHEN d.status = 'active' AND f.active = TRUE THEN 'available' ELSE 'unlisted' END)",
+    );
+}
+
+/// The filters of a device query (everything but `near` and the cursor), appended to `s`.
+fn device_filters(s: &mut Stmt, w: &mut Where, f: &DeviceFilter, now: i64) {
+    let text_filters = [
+        ("d.operator", &f.operator),
+        ("d.region", &f.region),
+        ("d.gpu_model", &f.gpu_model),
+        ("d.class", &f.class),
+        ("d.status", &f.status),
+    ];
+    for (col, v) in text_filters {
+        if let Some(v) = v {
+            w.next(s);
+            s.push(col).push(" = ").bind(Val::T(v.clone()));
+        }
+    }
+    if let Some(v) = f.min_vram {
+        w.next(s);
+        s.push("d.vram_gb >= ").bind(Val::I(v));
+    }
+    if let Some(g) = f.green {
+        w.next(s);
+        s.push("d.green = ").bind(Val::B(g));
+    }
+    if let Some(a) = f.availability {
+        w.next(s);
+        availability_sql(s, now);
+        s.push(" = ").bind(Val::T(a.as_str().to_owned()));
+    }
+}
+
+/// Devices; `now` is the chain time the availability is evaluated at. With `near`, three
+/// address-ordered parts — the region itself, the rest of its area (`us-*`), everything else —
+/// each reading at most a page through the indexes, concatenated in distance order.
+pub async fn devices<C: Conn>(
+    c: &mut C,
+    f: &DeviceFilter,
+    now: i64,
+) -> Result<Page<(i64, String)>, sqlx::Error> {
+    let limit = Val::I(i64::from(f.limit) + 1);
+    let mut s = Stmt::default();
+    let head = |s: &mut Stmt, distance: i64| {
+        s.push(&format!("SELECT {DEVICE_COLS}, "));
+        availability_sql(s, now);
+        s.push(&format!(" AS availability, {distance} AS distance FROM devices d LEFT JOIN offers f ON f.device = d.address"));
+    };
+    match &f.near {
+        None => {
+            head(&mut s, 0);
+            let mut w = Where(false);
+            device_filters(&mut s, &mut w, f, now);
+            if let Some((_, addr)) = &f.after {
+                w.next(&mut s);
+                s.push("d.address > ").bind(Val::T(addr.clone()));
+            }
+            s.push(" ORDER BY d.address LIMIT ").bind(limit);
+        }
+        Some(near) => {
+            let area = near.split_once('-').map_or(near.as_str(), |(a, _)| a);
+            let prefix = format!("{area}-");
+            s.push("SELECT * FROM (");
+            let mut first = true;
+            for distance in 0..3i64 {
+                // Parts before the cursor's distance are done; in its part, resume after its address.
+                let after = match &f.after {
+                    Some((d, _)) if *d > distance => continue,
+                    Some((d, a)) if *d == distance => Some(a.clone()),
+                    _ => None,
+                };
+                if !first {
+                    s.push(" UNION ALL ");
+                }
+                first = false;
+                s.push("SELECT * FROM (");
+                head(&mut s, distance);
+                let mut w = Where(false);
+                device_filters(&mut s, &mut w, f, now);
+                w.next(&mut s);
+                match distance {
+                    0 => {
+                        s.push("d.region = ").bind(Val::T(near.clone()));
+                    }
+                    1 => {
+                        // The length is computed here, not user text: a literal keeps PostgreSQL
+                        // on substr(text, int, int).
+                        s.push(&format!("substr(d.region, 1, {}) = ", prefix.len()))
+                            .bind(Val::T(prefix.clone()))
+                            .push(" AND d.region <> ")
+                            .bind(Val::T(near.clone()));
+                    }
+                    _ => {
+                        s.push(&format!("substr(d.region, 1, {}) <> ", prefix.len()))
+                            .bind(Val::T(prefix.clone()));
+                    }
+                }
+                if let Some(a) = after {
+                    s.push(" AND d.address > ").bind(Val::T(a));
+                }
+                s.push(" ORDER BY d.address LIMIT ").bind(limit.clone()).push(") p");
+                s.push(&distance.to_string());
+            }
+            if first {
+                // A cursor past every part.
+                return Ok(Page { rows: Vec::new(), next: None });
+            }
+            s.push(") u ORDER BY distance, address LIMIT ").bind(limit);
+        }
+    }
+    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "distance"), get_s(r, "address"))))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/// The positions of a wallet, with their value at the operator's current pool rate, pending
+/// unstake tickets and rewards claimed.
+pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Value>, sqlx::Error> {
+    let rows = c
+        .fetch(
+            &Stmt::new(
+                "SELECT p.operator, p.staker, p.address, p.shares, p.rewards_owed, p.reward_per_share_paid, p.slot, \
+                 o.name AS operator_name, o.commission_bps, o.stake_shares AS pool_shares, o.stake_tokens AS pool_tokens \
+                 FROM positions p LEFT JOIN operators o ON o.address = p.operator WHERE p.staker = $1 ORDER BY p.operator",
+            )
+            .arg(Val::T(staker.to_owned())),
+        )
+        .await?;
+    let tickets = c
+        .fetch(
+            &Stmt::new(
+                "SELECT operator, amount, unbonding_shares, unlock_ts, signature, slot FROM unstake_tickets \
+                 WHERE staker = $1 AND withdrawn_slot IS NULL ORDER BY unlock_ts, event_id",
+            )
+            .arg(Val::T(staker.to_owned())),
+        )
+        .await?;
+    let claimed = c
+        .fetch(
+            &Stmt::new(
+                "SELECT operator, CAST(SUM(amount) AS BIGINT) AS claimed FROM reward_claims \
+                 WHERE staker = $1 AND kind = 'delegator' GROUP BY operator",
+            )
+            .arg(Val::T(staker.to_owned())),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for mut r in rows {
+        let op = get_s(&r, "operator");
+        let shares = u128::from(get_i(&r, "shares").max(0).unsigned_abs());
+        let pool_shares = u128::from(get_i(&r, "pool_shares").max(0).unsigned_abs());
+        let pool_tokens = u128::from(get_i(&r, "pool_tokens").max(0).unsigned_abs());
+        // Value of the shares at the pool's rate, rounded down like the program does.
+        let value = (shares * pool_tokens).checked_div(pool_shares).unwrap_or(0);
+        r.insert("value".into(), Value::from(u64::try_from(value).unwrap_or(u64::MAX)));
+        let mine: Vec<Value> = tickets
+            .iter()
+            .filter(|t| get_s(t, "operator") == op)
+            .map(|t| {
+                let mut t = t.clone();
+                t.remove("operator");
+                Value::Object(t)
+            })
+            .collect();
+        r.insert("pending_unstakes".into(), Value::Array(mine));
+        let claimed_here =
+            claimed.iter().find(|x| get_s(x, "operator") == op).map_or(0, |x| get_i(x, "claimed"));
+        r.insert("rewards_claimed".into(), Value::from(claimed_here));
+        out.push(Value::Object(r));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leases
+
+#[derive(Clone, Debug, Default)]
+pub struct LeaseFilter {
+    pub renter: Option<String>,
+    /// Operator account (PDA): leases holding one of its devices.
+    pub operator: Option<String>,
+    pub status: Option<String>,
+    /// (start_ts, address) of the last row of the previous page; newest first.
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+const LEASE_COLS: &str =
+    "l.address, l.renter, l.payment_mint, l.fee_bps, l.hours, l.start_ts, l.end_ts, l.deposit, \
+    l.paid, l.fees, l.refunded, l.device_count, l.status, l.slot";
+
+pub async fn leases<C: Conn>(c: &mut C, f: &LeaseFilter) -> Result<Page<(i64, String)>, sqlx::Error> {
+    let mut s = Stmt::new(format!("SELECT {LEASE_COLS} FROM leases l"));
+    let mut w = Where(false);
+    if let Some(r) = &f.renter {
+        w.next(&mut s);
+        s.push("l.renter = ").bind(Val::T(r.clone()));
+    }
+    if let Some(st) = &f.status {
+        w.next(&mut s);
+        s.push("l.status = ").bind(Val::T(st.clone()));
+    }
+    if let Some(op) = &f.operator {
+        w.next(&mut s);
+        s.push(
+            "EXISTS (SELECT 1 FROM lease_devices ld JOIN devices d ON d.address = ld.device \
+             WHERE ld.lease = l.address AND d.operator = ",
+        )
+        .bind(Val::T(op.clone()))
+        .push(")");
+    }
+    if let Some((ts, a)) = &f.after {
+        w.next(&mut s);
+        s.push("(l.start_ts < ")
+            .bind(Val::I(*ts))
+            .push(" OR (l.start_ts = ")
+            .bind(Val::I(*ts))
+            .push(" AND l.address < ")
+            .bind(Val::T(a.clone()))
+            .push("))");
+    }
+    s.push(" ORDER BY l.start_ts DESC, l.address DESC LIMIT ").bind(Val::I(i64::from(f.limit) + 1));
+    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "start_ts"), get_s(r, "address"))))
+}
+
+/// One lease with its devices (and what each was paid) and its latest settlements.
+pub async fn lease<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>, sqlx::Error> {
+    let s = Stmt::new(format!("SELECT {LEASE_COLS} FROM leases l WHERE l.address = $1"))
+        .arg(Val::T(address.to_owned()));
+    let Some(mut l) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
+    let devices = c
+        .fetch(
+            &Stmt::new(
+                "SELECT ld.device, ld.device_index, ld.rate_per_hour, ld.attested_seconds, d.operator, \
+                 (SELECT CAST(COALESCE(SUM(st.paid), 0) AS BIGINT) FROM settlements st \
+                  WHERE st.lease = ld.lease AND st.device = ld.device) AS paid \
+                 FROM lease_devices ld LEFT JOIN devices d ON d.address = ld.device WHERE ld.lease = $1 ORDER BY ld.device_index",
+            )
+            .arg(Val::T(address.to_owned())),
+        )
+        .await?;
+    let settlements = c
+        .fetch(
+            &Stmt::new(
+                "SELECT event_id, signature, slot, block_time, device, device_index, attested_before, attested_after, paid, fee \
+                 FROM settlements WHERE lease = $1 ORDER BY event_id DESC LIMIT 100",
+            )
+            .arg(Val::T(address.to_owned())),
+        )
+        .await?;
+    l.insert("devices".into(), Value::Array(devices.into_iter().map(Value::Object).collect()));
+    l.insert("settlements".into(), Value::Array(settlements.into_iter().map(Value::Object).collect()));
+    Ok(Some(Value::Object(l)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Burns, supply, network, reports
+
+#[derive(Clone, Debug, Default)]
+pub struct BurnFilter {
+    pub reason: Option<String>,
+    /// Event id of the last row of the previous page; newest first.
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+pub async fn burns<C: Conn>(c: &mut C, f: &BurnFilter) -> Result<(Page<i64>, Value), sqlx::Error> {
+    let mut s = Stmt::new(
+        "SELECT event_id, signature, slot, block_time, reason, authority, source, amount FROM burns b",
+    );
+    let mut w = Where(false);
+    if let Some(r) = &f.reason {
+        w.next(&mut s);
+        s.push("b.reason = ").bind(Val::T(r.clone()));
+    }
+    if let Some(id) = f.after {
+        w.next(&mut s);
+        s.push("b.event_id < ").bind(Val::I(id));
+    }
+    s.push(" ORDER BY b.event_id DESC LIMIT ").bind(Val::I(i64::from(f.limit) + 1));
+    let p = page(c.fetch(&s).await?, f.limit, |r| get_i(r, "event_id"));
+    // Totals per reason as io_token's ledger records them (its `reason_burned_after` values).
+    let totals = c
+        .fetch(&Stmt::new(
+            "SELECT burned_lease_fee AS lease_fee, burned_buyback AS buyback, burned_slash AS slash, \
+             burned_other AS other, total_burned AS total FROM supply WHERE id = 'io'",
+        ))
+        .await?;
+    Ok((p, totals.into_iter().next().map_or(Value::Null, Value::Object)))
+}
+
+pub async fn supply<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
+    let rows = c
+        .fetch(&Stmt::new(
+            "SELECT decimals, max_supply, total_minted, total_burned, supply, burned_lease_fee, burned_buyback, burned_slash, \
+             burned_other, emitted, rewards_withdrawn, slot FROM supply WHERE id = 'io'",
+        ))
+        .await?;
+    Ok(rows.into_iter().next().map_or(Value::Null, Value::Object))
+}
+
+/// One scalar row of an aggregate query.
+async fn one<C: Conn>(c: &mut C, sql: &str) -> Result<Value, sqlx::Error> {
+    Ok(c.fetch(&Stmt::new(sql)).await?.into_iter().next().map_or(Value::Null, Value::Object))
+}
+
+/// Network-wide figures, each recomputable from the stored events and accounts.
+pub async fn network<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
+    let operators = one(
+        c,
+        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN devices_active > 0 THEN 1 ELSE 0 END), 0) AS active, \
+         CAST(COALESCE(SUM(stake_tokens), 0) AS BIGINT) AS stake, CAST(COALESCE(SUM(bond), 0) AS BIGINT) AS bond, \
+         CAST(COALESCE(SUM(delegator_count), 0) AS BIGINT) AS delegators FROM operators",
+    )
+    .await?;
+    let devices = one(
+        c,
+        "SELECT COUNT(*) AS total, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS BIGINT) AS active, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'jailed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS jailed, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'active' THEN gpu_count ELSE 0 END), 0) AS BIGINT) AS gpus_active, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'active' AND green = TRUE THEN 1 ELSE 0 END), 0) AS BIGINT) AS green_active \
+         FROM devices",
+    )
+    .await?;
+    let by_class = c
+        .fetch(&Stmt::new(
+            "SELECT class, COUNT(*) AS devices, CAST(COALESCE(SUM(gpu_count), 0) AS BIGINT) AS gpus FROM devices \
+             WHERE status = 'active' GROUP BY class ORDER BY class",
+        ))
+        .await?;
+    let leases = one(
+        c,
+        "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
+         CAST(COALESCE(SUM(paid), 0) AS BIGINT) AS paid, CAST(COALESCE(SUM(fees), 0) AS BIGINT) AS fees FROM leases",
+    )
+    .await?;
+    let settled = one(
+        c,
+        "SELECT COUNT(*) AS settlements, CAST(COALESCE(SUM(attested_after - attested_before), 0) AS BIGINT) AS attested_seconds \
+         FROM settlements",
+    )
+    .await?;
+    let buybacks = one(
+        c,
+        "SELECT COUNT(*) AS count, CAST(COALESCE(SUM(usdc_spent), 0) AS BIGINT) AS usdc_spent, \
+         CAST(COALESCE(SUM(io_burned), 0) AS BIGINT) AS io_burned FROM buybacks",
+    )
+    .await?;
+    let oracle = c
+        .fetch(&Stmt::new(
+            "SELECT epoch, members, threshold, slot FROM oracle_set ORDER BY epoch DESC LIMIT 1",
+        ))
+        .await?
+        .into_iter()
+        .next()
+        .map_or(Value::Null, Value::Object);
+    let report = one(
+        c,
+        "SELECT MAX(period) AS last_certified_period, COUNT(*) AS certified FROM reports WHERE status = 'certified'",
+    )
+    .await?;
+    let supply = supply(c).await?;
+    Ok(serde_json::json!({
+        "operators": operators,
+        "devices": devices,
+        "devices_by_class": by_class,
+        "leases": leases,
+        "settlements": settled,
+        "buybacks": buybacks,
+        "oracle_set": oracle,
+        "reports": report,
+        "supply": supply,
+    }))
+}
+
+pub async fn reports<C: Conn>(c: &mut C, period: i64) -> Result<Rows, sqlx::Error> {
+    c.fetch(
+        &Stmt::new(
+            "SELECT address, period, digest, set_epoch, rewards_root, usage_root, devices_root, slashes_root, usdc_per_io, \
+             emission_distributed, device_seconds, devices_attested, expiry_slot, status, signers, posted_by, certified_slot, slot \
+             FROM reports WHERE period = $1 ORDER BY status, address",
+        )
+        .arg(Val::I(period)),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub name: Option<String>,
+    pub program: Option<String>,
+    pub account: Option<String>,
+    pub from_slot: Option<i64>,
+    pub to_slot: Option<i64>,
+    pub desc: bool,
+    /// (slot, id) of the last row of the previous page.
+    pub after: Option<(i64, i64)>,
+    pub limit: u32,
+}
+
+const EVENT_COLS: &str =
+    "e.id, e.signature, e.ix_path, e.event_index, e.slot, e.block_time, e.program, e.event_name, e.payload, e.finalized";
+
+pub async fn events<C: Conn>(c: &mut C, f: &EventFilter) -> Result<Page<(i64, i64)>, sqlx::Error> {
+    // With an account, page over the (account, slot, event_id) index, else over events itself.
+    let (slot_col, id_col) = if f.account.is_some() { ("a.slot", "a.event_id") } else { ("e.slot", "e.id") };
+    let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM "));
+    let mut w = Where(false);
+    if let Some(acc) = &f.account {
+        s.push("event_accounts a JOIN events e ON e.id = a.event_id");
+        w.next(&mut s);
+        s.push("a.account = ").bind(Val::T(acc.clone()));
+    } else {
+        s.push("events e");
+    }
+    if let Some(n) = &f.name {
+        w.next(&mut s);
+        s.push("e.event_name = ").bind(Val::T(n.clone()));
+    }
+    if let Some(p) = &f.program {
+        w.next(&mut s);
+        s.push("e.program = ").bind(Val::T(p.clone()));
+    }
+    if let Some(v) = f.from_slot {
+        w.next(&mut s);
+        s.push(slot_col).push(" >= ").bind(Val::I(v));
+    }
+    if let Some(v) = f.to_slot {
+        w.next(&mut s);
+        s.push(slot_col).push(" <= ").bind(Val::I(v));
+    }
+    let (cmp, dir) = if f.desc { ("<", "DESC") } else { (">", "ASC") };
+    if let Some((slot, id)) = f.after {
+        w.next(&mut s);
+        s.push(&format!("({slot_col}, {id_col}) {cmp} ("))
+            .bind(Val::I(slot))
+            .push(", ")
+            .bind(Val::I(id))
+            .push(")");
+    }
+    s.push(&format!(" ORDER BY {slot_col} {dir}, {id_col} {dir} LIMIT "))
+        .bind(Val::I(i64::from(f.limit) + 1));
+    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))))
+}
+
+/// Events with an id above `after`, in insertion order (the live stream).
+pub async fn events_since<C: Conn>(
+    c: &mut C,
+    after: i64,
+    name: Option<&str>,
+    program: Option<&str>,
+    limit: u32,
+) -> Result<Rows, sqlx::Error> {
+    let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM events e WHERE e.id > "));
+    s.bind(Val::I(after));
+    if let Some(n) = name {
+        s.push(" AND e.event_name = ").bind(Val::T(n.to_owned()));
+    }
+    if let Some(p) = program {
+        s.push(" AND e.program = ").bind(Val::T(p.to_owned()));
+    }
+    s.push(" ORDER BY e.id LIMIT ").bind(Val::I(i64::from(limit)));
+    c.fetch(&s).await
+}
+
+/// Cursors and the newest event id.
+pub async fn status<C: Conn>(c: &mut C) -> Result<(Rows, i64), sqlx::Error> {
+    let cursors = c
+        .fetch(&Stmt::new("SELECT program, last_signature, last_slot FROM cursors ORDER BY program"))
+        .await?;
+    let last = c.fetch(&Stmt::new("SELECT COALESCE(MAX(id), 0) AS last_event_id FROM events")).await?;
+    Ok((cursors, last.first().map_or(0, |r| get_i(r, "last_event_id"))))
+}

@@ -1,0 +1,597 @@
+//! Writes: one batch of decoded transactions (and account snapshots) with the ingest cursor in
+//! one database transaction; account snapshots; finality promotion. Every function here takes
+//! the connection it runs on (a transaction's, normally), so callers choose the boundary.
+use super::conn::{Conn, Dialect, Stmt};
+use super::plan::{i64_of, key_columns, EventCtx, Patch, Plan, Special, Val};
+use super::{AccountSnapshot, Batch, CommitOutcome, Cursor, SyncState};
+use crate::decode::{DecodedEvent, DecodedTx};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Multi-row `INSERT` statements of `rows`, chunked under the dialect's parameter limit in
+/// chunks of one size (so the prepared statement is reused). `head` is
+/// `INSERT INTO t (cols) VALUES ` (or any prefix the rows follow), `tail` what follows them.
+pub fn multi_insert(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> {
+    let ncols = rows.first().map_or(1, Vec::len).max(1);
+    let per = (d.max_params() / ncols).clamp(1, 500);
+    rows.chunks(per)
+        .map(|chunk| {
+            let mut s = Stmt::new(head);
+            for (i, row) in chunk.iter().enumerate() {
+                s.push(if i == 0 { "(" } else { ", (" });
+                for (j, v) in row.iter().enumerate() {
+                    if j > 0 {
+                        s.push(", ");
+                    }
+                    s.bind(v.clone());
+                }
+                s.push(")");
+            }
+            s.push(tail);
+            s
+        })
+        .collect()
+}
+
+/// PostgreSQL type of a column of rows (from its first non-null value; text when all null).
+fn pg_column(rows: &[Vec<Val>], j: usize) -> (Val, &'static str) {
+    let kind = rows.iter().find_map(|r| match r.get(j) {
+        Some(Val::I(_)) | Some(Val::NullI) => Some('i'),
+        Some(Val::B(_)) | Some(Val::NullB) => Some('b'),
+        Some(Val::T(_)) | Some(Val::NullT) => Some('t'),
+        _ => None,
+    });
+    match kind {
+        Some('i') => (
+            Val::ArrI(
+                rows.iter().map(|r| if let Some(Val::I(v)) = r.get(j) { Some(*v) } else { None }).collect(),
+            ),
+            "int8[]",
+        ),
+        Some('b') => (
+            Val::ArrB(
+                rows.iter().map(|r| if let Some(Val::B(v)) = r.get(j) { Some(*v) } else { None }).collect(),
+            ),
+            "bool[]",
+        ),
+        _ => (
+            Val::ArrT(
+                rows.iter()
+                    .map(|r| if let Some(Val::T(v)) = r.get(j) { Some(v.clone()) } else { None })
+                    .collect(),
+            ),
+            "text[]",
+        ),
+    }
+}
+
+/// The rows as a relation: `VALUES (…), (…)` on SQLite (chunked), one `SELECT * FROM
+/// UNNEST($1::int8[], …)` on PostgreSQL (one statement shape whatever the row count). Each
+/// returned statement is `head ‖ relation ‖ tail`.
+fn relation(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    match d {
+        Dialect::Sqlite => multi_insert(d, &format!("{head}VALUES "), rows, tail),
+        Dialect::Postgres => {
+            let ncols = rows[0].len();
+            let mut s = Stmt::new(format!("{head}SELECT * FROM UNNEST("));
+            for j in 0..ncols {
+                let (arr, ty) = pg_column(rows, j);
+                if j > 0 {
+                    s.push(", ");
+                }
+                s.bind(arr).push("::").push(ty);
+            }
+            s.push(")");
+            s.push(tail);
+            vec![s]
+        }
+    }
+}
+
+/// `INSERT INTO table (cols) <rows> tail`, in the dialect's bulk form.
+pub fn bulk_insert(d: Dialect, table: &str, cols: &[&str], rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> {
+    relation(d, &format!("INSERT INTO {table} ({}) ", cols.join(", ")), rows, tail)
+}
+
+pub async fn read_sync<C: Conn>(c: &mut C) -> Result<SyncState, sqlx::Error> {
+    let rows = c
+        .fetch(&Stmt::new(
+            "SELECT indexed_slot, indexed_block_time, finalized_slot, chain_slot FROM sync_state WHERE id = 1",
+        ))
+        .await?;
+    let r = rows.first();
+    let get = |k: &str| r.and_then(|r| r.get(k)).and_then(Value::as_i64);
+    Ok(SyncState {
+        indexed_slot: get("indexed_slot").unwrap_or(0),
+        indexed_block_time: get("indexed_block_time"),
+        finalized_slot: get("finalized_slot").unwrap_or(0),
+        chain_slot: get("chain_slot").unwrap_or(0),
+    })
+}
+
+/// The transactions of the batch, first occurrence of each signature.
+fn unique_txs(batch: &Batch) -> Vec<&DecodedTx> {
+    let mut seen = HashSet::new();
+    batch.transactions.iter().filter(|t| seen.insert(t.signature.as_str())).collect()
+}
+
+async fn insert_transactions<C: Conn>(
+    c: &mut C,
+    txs: &[&DecodedTx],
+    finalized_slot: i64,
+) -> Result<u64, sqlx::Error> {
+    let rows: Vec<Vec<Val>> = txs
+        .iter()
+        .map(|t| {
+            let slot = i64_of(t.slot);
+            vec![
+                Val::T(t.signature.clone()),
+                Val::I(slot),
+                Val::opt_i(t.block_time),
+                Val::B(t.err.is_none()),
+                t.err.clone().map_or(Val::NullT, Val::T),
+                Val::I(t.events.len() as i64),
+                Val::B(slot <= finalized_slot),
+            ]
+        })
+        .collect();
+    let mut n = 0;
+    for s in bulk_insert(
+        c.dialect(),
+        "transactions",
+        &["signature", "slot", "block_time", "success", "err", "event_count", "finalized"],
+        &rows,
+        " ON CONFLICT (signature) DO NOTHING",
+    ) {
+        n += c.exec(&s).await?;
+    }
+    Ok(n)
+}
+
+type EventKey = (String, String, i64);
+
+/// Inserts the events of successful transactions; returns the id of each event this call
+/// inserted (events already stored are skipped by the natural key).
+async fn insert_events<C: Conn>(
+    c: &mut C,
+    txs: &[&DecodedTx],
+    finalized_slot: i64,
+) -> Result<HashMap<EventKey, i64>, sqlx::Error> {
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for t in txs.iter().filter(|t| t.err.is_none()) {
+        let slot = i64_of(t.slot);
+        for e in &t.events {
+            if !seen.insert((t.signature.as_str(), e.ix_path.as_str(), e.event_index)) {
+                continue;
+            }
+            rows.push(event_row(t, e, slot <= finalized_slot));
+        }
+    }
+    let mut ids = HashMap::new();
+    for s in bulk_insert(
+        c.dialect(),
+        "events",
+        EVENT_COLS,
+        &rows,
+        " ON CONFLICT (signature, ix_path, event_index) DO NOTHING RETURNING id, signature, ix_path, event_index",
+    ) {
+        for r in c.fetch(&s).await? {
+            let key = (
+                r.get("signature").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                r.get("ix_path").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                r.get("event_index").and_then(Value::as_i64).unwrap_or_default(),
+            );
+            ids.insert(key, r.get("id").and_then(Value::as_i64).unwrap_or_default());
+        }
+    }
+    Ok(ids)
+}
+
+/// Columns of an `events` row as [`event_row`] builds it.
+pub const EVENT_COLS: &[&str] = &[
+    "signature",
+    "ix_path",
+    "event_index",
+    "slot",
+    "block_time",
+    "program",
+    "event_name",
+    "payload",
+    "finalized",
+];
+
+/// The `events` row of one event (columns [`EVENT_COLS`]).
+pub fn event_row(t: &DecodedTx, e: &DecodedEvent, finalized: bool) -> Vec<Val> {
+    vec![
+        Val::T(t.signature.clone()),
+        Val::T(e.ix_path.clone()),
+        Val::I(i64::from(e.event_index)),
+        Val::I(i64_of(t.slot)),
+        Val::opt_i(t.block_time),
+        Val::T(e.program.name().to_owned()),
+        Val::T(e.name.clone()),
+        Val::T(e.payload.to_string()),
+        Val::B(finalized),
+    ]
+}
+
+/// Runs the plan: appends, specials, then patches (insert-if-missing, then the slot-guarded
+/// column update).
+async fn apply_plan<C: Conn>(c: &mut C, plan: &Plan) -> Result<(), sqlx::Error> {
+    let d = c.dialect();
+    for (table, a) in &plan.appends {
+        for s in bulk_insert(d, table, a.cols, &a.rows, " ON CONFLICT (event_id) DO NOTHING") {
+            c.exec(&s).await?;
+        }
+    }
+    for sp in &plan.specials {
+        let s = match sp {
+            Special::TicketsWithdrawn { operator, staker, slot, block_time } => Stmt::new(
+                "UPDATE unstake_tickets SET withdrawn_slot = $1 WHERE operator = $2 AND staker = $3 \
+                 AND withdrawn_slot IS NULL AND unlock_ts <= $4 AND slot <= $1",
+            )
+            .arg(Val::I(*slot))
+            .arg(Val::T(operator.clone()))
+            .arg(Val::T(staker.clone()))
+            .arg(Val::I(*block_time)),
+            Special::OffersLeasedUntil { lease, until, slot } => Stmt::new(
+                "UPDATE offers SET leased_until = $1, slot = CASE WHEN $2 > slot THEN $2 ELSE slot END \
+                 WHERE lease = $3 AND slot <= $2",
+            )
+            .arg(Val::I(*until))
+            .arg(Val::I(*slot))
+            .arg(Val::T(lease.clone())),
+        };
+        c.exec(&s).await?;
+    }
+    for (table, patches) in &plan.patches {
+        let mut keyed: Vec<_> = patches.iter().collect();
+        keyed.sort_by(|a, b| a.0.cmp(b.0));
+        let list: Vec<&Patch> = keyed.into_iter().map(|(_, p)| p).collect();
+        for s in patch_statements(d, table, &list) {
+            c.exec(&s).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The typed null of the column `c` (from the first patch that sets it).
+fn null_like(rows: &[&Patch], c: &str) -> Val {
+    match rows.iter().find_map(|p| p.cols.get(c)).map(|(v, _)| v) {
+        Some(Val::I(_)) | Some(Val::NullI) => Val::NullI,
+        Some(Val::B(_)) | Some(Val::NullB) => Val::NullB,
+        _ => Val::NullT,
+    }
+}
+
+/// For one table: insert the missing rows of upsert patches (keys only, at a sentinel slot
+/// below every real one, so the update below fills them), then one slot-guarded
+/// `UPDATE … FROM` over the union of the patched columns. A column a patch does not set carries
+/// a NULL slot, which never passes the guard.
+fn patch_statements(d: Dialect, table: &str, rows: &[&Patch]) -> Vec<Stmt> {
+    let keys = key_columns(table);
+    let mut out = Vec::new();
+    let fresh: Vec<Vec<Val>> = rows
+        .iter()
+        .filter(|p| p.upsert)
+        .map(|p| {
+            let mut r = p.key.clone();
+            r.push(Val::I(i64::MIN));
+            r
+        })
+        .collect();
+    let names: Vec<&str> = keys.iter().copied().chain(["slot"]).collect();
+    out.extend(bulk_insert(
+        d,
+        table,
+        &names,
+        &fresh,
+        &format!(" ON CONFLICT ({}) DO NOTHING", keys.join(", ")),
+    ));
+
+    let cols: Vec<&'static str> = {
+        let mut set: Vec<&'static str> = rows.iter().flat_map(|p| p.cols.keys().copied()).collect();
+        set.sort_unstable();
+        set.dedup();
+        set
+    };
+    if cols.is_empty() {
+        return out;
+    }
+    let nulls: Vec<Val> = cols.iter().map(|c| null_like(rows, c)).collect();
+    let mut vnames: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+    for c in &cols {
+        vnames.push((*c).to_owned());
+        vnames.push(format!("{c}__slot"));
+    }
+    vnames.push("slot".to_owned());
+    let vals: Vec<Vec<Val>> = rows
+        .iter()
+        .map(|p| {
+            let mut r = p.key.clone();
+            for (c, null) in cols.iter().zip(&nulls) {
+                match p.cols.get(c) {
+                    Some((v, at)) => {
+                        r.push(v.clone());
+                        r.push(Val::I(*at));
+                    }
+                    None => {
+                        r.push(null.clone());
+                        r.push(Val::NullI);
+                    }
+                }
+            }
+            r.push(Val::I(p.slot));
+            r
+        })
+        .collect();
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = CASE WHEN v.{c}__slot >= {table}.slot THEN v.{c} ELSE {table}.{c} END"))
+        .chain([format!("slot = CASE WHEN v.slot > {table}.slot THEN v.slot ELSE {table}.slot END")])
+        .collect();
+    let cond: Vec<String> = keys.iter().map(|k| format!("{table}.{k} = v.{k}")).collect();
+    let tail = format!(") UPDATE {table} SET {} FROM v WHERE {}", sets.join(", "), cond.join(" AND "));
+    let head = match d {
+        Dialect::Sqlite => format!("WITH v ({}) AS (", vnames.join(", ")),
+        Dialect::Postgres => "WITH v AS (SELECT * FROM (".to_owned(),
+    };
+    let tail = match d {
+        Dialect::Sqlite => tail,
+        Dialect::Postgres => format!(") AS u ({}){tail}", vnames.join(", ")),
+    };
+    out.extend(relation(d, &head, &vals, &tail));
+    out
+}
+
+async fn upsert_accounts<C: Conn>(c: &mut C, accounts: &[AccountSnapshot]) -> Result<(), sqlx::Error> {
+    // One row per address (the newest snapshot): a statement may not update a row twice.
+    let mut newest: HashMap<&str, &AccountSnapshot> = HashMap::new();
+    for a in accounts {
+        match newest.get(a.address.as_str()) {
+            Some(b) if b.slot > a.slot => {}
+            _ => {
+                newest.insert(&a.address, a);
+            }
+        }
+    }
+    let mut list: Vec<&AccountSnapshot> = newest.into_values().collect();
+    list.sort_by(|a, b| a.address.cmp(&b.address));
+    let rows: Vec<Vec<Val>> = list
+        .iter()
+        .map(|a| {
+            vec![
+                Val::T(a.address.clone()),
+                Val::T(a.program.name().to_owned()),
+                Val::T(a.account_type.clone()),
+                Val::I(i64_of(a.slot)),
+                Val::T(a.state.to_string()),
+            ]
+        })
+        .collect();
+    for s in bulk_insert(
+        c.dialect(),
+        "accounts",
+        &["address", "program", "account_type", "slot", "state"],
+        &rows,
+        " ON CONFLICT (address) DO UPDATE SET program = excluded.program, account_type = excluded.account_type, \
+         slot = excluded.slot, state = excluded.state WHERE accounts.slot <= excluded.slot",
+    ) {
+        c.exec(&s).await?;
+    }
+    Ok(())
+}
+
+/// The signatures among `sigs` already in `transactions`.
+async fn stored_signatures<C: Conn>(c: &mut C, sigs: &[&str]) -> Result<HashSet<String>, sqlx::Error> {
+    let mut out = HashSet::new();
+    for chunk in sigs.chunks(500) {
+        let mut s = Stmt::new("SELECT signature FROM transactions WHERE signature IN (");
+        for (i, sig) in chunk.iter().enumerate() {
+            if i > 0 {
+                s.push(", ");
+            }
+            s.bind(Val::T((*sig).to_owned()));
+        }
+        s.push(")");
+        for r in c.fetch(&s).await? {
+            if let Some(sig) = r.get("signature").and_then(Value::as_str) {
+                out.insert(sig.to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where the cursor may move: the proposed cursor when every expected signature up to it is
+/// stored (in this batch or before), else the last signature before the first gap, else nowhere.
+async fn cursor_target<C: Conn>(
+    c: &mut C,
+    batch: &Batch,
+    txs: &[&DecodedTx],
+    proposed: &Cursor,
+) -> Result<(Option<Cursor>, Option<String>), sqlx::Error> {
+    let expected: Vec<(String, u64)> = if batch.expected.is_empty() {
+        let mut v: Vec<(String, u64)> = txs.iter().map(|t| (t.signature.clone(), t.slot)).collect();
+        v.sort_by_key(|(_, slot)| *slot);
+        v
+    } else {
+        batch.expected.iter().map(|s| (s.signature.clone(), s.slot)).collect()
+    };
+    // Only the part up to the proposed cursor counts; the cursor itself must be stored too.
+    let upto = expected.iter().position(|(s, _)| *s == proposed.last_signature);
+    let mut range: Vec<(String, u64)> = match upto {
+        Some(i) => expected[..=i].to_vec(),
+        None => expected.clone(),
+    };
+    if upto.is_none() {
+        range.push((proposed.last_signature.clone(), proposed.last_slot));
+    }
+    let in_batch: HashSet<&str> = txs.iter().map(|t| t.signature.as_str()).collect();
+    let missing: Vec<&str> =
+        range.iter().map(|(s, _)| s.as_str()).filter(|s| !in_batch.contains(s)).collect();
+    let stored = stored_signatures(c, &missing).await?;
+    let mut last_ok: Option<&(String, u64)> = None;
+    for entry in &range {
+        let present = in_batch.contains(entry.0.as_str()) || stored.contains(&entry.0);
+        if !present {
+            let to = last_ok.map(|(s, slot)| Cursor {
+                program: proposed.program.clone(),
+                last_signature: s.clone(),
+                last_slot: *slot,
+            });
+            return Ok((to, Some(entry.0.clone())));
+        }
+        last_ok = Some(entry);
+    }
+    Ok((Some(proposed.clone()), None))
+}
+
+/// Writes the cursor unless it would move back; true when written.
+async fn write_cursor<C: Conn>(c: &mut C, cur: &Cursor) -> Result<bool, sqlx::Error> {
+    let s = Stmt::new(
+        "INSERT INTO cursors (program, last_signature, last_slot) VALUES ($1, $2, $3) \
+         ON CONFLICT (program) DO UPDATE SET last_signature = excluded.last_signature, last_slot = excluded.last_slot \
+         WHERE cursors.last_slot <= excluded.last_slot",
+    )
+    .arg(Val::T(cur.program.clone()))
+    .arg(Val::T(cur.last_signature.clone()))
+    .arg(Val::I(i64_of(cur.last_slot)));
+    Ok(c.exec(&s).await? > 0)
+}
+
+/// Raises `indexed_slot` (never lowers it) and records that slot's block time.
+pub async fn advance_indexed<C: Conn>(
+    c: &mut C,
+    slot: i64,
+    block_time: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let s = Stmt::new(
+        "UPDATE sync_state SET indexed_block_time = CASE WHEN $1 >= indexed_slot THEN COALESCE($2, indexed_block_time) \
+         ELSE indexed_block_time END, indexed_slot = CASE WHEN $1 > indexed_slot THEN $1 ELSE indexed_slot END WHERE id = 1",
+    )
+    .arg(Val::I(slot))
+    .arg(Val::opt_i(block_time));
+    c.exec(&s).await?;
+    Ok(())
+}
+
+/// The whole batch and the cursor, on `c` (which the caller wraps in one transaction).
+pub async fn commit_batch<C: Conn>(
+    c: &mut C,
+    batch: &Batch,
+    cursor: &Cursor,
+) -> Result<CommitOutcome, sqlx::Error> {
+    let sync = read_sync(c).await?;
+    let txs = unique_txs(batch);
+    let transactions_inserted = insert_transactions(c, &txs, sync.finalized_slot).await?;
+    let ids = insert_events(c, &txs, sync.finalized_slot).await?;
+
+    // Newly stored events, in batch order (the order the caller gives: oldest first).
+    let mut fresh: Vec<(i64, &DecodedTx, &DecodedEvent)> = Vec::with_capacity(ids.len());
+    for t in &txs {
+        for e in &t.events {
+            let key = (t.signature.clone(), e.ix_path.clone(), i64::from(e.event_index));
+            if let Some(id) = ids.get(&key) {
+                fresh.push((*id, t, e));
+            }
+        }
+    }
+    fresh.sort_by_key(|(_, t, _)| t.slot);
+
+    let mut account_rows = Vec::new();
+    for (id, t, e) in &fresh {
+        for a in &e.accounts {
+            account_rows.push(vec![Val::T(a.clone()), Val::I(i64_of(t.slot)), Val::I(*id)]);
+        }
+    }
+    for s in bulk_insert(
+        c.dialect(),
+        "event_accounts",
+        &["account", "slot", "event_id"],
+        &account_rows,
+        " ON CONFLICT (account, slot, event_id) DO NOTHING",
+    ) {
+        c.exec(&s).await?;
+    }
+
+    let mut plan = Plan::default();
+    for (id, t, e) in &fresh {
+        plan.add_event(&EventCtx {
+            id: *id,
+            signature: &t.signature,
+            slot: i64_of(t.slot),
+            block_time: t.block_time,
+            program: e.program,
+            name: &e.name,
+            payload: &e.payload,
+        });
+    }
+    for a in &batch.accounts {
+        plan.add_account(&a.address, a.program, &a.account_type, i64_of(a.slot), &a.state);
+    }
+    apply_plan(c, &plan).await?;
+    upsert_accounts(c, &batch.accounts).await?;
+
+    let (target, gap) = cursor_target(c, batch, &txs, cursor).await?;
+    let mut written = None;
+    if let Some(cur) = target {
+        if write_cursor(c, &cur).await? {
+            let bt = txs.iter().find(|t| t.signature == cur.last_signature).and_then(|t| t.block_time);
+            advance_indexed(c, i64_of(cur.last_slot), bt).await?;
+            written = Some(cur);
+        }
+    }
+    Ok(CommitOutcome { cursor: written, gap, transactions_inserted, events_inserted: fresh.len() as u64 })
+}
+
+/// Account snapshots alone (account sync), without a cursor.
+pub async fn commit_accounts<C: Conn>(c: &mut C, accounts: &[AccountSnapshot]) -> Result<(), sqlx::Error> {
+    let mut plan = Plan::default();
+    for a in accounts {
+        plan.add_account(&a.address, a.program, &a.account_type, i64_of(a.slot), &a.state);
+    }
+    apply_plan(c, &plan).await?;
+    upsert_accounts(c, accounts).await
+}
+
+/// Marks everything at or below `slot` finalized; returns the number of events promoted. Rows
+/// stored at or below the finalized slot are written final, so only the slots above the previous
+/// finalized slot are visited (through the slot indexes).
+pub async fn promote_finalized<C: Conn>(c: &mut C, slot: i64) -> Result<u64, sqlx::Error> {
+    let prev = read_sync(c).await?.finalized_slot;
+    if slot <= prev {
+        return Ok(0);
+    }
+    let n = c
+        .exec(
+            &Stmt::new("UPDATE events SET finalized = TRUE WHERE slot > $1 AND slot <= $2 AND NOT finalized")
+                .arg(Val::I(prev))
+                .arg(Val::I(slot)),
+        )
+        .await?;
+    c.exec(
+        &Stmt::new(
+            "UPDATE transactions SET finalized = TRUE WHERE slot > $1 AND slot <= $2 AND NOT finalized",
+        )
+        .arg(Val::I(prev))
+        .arg(Val::I(slot)),
+    )
+    .await?;
+    c.exec(&Stmt::new("UPDATE sync_state SET finalized_slot = $1 WHERE id = 1").arg(Val::I(slot))).await?;
+    Ok(n)
+}
+
+/// Records the chain tip last seen (for the lag in `/status`).
+pub async fn set_chain_slot<C: Conn>(c: &mut C, slot: i64) -> Result<(), sqlx::Error> {
+    c.exec(
+        &Stmt::new("UPDATE sync_state SET chain_slot = $1 WHERE id = 1 AND chain_slot < $1")
+            .arg(Val::I(slot)),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,527 @@
+//! The query API on SQLite and PostgreSQL, through `app(state)` and `oneshot`: every endpoint,
+//! pagination, the SSE stream, and each kind of bad parameter.
+use crate::common::fixtures::{key, net, Net, T0};
+use crate::common::TestDb;
+use crate::dual;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use io_indexer::api::{app, AppState};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tower::ServiceExt;
+
+dual!(
+    every_endpoint_answers_with_its_slot,
+    operators_filter_sort_and_page,
+    devices_filter_availability_and_distance,
+    wallets_leases_burns_supply_network_reports,
+    events_filter_and_page,
+    stream_resumes_from_a_cursor,
+    bad_parameters_name_the_parameter,
+    openapi_docs_and_metrics,
+);
+
+async fn setup(db: &TestDb) -> (axum::Router, Net) {
+    let n = net();
+    db.store.commit_batch(&n.batch(), &n.cursor()).await.unwrap();
+    db.store.promote_finalized(15).await.unwrap();
+    db.store.set_chain_slot(25).await.unwrap();
+    let mut st = AppState::new(db.store.clone());
+    st.stream_poll = Duration::from_millis(20);
+    (app(st), n)
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
+    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let header_slot = res.headers().get("x-indexed-slot").map(|v| v.to_str().unwrap().to_owned());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let v: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    if status.is_success() && v.is_object() {
+        assert_eq!(header_slot.as_deref(), v["slot"].as_i64().map(|s| s.to_string()).as_deref(), "{uri}");
+    }
+    (status, v)
+}
+
+async fn ok(app: &axum::Router, uri: &str) -> Value {
+    let (status, v) = get(app, uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {v}");
+    v
+}
+
+fn addrs(v: &Value, field: &str) -> Vec<String> {
+    v["data"].as_array().unwrap().iter().map(|r| r[field].as_str().unwrap().to_owned()).collect()
+}
+
+async fn every_endpoint_answers_with_its_slot(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let uris = [
+        "/health".to_owned(),
+        "/status".to_owned(),
+        "/v1/operators".to_owned(),
+        format!("/v1/operators/{}", n.op_a),
+        "/v1/devices".to_owned(),
+        format!("/v1/wallets/{}/positions", n.staker1),
+        "/v1/leases".to_owned(),
+        format!("/v1/leases/{}", n.lease),
+        "/v1/burns".to_owned(),
+        "/v1/supply".to_owned(),
+        "/v1/network".to_owned(),
+        "/v1/reports/5".to_owned(),
+        "/v1/events".to_owned(),
+    ];
+    for uri in &uris {
+        let v = ok(&app, uri).await;
+        assert_eq!((v["slot"].as_i64(), v["finalized_slot"].as_i64()), (Some(21), Some(15)), "{uri}");
+    }
+    let st = ok(&app, "/status").await;
+    assert_eq!(
+        (
+            &st["data"]["indexed_slot"],
+            &st["data"]["chain_slot"],
+            &st["data"]["lag_slots"],
+            &st["data"]["unfinalized_slots"]
+        ),
+        (&json!(21), &json!(25), &json!(4), &json!(6))
+    );
+    assert_eq!(st["data"]["cursors"][0]["program"], json!("io_staking"));
+    assert_eq!(st["data"]["last_event_id"].as_i64().unwrap() as usize, n.event_count());
+    let op = ok(&app, &format!("/v1/operators/{}", n.op_a)).await;
+    assert_eq!(
+        (&op["data"]["name"], &op["data"]["devices_registered"], &op["data"]["gpus_active"]),
+        (&json!("alpha"), &json!(1), &json!(8))
+    );
+    assert_eq!(op["data"]["devices"][0]["address"], json!(n.dev_a.to_string()));
+    let c = ok(&app, &format!("/v1/operators/{}", n.op_c)).await;
+    assert_eq!(c["data"]["slashes"][0]["amount"], json!(500));
+    // Unknown (well-formed) addresses are 404s naming the parameter.
+    let (status, v) = get(&app, &format!("/v1/operators/{}", key(200))).await;
+    assert_eq!((status, &v["error"]["parameter"]), (StatusCode::NOT_FOUND, &json!("address")));
+    let (status, v) = get(&app, &format!("/v1/leases/{}", key(200))).await;
+    assert_eq!((status, &v["error"]["parameter"]), (StatusCode::NOT_FOUND, &json!("address")));
+    let (status, v) = get(&app, "/v1/reports/6").await;
+    assert_eq!((status, &v["error"]["parameter"]), (StatusCode::NOT_FOUND, &json!("period")));
+    let (status, v) = get(&app, "/v1/nothing").await;
+    assert_eq!((status, v["error"]["parameter"].is_null()), (StatusCode::NOT_FOUND, true));
+}
+
+async fn operators_filter_sort_and_page(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let (a, b, c) = (n.op_a.to_string(), n.op_b.to_string(), n.op_c.to_string());
+    let (a, b, c) = (a.as_str(), b.as_str(), c.as_str());
+    // Stake: a (200) > b (150) > c (0).
+    assert_eq!(addrs(&ok(&app, "/v1/operators").await, "address"), [a, b, c]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?sort=commission").await, "address"), [b, a, c]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?region=us-east").await, "address"), [b]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?gpu_model=H100").await, "address"), [a]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?min_vram=24").await, "address"), [a, b]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?green=true&sort=commission").await, "address"), [a, c]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?green=false").await, "address"), [b]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?status=active").await, "address"), [a, b]);
+    assert_eq!(addrs(&ok(&app, "/v1/operators?status=inactive").await, "address"), [c]);
+    // Pages of one follow the same order and end with a null cursor.
+    for sort in ["stake", "commission"] {
+        let mut seen = vec![];
+        let mut uri = format!("/v1/operators?limit=1&sort={sort}");
+        loop {
+            let v = ok(&app, &uri).await;
+            seen.extend(addrs(&v, "address"));
+            match v["next_cursor"].as_str() {
+                Some(cur) => uri = format!("/v1/operators?limit=1&sort={sort}&cursor={cur}"),
+                None => break,
+            }
+        }
+        let all = addrs(&ok(&app, &format!("/v1/operators?sort={sort}")).await, "address");
+        assert_eq!(seen, all, "{sort}");
+    }
+    // A cursor of one ordering is refused by the other.
+    let v = ok(&app, "/v1/operators?limit=1").await;
+    let cur = v["next_cursor"].as_str().unwrap();
+    let (status, e) = get(&app, &format!("/v1/operators?sort=commission&cursor={cur}")).await;
+    assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("cursor")));
+}
+
+async fn devices_filter_availability_and_distance(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let (a, b, c) = (n.dev_a.to_string(), n.dev_b.to_string(), n.dev_c.to_string());
+    let (a, b, c) = (a.as_str(), b.as_str(), c.as_str());
+    let all = ok(&app, "/v1/devices").await;
+    assert_eq!(addrs(&all, "address"), [a, b, c]);
+    let av: Vec<&str> =
+        all["data"].as_array().unwrap().iter().map(|d| d["availability"].as_str().unwrap()).collect();
+    assert_eq!(av, ["leased", "available", "unlisted"]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?availability=available").await, "address"), [b]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?availability=leased").await, "address"), [a]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?availability=unlisted").await, "address"), [c]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?green=true").await, "address"), [a, c]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?class=cpu").await, "address"), [c]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?status=active&min_vram=40").await, "address"), [a]);
+    assert_eq!(addrs(&ok(&app, &format!("/v1/devices?operator={}", n.op_b)).await, "address"), [b]);
+    assert_eq!(addrs(&ok(&app, "/v1/devices?gpu_model=RTX4090&region=us-east").await, "address"), [b]);
+    // Near us-west: us-west (0), us-east (1), eu-west (2).
+    let near = ok(&app, "/v1/devices?near=us-west").await;
+    assert_eq!(addrs(&near, "address"), [c, b, a]);
+    let d: Vec<i64> =
+        near["data"].as_array().unwrap().iter().map(|r| r["distance"].as_i64().unwrap()).collect();
+    assert_eq!(d, [0, 1, 2]);
+    let mut seen = vec![];
+    let mut uri = "/v1/devices?near=us-west&limit=2".to_owned();
+    loop {
+        let v = ok(&app, &uri).await;
+        seen.extend(addrs(&v, "address"));
+        match v["next_cursor"].as_str() {
+            Some(cur) => uri = format!("/v1/devices?near=us-west&limit=2&cursor={cur}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [c, b, a]);
+    let first = ok(&app, "/v1/devices?limit=1").await;
+    assert_eq!(first["data"][0]["price_usdc_per_hour"], json!(2_000_000));
+    let (status, e) =
+        get(&app, &format!("/v1/devices?near=eu-west&cursor={}", first["next_cursor"].as_str().unwrap()))
+            .await;
+    assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("cursor")));
+}
+
+async fn wallets_leases_burns_supply_network_reports(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let w = ok(&app, &format!("/v1/wallets/{}/positions", n.staker1)).await;
+    let ops = addrs(&w, "operator");
+    assert_eq!(ops.len(), 2);
+    let pa =
+        w["data"].as_array().unwrap().iter().find(|p| p["operator"] == json!(n.op_a.to_string())).unwrap();
+    // 200 shares of a 200-share, 200-token pool.
+    assert_eq!(
+        (&pa["shares"], &pa["value"], &pa["operator_name"]),
+        (&json!(200), &json!(200), &json!("alpha"))
+    );
+    assert_eq!(pa["rewards_claimed"], json!(7));
+    let w2 = ok(&app, &format!("/v1/wallets/{}/positions", n.staker2)).await;
+    assert_eq!(w2["data"][0]["pending_unstakes"][0]["amount"], json!(100));
+    assert_eq!(ok(&app, &format!("/v1/wallets/{}/positions", key(201))).await["data"], json!([]));
+
+    let l = ok(&app, &format!("/v1/leases?renter={}", n.renter)).await;
+    assert_eq!(addrs(&l, "address"), [n.lease.to_string()]);
+    assert_eq!(addrs(&ok(&app, &format!("/v1/leases?operator={}", n.op_a)).await, "address").len(), 1);
+    assert_eq!(addrs(&ok(&app, &format!("/v1/leases?operator={}", n.op_b)).await, "address").len(), 0);
+    assert_eq!(addrs(&ok(&app, "/v1/leases?status=open").await, "address").len(), 1);
+    assert_eq!(addrs(&ok(&app, "/v1/leases?status=closed").await, "address").len(), 0);
+    let one = ok(&app, &format!("/v1/leases/{}", n.lease)).await;
+    assert_eq!(
+        (&one["data"]["paid"], &one["data"]["devices"][0]["paid"]),
+        (&json!(1_000_000), &json!(1_000_000))
+    );
+    assert_eq!(one["data"]["devices"][0]["operator"], json!(n.op_a.to_string()));
+    assert_eq!(one["data"]["settlements"][0]["attested_after"], json!(1_800));
+
+    let b = ok(&app, "/v1/burns").await;
+    let reasons: Vec<&str> =
+        b["data"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["other", "slash", "buyback"]);
+    assert_eq!(
+        (&b["totals"]["buyback"], &b["totals"]["slash"], &b["totals"]["other"], &b["totals"]["total"]),
+        (&json!(50), &json!(10), &json!(5), &json!(65))
+    );
+    let bb = ok(&app, "/v1/burns?reason=buyback").await;
+    assert_eq!((bb["data"].as_array().unwrap().len(), &bb["data"][0]["amount"]), (1, &json!(50)));
+    let p1 = ok(&app, "/v1/burns?limit=2").await;
+    let p2 = ok(&app, &format!("/v1/burns?limit=2&cursor={}", p1["next_cursor"].as_str().unwrap())).await;
+    assert_eq!((p2["data"][0]["reason"].as_str(), &p2["next_cursor"]), (Some("buyback"), &Value::Null));
+
+    let s = ok(&app, "/v1/supply").await;
+    assert_eq!((&s["data"]["total_burned"], &s["data"]["supply"]), (&json!(65), &json!(500_000_000 - 65)));
+
+    let net = ok(&app, "/v1/network").await["data"].clone();
+    assert_eq!(
+        (&net["operators"]["total"], &net["operators"]["active"], &net["operators"]["stake"]),
+        (&json!(3), &json!(2), &json!(350))
+    );
+    assert_eq!(
+        (&net["devices"]["active"], &net["devices"]["gpus_active"], &net["devices"]["green_active"]),
+        (&json!(2), &json!(9), &json!(1))
+    );
+    assert_eq!((&net["leases"]["open"], &net["settlements"]["attested_seconds"]), (&json!(1), &json!(1_800)));
+    assert_eq!(
+        (&net["oracle_set"]["epoch"], &net["reports"]["last_certified_period"]),
+        (&json!(1), &json!(5))
+    );
+    assert_eq!(net["buybacks"]["io_burned"], json!(50));
+
+    let r = ok(&app, "/v1/reports/5").await;
+    assert_eq!((&r["data"][0]["status"], &r["data"][0]["signers"]), (&json!("certified"), &json!(3)));
+}
+
+async fn events_filter_and_page(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let all = ok(&app, "/v1/events?limit=1000").await;
+    assert_eq!(all["data"].as_array().unwrap().len(), n.event_count());
+    assert_eq!(all["next_cursor"], Value::Null);
+    let first = &all["data"][0];
+    assert_eq!(
+        (&first["event_name"], &first["program"], &first["slot"], &first["block_time"]),
+        (&json!("TokenInitialized"), &json!("io_token"), &json!(10), &json!(T0 + 10))
+    );
+    assert_eq!((&first["payload"]["decimals"], &first["finalized"]), (&json!(6), &json!(true)));
+    let staked = ok(&app, "/v1/events?type=Staked").await;
+    assert_eq!(staked["data"].as_array().unwrap().len(), 3);
+    let by_account = ok(&app, &format!("/v1/events?account={}", n.staker1)).await;
+    let names: Vec<&str> =
+        by_account["data"].as_array().unwrap().iter().map(|e| e["event_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Staked", "Staked", "Burned", "RewardsClaimed"]);
+    assert_eq!(ok(&app, "/v1/events?program=io_oracle").await["data"].as_array().unwrap().len(), 3);
+    let range = ok(&app, "/v1/events?from_slot=14&to_slot=15").await;
+    assert_eq!(range["data"].as_array().unwrap().len(), 5);
+    let desc = ok(&app, "/v1/events?order=desc&limit=1").await;
+    assert_eq!(desc["data"][0]["slot"], json!(21));
+    // Paging in both directions covers everything exactly once.
+    for order in ["asc", "desc"] {
+        let mut ids = vec![];
+        let mut uri = format!("/v1/events?order={order}&limit=4");
+        loop {
+            let v = ok(&app, &uri).await;
+            ids.extend(v["data"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()));
+            match v["next_cursor"].as_str() {
+                Some(cur) => uri = format!("/v1/events?order={order}&limit=4&cursor={cur}"),
+                None => break,
+            }
+        }
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), n.event_count(), "{order}");
+    }
+    let mut uri = format!("/v1/events?account={}&limit=1", n.staker1);
+    let mut count = 0;
+    loop {
+        let v = ok(&app, &uri).await;
+        count += v["data"].as_array().unwrap().len();
+        match v["next_cursor"].as_str() {
+            Some(cur) => uri = format!("/v1/events?account={}&limit=1&cursor={cur}", n.staker1),
+            None => break,
+        }
+    }
+    assert_eq!(count, 4);
+}
+
+/// Reads SSE frames until `want` events arrived (or a timeout); their ids.
+async fn read_stream(
+    app: &axum::Router,
+    uri: &str,
+    last_event_id: Option<&str>,
+    want: usize,
+) -> Vec<(i64, String, Value)> {
+    let mut req = Request::get(uri);
+    if let Some(id) = last_event_id {
+        req = req.header("last-event-id", id);
+    }
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut body = res.into_body();
+    let mut text = String::new();
+    let mut out = vec![];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while out.len() < want {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("stream timed out")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let mut id = None;
+            let mut name = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().ok();
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    name = v.trim().to_owned();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if let Some(id) = id {
+                out.push((id, name, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+async fn stream_resumes_from_a_cursor(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let total = n.event_count();
+    let all = read_stream(&app, "/v1/stream?cursor=0", None, total).await;
+    let ids: Vec<i64> = all.iter().map(|e| e.0).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!((all[0].1.as_str(), &all[0].2["slot"]), ("TokenInitialized", &json!(10)));
+    // Resume after the second to last event: only the last comes.
+    let resume = ids[total - 2].to_string();
+    let tail = read_stream(&app, &format!("/v1/stream?cursor={resume}"), None, 1).await;
+    assert_eq!(tail[0].0, ids[total - 1]);
+    let tail = read_stream(&app, "/v1/stream", Some(&resume), 1).await;
+    assert_eq!(tail[0].0, ids[total - 1]);
+    let staked = read_stream(&app, "/v1/stream?cursor=0&type=Staked", None, 3).await;
+    assert!(staked.iter().all(|e| e.1 == "Staked"));
+    // A live client sees events committed after it connected.
+    let app2 = app.clone();
+    let live =
+        tokio::spawn(async move { read_stream(&app2, "/v1/stream?program=io_staking", None, 1).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let t = crate::common::fixtures::tx(
+        900,
+        30,
+        vec![crate::common::fixtures::ev(
+            io_indexer::decode::Program::Staking,
+            &io_staking::events::CommissionClaimed { operator: n.op_a, amount: 42 },
+        )],
+    );
+    let b = io_indexer::store::Batch { transactions: vec![t.clone()], ..Default::default() };
+    db.store.commit_batch(&b, &crate::common::fixtures::cursor_at(&t)).await.unwrap();
+    let got = live.await.unwrap();
+    assert_eq!((got[0].1.as_str(), &got[0].2["payload"]["amount"]), ("CommissionClaimed", &json!(42)));
+}
+
+async fn bad_parameters_name_the_parameter(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let big = "1".repeat(40);
+    let cases: Vec<(String, &str)> = vec![
+        // Malformed addresses.
+        ("/v1/operators/not-an-address".into(), "address"),
+        (format!("/v1/operators/{big}"), "address"),
+        ("/v1/wallets/0OIl/positions".into(), "address"),
+        ("/v1/leases/xyz".into(), "address"),
+        ("/v1/devices?operator=abc".into(), "operator"),
+        ("/v1/leases?renter=abc".into(), "renter"),
+        ("/v1/leases?operator=abc".into(), "operator"),
+        ("/v1/events?account=abc".into(), "account"),
+        // Bad cursors.
+        ("/v1/operators?cursor=zzz".into(), "cursor"),
+        ("/v1/devices?cursor=eyJrIjoieCJ9".into(), "cursor"),
+        ("/v1/leases?cursor=%%%".into(), "cursor"),
+        ("/v1/burns?cursor=AAAA".into(), "cursor"),
+        ("/v1/events?cursor=bm9wZQ".into(), "cursor"),
+        ("/v1/stream?cursor=-1".into(), "cursor"),
+        ("/v1/stream?cursor=abc".into(), "cursor"),
+        // Limits.
+        ("/v1/operators?limit=1001".into(), "limit"),
+        ("/v1/devices?limit=0".into(), "limit"),
+        ("/v1/leases?limit=-5".into(), "limit"),
+        ("/v1/burns?limit=ten".into(), "limit"),
+        ("/v1/events?limit=100000".into(), "limit"),
+        // Unknown filter values.
+        ("/v1/operators?status=busy".into(), "status"),
+        ("/v1/operators?sort=name".into(), "sort"),
+        ("/v1/operators?green=yes".into(), "green"),
+        ("/v1/operators?min_vram=lots".into(), "min_vram"),
+        ("/v1/operators?min_vram=70000".into(), "min_vram"),
+        (format!("/v1/operators?region={}", "x".repeat(17)), "region"),
+        ("/v1/operators?gpu_model=".into(), "gpu_model"),
+        ("/v1/devices?class=quantum".into(), "class"),
+        ("/v1/devices?status=asleep".into(), "status"),
+        ("/v1/devices?availability=soon".into(), "availability"),
+        ("/v1/devices?near=".into(), "near"),
+        ("/v1/leases?status=paused".into(), "status"),
+        ("/v1/burns?reason=fun".into(), "reason"),
+        ("/v1/events?type=Nope".into(), "type"),
+        ("/v1/events?program=io_nope".into(), "program"),
+        ("/v1/events?order=up".into(), "order"),
+        ("/v1/events?from_slot=-1".into(), "from_slot"),
+        ("/v1/events?from_slot=9&to_slot=3".into(), "to_slot"),
+        ("/v1/stream?type=Nope".into(), "type"),
+        ("/v1/reports/abc".into(), "period"),
+        ("/v1/reports/-3".into(), "period"),
+        // Unknown and repeated parameters.
+        ("/v1/operators?colour=red".into(), "colour"),
+        ("/v1/supply?x=1".into(), "x"),
+        ("/v1/devices?limit=1&limit=2".into(), "limit"),
+        (format!("/v1/operators/{}?verbose=1", n.op_a), "verbose"),
+    ];
+    for (uri, param) in &cases {
+        let (status, v) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["error"]["parameter"], json!(param), "{uri}: {v}");
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}");
+    }
+    let res = app
+        .clone()
+        .oneshot(Request::get("/v1/stream").header("last-event-id", "x").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let v: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(v["error"]["parameter"], json!("Last-Event-ID"));
+}
+
+async fn openapi_docs_and_metrics(db: TestDb) {
+    let (app, n) = setup(&db).await;
+    let doc = ok(&app, "/openapi.json").await;
+    assert_eq!(doc["openapi"], json!("3.1.0"));
+    let mut paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    paths.sort();
+    let mut expected = vec![
+        "/health",
+        "/status",
+        "/metrics",
+        "/openapi.json",
+        "/docs",
+        "/v1/operators",
+        "/v1/operators/{address}",
+        "/v1/devices",
+        "/v1/wallets/{address}/positions",
+        "/v1/leases",
+        "/v1/leases/{address}",
+        "/v1/burns",
+        "/v1/supply",
+        "/v1/network",
+        "/v1/reports/{period}",
+        "/v1/events",
+        "/v1/stream",
+    ];
+    expected.sort();
+    assert_eq!(paths, expected);
+    // Every documented path is routed, and every documented query parameter is accepted.
+    for p in &expected {
+        if *p == "/v1/stream" {
+            continue;
+        }
+        let concrete = match *p {
+            "/v1/leases/{address}" => format!("/v1/leases/{}", n.lease),
+            "/v1/wallets/{address}/positions" => format!("/v1/wallets/{}/positions", n.staker1),
+            _ => p.replace("{address}", &n.op_a.to_string()).replace("{period}", "5"),
+        };
+        let (status, v) = get(&app, &concrete).await;
+        assert_eq!(status, StatusCode::OK, "{concrete}: {v}");
+        for param in doc["paths"][*p]["get"]["parameters"].as_array().unwrap() {
+            if param["in"] != json!("query") || param["name"] == json!("cursor") {
+                continue;
+            }
+            let name = param["name"].as_str().unwrap();
+            let schema = &param["schema"];
+            let value = match (schema["type"].as_str(), schema["enum"].as_array()) {
+                (_, Some(values)) => values[0].as_str().unwrap().to_owned(),
+                (Some("integer"), _) => "1".to_owned(),
+                (Some("boolean"), _) => "true".to_owned(),
+                _ if name == "operator" || name == "renter" || name == "account" => n.op_a.to_string(),
+                _ => "us-east".to_owned(),
+            };
+            let (status, v) = get(&app, &format!("{concrete}?{name}={value}")).await;
+            assert_eq!(status, StatusCode::OK, "{concrete}?{name}={value}: {v}");
+        }
+    }
+    let (status, html) = get(&app, "/docs").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.as_str().unwrap().contains("/v1/wallets/{address}/positions"));
+    let (status, m) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    let m = m.as_str().unwrap();
+    assert!(m.contains("indexer_events_stored_total"), "{m}");
+    assert!(m.contains("indexer_indexed_slot 21"), "{m}");
+    assert!(m.contains("http_requests_total{route=\"/v1/operators\",status=\"200\"}"), "{m}");
+}

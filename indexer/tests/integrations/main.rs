@@ -1,0 +1,5 @@
+//! One integration-test binary (links once): the store and the API, each test run on SQLite and
+//! on PostgreSQL (a server started from the machine's packages unless `DATABASE_URL` is set).
+mod api;
+mod common;
+mod store;
