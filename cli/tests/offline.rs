@@ -7,7 +7,11 @@ const NOWHERE: &str = "http://127.0.0.1:9";
 fn io(args: &[&str]) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!("io-cli-offline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let key = dir.join("id.json");
+    // One file per call: the tests of this binary run in parallel and must not read each
+    // other's half-written keypair.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let key = dir.join(format!("id-{n}.json"));
     let kp = solana_keypair::Keypair::new();
     std::fs::write(&key, serde_json::to_string(&kp.to_bytes().to_vec()).unwrap()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_io"))
