@@ -64,25 +64,12 @@ pub const WALLETS: [(&str, u64, u64, u64); 4] = [
 
 /// io_escrow's parameters on the local network.
 pub fn escrow_params() -> io_escrow::EscrowParams {
-    io_escrow::EscrowParams {
-        usdc_fee_bps: 200,
-        io_fee_bps: 0,
-        min_deposit_usdc: USDC,
-        min_deposit_io: IO,
-        max_buyback_slippage_bps: 300,
-        max_price_age_secs: 2 * 3600,
-        settlement_grace_secs: 2 * 3600,
-    }
+    io_escrow::EscrowParams::defaults(IO_DECIMALS, USDC_DECIMALS)
 }
 
 /// io_oracle's parameters on the local network.
 pub fn oracle_params() -> io_oracle::OracleParams {
-    io_oracle::OracleParams {
-        min_bond: ORACLE_BOND,
-        bond_cooldown_secs: 7 * 24 * 3600,
-        set_grace_secs: 24 * 3600,
-        admin_rotation_timelock_secs: 2 * 24 * 3600,
-    }
+    io_oracle::OracleParams { min_bond: ORACLE_BOND, ..io_oracle::OracleParams::defaults(IO_DECIMALS) }
 }
 
 struct DevicePlan {

@@ -1,6 +1,6 @@
 //! io_escrow fixture: io_staking and io_escrow initialised, providers with active devices and
 //! offers, renters with USDC and $IO.
-use crate::{staking::StakingFixture, staking::TestOperator, IO, USDC};
+use crate::{staking::StakingFixture, staking::TestOperator, IO};
 use anchor_lang::prelude::Pubkey;
 use io_escrow::EscrowParams;
 use io_sdk::escrow as sdk;
@@ -12,15 +12,7 @@ use solana_signer::Signer;
 /// Default escrow parameters of the tests: 2% USDC fee, no $IO fee, 1-unit minimum deposits,
 /// 3% buyback slippage, 2-hour price age and settlement grace.
 pub fn default_params() -> EscrowParams {
-    EscrowParams {
-        usdc_fee_bps: 200,
-        io_fee_bps: 0,
-        min_deposit_usdc: USDC,
-        min_deposit_io: IO,
-        max_buyback_slippage_bps: 300,
-        max_price_age_secs: 2 * 3600,
-        settlement_grace_secs: 2 * 3600,
-    }
+    EscrowParams::defaults(crate::IO_DECIMALS, crate::USDC_DECIMALS)
 }
 
 /// A provider: an io_staking operator with active devices, each with an offer.

@@ -19,12 +19,7 @@ pub fn quorum_instruction(keys: &[&Keypair], message: &[u8]) -> Instruction {
 }
 
 pub fn default_params() -> OracleParams {
-    OracleParams {
-        min_bond: 1_000 * IO,
-        bond_cooldown_secs: 7 * 24 * 3600,
-        set_grace_secs: 24 * 3600,
-        admin_rotation_timelock_secs: 2 * 24 * 3600,
-    }
+    OracleParams::defaults(crate::IO_DECIMALS)
 }
 
 /// An oracle set living on someone else's harness (for cross-program tests): initialises

@@ -16,6 +16,17 @@ pub struct OracleParams {
 }
 
 impl OracleParams {
+    /// Defaults for a $IO mint of `io_decimals`: a 1,000 $IO bond, 7-day bond cooldown, 1-day
+    /// grace for the previous set, 2-day timelock on admin rotations. (Saturating: client-side.)
+    pub fn defaults(io_decimals: u8) -> OracleParams {
+        OracleParams {
+            min_bond: 10u64.saturating_pow(u32::from(io_decimals)).saturating_mul(1_000),
+            bond_cooldown_secs: 7 * 24 * 3600,
+            set_grace_secs: 24 * 3600,
+            admin_rotation_timelock_secs: 2 * 24 * 3600,
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         let dur = |d: i64| d > 0 && d <= MAX_DURATION_SECS;
         require!(

@@ -22,6 +22,21 @@ pub struct EscrowParams {
 }
 
 impl EscrowParams {
+    /// Defaults for the given mints' decimals: 2% USDC fee, no $IO fee, deposits of at least one
+    /// whole token, 3% buyback slippage, 2-hour price age and settlement grace. (Saturating: a
+    /// client-side default, not consensus math.)
+    pub fn defaults(io_decimals: u8, usdc_decimals: u8) -> EscrowParams {
+        EscrowParams {
+            usdc_fee_bps: 200,
+            io_fee_bps: 0,
+            min_deposit_usdc: 10u64.saturating_pow(u32::from(usdc_decimals)),
+            min_deposit_io: 10u64.saturating_pow(u32::from(io_decimals)),
+            max_buyback_slippage_bps: 300,
+            max_price_age_secs: 2 * 3600,
+            settlement_grace_secs: 2 * 3600,
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         let dur = |d: i64| d > 0 && d <= MAX_DURATION_SECS;
         require!(
