@@ -1,5 +1,6 @@
 # IO Compute — the two commands a newcomer needs:
-#   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
+#   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network,
+#               and the indexer serving its query API
 #   make test   run every test
 CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.
@@ -7,11 +8,13 @@ export RUST_LOG ?= error
 
 .PHONY: up demo cli test lint fmt fuzz bench
 
-# Builds the `io` CLI and the local network, then runs the network in the foreground (Ctrl-C stops
-# it). It listens on 127.0.0.1:8899 (RPC) and :8900 (WebSocket) and writes .localnet/manifest.json.
+# Builds the `io` CLI, the local network and the indexer, then runs the network and the indexer in
+# the foreground (Ctrl-C stops both). The network listens on 127.0.0.1:8899 (RPC) and :8900
+# (WebSocket) and writes .localnet/manifest.json; the indexer's API is on 127.0.0.1:8999.
 up: cli
-	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io --keypair .localnet/keys/alice.json positions)"
-	$(CARGO) run -q -p io-localnet --bin localnet
+	$(CARGO) build -q -p io-localnet --bin localnet -p io-indexer --bin indexer
+	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io --keypair .localnet/keys/wallet-alice.json positions)"
+	@RUST_LOG= scripts/up.sh
 
 cli:
 	$(CARGO) build -q -p io-cli

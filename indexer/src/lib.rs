@@ -2,12 +2,14 @@
 //! them in SQLite (embedded default) or PostgreSQL, and serves them through a REST + SSE API.
 //!
 //! - [`decode`]: `getTransaction` results → events (the event rule), account data → states;
+//! - [`ingest`]: RPC poller from durable cursors, `logsSubscribe` trigger, account sync, finality;
 //! - [`store`]: schema, idempotent batch commits with the cursor in the same transaction, reads;
 //! - [`api`]: `app(state) -> Router` (REST, SSE, OpenAPI, metrics);
 //! - [`settings`]: the service's settings (TOML file, `INDEXER__*` environment, flags);
 //! - [`pgtemp`]: a throwaway PostgreSQL server for the tests and the benchmark.
 pub mod api;
 pub mod decode;
+pub mod ingest;
 pub mod metrics;
 pub mod pgtemp;
 pub mod settings;

@@ -16,6 +16,7 @@ pub struct Metrics {
     pub gaps: AtomicU64,
     pub cursor_slot: AtomicI64,
     pub stream_clients: AtomicI64,
+    pub rpc_retries: AtomicU64,
     requests: Mutex<BTreeMap<(String, u16), u64>>,
 }
 
@@ -69,6 +70,11 @@ impl Metrics {
                 "indexer_cursor_gaps_total",
                 "Commits whose cursor stopped at a gap.",
                 self.gaps.load(Ordering::Relaxed),
+            ),
+            (
+                "indexer_rpc_retries_total",
+                "RPC requests retried after a timeout, 429, 5xx or node-behind answer.",
+                self.rpc_retries.load(Ordering::Relaxed),
             ),
         ];
         for (name, help, v) in counters {

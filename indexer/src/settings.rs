@@ -13,8 +13,19 @@ pub struct Settings {
     pub database_url: String,
     /// Address the query API listens on.
     pub listen: SocketAddr,
-    /// Solana JSON-RPC endpoint ingestion reads from (used once ingestion is wired).
+    /// Solana JSON-RPC endpoint ingestion reads from.
     pub rpc_url: String,
+    /// WebSocket endpoint of the `logsSubscribe` trigger; empty: derived from `rpc_url`.
+    pub ws_url: String,
+    /// Ingest while serving.
+    pub ingest: bool,
+    /// Longest wait between ingest rounds, in milliseconds.
+    pub poll_ms: u64,
+    /// Signatures per database commit.
+    pub signatures_per_commit: usize,
+    /// Re-read touched accounts, and all accounts every `resync_secs`.
+    pub account_sync: bool,
+    pub resync_secs: u64,
     /// How often an idle `/v1/stream` client polls for new events, in milliseconds.
     pub stream_poll_ms: u64,
     /// `tracing` filter (`RUST_LOG` wins when set).
@@ -27,6 +38,12 @@ impl Default for Settings {
             database_url: "sqlite://indexer.db?mode=rwc".into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 8999)),
             rpc_url: "http://127.0.0.1:8899".into(),
+            ws_url: String::new(),
+            ingest: true,
+            poll_ms: 250,
+            signatures_per_commit: 500,
+            account_sync: true,
+            resync_secs: 300,
             stream_poll_ms: 250,
             log: "indexer=info,io_indexer=info".into(),
         }
@@ -44,6 +61,20 @@ pub enum SettingsError {
 }
 
 impl Settings {
+    /// The ingestion settings these describe.
+    pub fn ingest_config(&self) -> crate::ingest::IngestConfig {
+        let mut c = crate::ingest::IngestConfig::new(&self.rpc_url);
+        if !self.ws_url.is_empty() {
+            c.ws_url = Some(self.ws_url.clone());
+        }
+        c.poll_interval = std::time::Duration::from_millis(self.poll_ms.max(1));
+        c.signatures_per_commit = self.signatures_per_commit.max(1);
+        c.account_sync = self.account_sync;
+        c.resync_interval = std::time::Duration::from_secs(self.resync_secs.max(1));
+        c.progress = true;
+        c
+    }
+
     /// Defaults ← `path` (if any) ← environment.
     pub fn load(path: Option<&Path>) -> Result<Settings, SettingsError> {
         let mut s = match path {
@@ -75,6 +106,26 @@ impl Settings {
         if let Some(v) = get("INDEXER__RPC_URL") {
             self.rpc_url = v;
         }
+        if let Some(v) = get("INDEXER__WS_URL") {
+            self.ws_url = v;
+        }
+        if let Some(v) = get("INDEXER__INGEST") {
+            self.ingest = v.parse().map_err(|e| bad("INDEXER__INGEST", format!("{e} (true or false)")))?;
+        }
+        if let Some(v) = get("INDEXER__POLL_MS") {
+            self.poll_ms = v.parse().map_err(|e| bad("INDEXER__POLL_MS", format!("{e}")))?;
+        }
+        if let Some(v) = get("INDEXER__SIGNATURES_PER_COMMIT") {
+            self.signatures_per_commit =
+                v.parse().map_err(|e| bad("INDEXER__SIGNATURES_PER_COMMIT", format!("{e}")))?;
+        }
+        if let Some(v) = get("INDEXER__ACCOUNT_SYNC") {
+            self.account_sync =
+                v.parse().map_err(|e| bad("INDEXER__ACCOUNT_SYNC", format!("{e} (true or false)")))?;
+        }
+        if let Some(v) = get("INDEXER__RESYNC_SECS") {
+            self.resync_secs = v.parse().map_err(|e| bad("INDEXER__RESYNC_SECS", format!("{e}")))?;
+        }
         if let Some(v) = get("INDEXER__STREAM_POLL_MS") {
             self.stream_poll_ms = v.parse().map_err(|e| bad("INDEXER__STREAM_POLL_MS", format!("{e}")))?;
         }
@@ -96,6 +147,11 @@ mod tests {
         assert_eq!(t.listen, d.listen);
         assert_eq!(t.rpc_url, d.rpc_url);
         assert_eq!(t.stream_poll_ms, d.stream_poll_ms);
+        assert_eq!(
+            (t.ingest, t.poll_ms, t.signatures_per_commit),
+            (d.ingest, d.poll_ms, d.signatures_per_commit)
+        );
+        assert_eq!((t.ws_url.as_str(), t.account_sync, t.resync_secs), ("", d.account_sync, d.resync_secs));
         assert!(t.database_url.starts_with("sqlite:"));
     }
 

@@ -214,6 +214,13 @@ pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Res
     Ok(out)
 }
 
+/// Every account key of a transaction (static keys, then the loaded writable and readonly
+/// addresses): what ingestion re-reads after the transaction to refresh account states.
+pub fn account_keys(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<Vec<String>, DecodeError> {
+    let meta = tx.transaction.meta.as_ref().ok_or(DecodeError::MissingMeta)?;
+    Ok(message_keys(&tx.transaction.transaction, meta)?.1)
+}
+
 /// The signature, the full account-key list (static keys, then loaded writable, then loaded
 /// readonly addresses) and the program id of each outer instruction.
 fn message_keys(

@@ -1,0 +1,361 @@
+//! Ingestion from a Solana JSON-RPC node into the store.
+//!
+//! One task owns every write (the store's one-writer rule). Each round it:
+//! 1. reads the confirmed tip (`/status` lag);
+//! 2. for each program, lists the signatures newer than its durable cursor
+//!    (`getSignaturesForAddress … until = cursor`, confirmed, paged by 1,000), fetches them oldest
+//!    first in JSON-RPC batches (`getTransaction`, json, v0), decodes them, re-reads the accounts
+//!    they touched that our programs own (`getMultipleAccounts`), and commits rows, account
+//!    states and the cursor in one database transaction per chunk — a transaction the node
+//!    cannot return yet leaves a gap the cursor stops before, and the next round retries it;
+//! 3. raises the indexed slot to the tip when every program is caught up;
+//! 4. promotes rows at or below the finalized slot.
+//!
+//! A round starts every `poll_interval`, or at once when a `logsSubscribe` notification (see
+//! [`ws`]) says one of our programs was just mentioned. At start-up, and every
+//! `resync_interval`, `getProgramAccounts` refreshes every account of the four programs: what no
+//! event carries (report certification, slash counters, rewards owed) comes from there.
+pub mod rpc;
+pub mod ws;
+
+use crate::decode::{self, Program};
+use crate::store::{AccountSnapshot, Batch, Cursor, SigRef, Store, StoreError};
+use rpc::{RawAccount, Rpc, RpcError};
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Rpc(#[from] RpcError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How to ingest.
+#[derive(Clone, Debug)]
+pub struct IngestConfig {
+    pub rpc_url: String,
+    /// WebSocket endpoint for the `logsSubscribe` trigger; `None` polls only.
+    pub ws_url: Option<String>,
+    /// Longest wait between rounds when no notification arrives.
+    pub poll_interval: Duration,
+    /// Signatures per database commit (and per `getTransaction` batch group).
+    pub signatures_per_commit: usize,
+    /// `getTransaction` calls per JSON-RPC batch request.
+    pub transactions_per_request: usize,
+    /// Re-read the accounts each transaction touched (and all of them at start-up and every
+    /// `resync_interval`). Off, the tables follow events alone.
+    pub account_sync: bool,
+    pub resync_interval: Duration,
+    /// Show a progress bar on stderr during a long catch-up (when stderr is a terminal).
+    pub progress: bool,
+    pub retry: rpc::Retry,
+}
+
+impl IngestConfig {
+    pub fn new(rpc_url: &str) -> IngestConfig {
+        IngestConfig {
+            rpc_url: rpc_url.to_owned(),
+            ws_url: Some(ws_url_for(rpc_url)),
+            poll_interval: Duration::from_millis(250),
+            signatures_per_commit: 500,
+            transactions_per_request: 100,
+            account_sync: true,
+            resync_interval: Duration::from_secs(300),
+            progress: false,
+            retry: rpc::Retry::default(),
+        }
+    }
+}
+
+/// The WebSocket URL a Solana node serves next to `rpc_url`: same host, `ws(s)`, port + 1 (the
+/// Solana CLI's rule).
+pub fn ws_url_for(rpc_url: &str) -> String {
+    let (scheme, rest) = match rpc_url.split_once("://") {
+        Some(("https", r)) => ("wss", r),
+        Some((_, r)) => ("ws", r),
+        None => ("ws", rpc_url),
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    match authority.rsplit_once(':').and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?))) {
+        Some((host, port)) => format!("{scheme}://{host}:{}/{path}", port.saturating_add(1)),
+        None => format!("{scheme}://{authority}/{path}"),
+    }
+    .trim_end_matches('/')
+    .to_owned()
+}
+
+/// What one round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// The confirmed tip read at the start of the round.
+    pub tip: u64,
+    pub signatures: u64,
+    pub events: u64,
+    pub commits: u64,
+    /// Every program's listing was stored without a gap.
+    pub caught_up: bool,
+}
+
+/// The ingestion service.
+pub struct Ingestor {
+    store: Store,
+    rpc: Rpc,
+    cfg: IngestConfig,
+    wake: Arc<Notify>,
+    /// Addresses that are never accounts of our programs (programs, sysvars): not re-read.
+    skip: BTreeSet<String>,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Ingestor {
+    pub fn new(store: Store, cfg: IngestConfig) -> Ingestor {
+        let rpc = Rpc::new(&cfg.rpc_url, cfg.retry);
+        let mut skip: BTreeSet<String> = Program::ALL.iter().map(|p| p.id_str().to_owned()).collect();
+        skip.extend(Program::ALL.iter().map(|p| p.event_authority_str().to_owned()));
+        skip.extend(
+            [
+                "11111111111111111111111111111111",
+                "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+                "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
+                "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+                "ComputeBudget111111111111111111111111111111",
+                "Ed25519SigVerify111111111111111111111111111",
+                "SysvarC1ock11111111111111111111111111111111",
+                "SysvarRent111111111111111111111111111111111",
+                "Sysvar1nstructions1111111111111111111111111",
+            ]
+            .map(str::to_owned),
+        );
+        Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), skip, progress: None }
+    }
+
+    /// Wakes the loop for an immediate round (what the WebSocket trigger calls).
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Runs until `shutdown` resolves: start-up account sync, then rounds. RPC failures are
+    /// logged and retried next round (the cursors do not move); a store failure ends the loop.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Result<(), IngestError> {
+        tokio::pin!(shutdown);
+        let triggers = self.cfg.ws_url.clone().map(|url| ws::spawn(url, self.wake.clone()));
+        let mut last_resync: Option<Instant> = None;
+        let result = loop {
+            if self.cfg.account_sync && last_resync.is_none_or(|t| t.elapsed() >= self.cfg.resync_interval) {
+                match self.resync_accounts().await {
+                    Ok(n) => {
+                        tracing::info!(accounts = n, "accounts synchronised");
+                        last_resync = Some(Instant::now());
+                    }
+                    Err(IngestError::Rpc(e)) => tracing::warn!(error = %e, "account sync failed; retrying"),
+                    Err(e) => break Err(e),
+                }
+            }
+            match self.round().await {
+                Ok(r) if r.signatures > 0 => {
+                    tracing::info!(tip = r.tip, signatures = r.signatures, events = r.events, "ingested")
+                }
+                Ok(_) => {}
+                Err(IngestError::Rpc(e)) => tracing::warn!(error = %e, "ingest round failed; retrying"),
+                Err(e) => break Err(e),
+            }
+            tokio::select! {
+                () = &mut shutdown => break Ok(()),
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.cfg.poll_interval) => {}
+            }
+        };
+        if let Some(t) = triggers {
+            t.abort();
+        }
+        if let Some(p) = self.progress.take() {
+            p.finish_and_clear();
+        }
+        result
+    }
+
+    /// One round over every program (see the module docs).
+    pub async fn round(&mut self) -> Result<Round, IngestError> {
+        let tip = self.rpc.get_slot("confirmed").await?;
+        self.store.set_chain_slot(tip).await?;
+        let mut round = Round { tip, caught_up: true, ..Round::default() };
+        let mut pending = Vec::with_capacity(Program::ALL.len());
+        for program in Program::ALL {
+            pending.push((program, self.list_new(program).await?));
+        }
+        let total: usize = pending.iter().map(|(_, l)| l.len()).sum();
+        self.start_progress(total);
+        for (program, listed) in pending {
+            if !self.ingest_listed(program, &listed, &mut round).await? {
+                round.caught_up = false;
+            }
+        }
+        if round.caught_up {
+            let block_time = self.rpc.get_block_time(tip).await;
+            self.store.mark_caught_up(tip, block_time).await?;
+            if let Some(p) = self.progress.take() {
+                p.finish_and_clear();
+            }
+        }
+        let finalized = self.rpc.get_slot("finalized").await?;
+        self.store.promote_finalized(finalized).await?;
+        Ok(round)
+    }
+
+    /// Signatures of `program` newer than its cursor, oldest first.
+    async fn list_new(&self, program: Program) -> Result<Vec<SigRef>, IngestError> {
+        let cursor = self.store.cursor(program.name()).await?;
+        let until = cursor.as_ref().map(|c| c.last_signature.as_str()).filter(|s| !s.is_empty());
+        let mut newest_first: Vec<SigRef> = Vec::new();
+        let mut before: Option<String> = None;
+        loop {
+            let page = self.rpc.signatures(program.id_str(), before.as_deref(), until, 1000).await?;
+            let full = page.len() == 1000;
+            before = page.last().map(|s| s.signature.clone());
+            newest_first.extend(page.into_iter().map(|s| SigRef { signature: s.signature, slot: s.slot }));
+            if !full {
+                break;
+            }
+        }
+        // A node that ignores `until` lists the cursor itself and what precedes it: drop those.
+        if let Some(c) = until {
+            if let Some(i) = newest_first.iter().position(|s| s.signature == c) {
+                newest_first.truncate(i);
+            }
+        }
+        newest_first.reverse();
+        Ok(newest_first)
+    }
+
+    /// Fetches, decodes and commits `listed` in chunks; `false` when a gap stopped the cursor.
+    async fn ingest_listed(
+        &mut self,
+        program: Program,
+        listed: &[SigRef],
+        round: &mut Round,
+    ) -> Result<bool, IngestError> {
+        for chunk in listed.chunks(self.cfg.signatures_per_commit.max(1)) {
+            let sigs: Vec<String> = chunk.iter().map(|s| s.signature.clone()).collect();
+            let mut fetched = Vec::with_capacity(sigs.len());
+            for group in sigs.chunks(self.cfg.transactions_per_request.max(1)) {
+                fetched.extend(self.rpc.transactions(group).await?);
+            }
+            let mut transactions = Vec::with_capacity(fetched.len());
+            let mut touched: BTreeSet<String> = BTreeSet::new();
+            for (sig, tx) in sigs.iter().zip(&fetched) {
+                let Some(tx) = tx else {
+                    tracing::debug!(signature = %sig, "transaction not available yet");
+                    continue;
+                };
+                match decode::decode_transaction(tx) {
+                    Ok(d) => {
+                        if self.cfg.account_sync && d.err.is_none() {
+                            touched.extend(decode::account_keys(tx).unwrap_or_default());
+                        }
+                        transactions.push(d);
+                    }
+                    // Left out: the cursor stops before it, so it is retried, and said loudly.
+                    Err(e) => tracing::error!(signature = %sig, error = %e, "transaction not decodable"),
+                }
+            }
+            touched.retain(|a| !self.skip.contains(a));
+            let accounts = if touched.is_empty() {
+                Vec::new()
+            } else {
+                let addresses: Vec<String> = touched.into_iter().collect();
+                let (slot, raw) = self.rpc.multiple_accounts(&addresses).await?;
+                snapshots(slot, &raw)
+            };
+            let Some(newest) = chunk.last().cloned() else { continue };
+            let cursor = Cursor {
+                program: program.name().to_owned(),
+                last_signature: newest.signature,
+                last_slot: newest.slot,
+            };
+            let batch = Batch { expected: chunk.to_vec(), transactions, accounts };
+            let out = self.store.commit_batch(&batch, &cursor).await?;
+            round.commits += 1;
+            round.events += out.events_inserted;
+            let stored = out
+                .cursor
+                .as_ref()
+                .and_then(|c| chunk.iter().position(|s| s.signature == c.last_signature))
+                .map_or(0, |i| i + 1);
+            round.signatures += stored as u64;
+            if let Some(p) = &self.progress {
+                p.inc(stored as u64);
+            }
+            if let Some(gap) = out.gap {
+                tracing::debug!(program = program.name(), %gap, "gap: retrying next round");
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Reads every account of the four programs and stores their states; how many.
+    pub async fn resync_accounts(&self) -> Result<usize, IngestError> {
+        let mut n = 0;
+        for program in Program::ALL {
+            let (slot, raw) = self.rpc.program_accounts(program.id_str()).await?;
+            let snaps = snapshots(slot, &raw);
+            for chunk in snaps.chunks(1000) {
+                self.store.commit_accounts(chunk).await?;
+            }
+            n += snaps.len();
+        }
+        Ok(n)
+    }
+
+    fn start_progress(&mut self, total: usize) {
+        // A bar only for a catch-up worth watching, on a terminal.
+        if !self.cfg.progress || total < 1000 || self.progress.is_some() {
+            return;
+        }
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "catching up {bar:40} {pos}/{len} signatures  {per_sec}  eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        self.progress = Some(bar);
+    }
+}
+
+/// Account states of our programs among `raw` (others are skipped: token accounts, wallets).
+fn snapshots(slot: u64, raw: &[RawAccount]) -> Vec<AccountSnapshot> {
+    raw.iter()
+        .filter_map(|a| {
+            let program = Program::from_id_str(&a.owner)?;
+            let d = decode::decode_account(program, &a.data)?;
+            Some(AccountSnapshot {
+                address: a.address.clone(),
+                program,
+                account_type: d.account_type.to_owned(),
+                slot,
+                state: d.state,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ws_url_for;
+
+    #[test]
+    fn websocket_url_follows_the_solana_cli_rule() {
+        assert_eq!(ws_url_for("http://127.0.0.1:8899"), "ws://127.0.0.1:8900");
+        assert_eq!(ws_url_for("https://rpc.example.com:443/key"), "wss://rpc.example.com:444/key");
+        assert_eq!(ws_url_for("https://api.devnet.solana.com"), "wss://api.devnet.solana.com");
+    }
+}
