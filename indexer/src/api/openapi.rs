@@ -153,7 +153,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/wallets/{address}/positions",
-        summary: "A wallet's stake positions: shares, value at the pool's rate, pending unstakes, rewards claimed.",
+        summary: "A wallet's stake positions: shares, value at the pool's rate, pending unstakes with unlock times, rewards claimed, and claimable rewards computed as the program settles them.",
         params: &[p("address", address, "staker wallet")],
         kind: Kind::Item,
     },

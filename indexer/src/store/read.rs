@@ -329,7 +329,8 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
         .fetch(
             &Stmt::new(
                 "SELECT p.operator, p.staker, p.address, p.shares, p.rewards_owed, p.reward_per_share_paid, p.slot, \
-                 o.name AS operator_name, o.commission_bps, o.stake_shares AS pool_shares, o.stake_tokens AS pool_tokens \
+                 o.name AS operator_name, o.commission_bps, o.stake_shares AS pool_shares, o.stake_tokens AS pool_tokens, \
+                 o.reward_per_share AS pool_reward_per_share \
                  FROM positions p LEFT JOIN operators o ON o.address = p.operator WHERE p.staker = $1 ORDER BY p.operator",
             )
             .arg(Val::T(staker.to_owned())),
@@ -362,6 +363,16 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
         // Value of the shares at the pool's rate, rounded down like the program does.
         let value = (shares * pool_tokens).checked_div(pool_shares).unwrap_or(0);
         r.insert("value".into(), Value::from(u64::try_from(value).unwrap_or(u64::MAX)));
+        // Claimable exactly as the program computes it when it settles the position: what is owed
+        // plus ⌊shares × (pool reward per share − paid per share) / 10¹²⌋.
+        let per_share = u128_of(r.remove("pool_reward_per_share").as_ref());
+        let paid = u128_of(r.get("reward_per_share_paid"));
+        let owed = u64::try_from(get_i(&r, "rewards_owed").max(0)).unwrap_or(0);
+        let claimable = io_math::RewardAccumulator { per_share }
+            .earned_floor(u64::try_from(shares).unwrap_or(u64::MAX), paid)
+            .ok()
+            .and_then(|earned| owed.checked_add(earned));
+        r.insert("claimable_rewards".into(), claimable.map_or(Value::Null, Value::from));
         let mine: Vec<Value> = tickets
             .iter()
             .filter(|t| get_s(t, "operator") == op)
@@ -378,6 +389,15 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
         out.push(Value::Object(r));
     }
     Ok(out)
+}
+
+/// A u128 stored as decimal text (or a number).
+fn u128_of(v: Option<&Value>) -> u128 {
+    match v {
+        Some(Value::String(t)) => t.parse().unwrap_or(0),
+        Some(Value::Number(n)) => n.as_u64().map_or(0, u128::from),
+        _ => 0,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -541,8 +541,13 @@ pub async fn commit_batch<C: Conn>(
     let mut written = None;
     if let Some(cur) = target {
         if write_cursor(c, &cur).await? {
-            let bt = txs.iter().find(|t| t.signature == cur.last_signature).and_then(|t| t.block_time);
-            advance_indexed(c, i64_of(cur.last_slot), bt).await?;
+            // Every program is stored up to its cursor: the indexed slot may rise to the lowest
+            // one (a program behind, or waiting at a gap, holds it back; a caught-up round lifts
+            // it to the tip with `advance_indexed`).
+            let low = c.fetch(&Stmt::new("SELECT MIN(last_slot) AS low FROM cursors")).await?;
+            let low = low.first().and_then(|r| r.get("low")).and_then(Value::as_i64).unwrap_or(0);
+            let bt = txs.iter().find(|t| t.signature == cur.last_signature && i64_of(t.slot) == low);
+            advance_indexed(c, low, bt.and_then(|t| t.block_time)).await?;
             written = Some(cur);
         }
     }

@@ -16,6 +16,7 @@ dual!(
     operators_filter_sort_and_page,
     devices_filter_availability_and_distance,
     wallets_leases_burns_supply_network_reports,
+    claimable_rewards_are_computed_as_the_program_settles,
     events_filter_and_page,
     stream_resumes_from_a_cursor,
     bad_parameters_name_the_parameter,
@@ -183,6 +184,54 @@ async fn devices_filter_availability_and_distance(db: TestDb) {
         get(&app, &format!("/v1/devices?near=eu-west&cursor={}", first["next_cursor"].as_str().unwrap()))
             .await;
     assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("cursor")));
+}
+
+async fn claimable_rewards_are_computed_as_the_program_settles(db: TestDb) {
+    use io_indexer::decode::Program;
+    use io_indexer::store::AccountSnapshot;
+    let (app, n) = setup(&db).await;
+    let snap = |address: String, account_type: &str, state: Value| AccountSnapshot {
+        address,
+        program: Program::Staking,
+        account_type: account_type.into(),
+        slot: 100,
+        state,
+    };
+    // The pool paid 2.5 $IO-units per share since the position last settled (× 10¹² scale), and
+    // 3 units are already owed: 200 shares earn ⌊200 × 2.5⌋ = 500, claimable 503.
+    let rps: u128 = 7_000_000_000_000 + 2_500_000_000_000;
+    db.store
+        .commit_accounts(&[
+            snap(
+                n.op_a.to_string(),
+                "Operator",
+                json!({ "authority": n.admin.to_string(), "name": "alpha", "stake_shares": 200, "stake_tokens": 200, "reward_per_share": rps.to_string() }),
+            ),
+            snap(
+                key(77).to_string(),
+                "Position",
+                json!({ "operator": n.op_a.to_string(), "staker": n.staker1.to_string(), "shares": 200, "reward_per_share_paid": "7000000000000", "rewards_owed": 3 }),
+            ),
+        ])
+        .await
+        .unwrap();
+    let w = ok(&app, &format!("/v1/wallets/{}/positions", n.staker1)).await;
+    let pa =
+        w["data"].as_array().unwrap().iter().find(|p| p["operator"] == json!(n.op_a.to_string())).unwrap();
+    assert_eq!((&pa["claimable_rewards"], &pa["rewards_owed"]), (&json!(503), &json!(3)), "{pa}");
+    // A third of a unit per share rounds down, as on chain: 3 + ⌊200 / 3⌋ = 69.
+    let third = 7_000_000_000_000u128 + 333_333_333_333;
+    let mut newer = snap(
+        n.op_a.to_string(),
+        "Operator",
+        json!({ "authority": n.admin.to_string(), "name": "alpha", "stake_shares": 200, "stake_tokens": 200, "reward_per_share": third.to_string() }),
+    );
+    newer.slot = 101;
+    db.store.commit_accounts(&[newer]).await.unwrap();
+    let w = ok(&app, &format!("/v1/wallets/{}/positions", n.staker1)).await;
+    let pa =
+        w["data"].as_array().unwrap().iter().find(|p| p["operator"] == json!(n.op_a.to_string())).unwrap();
+    assert_eq!(pa["claimable_rewards"], json!(69), "{pa}");
 }
 
 async fn wallets_leases_burns_supply_network_reports(db: TestDb) {

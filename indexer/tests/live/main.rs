@@ -211,48 +211,57 @@ async fn tables_but_ingest_bookkeeping(db: &TestDb) -> Vec<(String, usize, u64)>
         .collect()
 }
 
-/// A JSON-RPC front that forwards to the node until `allow` `getTransaction` calls have gone
-/// through, then never answers again (a node that hangs: the ingestor is killed while waiting).
-async fn hanging_front(upstream: String, allow: usize) -> (String, Arc<Notify>) {
+/// What the front does with a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Forward,
+    /// Never answers (a node that hangs).
+    Hang,
+    /// Answers `result: null` (a transaction the node cannot return yet).
+    Null,
+}
+
+type Rule = Arc<dyn Fn(&Value) -> Act + Send + Sync>;
+
+/// A JSON-RPC front to the node that applies `rule` to each request; `acted` is notified
+/// whenever the rule did anything but forward.
+async fn front(upstream: String, rule: Rule) -> (String, Arc<Notify>) {
     use axum::{body::Bytes, extract::State, routing::post, Router};
-    let seen = Arc::new(AtomicUsize::new(0));
-    let hung = Arc::new(Notify::new());
+    let acted = Arc::new(Notify::new());
     let http = reqwest::Client::new();
+    type S = (Rule, Arc<Notify>, String, reqwest::Client);
     let app = Router::new()
         .route(
             "/",
-            post(
-                move |State((seen, hung, upstream, http)): State<(
-                    Arc<AtomicUsize>,
-                    Arc<Notify>,
-                    String,
-                    reqwest::Client,
-                )>,
-                      body: Bytes| async move {
-                    if String::from_utf8_lossy(&body).contains("getTransaction")
-                        && seen.fetch_add(1, Ordering::SeqCst) >= allow
-                    {
-                        hung.notify_one();
+            post(|State((rule, acted, upstream, http)): State<S>, body: Bytes| async move {
+                let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                match rule(&req) {
+                    Act::Forward => {}
+                    Act::Hang => {
+                        acted.notify_one();
                         std::future::pending::<()>().await;
                     }
-                    let res = http
-                        .post(&upstream)
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    res.bytes().await.unwrap()
-                },
-            ),
+                    Act::Null => {
+                        acted.notify_one();
+                        let out = serde_json::json!({ "jsonrpc": "2.0", "id": req["id"], "result": null });
+                        return Bytes::from(out.to_string());
+                    }
+                }
+                let res = http.post(&upstream).header("content-type", "application/json").body(body);
+                res.send().await.unwrap().bytes().await.unwrap()
+            }),
         )
-        .with_state((seen, hung.clone(), upstream, http));
+        .with_state((rule, acted.clone(), upstream, http));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (url, hung)
+    (url, acted)
+}
+
+fn is_get_transaction(req: &Value) -> bool {
+    req["method"] == "getTransaction"
 }
 
 async fn a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate(db: TestDb) {
@@ -277,7 +286,16 @@ async fn a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate(db
     };
 
     // Interrupted: killed while waiting on the node after 10 transactions, then started again.
-    let (front, hung) = hanging_front(net.net.rpc_url.clone(), 10).await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let rule: Rule = Arc::new(move |req| {
+        let past = is_get_transaction(req) && seen.fetch_add(1, Ordering::SeqCst) >= 10;
+        if past {
+            Act::Hang
+        } else {
+            Act::Forward
+        }
+    });
+    let (front, hung) = front(net.net.rpc_url.clone(), rule).await;
     let first = Indexer::start(&db, cfg(&front)).await;
     hung.notified().await;
     first.task.abort();
@@ -310,7 +328,59 @@ async fn a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate(db
     assert_eq!(a, b, "interrupted and uninterrupted ingestion differ");
 }
 
+async fn the_cursor_waits_at_a_transaction_the_node_cannot_return_yet(db: TestDb) {
+    let net = network().await;
+    let staking = io_indexer::decode::Program::Staking.id_str();
+    let listed =
+        Chain::new(&net.net.rpc_url).rpc.get_signatures_for_address(&pk(staking)).await.expect("signatures");
+    // The fourth-oldest io_staking transaction is missing for the first three times it is asked.
+    let missing = listed[listed.len() - 4].signature.clone();
+    let asked = Arc::new(AtomicUsize::new(0));
+    let rule: Rule = {
+        let (missing, asked) = (missing.clone(), asked.clone());
+        Arc::new(move |req| {
+            if is_get_transaction(req)
+                && req["params"][0] == missing.as_str()
+                && asked.fetch_add(1, Ordering::SeqCst) < 3
+            {
+                Act::Null
+            } else {
+                Act::Forward
+            }
+        })
+    };
+    let (url, _) = front(net.net.rpc_url.clone(), rule).await;
+    let mut cfg = config(&url, None);
+    cfg.signatures_per_commit = 2;
+    let mut ingestor = Ingestor::new(db.store.clone(), cfg);
+
+    let first = ingestor.round().await.expect("round");
+    assert!(!first.caught_up, "a gap is not caught up");
+    let cursor = db.store.cursor("io_staking").await.unwrap().expect("cursor before the gap");
+    let third_oldest = &listed[listed.len() - 3].signature;
+    assert_eq!(&cursor.last_signature, third_oldest, "the cursor stops just before the missing transaction");
+    let stored = format!("SELECT signature FROM transactions WHERE signature = '{missing}'");
+    assert!(common::rows(&db.store, &stored).await.is_empty());
+    let sync = db.store.sync_state().await.unwrap();
+    assert!(sync.indexed_slot < first.tip as i64, "the indexed slot does not pass a gap");
+
+    // Later rounds ask again; the node answers on the fourth try and the gap closes.
+    for _ in 0..3 {
+        if ingestor.round().await.expect("round").caught_up {
+            break;
+        }
+    }
+    assert!(asked.load(Ordering::SeqCst) >= 4);
+    assert_eq!(common::rows(&db.store, &stored).await.len(), 1, "the missing transaction is stored");
+    let cursor = db.store.cursor("io_staking").await.unwrap().unwrap();
+    assert_eq!(cursor.last_signature, listed[0].signature, "the cursor reaches the newest");
+    // The accounts were read too: every operator's state, from the account sync.
+    let ops = common::rows(&db.store, "SELECT address FROM accounts WHERE account_type = 'Operator'").await;
+    assert_eq!(ops.len(), 3);
+}
+
 dual!(
     actions_reach_the_api_and_a_failed_transaction_changes_nothing,
-    a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate
+    a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate,
+    the_cursor_waits_at_a_transaction_the_node_cannot_return_yet
 );
