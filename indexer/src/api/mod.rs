@@ -8,8 +8,9 @@ pub mod params;
 
 use crate::decode::{events as event_table, Program};
 use crate::metrics::METRICS;
+use crate::regions;
 use crate::store::read::{
-    Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, OperatorFilter, OperatorSort,
+    Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, Near, OperatorFilter, OperatorSort,
     OperatorStatus,
 };
 use crate::store::{conn::Rows, Store, SyncState};
@@ -224,8 +225,9 @@ async fn devices(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
             "limit",
         ],
     )?;
-    let near = p.text("near", MAX_REGION_LEN)?;
-    let kind = match &near {
+    let near_text = p.text("near", MAX_REGION_LEN)?;
+    let near = near_text.as_deref().map(parse_near).transpose()?;
+    let kind = match &near_text {
         Some(n) => format!("devices:near:{n}"),
         None => "devices".to_owned(),
     };
@@ -251,6 +253,21 @@ async fn devices(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
     let (sync, page) = st.store.devices(&f).await?;
     let next = page.next.map(|k| encode_cursor(&kind, k));
     Ok(reply(&sync, rows(page.rows), Some(next)))
+}
+
+/// `near`: `lat,lon`, a known region (ranked by distance from it), or another region name
+/// (ranked by its area prefix).
+fn parse_near(text: &str) -> Result<Near, ApiError> {
+    if text.contains(',') {
+        let point = regions::parse_point(text).ok_or_else(|| {
+            ApiError::bad("near", "must be a region (us-east) or lat,lon in degrees (40.7,-74.0)")
+        })?;
+        return Ok(Near::Ranked(regions::ranked_from(point)));
+    }
+    Ok(match regions::coords(text) {
+        Some(point) => Near::Ranked(regions::ranked_from(point)),
+        None => Near::Area(text.to_owned()),
+    })
 }
 
 async fn positions(

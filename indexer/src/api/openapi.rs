@@ -145,7 +145,13 @@ pub static ENDPOINTS: &[Endpoint] = &[
             q("class", dev_class, "hardware class"),
             q("status", dev_status, "device status"),
             q("availability", availability, "available: active, offered and not leased now"),
-            q("near", region, "rank by distance to this region: same region, same area (us-*), elsewhere"),
+            q(
+                "near",
+                region,
+                "rank by proximity: `lat,lon` in degrees, or a region; known regions (us-east, eu-central, ap-northeast, …) \
+                 are ranked by great-circle distance (rows carry `distance`, the rank, and `distance_km`), devices in \
+                 unknown regions last; an unknown region ranks its own devices, then its area (us-*), then the rest",
+            ),
             q("cursor", cursor, ""),
             q("limit", limit, ""),
         ],

@@ -191,11 +191,51 @@ pub struct DeviceFilter {
     pub class: Option<String>,
     pub status: Option<String>,
     pub availability: Option<Availability>,
-    /// Rank by distance to this region: 0 same region, 1 same area (`us-*`), 2 elsewhere.
-    pub near: Option<String>,
+    /// Rank by proximity (see [`Near`]).
+    pub near: Option<Near>,
     /// (distance, address) of the last row of the previous page (distance 0 without `near`).
     pub after: Option<(i64, String)>,
     pub limit: u32,
+}
+
+/// How `/v1/devices?near=…` ranks devices.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Near {
+    /// Known regions in distance order with their distance in km (from a point, or from a known
+    /// region), then every other region.
+    Ranked(Vec<(String, i64)>),
+    /// A region with no known location: 0 the region itself, 1 its area (`us-*`), 2 elsewhere.
+    Area(String),
+}
+
+/// One rank of a proximity query: which regions it holds and how far they are.
+enum Tier {
+    Region(String, Option<i64>),
+    AreaBut(String, String),
+    NotArea(String),
+    NoneOf(Vec<String>),
+}
+
+impl Near {
+    fn tiers(&self) -> Vec<Tier> {
+        match self {
+            Near::Ranked(list) => {
+                let mut t: Vec<Tier> =
+                    list.iter().map(|(r, km)| Tier::Region(r.clone(), Some(*km))).collect();
+                t.push(Tier::NoneOf(list.iter().map(|(r, _)| r.clone()).collect()));
+                t
+            }
+            Near::Area(region) => {
+                let area = region.split_once('-').map_or(region.as_str(), |(a, _)| a);
+                let prefix = format!("{area}-");
+                vec![
+                    Tier::Region(region.clone(), None),
+                    Tier::AreaBut(prefix.clone(), region.clone()),
+                    Tier::NotArea(prefix),
+                ]
+            }
+        }
+    }
 }
 
 const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
@@ -249,14 +289,16 @@ pub async fn devices<C: Conn>(
 ) -> Result<Page<(i64, String)>, sqlx::Error> {
     let limit = Val::I(i64::from(f.limit) + 1);
     let mut s = Stmt::default();
-    let head = |s: &mut Stmt, distance: i64| {
+    let head = |s: &mut Stmt, distance: i64, extra: &str| {
         s.push(&format!("SELECT {DEVICE_COLS}, "));
         availability_sql(s, now);
-        s.push(&format!(" AS availability, {distance} AS distance FROM devices d LEFT JOIN offers f ON f.device = d.address"));
+        s.push(&format!(
+            " AS availability, {distance} AS distance{extra} FROM devices d LEFT JOIN offers f ON f.device = d.address"
+        ));
     };
     match &f.near {
         None => {
-            head(&mut s, 0);
+            head(&mut s, 0, "");
             let mut w = Where(false);
             device_filters(&mut s, &mut w, f, now);
             if let Some((_, addr)) = &f.after {
@@ -266,11 +308,10 @@ pub async fn devices<C: Conn>(
             s.push(" ORDER BY d.address LIMIT ").bind(limit);
         }
         Some(near) => {
-            let area = near.split_once('-').map_or(near.as_str(), |(a, _)| a);
-            let prefix = format!("{area}-");
+            let ranked = matches!(near, Near::Ranked(_));
             s.push("SELECT * FROM (");
             let mut first = true;
-            for distance in 0..3i64 {
+            for (distance, tier) in (0i64..).zip(near.tiers()) {
                 // Parts before the cursor's distance are done; in its part, resume after its address.
                 let after = match &f.after {
                     Some((d, _)) if *d > distance => continue,
@@ -282,25 +323,40 @@ pub async fn devices<C: Conn>(
                 }
                 first = false;
                 s.push("SELECT * FROM (");
-                head(&mut s, distance);
+                // A literal computed here (never user text), typed for PostgreSQL's UNION.
+                let extra = match &tier {
+                    Tier::Region(_, Some(km)) if ranked => format!(", CAST({km} AS BIGINT) AS distance_km"),
+                    _ if ranked => ", CAST(NULL AS BIGINT) AS distance_km".to_owned(),
+                    _ => String::new(),
+                };
+                head(&mut s, distance, &extra);
                 let mut w = Where(false);
                 device_filters(&mut s, &mut w, f, now);
                 w.next(&mut s);
-                match distance {
-                    0 => {
-                        s.push("d.region = ").bind(Val::T(near.clone()));
+                match tier {
+                    Tier::Region(region, _) => {
+                        s.push("d.region = ").bind(Val::T(region));
                     }
-                    1 => {
+                    Tier::AreaBut(prefix, region) => {
                         // The length is computed here, not user text: a literal keeps PostgreSQL
                         // on substr(text, int, int).
                         s.push(&format!("substr(d.region, 1, {}) = ", prefix.len()))
-                            .bind(Val::T(prefix.clone()))
+                            .bind(Val::T(prefix))
                             .push(" AND d.region <> ")
-                            .bind(Val::T(near.clone()));
+                            .bind(Val::T(region));
                     }
-                    _ => {
-                        s.push(&format!("substr(d.region, 1, {}) <> ", prefix.len()))
-                            .bind(Val::T(prefix.clone()));
+                    Tier::NotArea(prefix) => {
+                        s.push(&format!("substr(d.region, 1, {}) <> ", prefix.len())).bind(Val::T(prefix));
+                    }
+                    Tier::NoneOf(regions) => {
+                        s.push("d.region NOT IN (");
+                        for (i, r) in regions.into_iter().enumerate() {
+                            if i > 0 {
+                                s.push(", ");
+                            }
+                            s.bind(Val::T(r));
+                        }
+                        s.push(")");
                     }
                 }
                 if let Some(a) = after {

@@ -161,12 +161,26 @@ async fn devices_filter_availability_and_distance(db: TestDb) {
     assert_eq!(addrs(&ok(&app, "/v1/devices?status=active&min_vram=40").await, "address"), [a]);
     assert_eq!(addrs(&ok(&app, &format!("/v1/devices?operator={}", n.op_b)).await, "address"), [b]);
     assert_eq!(addrs(&ok(&app, "/v1/devices?gpu_model=RTX4090&region=us-east").await, "address"), [b]);
-    // Near us-west: us-west (0), us-east (1), eu-west (2).
+    // Near us-west: us-west itself, us-east (~3,900 km), eu-west (~8,200 km); `distance` is the
+    // rank of the region (us-central is rank 1), `distance_km` how far it is.
     let near = ok(&app, "/v1/devices?near=us-west").await;
     assert_eq!(addrs(&near, "address"), [c, b, a]);
-    let d: Vec<i64> =
-        near["data"].as_array().unwrap().iter().map(|r| r["distance"].as_i64().unwrap()).collect();
-    assert_eq!(d, [0, 1, 2]);
+    let col = |v: &Value, k: &str| -> Vec<i64> {
+        v["data"].as_array().unwrap().iter().map(|r| r[k].as_i64().unwrap()).collect()
+    };
+    assert_eq!(col(&near, "distance"), [0, 2, 4]);
+    let km = col(&near, "distance_km");
+    assert!(km[0] == 0 && (3_800..4_000).contains(&km[1]) && (8_000..8_400).contains(&km[2]), "{km:?}");
+    // From a point in Dublin: eu-west first, then the east coast, then the west coast.
+    assert_eq!(addrs(&ok(&app, "/v1/devices?near=53.35,-6.26").await, "address"), [a, b, c]);
+    // A region with no known location ranks by its area: its own, then `us-*`, then the rest.
+    let area = ok(&app, "/v1/devices?near=us-mars").await;
+    assert_eq!(addrs(&area, "address"), [b, c, a]);
+    assert_eq!(col(&area, "distance"), [1, 1, 2]);
+    for bad in ["91,0", "40.7,-200", "north,east"] {
+        let (status, e) = get(&app, &format!("/v1/devices?near={bad}")).await;
+        assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("near")), "{bad}");
+    }
     let mut seen = vec![];
     let mut uri = "/v1/devices?near=us-west&limit=2".to_owned();
     loop {
