@@ -189,7 +189,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/supply",
-        summary: "The $IO ledger: minted, burned (per reason), supply, emitted.",
+        summary: "The $IO ledger: cap, minted, burned (per reason), supply, circulating (supply less io_token's genesis and rewards vaults), emitted, and the emission schedule (next hour, this month, the next twelve months).",
         params: &[],
         kind: Kind::Item,
     },

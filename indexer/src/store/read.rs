@@ -581,7 +581,77 @@ pub async fn supply<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
              burned_other, emitted, rewards_withdrawn, slot FROM supply WHERE id = 'io'",
         ))
         .await?;
-    Ok(rows.into_iter().next().map_or(Value::Null, Value::Object))
+    let Some(mut out) = rows.into_iter().next() else { return Ok(Value::Null) };
+    // Circulating supply and the schedule need io_token's config account (from account sync).
+    let config = c
+        .fetch(&Stmt::new(
+            "SELECT state FROM accounts WHERE account_type = 'TokenConfig' AND program = 'io_token'",
+        ))
+        .await?;
+    let state = config
+        .first()
+        .and_then(|r| r.get("state"))
+        .and_then(|v| match v {
+            Value::String(t) => serde_json::from_str::<Value>(t).ok(),
+            other => Some(other.clone()),
+        })
+        .unwrap_or(Value::Null);
+    let supply = u64::try_from(get_i(&out, "supply").max(0)).unwrap_or(0);
+    out.insert("circulating".into(), circulating(supply, &state).map_or(Value::Null, Value::from));
+    out.insert("emission_schedule".into(), emission_schedule(&state).unwrap_or(Value::Null));
+    Ok(Value::Object(out))
+}
+
+/// Supply less what io_token's own vaults hold: each genesis bucket's unreleased part
+/// (allocation − released, which the program keeps equal to its vault's balance) and the
+/// rewards vault (emitted − withdrawn).
+fn circulating(supply: u64, config: &Value) -> Option<u64> {
+    let list =
+        |k: &str| -> Option<Vec<u64>> { config.get(k)?.as_array()?.iter().map(Value::as_u64).collect() };
+    let (alloc, released) = (list("allocations")?, list("released")?);
+    let mut locked: u64 = 0;
+    for (a, r) in alloc.iter().zip(&released) {
+        locked = locked.checked_add(a.checked_sub(*r)?)?;
+    }
+    let emitted = config.get("emission")?.get("emitted")?.as_u64()?;
+    let withdrawn = config.get("rewards_withdrawn")?.as_u64()?;
+    locked = locked.checked_add(emitted.checked_sub(withdrawn)?)?;
+    Some(supply.saturating_sub(locked))
+}
+
+/// Where emissions stand and the next twelve months of the schedule, with io_token's own
+/// integer schedule functions (what `emit` will mint).
+fn emission_schedule(config: &Value) -> Option<Value> {
+    use io_token::schedule::{hour_amount, month_amount, HOURS_PER_MONTH, SECS_PER_HOUR};
+    let e = config.get("emission")?;
+    let p = config.get("params")?;
+    let first = p.get("first_month_emission")?.as_u64()?;
+    let decay = u16::try_from(p.get("decay_bps")?.as_u64()?).ok()?;
+    let start_ts = e.get("start_ts")?.as_i64()?;
+    let next_hour = e.get("next_hour")?.as_u64()?;
+    let current = e.get("month_amount")?.as_u64()?;
+    let month = next_hour / HOURS_PER_MONTH;
+    let next_hour_ts = i64::try_from(next_hour).ok()?.checked_mul(SECS_PER_HOUR)?.checked_add(start_ts)?;
+    let months: Vec<Value> = (month..month + 12)
+        .map(|m| {
+            let amount = month_amount(first, decay, m).ok()?;
+            let starts =
+                i64::try_from(m * HOURS_PER_MONTH).ok()?.checked_mul(SECS_PER_HOUR)?.checked_add(start_ts)?;
+            Some(serde_json::json!({ "month": m, "starts_ts": starts, "amount": amount }))
+        })
+        .collect::<Option<_>>()?;
+    Some(serde_json::json!({
+        "first_month_emission": first,
+        "decay_bps": decay,
+        "start_ts": start_ts,
+        "emitted": e.get("emitted")?.as_u64()?,
+        "next_hour": next_hour,
+        "next_hour_ts": next_hour_ts,
+        "next_hour_amount": hour_amount(current, next_hour % HOURS_PER_MONTH).ok()?,
+        "month": month,
+        "month_amount": current,
+        "months": months,
+    }))
 }
 
 /// One scalar row of an aggregate query.

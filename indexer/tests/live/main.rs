@@ -152,6 +152,28 @@ async fn actions_reach_the_api_and_a_failed_transaction_changes_nothing(db: Test
     assert!(devices["data"].as_array().is_some_and(|d| d.len() >= 3), "{devices}");
 
     let chain = Chain::new(&net.net.rpc_url);
+    // Circulating supply as the chain's own balances say: supply less io_token's vaults.
+    let config: io_token::state::TokenConfig = chain.anchor_account(&io_sdk::token::config()).await.unwrap();
+    let balance = |a: Pubkey| {
+        let rpc = &chain.rpc;
+        async move { rpc.get_token_account_balance(&a).await.unwrap().amount.parse::<u64>().unwrap() }
+    };
+    let mut locked = balance(io_sdk::token::rewards_vault()).await;
+    for v in config.vaults {
+        locked += balance(v).await;
+    }
+    let supply: u64 =
+        chain.rpc.get_token_supply(&io_sdk::token::mint()).await.unwrap().amount.parse().unwrap();
+    let s = idx.get("/v1/supply").await;
+    assert_eq!(
+        (s["data"]["supply"].as_u64(), s["data"]["circulating"].as_u64()),
+        (Some(supply), Some(supply - locked)),
+        "{s}"
+    );
+    let e = &s["data"]["emission_schedule"];
+    assert_eq!(e["months"].as_array().map(Vec::len), Some(12), "{s}");
+    assert_eq!(e["month_amount"].as_u64(), Some(config.emission.month_amount));
+
     let alice = net.net.manifest.wallet("alice").unwrap().address.clone();
     let operator = net.net.manifest.operators[0].operator.clone();
     let mut latencies = Vec::new();
