@@ -129,7 +129,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/operators/{address}",
-        summary: "One operator with its devices (and offers) and slashes.",
+        summary: "One operator: stake, bond, delegator count, commission and its history (registration and every requested change), devices (and offers), slashes.",
         params: &[p("address", address, "operator account (PDA)")],
         kind: Kind::Item,
     },

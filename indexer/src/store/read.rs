@@ -153,8 +153,38 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>
             .arg(Val::T(address.to_owned())),
         )
         .await?;
+    // Commission history: the rate at registration, then every requested change (newest 1,000).
+    let mut history = Vec::new();
+    for name in ["OperatorRegistered", "CommissionChangeRequested"] {
+        let f = EventFilter {
+            name: Some(name.to_owned()),
+            account: Some(address.to_owned()),
+            desc: true,
+            limit: 1000,
+            ..EventFilter::default()
+        };
+        for e in events(c, &f).await?.rows {
+            let payload = e.get("payload").cloned().unwrap_or(Value::Null);
+            let payload = match payload {
+                Value::String(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
+                other => other,
+            };
+            let bps = |k: &str| payload.get(k).cloned().unwrap_or(Value::Null);
+            history.push(serde_json::json!({
+                "slot": e.get("slot"),
+                "block_time": e.get("block_time"),
+                "signature": e.get("signature"),
+                "event": name,
+                "commission_bps": bps("commission_bps"),
+                "requested_bps": if name == "OperatorRegistered" { bps("commission_bps") } else { bps("requested_bps") },
+                "effective_ts": if name == "OperatorRegistered" { bps("ts") } else { bps("effective_ts") },
+            }));
+        }
+    }
+    history.sort_by_key(|h| h["slot"].as_i64().unwrap_or(0));
     op.insert("devices".into(), Value::Array(devices.into_iter().map(Value::Object).collect()));
     op.insert("slashes".into(), Value::Array(slashes.into_iter().map(Value::Object).collect()));
+    op.insert("commission_history".into(), Value::Array(history));
     Ok(Some(Value::Object(op)))
 }
 

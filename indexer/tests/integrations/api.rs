@@ -17,6 +17,7 @@ dual!(
     devices_filter_availability_and_distance,
     wallets_leases_burns_supply_network_reports,
     claimable_rewards_are_computed_as_the_program_settles,
+    operator_commission_history,
     events_filter_and_page,
     stream_resumes_from_a_cursor,
     bad_parameters_name_the_parameter,
@@ -198,6 +199,40 @@ async fn devices_filter_availability_and_distance(db: TestDb) {
         get(&app, &format!("/v1/devices?near=eu-west&cursor={}", first["next_cursor"].as_str().unwrap()))
             .await;
     assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("cursor")));
+}
+
+async fn operator_commission_history(db: TestDb) {
+    use crate::common::fixtures::{cursor_at, ev, tx};
+    use io_indexer::decode::Program;
+    use io_indexer::store::Batch;
+    let (app, n) = setup(&db).await;
+    let change = tx(
+        900,
+        40,
+        vec![ev(
+            Program::Staking,
+            &io_staking::events::CommissionChangeRequested {
+                operator: n.op_a,
+                commission_bps: 500,
+                requested_bps: 700,
+                effective_ts: T0 + 172_800,
+            },
+        )],
+    );
+    let batch = Batch { expected: vec![], transactions: vec![change.clone()], accounts: vec![] };
+    db.store.commit_batch(&batch, &cursor_at(&change)).await.unwrap();
+    let op = ok(&app, &format!("/v1/operators/{}", n.op_a)).await;
+    let h = op["data"]["commission_history"].as_array().unwrap();
+    let rates: Vec<(&Value, &Value)> = h.iter().map(|e| (&e["event"], &e["requested_bps"])).collect();
+    assert_eq!(
+        rates,
+        [(&json!("OperatorRegistered"), &json!(500)), (&json!("CommissionChangeRequested"), &json!(700))],
+        "{op}"
+    );
+    assert_eq!(h[1]["effective_ts"], json!(T0 + 172_800));
+    // Another operator's history holds only its own registration.
+    let b = ok(&app, &format!("/v1/operators/{}", n.op_b)).await;
+    assert_eq!(b["data"]["commission_history"].as_array().map(Vec::len), Some(1));
 }
 
 async fn claimable_rewards_are_computed_as_the_program_settles(db: TestDb) {
