@@ -18,6 +18,7 @@ use solana_transaction_status_client_types::{
 };
 use std::sync::LazyLock;
 
+pub mod instructions;
 pub use accounts::{decode_account, DecodedAccount};
 
 /// A table entry's decoder: the value's JSON form and the accounts it mentions, or `None` when
@@ -208,6 +209,78 @@ pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Res
                     });
                 }
                 None => out.undecoded = out.undecoded.saturating_add(1),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every instruction of our programs in a transaction, outer and inner, in execution order
+/// (`emit_cpi!` self-calls are events, not instructions, and are left out). For a failed
+/// transaction too: what it tried is what its sender wants to see.
+pub fn transaction_instructions(
+    tx: &EncodedConfirmedTransactionWithStatusMeta,
+) -> Result<Vec<instructions::DecodedInstruction>, DecodeError> {
+    let meta = tx.transaction.meta.as_ref().ok_or(DecodeError::MissingMeta)?;
+    let (_, keys, _) = message_keys(&tx.transaction.transaction, meta)?;
+    // (program id, data) of each outer instruction.
+    let outer: Vec<(String, Vec<u8>)> = match &tx.transaction.transaction {
+        EncodedTransaction::Json(ui) => match &ui.message {
+            UiMessage::Raw(raw) => raw
+                .instructions
+                .iter()
+                .enumerate()
+                .map(|(i, ix)| {
+                    let program = keys.get(usize::from(ix.program_id_index)).cloned().unwrap_or_default();
+                    let data =
+                        bs58::decode(&ix.data).into_vec().map_err(|_| DecodeError::Data(i.to_string()))?;
+                    Ok((program, data))
+                })
+                .collect::<Result<_, DecodeError>>()?,
+            UiMessage::Parsed(parsed) => parsed
+                .instructions
+                .iter()
+                .enumerate()
+                .map(|(i, ix)| {
+                    Ok(inner_view(ix, &keys, &i.to_string())?
+                        .map(|v| (v.program.to_owned(), v.data))
+                        .unwrap_or_default())
+                })
+                .collect::<Result<_, DecodeError>>()?,
+        },
+        other => {
+            let vt = other.decode().ok_or(DecodeError::Unsupported("undecodable binary transaction"))?;
+            vt.message
+                .instructions()
+                .iter()
+                .map(|ix| {
+                    (keys.get(usize::from(ix.program_id_index)).cloned().unwrap_or_default(), ix.data.clone())
+                })
+                .collect()
+        }
+    };
+    let groups: Vec<_> =
+        Option::<&Vec<_>>::from(meta.inner_instructions.as_ref()).cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut push = |path: String, program: &str, data: &[u8]| {
+        let Some(program) = Program::from_id_str(program) else { return };
+        if data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
+            return;
+        }
+        out.push(instructions::DecodedInstruction {
+            ix_path: path,
+            program,
+            name: instructions::name(program, data),
+        });
+    };
+    for (i, (program, data)) in outer.iter().enumerate() {
+        push(i.to_string(), program, data);
+        for group in groups.iter().filter(|g| usize::from(g.index) == i) {
+            for (j, ix) in group.instructions.iter().enumerate() {
+                let path = format!("{i}.{j}");
+                if let Some(inner) = inner_view(ix, &keys, &path)? {
+                    push(path, inner.program, &inner.data);
+                }
             }
         }
     }

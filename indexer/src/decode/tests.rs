@@ -382,3 +382,28 @@ fn decodes_account_states() {
     assert!(d.state.get("claimed_bitmap").is_none());
     assert!(decode_account(Program::Token, &raw[..100]).is_none());
 }
+
+#[test]
+fn instructions_outer_and_inner_by_name_without_event_calls() {
+    let k = keys();
+    let burn = io_token::instruction::Burn { amount: 5, reason: io_token::state::BurnReason::Slash };
+    let burn = anchor_lang::InstructionData::data(&burn);
+    let ev = event_data(&staked(Pubkey::new_unique(), Pubkey::new_unique()));
+    let err = json!({ "InstructionError": [0, { "Custom": 6000 }] });
+    let t = tx(&sig(9), &k.list, 1, &[(3, vec![0], burn, Some(2)), (1, vec![2], ev, Some(2))], Some(err));
+    // The outer instruction is `stake`.
+    let mut v = serde_json::to_value(&t).unwrap();
+    let stake = io_sdk::staking::stake(
+        &Pubkey::new_unique(),
+        &Pubkey::new_unique(),
+        &Pubkey::new_unique(),
+        &Pubkey::new_unique(),
+        1,
+    );
+    v["transaction"]["message"]["instructions"][0]["data"] = json!(b58(&stake.data));
+    let t: EncodedConfirmedTransactionWithStatusMeta = serde_json::from_value(v).unwrap();
+    let ixs = transaction_instructions(&t).unwrap();
+    let got: Vec<(&str, Program, Option<&str>)> =
+        ixs.iter().map(|i| (i.ix_path.as_str(), i.program, i.name)).collect();
+    assert_eq!(got, [("0", Program::Staking, Some("stake")), ("0.0", Program::Token, Some("burn"))]);
+}
