@@ -49,28 +49,12 @@ io_oracle => Oracle [
 ];
 }
 
-/// `RegisterOperator` → `register_operator` (the name in the program and in its IDL).
-fn snake(camel: &str) -> String {
-    let mut out = String::with_capacity(camel.len() + 4);
-    for (i, ch) in camel.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 static TABLE: LazyLock<HashMap<(Program, [u8; 8]), &'static str>> = LazyLock::new(|| {
     RAW.iter()
         .filter_map(|&(program, name, disc)| {
             let disc = <[u8; 8]>::try_from(disc).ok()?;
             // Leaked once per instruction type (74 short strings) for `&'static` names.
-            Some(((program, disc), &*Box::leak(snake(name).into_boxed_str())))
+            Some(((program, disc), &*Box::leak(super::json::snake_case(name).into_boxed_str())))
         })
         .collect()
 });
@@ -128,6 +112,5 @@ mod tests {
         assert_eq!(name(Program::Staking, &data), Some("stake"));
         assert_eq!(name(Program::Escrow, &data), None, "another program's discriminator");
         assert_eq!(name(Program::Staking, &data[..4]), None);
-        assert_eq!(snake("ProveEquivocation"), "prove_equivocation");
     }
 }
