@@ -403,15 +403,15 @@ async fn raw(store: &Store, total: usize, batch: usize) -> (usize, f64) {
     let mut spent = Duration::ZERO;
     let mut n = 0;
     let d = store.dialect();
+    let head = format!("INSERT INTO events ({}) VALUES ", write::EVENT_COLS.join(", "));
+    let mut tx_id = 0i64;
     while let Some(txs) = g.batch(batch) {
-        let rows: Vec<_> =
-            txs.iter().flat_map(|t| t.events.iter().map(move |e| write::event_row(t, e, false))).collect();
-        let stmts = write::multi_insert(
-            d,
-            "INSERT INTO events (signature, ix_path, event_index, slot, block_time, program, event_name, payload, finalized) VALUES ",
-            &rows,
-            "",
-        );
+        let mut rows = Vec::new();
+        for t in &txs {
+            tx_id += 1;
+            rows.extend(t.events.iter().map(|e| write::event_row(tx_id, t, e, false)));
+        }
+        let stmts = write::multi_insert(d, &head, &rows, "");
         let t = Instant::now();
         store.exec_in_tx(&stmts).await.expect("raw insert");
         spent += t.elapsed();

@@ -3,9 +3,12 @@
 -- Integers are 64-bit; u128 values (reward-per-share accumulators) are decimal text; JSON is text.
 
 -- Every decoded emit_cpi! event. The natural key (signature, ix_path, event_index) makes writes
--- idempotent; `id` orders events by insertion for the live stream.
+-- idempotent; it is enforced as (tx_id, ix_path, event_index) — one transaction id per signature —
+-- so that new keys append to the index instead of landing at random places in it. `id` orders
+-- events by insertion for the live stream.
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
+    tx_id INTEGER NOT NULL,
     signature TEXT NOT NULL,
     ix_path TEXT NOT NULL,
     event_index INTEGER NOT NULL,
@@ -15,7 +18,7 @@ CREATE TABLE events (
     event_name TEXT NOT NULL,
     payload TEXT NOT NULL,
     finalized BOOLEAN NOT NULL DEFAULT FALSE,
-    UNIQUE (signature, ix_path, event_index)
+    UNIQUE (tx_id, ix_path, event_index)
 );
 CREATE INDEX events_slot ON events (slot, id);
 CREATE INDEX events_name_slot ON events (event_name, slot, id);
@@ -31,7 +34,8 @@ CREATE TABLE event_accounts (
 
 -- Every transaction seen, successful or failed.
 CREATE TABLE transactions (
-    signature TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    signature TEXT NOT NULL UNIQUE,
     slot INTEGER NOT NULL,
     block_time INTEGER,
     success BOOLEAN NOT NULL,

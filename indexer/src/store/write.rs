@@ -118,11 +118,13 @@ fn unique_txs(batch: &Batch) -> Vec<&DecodedTx> {
     batch.transactions.iter().filter(|t| seen.insert(t.signature.as_str())).collect()
 }
 
+/// Inserts the transactions not stored yet; the id of every successful transaction of the batch
+/// (new or stored before) and how many were new.
 async fn insert_transactions<C: Conn>(
     c: &mut C,
     txs: &[&DecodedTx],
     finalized_slot: i64,
-) -> Result<u64, sqlx::Error> {
+) -> Result<(HashMap<String, i64>, u64), sqlx::Error> {
     let rows: Vec<Vec<Val>> = txs
         .iter()
         .map(|t| {
@@ -138,37 +140,73 @@ async fn insert_transactions<C: Conn>(
             ]
         })
         .collect();
-    let mut n = 0;
+    let mut ids = HashMap::with_capacity(txs.len());
     for s in bulk_insert(
         c.dialect(),
         "transactions",
         &["signature", "slot", "block_time", "success", "err", "event_count", "finalized"],
         &rows,
-        " ON CONFLICT (signature) DO NOTHING",
+        " ON CONFLICT (signature) DO NOTHING RETURNING id, signature",
     ) {
-        n += c.exec(&s).await?;
+        for r in c.fetch(&s).await? {
+            if let (Some(id), Some(sig)) =
+                (r.get("id").and_then(Value::as_i64), r.get("signature").and_then(Value::as_str))
+            {
+                ids.insert(sig.to_owned(), id);
+            }
+        }
     }
-    Ok(n)
+    let inserted = ids.len() as u64;
+    // A replayed transaction keeps its id; its events are checked against the natural key like
+    // any other (normally all stored already).
+    let known: Vec<&str> = txs
+        .iter()
+        .filter(|t| t.err.is_none() && !t.events.is_empty() && !ids.contains_key(&t.signature))
+        .map(|t| t.signature.as_str())
+        .collect();
+    for chunk in known.chunks(500) {
+        let mut s = Stmt::new("SELECT id, signature FROM transactions WHERE signature IN (");
+        for (i, sig) in chunk.iter().enumerate() {
+            if i > 0 {
+                s.push(", ");
+            }
+            s.bind(Val::T((*sig).to_owned()));
+        }
+        s.push(")");
+        for r in c.fetch(&s).await? {
+            if let (Some(id), Some(sig)) =
+                (r.get("id").and_then(Value::as_i64), r.get("signature").and_then(Value::as_str))
+            {
+                ids.insert(sig.to_owned(), id);
+            }
+        }
+    }
+    Ok((ids, inserted))
 }
 
-type EventKey = (String, String, i64);
+type EventKey = (i64, String, i64);
 
 /// Inserts the events of successful transactions; returns the id of each event this call
-/// inserted (events already stored are skipped by the natural key).
+/// inserted (events already stored are skipped by the natural key). The key is unique as
+/// `(tx_id, ix_path, event_index)`: the same as `(signature, ix_path, event_index)`, one
+/// transaction id per signature, but new keys land at the end of the index instead of at
+/// random places in it.
 async fn insert_events<C: Conn>(
     c: &mut C,
     txs: &[&DecodedTx],
+    tx_ids: &HashMap<String, i64>,
     finalized_slot: i64,
 ) -> Result<HashMap<EventKey, i64>, sqlx::Error> {
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     for t in txs.iter().filter(|t| t.err.is_none()) {
+        let Some(&tx_id) = tx_ids.get(&t.signature) else { continue };
         let slot = i64_of(t.slot);
         for e in &t.events {
             if !seen.insert((t.signature.as_str(), e.ix_path.as_str(), e.event_index)) {
                 continue;
             }
-            rows.push(event_row(t, e, slot <= finalized_slot));
+            rows.push(event_row(tx_id, t, e, slot <= finalized_slot));
         }
     }
     let mut ids = HashMap::new();
@@ -177,11 +215,11 @@ async fn insert_events<C: Conn>(
         "events",
         EVENT_COLS,
         &rows,
-        " ON CONFLICT (signature, ix_path, event_index) DO NOTHING RETURNING id, signature, ix_path, event_index",
+        " ON CONFLICT (tx_id, ix_path, event_index) DO NOTHING RETURNING id, tx_id, ix_path, event_index",
     ) {
         for r in c.fetch(&s).await? {
             let key = (
-                r.get("signature").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                r.get("tx_id").and_then(Value::as_i64).unwrap_or_default(),
                 r.get("ix_path").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 r.get("event_index").and_then(Value::as_i64).unwrap_or_default(),
             );
@@ -193,6 +231,7 @@ async fn insert_events<C: Conn>(
 
 /// Columns of an `events` row as [`event_row`] builds it.
 pub const EVENT_COLS: &[&str] = &[
+    "tx_id",
     "signature",
     "ix_path",
     "event_index",
@@ -204,9 +243,10 @@ pub const EVENT_COLS: &[&str] = &[
     "finalized",
 ];
 
-/// The `events` row of one event (columns [`EVENT_COLS`]).
-pub fn event_row(t: &DecodedTx, e: &DecodedEvent, finalized: bool) -> Vec<Val> {
+/// The `events` row of one event of the transaction stored as `tx_id` (columns [`EVENT_COLS`]).
+pub fn event_row(tx_id: i64, t: &DecodedTx, e: &DecodedEvent, finalized: bool) -> Vec<Val> {
     vec![
+        Val::I(tx_id),
         Val::T(t.signature.clone()),
         Val::T(e.ix_path.clone()),
         Val::I(i64::from(e.event_index)),
@@ -488,14 +528,15 @@ pub async fn commit_batch<C: Conn>(
 ) -> Result<CommitOutcome, sqlx::Error> {
     let sync = read_sync(c).await?;
     let txs = unique_txs(batch);
-    let transactions_inserted = insert_transactions(c, &txs, sync.finalized_slot).await?;
-    let ids = insert_events(c, &txs, sync.finalized_slot).await?;
+    let (tx_ids, transactions_inserted) = insert_transactions(c, &txs, sync.finalized_slot).await?;
+    let ids = insert_events(c, &txs, &tx_ids, sync.finalized_slot).await?;
 
     // Newly stored events, in batch order (the order the caller gives: oldest first).
     let mut fresh: Vec<(i64, &DecodedTx, &DecodedEvent)> = Vec::with_capacity(ids.len());
     for t in &txs {
+        let Some(&tx_id) = tx_ids.get(&t.signature) else { continue };
         for e in &t.events {
-            let key = (t.signature.clone(), e.ix_path.clone(), i64::from(e.event_index));
+            let key = (tx_id, e.ix_path.clone(), i64::from(e.event_index));
             if let Some(id) = ids.get(&key) {
                 fresh.push((*id, t, e));
             }
