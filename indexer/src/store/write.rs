@@ -6,7 +6,7 @@ use super::plan::{i64_of, key_columns, EventCtx, Patch, Plan, Special, Val};
 use super::{AccountSnapshot, Batch, CommitOutcome, Cursor, SyncState};
 use crate::decode::{DecodedEvent, DecodedTx};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Multi-row `INSERT` statements of `rows`, chunked under the dialect's parameter limit in
 /// chunks of one size (so the prepared statement is reused). `head` is
@@ -314,7 +314,10 @@ fn null_like(rows: &[&Patch], c: &str) -> Val {
 /// a NULL slot, which never passes the guard.
 fn patch_statements(d: Dialect, table: &str, rows: &[&Patch]) -> Vec<Stmt> {
     let keys = key_columns(table);
-    let mut out = Vec::new();
+    let (direct, rows): (Vec<&Patch>, Vec<&Patch>) =
+        rows.iter().partition(|p| p.upsert && p.cols.values().all(|(_, at)| *at == p.slot));
+    let mut out = upsert_statements(d, table, &direct);
+    let rows = rows.as_slice();
     let fresh: Vec<Vec<Val>> = rows
         .iter()
         .filter(|p| p.upsert)
@@ -385,6 +388,34 @@ fn patch_statements(d: Dialect, table: &str, rows: &[&Patch]) -> Vec<Stmt> {
         Dialect::Postgres => format!(") AS u ({}){tail}", vnames.join(", ")),
     };
     out.extend(relation(d, &head, &vals, &tail));
+    out
+}
+
+/// Upsert patches whose columns were all set at the patch's own slot (one event or snapshot per
+/// row, the common case): one `INSERT … ON CONFLICT DO UPDATE` per column set instead of an
+/// insert of the key and a join update — the same result (a fresh row gets the columns, an
+/// existing row takes them when the patch is at least as new) with one index lookup per row.
+fn upsert_statements(d: Dialect, table: &str, rows: &[&Patch]) -> Vec<Stmt> {
+    let keys = key_columns(table);
+    let mut groups: BTreeMap<Vec<&'static str>, Vec<Vec<Val>>> = BTreeMap::new();
+    for p in rows {
+        let cols: Vec<&'static str> = p.cols.keys().copied().collect();
+        let mut r = p.key.clone();
+        r.extend(p.cols.values().map(|(v, _)| v.clone()));
+        r.push(Val::I(p.slot));
+        groups.entry(cols).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (cols, vals) in groups {
+        let names: Vec<&str> = keys.iter().chain(&cols).copied().chain(["slot"]).collect();
+        let sets: Vec<String> = cols.iter().chain(&["slot"]).map(|c| format!("{c} = excluded.{c}")).collect();
+        let tail = format!(
+            " ON CONFLICT ({}) DO UPDATE SET {} WHERE excluded.slot >= {table}.slot",
+            keys.join(", "),
+            sets.join(", ")
+        );
+        out.extend(bulk_insert(d, table, &names, &vals, &tail));
+    }
     out
 }
 
