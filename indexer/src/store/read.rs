@@ -338,21 +338,23 @@ pub async fn devices<C: Conn>(
             s.push(" ORDER BY d.address LIMIT ").bind(limit);
         }
         Some(near) => {
+            // One statement per tier, nearest first, until the page is full: a page is normally
+            // filled by the first tier or two, and a union of every tier would read (and plan)
+            // a page of each.
             let ranked = matches!(near, Near::Ranked(_));
-            s.push("SELECT * FROM (");
-            let mut first = true;
+            let want = f.limit as usize + 1;
+            let mut rows = Rows::new();
             for (distance, tier) in (0i64..).zip(near.tiers()) {
+                if rows.len() >= want {
+                    break;
+                }
                 // Parts before the cursor's distance are done; in its part, resume after its address.
                 let after = match &f.after {
                     Some((d, _)) if *d > distance => continue,
                     Some((d, a)) if *d == distance => Some(a.clone()),
                     _ => None,
                 };
-                if !first {
-                    s.push(" UNION ALL ");
-                }
-                first = false;
-                s.push("SELECT * FROM (");
+                let mut s = Stmt::default();
                 // A literal computed here (never user text), typed for PostgreSQL's UNION.
                 let extra = match &tier {
                     Tier::Region(_, Some(km)) if ranked => format!(", CAST({km} AS BIGINT) AS distance_km"),
@@ -392,14 +394,10 @@ pub async fn devices<C: Conn>(
                 if let Some(a) = after {
                     s.push(" AND d.address > ").bind(Val::T(a));
                 }
-                s.push(" ORDER BY d.address LIMIT ").bind(limit.clone()).push(") p");
-                s.push(&distance.to_string());
+                s.push(" ORDER BY d.address LIMIT ").bind(Val::I((want - rows.len()) as i64));
+                rows.extend(c.fetch(&s).await?);
             }
-            if first {
-                // A cursor past every part.
-                return Ok(Page { rows: Vec::new(), next: None });
-            }
-            s.push(") u ORDER BY distance, address LIMIT ").bind(limit);
+            return Ok(page(rows, f.limit, |r| (get_i(r, "distance"), get_s(r, "address"))));
         }
     }
     Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "distance"), get_s(r, "address"))))
