@@ -355,6 +355,7 @@ impl Gen {
                 err: None,
                 events: evs,
                 undecoded: 0,
+                instructions: vec![],
             });
             self.tx += 1;
             n += per;

@@ -41,6 +41,8 @@ CREATE TABLE transactions (
     success BOOLEAN NOT NULL,
     err TEXT,
     event_count BIGINT NOT NULL,
+    -- Our programs' instructions (JSON array of {path, program, name}), failed transactions too.
+    instructions TEXT NOT NULL DEFAULT '[]',
     finalized BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX transactions_slot ON transactions (slot);

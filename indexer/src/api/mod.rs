@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::Stream;
-use params::{address, encode_cursor, ApiError, Params};
+use params::{address, encode_cursor, signature, ApiError, Params};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -65,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/supply", get(supply))
         .route("/v1/network", get(network))
         .route("/v1/reports/{period}", get(reports))
+        .route("/v1/transactions/{signature}", get(transaction))
         .route("/v1/events", get(events))
         .route("/v1/stream", get(stream))
         .fallback(not_found)
@@ -305,6 +306,20 @@ async fn lease(
     let (sync, l) = st.store.lease(&addr).await?;
     let l = l.ok_or_else(|| ApiError::not_found("address", "no lease at this address"))?;
     Ok(reply(&sync, l, None))
+}
+
+async fn transaction(
+    State(st): State<AppState>,
+    Path(sig): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    Params::parse(q.as_deref(), &[])?;
+    let sig = signature("signature", &sig)?;
+    let (sync, t) = st.store.transaction(&sig).await?;
+    let t = t.ok_or_else(|| {
+        ApiError::not_found("signature", "no transaction of our programs with this signature")
+    })?;
+    Ok(reply(&sync, t, None))
 }
 
 async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {

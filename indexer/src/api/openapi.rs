@@ -38,6 +38,9 @@ pub enum Kind {
 fn address() -> Value {
     json!({ "type": "string", "description": "base58 account address", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$" })
 }
+fn tx_signature() -> Value {
+    json!({ "type": "string", "description": "base58 transaction signature (64 bytes)", "pattern": "^[1-9A-HJ-NP-Za-km-z]{64,88}$" })
+}
 fn region() -> Value {
     json!({ "type": "string", "minLength": 1, "maxLength": 16, "examples": ["us-east", "eu-west"] })
 }
@@ -179,6 +182,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/v1/leases/{address}",
         summary: "One lease with its devices, what each was paid, and its latest settlements.",
         params: &[p("address", address, "lease account")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/transactions/{signature}",
+        summary: "One transaction of our programs: slot, success or the node's error, the instructions it called (outer and inner, failed transactions too), its events.",
+        params: &[p("signature", tx_signature, "transaction signature")],
         kind: Kind::Item,
     },
     Endpoint {

@@ -185,6 +185,14 @@ pub fn address(name: &str, v: &str) -> Result<String, ApiError> {
     }
 }
 
+/// A transaction signature: base58 of 64 bytes.
+pub fn signature(name: &str, v: &str) -> Result<String, ApiError> {
+    match bs58::decode(v).into_vec() {
+        Ok(b) if b.len() == 64 => Ok(v.to_owned()),
+        _ => Err(ApiError::bad(name, "not a base58 transaction signature (64 bytes)")),
+    }
+}
+
 #[derive(Serialize, serde::Deserialize)]
 struct CursorEnvelope<T> {
     k: String,

@@ -17,6 +17,18 @@ pub struct DecodedInstruction {
     pub name: Option<&'static str>,
 }
 
+impl DecodedInstruction {
+    /// `{"path": "0.1", "program": "io_token", "name": "burn"}` (`name` null when unknown).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "path": self.ix_path, "program": self.program.name(), "name": self.name })
+    }
+}
+
+/// The stored form of a transaction's instructions: a JSON array of [`DecodedInstruction::to_json`].
+pub fn list_json(list: &[DecodedInstruction]) -> String {
+    serde_json::Value::Array(list.iter().map(DecodedInstruction::to_json).collect()).to_string()
+}
+
 macro_rules! instruction_table {
     ($($prog:ident => $variant:ident [ $($ix:ident),* $(,)? ];)*) => {
         /// (program, type name, discriminator) of every instruction.

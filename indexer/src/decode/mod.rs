@@ -122,6 +122,8 @@ pub struct DecodedTx {
     /// Event-shaped inner instructions of our programs with an unknown discriminator or
     /// undecodable body (counted, not stored).
     pub undecoded: u32,
+    /// Our programs' instructions, outer and inner (failed transactions too).
+    pub instructions: Vec<instructions::DecodedInstruction>,
 }
 
 /// Why a transaction could not be decoded at all.
@@ -158,6 +160,7 @@ pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Res
         err: meta.err.as_ref().map(|e| serde_json::to_string(e).unwrap_or_else(|_| format!("{e:?}"))),
         events: Vec::new(),
         undecoded: 0,
+        instructions: transaction_instructions(tx)?,
     };
     if out.err.is_some() {
         return Ok(out);

@@ -181,7 +181,7 @@ impl Conn for PgConnection {
 
 /// Columns holding JSON text that the API returns as JSON.
 fn is_json_column(name: &str) -> bool {
-    matches!(name, "payload" | "state" | "members")
+    matches!(name, "payload" | "state" | "members" | "instructions")
 }
 
 fn text_value(name: &str, s: String) -> Value {

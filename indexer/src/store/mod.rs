@@ -323,6 +323,10 @@ impl Store {
         Ok(read_tx!(self, |c, _s| read::leases(c, f)))
     }
 
+    pub async fn transaction(&self, signature: &str) -> Result<(SyncState, Option<Value>), StoreError> {
+        Ok(read_tx!(self, |c, _s| read::transaction(c, signature)))
+    }
+
     pub async fn lease(&self, address: &str) -> Result<(SyncState, Option<Value>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::lease(c, address)))
     }

@@ -771,6 +771,36 @@ pub async fn reports<C: Conn>(c: &mut C, period: i64) -> Result<Rows, sqlx::Erro
 }
 
 // ---------------------------------------------------------------------------------------------
+// Transactions
+
+/// One transaction: status, error, our programs' instructions, and its events.
+pub async fn transaction<C: Conn>(c: &mut C, signature: &str) -> Result<Option<Value>, sqlx::Error> {
+    let s = Stmt::new(
+        "SELECT id, signature, slot, block_time, success, err, event_count, instructions, finalized \
+         FROM transactions WHERE signature = $1",
+    )
+    .arg(Val::T(signature.to_owned()));
+    let Some(mut t) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
+    let id = get_i(&t, "id");
+    // The error as the node reported it (JSON), not its text.
+    if let Some(Value::String(e)) = t.get("err") {
+        let parsed = serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.clone()));
+        t.insert("err".into(), parsed);
+    }
+    let events = c
+        .fetch(
+            &Stmt::new(format!(
+                "SELECT {EVENT_COLS} FROM events e WHERE e.tx_id = $1 ORDER BY e.event_index"
+            ))
+            .arg(Val::I(id)),
+        )
+        .await?;
+    t.remove("id");
+    t.insert("events".into(), Value::Array(events.into_iter().map(Value::Object).collect()));
+    Ok(Some(Value::Object(t)))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Events
 
 #[derive(Clone, Debug, Default)]

@@ -136,6 +136,7 @@ async fn insert_transactions<C: Conn>(
                 Val::B(t.err.is_none()),
                 t.err.clone().map_or(Val::NullT, Val::T),
                 Val::I(t.events.len() as i64),
+                Val::T(crate::decode::instructions::list_json(&t.instructions)),
                 Val::B(slot <= finalized_slot),
             ]
         })
@@ -144,7 +145,7 @@ async fn insert_transactions<C: Conn>(
     for s in bulk_insert(
         c.dialect(),
         "transactions",
-        &["signature", "slot", "block_time", "success", "err", "event_count", "finalized"],
+        &["signature", "slot", "block_time", "success", "err", "event_count", "instructions", "finalized"],
         &rows,
         " ON CONFLICT (signature) DO NOTHING RETURNING id, signature",
     ) {

@@ -18,6 +18,7 @@ dual!(
     wallets_leases_burns_supply_network_reports,
     claimable_rewards_are_computed_as_the_program_settles,
     operator_commission_history,
+    one_transaction_with_its_status_and_events,
     events_filter_and_page,
     stream_resumes_from_a_cursor,
     bad_parameters_name_the_parameter,
@@ -199,6 +200,33 @@ async fn devices_filter_availability_and_distance(db: TestDb) {
         get(&app, &format!("/v1/devices?near=eu-west&cursor={}", first["next_cursor"].as_str().unwrap()))
             .await;
     assert_eq!((status, &e["error"]["parameter"]), (StatusCode::BAD_REQUEST, &json!("cursor")));
+}
+
+async fn one_transaction_with_its_status_and_events(db: TestDb) {
+    use crate::common::fixtures::sig;
+    let (app, _n) = setup(&db).await;
+    let ok_tx = ok(&app, &format!("/v1/transactions/{}", sig(1))).await;
+    let d = &ok_tx["data"];
+    assert_eq!(
+        (&d["success"], &d["err"], &d["signature"]),
+        (&json!(true), &Value::Null, &json!(sig(1))),
+        "{d}"
+    );
+    let events = d["events"].as_array().unwrap();
+    assert!(!events.is_empty() && events.len() as i64 == d["event_count"].as_i64().unwrap(), "{d}");
+    assert!(events.iter().all(|e| e["signature"] == json!(sig(1))));
+    // The failed one: the node's error as JSON, no events.
+    let failed = ok(&app, &format!("/v1/transactions/{}", sig(6))).await;
+    let d = &failed["data"];
+    assert_eq!(
+        (&d["success"], &d["err"]["InstructionError"][1]["Custom"]),
+        (&json!(false), &json!(6000)),
+        "{d}"
+    );
+    assert_eq!(d["events"], json!([]));
+    assert_eq!(d["instructions"], json!([]));
+    let (status, v) = get(&app, &format!("/v1/transactions/{}", sig(999))).await;
+    assert_eq!((status, &v["error"]["parameter"]), (StatusCode::NOT_FOUND, &json!("signature")));
 }
 
 async fn operator_commission_history(db: TestDb) {
@@ -499,6 +527,8 @@ async fn bad_parameters_name_the_parameter(db: TestDb) {
         ("/v1/leases?renter=abc".into(), "renter"),
         ("/v1/leases?operator=abc".into(), "operator"),
         ("/v1/events?account=abc".into(), "account"),
+        ("/v1/transactions/abc".into(), "signature"),
+        (format!("/v1/transactions/{}", n.op_a), "signature"),
         // Bad cursors.
         ("/v1/operators?cursor=zzz".into(), "cursor"),
         ("/v1/devices?cursor=eyJrIjoieCJ9".into(), "cursor"),
@@ -575,6 +605,7 @@ async fn openapi_docs_and_metrics(db: TestDb) {
         "/v1/wallets/{address}/positions",
         "/v1/leases",
         "/v1/leases/{address}",
+        "/v1/transactions/{signature}",
         "/v1/burns",
         "/v1/supply",
         "/v1/network",
@@ -592,6 +623,7 @@ async fn openapi_docs_and_metrics(db: TestDb) {
         let concrete = match *p {
             "/v1/leases/{address}" => format!("/v1/leases/{}", n.lease),
             "/v1/wallets/{address}/positions" => format!("/v1/wallets/{}/positions", n.staker1),
+            "/v1/transactions/{signature}" => format!("/v1/transactions/{}", crate::common::fixtures::sig(1)),
             _ => p.replace("{address}", &n.op_a.to_string()).replace("{period}", "5"),
         };
         let (status, v) = get(&app, &concrete).await;

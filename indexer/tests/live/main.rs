@@ -11,7 +11,7 @@ use io_indexer::ingest::{IngestConfig, Ingestor};
 use io_localnet::bootstrap::{read_keypair, Chain};
 use io_localnet::{Config, Localnet};
 use io_sdk::Pubkey;
-use serde_json::Value;
+use serde_json::{json, Value};
 use solana_signer::Signer;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -213,8 +213,15 @@ async fn actions_reach_the_api_and_a_failed_transaction_changes_nothing(db: Test
         !common::rows(&db.store, &row).await.is_empty()
     })
     .await;
-    let err = common::rows(&db.store, &row).await[0]["err"].clone();
-    assert!(err.as_str().is_some_and(|e| e.contains("Custom")), "recorded with its error: {err}");
+    // What the sender sees: the program's error code (6010 BelowMinimumStake) and the instruction.
+    let t = idx.get(&format!("/v1/transactions/{sig}")).await;
+    let d = &t["data"];
+    assert_eq!(
+        (&d["success"], &d["err"]["InstructionError"][1]["Custom"]),
+        (&json!(false), &json!(6010)),
+        "{t}"
+    );
+    assert_eq!(d["instructions"], json!([{ "path": "0", "program": "io_staking", "name": "stake" }]), "{t}");
     let events = format!("SELECT id FROM events WHERE signature = '{sig}'");
     assert!(common::rows(&db.store, &events).await.is_empty(), "a failed transaction has no events");
     assert_eq!(tables_but_ingest_bookkeeping(&db).await, before, "a failed transaction changed a table");

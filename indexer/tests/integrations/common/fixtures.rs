@@ -49,7 +49,15 @@ pub fn tx(n: u32, slot: u64, events: Vec<DecodedEvent>) -> DecodedTx {
             e
         })
         .collect();
-    DecodedTx { signature: sig(n), slot, block_time: Some(T0 + slot as i64), err: None, events, undecoded: 0 }
+    DecodedTx {
+        signature: sig(n),
+        slot,
+        block_time: Some(T0 + slot as i64),
+        err: None,
+        events,
+        undecoded: 0,
+        instructions: vec![],
+    }
 }
 
 /// A failed transaction.
@@ -61,6 +69,7 @@ pub fn failed(n: u32, slot: u64) -> DecodedTx {
         err: Some(r#"{"InstructionError":[0,{"Custom":6000}]}"#.into()),
         events: vec![],
         undecoded: 0,
+        instructions: vec![],
     }
 }
 
