@@ -602,19 +602,18 @@ pub async fn commit_batch<C: Conn>(
     }
     fresh.sort_by_key(|(_, t, _)| t.slot);
 
-    let mut account_rows = Vec::new();
-    for (id, t, e) in &fresh {
-        for a in &e.accounts {
-            account_rows.push(vec![Val::T(a.clone()), Val::I(i64_of(t.slot)), Val::I(*id)]);
-        }
-    }
-    for s in bulk_insert(
-        c.dialect(),
-        "event_accounts",
-        &["account", "slot", "event_id"],
-        &account_rows,
-        " ON CONFLICT (account, slot, event_id) DO NOTHING",
-    ) {
+    // Every event here was inserted by this batch (its id is new), so its rows cannot be stored
+    // yet: duplicates (an account an event names twice) are dropped here instead of by a
+    // conflict check, and the rows go in key order (neighbouring index inserts share pages).
+    let mut keys: Vec<(&str, i64, i64)> = fresh
+        .iter()
+        .flat_map(|(id, t, e)| e.accounts.iter().map(move |a| (a.as_str(), i64_of(t.slot), *id)))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let account_rows: Vec<Vec<Val>> =
+        keys.into_iter().map(|(a, slot, id)| vec![Val::T(a.to_owned()), Val::I(slot), Val::I(id)]).collect();
+    for s in bulk_insert(c.dialect(), "event_accounts", &["account", "slot", "event_id"], &account_rows, "") {
         c.exec(&s).await?;
     }
 
