@@ -1,6 +1,6 @@
 //! Reads behind the query API. Filters arrive validated (see `api`); lists use keyset
 //! pagination (`limit + 1` rows are read to know whether a next page exists) and never `OFFSET`.
-use super::conn::{Conn, Rows, Stmt};
+use super::conn::{Conn, Dialect, Rows, Stmt};
 use super::plan::Val;
 use serde_json::{Map, Value};
 
@@ -820,45 +820,71 @@ const EVENT_COLS: &str =
     "e.id, e.signature, e.ix_path, e.event_index, e.slot, e.block_time, e.program, e.event_name, e.payload, e.finalized";
 
 pub async fn events<C: Conn>(c: &mut C, f: &EventFilter) -> Result<Page<(i64, i64)>, sqlx::Error> {
-    // With an account, page over the (account, slot, event_id) index, else over events itself.
-    let (slot_col, id_col) = if f.account.is_some() { ("a.slot", "a.event_id") } else { ("e.slot", "e.id") };
-    let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM "));
-    let mut w = Where(false);
-    if let Some(acc) = &f.account {
-        s.push("event_accounts a JOIN events e ON e.id = a.event_id");
-        w.next(&mut s);
-        s.push("a.account = ").bind(Val::T(acc.clone()));
-    } else {
-        s.push("events e");
+    let dir = if f.desc { "DESC" } else { "ASC" };
+    let Some(acc) = &f.account else {
+        let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM events e"));
+        event_filters(&mut s, f, Where(false), ("e.slot", "e.id"));
+        s.push(&format!(" ORDER BY e.slot {dir}, e.id {dir} LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
+        return Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))));
+    };
+    // On SQLite the account's rows lie in two tables (see its migration): one page from each
+    // over its (account_id, slot, event_id) key, then the first `limit + 1` of both. PostgreSQL
+    // has the one (account, slot, event_id) table.
+    let (tables, by_account): (&[&str], &str) = match c.dialect() {
+        Dialect::Sqlite => (
+            &["account_events", "account_events_recent"],
+            "a.account_id = (SELECT id FROM account_ids WHERE address = $)",
+        ),
+        Dialect::Postgres => (&["event_accounts"], "a.account = $"),
+    };
+    let (before, after) = by_account.split_once('$').unwrap_or((by_account, ""));
+    let mut s = Stmt::new("SELECT * FROM (");
+    for (i, table) in tables.iter().enumerate() {
+        if i > 0 {
+            s.push(" UNION ALL SELECT * FROM (");
+        }
+        s.push(&format!(
+            "SELECT {EVENT_COLS} FROM {table} a JOIN events e ON e.id = a.event_id WHERE {before}"
+        ))
+        .bind(Val::T(acc.clone()))
+        .push(after);
+        event_filters(&mut s, f, Where(true), ("a.slot", "a.event_id"));
+        s.push(&format!(" ORDER BY a.slot {dir}, a.event_id {dir} LIMIT "))
+            .bind(Val::I(i64::from(f.limit) + 1))
+            .push(&format!(") AS r{i}"));
     }
+    s.push(&format!(" ORDER BY slot {dir}, id {dir} LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
+    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))))
+}
+
+/// The name, program, slot range and page-cursor conditions of an events query; `(slot, id)`
+/// are the columns the page is ordered by.
+fn event_filters(s: &mut Stmt, f: &EventFilter, mut w: Where, (slot_col, id_col): (&str, &str)) {
     if let Some(n) = &f.name {
-        w.next(&mut s);
+        w.next(s);
         s.push("e.event_name = ").bind(Val::T(n.clone()));
     }
     if let Some(p) = &f.program {
-        w.next(&mut s);
+        w.next(s);
         s.push("e.program = ").bind(Val::T(p.clone()));
     }
     if let Some(v) = f.from_slot {
-        w.next(&mut s);
+        w.next(s);
         s.push(slot_col).push(" >= ").bind(Val::I(v));
     }
     if let Some(v) = f.to_slot {
-        w.next(&mut s);
+        w.next(s);
         s.push(slot_col).push(" <= ").bind(Val::I(v));
     }
-    let (cmp, dir) = if f.desc { ("<", "DESC") } else { (">", "ASC") };
+    let cmp = if f.desc { "<" } else { ">" };
     if let Some((slot, id)) = f.after {
-        w.next(&mut s);
+        w.next(s);
         s.push(&format!("({slot_col}, {id_col}) {cmp} ("))
             .bind(Val::I(slot))
             .push(", ")
             .bind(Val::I(id))
             .push(")");
     }
-    s.push(&format!(" ORDER BY {slot_col} {dir}, {id_col} {dir} LIMIT "))
-        .bind(Val::I(i64::from(f.limit) + 1));
-    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))))
 }
 
 /// Events with an id above `after`, in insertion order (the live stream).

@@ -575,6 +575,61 @@ pub async fn advance_indexed<C: Conn>(
     Ok(())
 }
 
+/// Event ids per merge of `account_events_recent` into `account_events` (about 100,000 account
+/// rows: 25 batches of 2,000 events).
+const ACCOUNT_MERGE_EVENTS: i64 = 50_000;
+
+/// The account rows `(address, slot, event_id)` of new events (sorted, distinct). On SQLite,
+/// addresses interned in `account_ids`, rows into `account_events_recent`, which moves into
+/// `account_events` in key order when the batch's event ids cross a multiple of
+/// [`ACCOUNT_MERGE_EVENTS`]. Where the rows lie is not visible: reads go through both tables
+/// (the `event_accounts` view, the account filter of the events page).
+async fn insert_event_accounts<C: Conn>(c: &mut C, keys: &[(&str, i64, i64)]) -> Result<(), sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let d = c.dialect();
+    let rows: Vec<Vec<Val>> =
+        keys.iter().map(|(a, slot, id)| vec![Val::T((*a).to_owned()), Val::I(*slot), Val::I(*id)]).collect();
+    if d == Dialect::Postgres {
+        // PostgreSQL keeps the text-keyed table (interning measured slower there).
+        for s in bulk_insert(d, "event_accounts", &["account", "slot", "event_id"], &rows, "") {
+            c.exec(&s).await?;
+        }
+        return Ok(());
+    }
+    let mut addresses: Vec<&str> = keys.iter().map(|k| k.0).collect();
+    addresses.dedup();
+    let names: Vec<Vec<Val>> = addresses.iter().map(|a| vec![Val::T((*a).to_owned())]).collect();
+    let mut stmts = multi_insert(
+        d,
+        "INSERT INTO account_ids (address) VALUES ",
+        &names,
+        " ON CONFLICT (address) DO NOTHING",
+    );
+    stmts.extend(multi_insert(
+        d,
+        "WITH u (account, slot, event_id) AS (VALUES ",
+        &rows,
+        ") INSERT INTO account_events_recent (account_id, slot, event_id) SELECT a.id, u.slot, u.event_id \
+         FROM u JOIN account_ids a ON a.address = u.account",
+    ));
+    for s in &stmts {
+        c.exec(s).await?;
+    }
+    let first = keys.iter().map(|k| k.2).min().unwrap_or(0);
+    let last = keys.iter().map(|k| k.2).max().unwrap_or(0);
+    if (first - 1) / ACCOUNT_MERGE_EVENTS != last / ACCOUNT_MERGE_EVENTS {
+        c.exec(&Stmt::new(
+            "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
+             FROM account_events_recent ORDER BY account_id, slot, event_id",
+        ))
+        .await?;
+        c.exec(&Stmt::new("DELETE FROM account_events_recent")).await?;
+    }
+    Ok(())
+}
+
 /// The whole batch and the cursor, on `c` (which the caller wraps in one transaction).
 pub async fn commit_batch<C: Conn>(
     c: &mut C,
@@ -611,11 +666,7 @@ pub async fn commit_batch<C: Conn>(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    let account_rows: Vec<Vec<Val>> =
-        keys.into_iter().map(|(a, slot, id)| vec![Val::T(a.to_owned()), Val::I(slot), Val::I(id)]).collect();
-    for s in bulk_insert(c.dialect(), "event_accounts", &["account", "slot", "event_id"], &account_rows, "") {
-        c.exec(&s).await?;
-    }
+    insert_event_accounts(c, &keys).await?;
 
     let mut plan = Plan::default();
     for (id, t, e) in &fresh {
