@@ -584,7 +584,11 @@ const ACCOUNT_MERGE_EVENTS: i64 = 50_000;
 /// `account_events` in key order when the batch's event ids cross a multiple of
 /// [`ACCOUNT_MERGE_EVENTS`]. Where the rows lie is not visible: reads go through both tables
 /// (the `event_accounts` view, the account filter of the events page).
-async fn insert_event_accounts<C: Conn>(c: &mut C, keys: &[(&str, i64, i64)]) -> Result<(), sqlx::Error> {
+async fn insert_event_accounts<C: Conn>(
+    c: &mut C,
+    keys: &[(&str, i64, i64)],
+    merge_every: i64,
+) -> Result<(), sqlx::Error> {
     if keys.is_empty() {
         return Ok(());
     }
@@ -619,7 +623,7 @@ async fn insert_event_accounts<C: Conn>(c: &mut C, keys: &[(&str, i64, i64)]) ->
     }
     let first = keys.iter().map(|k| k.2).min().unwrap_or(0);
     let last = keys.iter().map(|k| k.2).max().unwrap_or(0);
-    if (first - 1) / ACCOUNT_MERGE_EVENTS != last / ACCOUNT_MERGE_EVENTS {
+    if (first - 1) / merge_every != last / merge_every {
         c.exec(&Stmt::new(
             "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
              FROM account_events_recent ORDER BY account_id, slot, event_id",
@@ -666,7 +670,7 @@ pub async fn commit_batch<C: Conn>(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    insert_event_accounts(c, &keys).await?;
+    insert_event_accounts(c, &keys, ACCOUNT_MERGE_EVENTS).await?;
 
     let mut plan = Plan::default();
     for (id, t, e) in &fresh {
@@ -748,4 +752,74 @@ pub async fn set_chain_slot<C: Conn>(c: &mut C, slot: i64) -> Result<(), sqlx::E
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::read::{events, EventFilter};
+    use crate::store::Store;
+
+    /// The staged accounts index: rows move into `account_events` when event ids cross the
+    /// merge boundary, the view shows every row wherever it lies, and the account page reads
+    /// both tables in order.
+    #[tokio::test]
+    async fn staged_account_rows_merge_and_read_in_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let Store::Sqlite(pool) = &store else { unreachable!() };
+        let mut c = pool.acquire().await.expect("connection");
+        let c = &mut *c;
+        for id in 1..=6i64 {
+            c.exec(&Stmt::new(format!(
+                "INSERT INTO events (id, tx_id, signature, ix_path, event_index, slot, program, event_name, payload) \
+                 VALUES ({id}, {id}, 's{id}', '0', 0, {}, 'io_staking', 'Staked', '{{}}')",
+                100 + id
+            )))
+            .await
+            .expect("event");
+        }
+        let count = |t: &'static str| Stmt::new(format!("SELECT COUNT(*) AS n FROM {t}"));
+        let n = |rows: crate::store::conn::Rows| rows[0]["n"].as_i64().unwrap_or(-1);
+        // Ids 1..=3 stay staged (no multiple of 4 crossed); 4..=6 cross 4: everything moves.
+        insert_event_accounts(c, &[("A", 101, 1), ("A", 102, 2), ("B", 103, 3)], 4).await.expect("first");
+        assert_eq!(n(c.fetch(&count("account_events_recent")).await.expect("count")), 3);
+        insert_event_accounts(c, &[("A", 104, 4), ("B", 105, 5)], 4).await.expect("second");
+        assert_eq!(n(c.fetch(&count("account_events_recent")).await.expect("count")), 0);
+        assert_eq!(n(c.fetch(&count("account_events")).await.expect("count")), 5);
+        insert_event_accounts(c, &[("A", 106, 6)], 4).await.expect("third");
+        let view = c
+            .fetch(&Stmt::new(
+                "SELECT account, slot, event_id FROM event_accounts ORDER BY account, slot, event_id",
+            ))
+            .await
+            .expect("view");
+        let got: Vec<(String, i64)> = view
+            .iter()
+            .map(|r| {
+                (r["account"].as_str().unwrap_or_default().to_owned(), r["event_id"].as_i64().unwrap_or(0))
+            })
+            .collect();
+        let want: Vec<(String, i64)> = [("A", 1), ("A", 2), ("A", 4), ("A", 6), ("B", 3), ("B", 5)]
+            .iter()
+            .map(|(a, i)| ((*a).to_owned(), *i))
+            .collect();
+        assert_eq!(got, want);
+        // Pages of 2 over A, ascending then descending: merged rows and the staged one in order.
+        for (desc, want) in [(false, vec![1, 2, 4, 6]), (true, vec![6, 4, 2, 1])] {
+            let mut f = EventFilter { account: Some("A".into()), desc, limit: 2, ..EventFilter::default() };
+            let mut ids = Vec::new();
+            loop {
+                let p = events(c, &f).await.expect("page");
+                ids.extend(p.rows.iter().map(|r| r["id"].as_i64().unwrap_or(0)));
+                match p.next {
+                    Some(k) => f.after = Some(k),
+                    None => break,
+                }
+            }
+            assert_eq!(ids, want, "desc = {desc}");
+        }
+    }
 }
