@@ -54,6 +54,19 @@ impl Stmt {
         self
     }
 
+    /// Appends `(p1, p2, …)` with a placeholder bound to each of `vals` (for `IN` lists).
+    pub fn bind_list(&mut self, vals: impl IntoIterator<Item = Val>) -> &mut Self {
+        self.sql.push('(');
+        for (i, v) in vals.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self.sql.push(')');
+        self
+    }
+
     /// Adds an argument referenced by number in hand-written SQL.
     pub fn arg(mut self, v: Val) -> Self {
         self.args.push(v);

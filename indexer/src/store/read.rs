@@ -381,14 +381,7 @@ pub async fn devices<C: Conn>(
                         s.push(&format!("substr(d.region, 1, {}) <> ", prefix.len())).bind(Val::T(prefix));
                     }
                     Tier::NoneOf(regions) => {
-                        s.push("d.region NOT IN (");
-                        for (i, r) in regions.into_iter().enumerate() {
-                            if i > 0 {
-                                s.push(", ");
-                            }
-                            s.bind(Val::T(r));
-                        }
-                        s.push(")");
+                        s.push("d.region NOT IN ").bind_list(regions.into_iter().map(Val::T));
                     }
                 }
                 if let Some(a) = after {

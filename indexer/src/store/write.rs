@@ -166,14 +166,8 @@ async fn insert_transactions<C: Conn>(
         .map(|t| t.signature.as_str())
         .collect();
     for chunk in known.chunks(500) {
-        let mut s = Stmt::new("SELECT id, signature FROM transactions WHERE signature IN (");
-        for (i, sig) in chunk.iter().enumerate() {
-            if i > 0 {
-                s.push(", ");
-            }
-            s.bind(Val::T((*sig).to_owned()));
-        }
-        s.push(")");
+        let mut s = Stmt::new("SELECT id, signature FROM transactions WHERE signature IN ");
+        s.bind_list(chunk.iter().map(|sig| Val::T((*sig).to_owned())));
         for r in c.fetch(&s).await? {
             if let (Some(id), Some(sig)) =
                 (r.get("id").and_then(Value::as_i64), r.get("signature").and_then(Value::as_str))
@@ -485,14 +479,8 @@ async fn upsert_accounts<C: Conn>(c: &mut C, accounts: &[AccountSnapshot]) -> Re
 async fn stored_signatures<C: Conn>(c: &mut C, sigs: &[&str]) -> Result<HashSet<String>, sqlx::Error> {
     let mut out = HashSet::new();
     for chunk in sigs.chunks(500) {
-        let mut s = Stmt::new("SELECT signature FROM transactions WHERE signature IN (");
-        for (i, sig) in chunk.iter().enumerate() {
-            if i > 0 {
-                s.push(", ");
-            }
-            s.bind(Val::T((*sig).to_owned()));
-        }
-        s.push(")");
+        let mut s = Stmt::new("SELECT signature FROM transactions WHERE signature IN ");
+        s.bind_list(chunk.iter().map(|sig| Val::T((*sig).to_owned())));
         for r in c.fetch(&s).await? {
             if let Some(sig) = r.get("signature").and_then(Value::as_str) {
                 out.insert(sig.to_owned());
