@@ -290,11 +290,62 @@ pub fn transaction_instructions(
     Ok(out)
 }
 
-/// Every account key of a transaction (static keys, then the loaded writable and readonly
-/// addresses): what ingestion re-reads after the transaction to refresh account states.
-pub fn account_keys(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<Vec<String>, DecodeError> {
+/// The accounts a transaction could write (its writable static keys, then the loaded writable
+/// addresses): the only ones whose state it can have changed, so what ingestion re-reads.
+/// Programs and sysvars are never among them.
+pub fn writable_keys(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<Vec<String>, DecodeError> {
     let meta = tx.transaction.meta.as_ref().ok_or(DecodeError::MissingMeta)?;
-    Ok(message_keys(&tx.transaction.transaction, meta)?.1)
+    // Static keys are ordered signed-writable, signed-readonly, unsigned-writable, unsigned-readonly.
+    // The header's (required signatures, readonly signed, readonly unsigned).
+    let by_header = |keys: Vec<String>, (signed, ro_signed, ro_unsigned): (u8, u8, u8)| -> Vec<String> {
+        let signed = usize::from(signed);
+        let signed_writable = signed.saturating_sub(usize::from(ro_signed));
+        let unsigned_writable_end = keys.len().saturating_sub(usize::from(ro_unsigned));
+        keys.into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i < signed_writable || (*i >= signed && *i < unsigned_writable_end))
+            .map(|(_, k)| k)
+            .collect()
+    };
+    let mut out = match &tx.transaction.transaction {
+        EncodedTransaction::Json(ui) => match &ui.message {
+            UiMessage::Raw(raw) => {
+                let h = &raw.header;
+                let counts = (
+                    h.num_required_signatures,
+                    h.num_readonly_signed_accounts,
+                    h.num_readonly_unsigned_accounts,
+                );
+                by_header(raw.account_keys.clone(), counts)
+            }
+            // jsonParsed marks each key, loaded addresses included.
+            UiMessage::Parsed(parsed) => {
+                return Ok(parsed
+                    .account_keys
+                    .iter()
+                    .filter(|k| k.writable)
+                    .map(|k| k.pubkey.clone())
+                    .collect())
+            }
+        },
+        EncodedTransaction::Accounts(_) => {
+            return Err(DecodeError::Unsupported("accounts-only transaction details"))
+        }
+        binary => {
+            let vt = binary.decode().ok_or(DecodeError::Unsupported("undecodable binary transaction"))?;
+            let keys = vt.message.static_account_keys().iter().map(ToString::to_string).collect();
+            let h = vt.message.header();
+            let counts =
+                (h.num_required_signatures, h.num_readonly_signed_accounts, h.num_readonly_unsigned_accounts);
+            by_header(keys, counts)
+        }
+    };
+    let loaded: Option<&solana_transaction_status_client_types::UiLoadedAddresses> =
+        Option::from(meta.loaded_addresses.as_ref());
+    if let Some(l) = loaded {
+        out.extend(l.writable.iter().cloned());
+    }
+    Ok(out)
 }
 
 /// The signature, the full account-key list (static keys, then loaded writable, then loaded

@@ -407,3 +407,17 @@ fn instructions_outer_and_inner_by_name_without_event_calls() {
         ixs.iter().map(|i| (i.ix_path.as_str(), i.program, i.name)).collect();
     assert_eq!(got, [("0", Program::Staking, Some("stake")), ("0.0", Program::Token, Some("burn"))]);
 }
+
+#[test]
+fn writable_keys_follow_the_message_header() {
+    let k = keys();
+    // One signer (writable), then 6 unsigned keys of which the last 4 are readonly.
+    let t = tx(&sig(10), &k.list, 1, &[], None);
+    assert_eq!(writable_keys(&t).unwrap(), k.list[..3].to_vec());
+    let mut v = serde_json::to_value(&t).unwrap();
+    v["transaction"]["message"]["header"] = json!({ "numRequiredSignatures": 2, "numReadonlySignedAccounts": 1, "numReadonlyUnsignedAccounts": 5 });
+    v["meta"]["loadedAddresses"]["writable"] = json!([k.fake.to_string()]);
+    let t: EncodedConfirmedTransactionWithStatusMeta = serde_json::from_value(v).unwrap();
+    // Key 0 signs and writes, key 1 signs read-only, key 2... are unsigned: 7 - 5 = 2 → none writable.
+    assert_eq!(writable_keys(&t).unwrap(), vec![k.list[0].clone(), k.fake.to_string()]);
+}

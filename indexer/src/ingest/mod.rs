@@ -107,31 +107,13 @@ pub struct Ingestor {
     rpc: Rpc,
     cfg: IngestConfig,
     wake: Arc<Notify>,
-    /// Addresses that are never accounts of our programs (programs, sysvars): not re-read.
-    skip: BTreeSet<String>,
     progress: Option<indicatif::ProgressBar>,
 }
 
 impl Ingestor {
     pub fn new(store: Store, cfg: IngestConfig) -> Ingestor {
         let rpc = Rpc::new(&cfg.rpc_url, cfg.retry);
-        let mut skip: BTreeSet<String> = Program::ALL.iter().map(|p| p.id_str().to_owned()).collect();
-        skip.extend(Program::ALL.iter().map(|p| p.event_authority_str().to_owned()));
-        skip.extend(
-            [
-                "11111111111111111111111111111111",
-                "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
-                "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
-                "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
-                "ComputeBudget111111111111111111111111111111",
-                "Ed25519SigVerify111111111111111111111111111",
-                "SysvarC1ock11111111111111111111111111111111",
-                "SysvarRent111111111111111111111111111111111",
-                "Sysvar1nstructions1111111111111111111111111",
-            ]
-            .map(str::to_owned),
-        );
-        Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), skip, progress: None }
+        Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), progress: None }
     }
 
     /// Wakes the loop for an immediate round (what the WebSocket trigger calls).
@@ -255,7 +237,7 @@ impl Ingestor {
                 match decode::decode_transaction(tx) {
                     Ok(d) => {
                         if self.cfg.account_sync && d.err.is_none() {
-                            touched.extend(decode::account_keys(tx).unwrap_or_default());
+                            touched.extend(decode::writable_keys(tx).unwrap_or_default());
                         }
                         transactions.push(d);
                     }
@@ -263,7 +245,6 @@ impl Ingestor {
                     Err(e) => tracing::error!(signature = %sig, error = %e, "transaction not decodable"),
                 }
             }
-            touched.retain(|a| !self.skip.contains(a));
             let accounts = if touched.is_empty() {
                 Vec::new()
             } else {

@@ -192,6 +192,13 @@ async fn actions_reach_the_api_and_a_failed_transaction_changes_nothing(db: Test
         .await;
         latencies.push(took);
     }
+    // The position account was re-read with the transaction that wrote it (the start-up account
+    // sync ran before it existed).
+    let position = io_sdk::staking::position(&pk(&operator), &pk(&alice)).to_string();
+    let row =
+        common::rows(&db.store, &format!("SELECT account_type FROM accounts WHERE address = '{position}'"))
+            .await;
+    assert_eq!(row.first().map(|r| r["account_type"].clone()), Some(json!("Position")));
     eprintln!("confirmed → visible in the API: {latencies:?}");
     // The promise to users; measured at 35–100 ms on a loaded 2-core machine.
     assert!(latencies.iter().all(|l| *l <= Duration::from_secs(1)), "visible within a second: {latencies:?}");
