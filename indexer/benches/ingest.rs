@@ -69,19 +69,7 @@ fn key(kind: u8, i: u32) -> Pubkey {
 }
 
 fn ev<E: AnchorSerialize + Discriminator>(program: Program, e: &E) -> DecodedEvent {
-    let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
-    data.extend_from_slice(E::DISCRIMINATOR);
-    e.serialize(&mut data).expect("borsh");
-    let def = events::lookup(program, &data[8..16]).expect("event in the table");
-    let (payload, accounts) = (def.decode)(&data).expect("decodes");
-    DecodedEvent {
-        ix_path: String::new(),
-        event_index: 0,
-        program,
-        name: def.name.to_owned(),
-        payload,
-        accounts: accounts.iter().map(ToString::to_string).collect(),
-    }
+    events::as_decoded(program, e).expect("event in the table")
 }
 
 /// The synthetic chain: set-up events (operators, devices, offers, leases) then a steady mix.

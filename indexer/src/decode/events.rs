@@ -4,7 +4,7 @@
 //! time); a test checks that every `#[event]` struct in `programs/*/src/events.rs` has an entry.
 use super::json::{json_enum, json_struct, Cx, ToJson};
 use super::Program;
-use anchor_lang::{AnchorDeserialize, Discriminator, Event};
+use anchor_lang::{AnchorDeserialize, AnchorSerialize, Discriminator, Event};
 use io_sdk::Pubkey;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -202,6 +202,28 @@ static BY_KEY: LazyLock<HashMap<(Program, [u8; 8]), &'static EventDef>> = LazyLo
 /// The event type of `program` with this 8-byte discriminator.
 pub fn lookup(program: Program, discriminator: &[u8]) -> Option<&'static EventDef> {
     BY_KEY.get(&(program, <[u8; 8]>::try_from(discriminator).ok()?)).copied()
+}
+
+/// `event` as ingestion yields it: encoded as `emit_cpi!` data, then decoded through this table
+/// (path and index left for the caller). For synthetic histories — tests and the benchmark — that
+/// must carry exactly the payloads a real transaction produces; `None` for a type not in the table.
+pub fn as_decoded<E: AnchorSerialize + Discriminator>(
+    program: Program,
+    event: &E,
+) -> Option<super::DecodedEvent> {
+    let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
+    data.extend_from_slice(E::DISCRIMINATOR);
+    event.serialize(&mut data).ok()?;
+    let def = lookup(program, E::DISCRIMINATOR)?;
+    let (payload, accounts) = (def.decode)(&data)?;
+    Some(super::DecodedEvent {
+        ix_path: String::new(),
+        event_index: 0,
+        program,
+        name: def.name.to_owned(),
+        payload,
+        accounts: accounts.iter().map(ToString::to_string).collect(),
+    })
 }
 
 /// The names of all event types (for validating the API's `type` filter).

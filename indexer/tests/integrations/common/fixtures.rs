@@ -23,19 +23,7 @@ pub fn sig(n: u32) -> String {
 
 /// An event as the decoder yields it.
 pub fn ev<E: AnchorSerialize + Discriminator>(program: Program, e: &E) -> DecodedEvent {
-    let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
-    data.extend_from_slice(E::DISCRIMINATOR);
-    e.serialize(&mut data).expect("borsh");
-    let def = events::lookup(program, &data[8..16]).expect("event in the table");
-    let (payload, accounts) = (def.decode)(&data).expect("decodes");
-    DecodedEvent {
-        ix_path: String::new(),
-        event_index: 0,
-        program,
-        name: def.name.to_owned(),
-        payload,
-        accounts: accounts.iter().map(ToString::to_string).collect(),
-    }
+    events::as_decoded(program, e).expect("event in the table")
 }
 
 /// A successful transaction at `slot` carrying `events` (paths `0.i`).
