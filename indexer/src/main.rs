@@ -66,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
             settings.ingest = false;
         }
     }
+    settings.validate().context("invalid settings")?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&settings.log));
     tracing_subscriber::fmt().with_env_filter(filter).init();

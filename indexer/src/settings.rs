@@ -58,6 +58,8 @@ pub enum SettingsError {
     Parse { path: String, source: Box<toml::de::Error> },
     #[error("environment variable {name}: {message}")]
     Env { name: String, message: String },
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
 }
 
 impl Settings {
@@ -68,7 +70,7 @@ impl Settings {
             c.ws_url = Some(self.ws_url.clone());
         }
         c.poll_interval = std::time::Duration::from_millis(self.poll_ms.max(1));
-        c.signatures_per_commit = self.signatures_per_commit.max(1);
+        c.signatures_per_commit = self.signatures_per_commit;
         c.account_sync = self.account_sync;
         c.resync_interval = std::time::Duration::from_secs(self.resync_secs.max(1));
         c.progress = true;
@@ -88,6 +90,31 @@ impl Settings {
         };
         s.overlay_env(|k| std::env::var(k).ok())?;
         Ok(s)
+    }
+
+    /// Refuses what could never work, before anything starts: an RPC or WebSocket URL of the
+    /// wrong scheme, a zero commit size.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let bad = |field, message: String| Err(SettingsError::Invalid { field, message });
+        if self.ingest && !["http://", "https://"].iter().any(|p| self.rpc_url.starts_with(p)) {
+            return bad(
+                "rpc_url",
+                format!("{:?} is not an http:// or https:// URL (e.g. http://127.0.0.1:8899)", self.rpc_url),
+            );
+        }
+        if self.ingest
+            && !self.ws_url.is_empty()
+            && !["ws://", "wss://"].iter().any(|p| self.ws_url.starts_with(p))
+        {
+            return bad(
+                "ws_url",
+                format!("{:?} is not a ws:// or wss:// URL (leave it empty to derive it)", self.ws_url),
+            );
+        }
+        if self.signatures_per_commit == 0 {
+            return bad("signatures_per_commit", "must be at least 1".into());
+        }
+        Ok(())
     }
 
     pub fn parse(text: &str) -> Result<Settings, Box<toml::de::Error>> {
@@ -168,5 +195,18 @@ mod tests {
         assert!(!serde_json::to_string(&s).unwrap().contains("secret"));
         assert!(s.overlay_env(|k| (k == "INDEXER__LISTEN").then(|| "nope".into())).is_err());
         assert!(Settings::parse("unknown = 1").is_err());
+    }
+
+    #[test]
+    fn urls_of_the_wrong_scheme_are_refused_with_the_field_named() {
+        assert!(Settings::default().validate().is_ok());
+        let mut s = Settings { rpc_url: "127.0.0.1:8899".into(), ..Settings::default() };
+        assert!(s.validate().unwrap_err().to_string().starts_with("rpc_url: "));
+        s.ingest = false;
+        assert!(s.validate().is_ok(), "serving only needs no RPC");
+        let s = Settings { ws_url: "http://h:8900".into(), ..Settings::default() };
+        assert!(s.validate().unwrap_err().to_string().starts_with("ws_url: "));
+        let s = Settings { signatures_per_commit: 0, ..Settings::default() };
+        assert!(s.validate().unwrap_err().to_string().starts_with("signatures_per_commit: "));
     }
 }
