@@ -5,7 +5,7 @@
 //! 2. for each program, lists the signatures newer than its durable cursor
 //!    (`getSignaturesForAddress … until = cursor`, confirmed, paged by 1,000), fetches them oldest
 //!    first in JSON-RPC batches (`getTransaction`, json, v0), decodes them, re-reads the accounts
-//!    they touched that our programs own (`getMultipleAccounts`), and commits rows, account
+//!    they could write (writable keys) that our programs own (`getMultipleAccounts`), and commits rows, account
 //!    states and the cursor in one database transaction per chunk — a transaction the node
 //!    cannot return yet leaves a gap the cursor stops before, and the next round retries it;
 //! 3. raises the indexed slot to the tip when every program is caught up;
