@@ -98,17 +98,21 @@ pub fn error_code(err: &BanksClientError) -> Option<u32> {
     }
 }
 
-/// Asserts that a second `init` of an existing account was refused. Anchor 1.2 creates an account
-/// that already holds lamports with the system program's `CreateAccountAllowPrefund`, which the
-/// Agave 3.1 runtime does not know: the system program rejects it as invalid instruction data
-/// (a runtime that knows it answers "account already in use"). Either way nothing changes.
+/// Asserts that a second creation of an existing account was refused. Accounts at predictable
+/// addresses are created through `io_program_kit::create_pda`, which refuses an address that is
+/// already an account with Anchor's `AccountDiscriminatorAlreadySet` (3000). Accounts still made
+/// by Anchor's `init` are refused by the system program ("account already in use", custom 0) or,
+/// where Anchor falls back to `CreateAccountAllowPrefund`, as invalid instruction data. Either way
+/// nothing changes.
 #[track_caller]
 pub fn assert_reinit_refused<T: std::fmt::Debug>(result: Result<T, BanksClientError>) {
     use solana_instruction::error::InstructionError;
     match result {
         Err(BanksClientError::TransactionError(TransactionError::InstructionError(
             _,
-            InstructionError::InvalidInstructionData | InstructionError::Custom(0),
+            InstructionError::InvalidInstructionData
+            | InstructionError::Custom(0)
+            | InstructionError::Custom(3000),
         ))) => {}
         other => panic!("expected the re-initialisation to be refused, got {other:?}"),
     }
@@ -279,6 +283,26 @@ impl Harness {
         }
         self.ctx.banks_client.process_transaction(tx).await?;
         Ok(events)
+    }
+
+    /// A third party sends `lamports` to `address` before its owner creates it (the pre-funding
+    /// griefing attack): a plain system transfer from a stranger's wallet.
+    pub async fn prefund(&mut self, address: &Pubkey, lamports: u64) {
+        let stranger = self.funded_keypair(lamports.saturating_add(10_000_000)).await;
+        let ix = solana_system_interface::instruction::transfer(&stranger.pubkey(), address, lamports);
+        self.send(&[ix], &[&stranger]).await.expect("a stranger pre-funds the address");
+    }
+
+    /// A third party donates `amount` of `mint` into `vault` (a plain SPL transfer from a
+    /// stranger's own token account): a donation must never block anyone.
+    pub async fn donate(&mut self, mint: &Pubkey, vault: &Pubkey, amount: u64) {
+        let stranger = self.funded_keypair(100_000_000).await;
+        let from = self.create_token_account(mint, &stranger.pubkey()).await;
+        self.mint_to(mint, &from, amount).await;
+        let ix =
+            spl_token::instruction::transfer(&spl_token::ID, &from, vault, &stranger.pubkey(), &[], amount)
+                .unwrap();
+        self.send(&[ix], &[&stranger]).await.expect("a stranger donates to the vault");
     }
 
     /// Writes an account directly into the bank (for look-alike and forged-account tests).
