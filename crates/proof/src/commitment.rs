@@ -42,8 +42,11 @@ impl Commitment {
     /// small-order forms).
     pub fn signature_valid(&self, device: &[u8; 32]) -> bool {
         let Ok(key) = VerifyingKey::from_bytes(device) else { return false };
-        key.verify_strict(&commit_message(&self.challenge_id, &self.root), &Signature::from_bytes(&self.signature))
-            .is_ok()
+        key.verify_strict(
+            &commit_message(&self.challenge_id, &self.root),
+            &Signature::from_bytes(&self.signature),
+        )
+        .is_ok()
     }
 }
 

@@ -11,6 +11,9 @@ use io_merkle::MerkleTree;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
+/// A test hook that may rewrite C_k (see [`Prover::run_with`]).
+type Tamper<'a> = dyn FnMut(u32, &mut [i32]) + 'a;
+
 /// A finished chain: the tree over its rows, and the inputs A₀ … A_{K−1} (int8, K·n² bytes) to
 /// recompute any opened row in O(n²) instead of keeping every C_k (4·K·n² bytes).
 pub struct Prover {
@@ -43,7 +46,7 @@ impl Prover {
     fn run_inner(
         challenge: &Challenge,
         backend: &mut dyn Backend,
-        mut tamper: Option<&mut dyn FnMut(u32, &mut [i32])>,
+        mut tamper: Option<&mut Tamper<'_>>,
     ) -> Result<Self, ProveError> {
         let p = challenge.params;
         p.validate()?;
@@ -73,12 +76,21 @@ impl Prover {
                 *leaf = derive::row_leaf(&id, k, i as u32, row);
             });
             let mut next = vec![0i8; n * n];
-            next.par_chunks_mut(n).zip(c.par_chunks(n)).zip(a0.par_chunks(n)).for_each(|((out, row), a0_row)| {
-                derive::next_a(row, a0_row, out);
-            });
+            next.par_chunks_mut(n).zip(c.par_chunks(n)).zip(a0.par_chunks(n)).for_each(
+                |((out, row), a0_row)| {
+                    derive::next_a(row, a0_row, out);
+                },
+            );
             inputs.push(std::mem::replace(&mut a, next));
         }
-        Ok(Prover { challenge: challenge.clone(), id, inputs, replaced, b: PreparedB::new(&b, n), tree: MerkleTree::new(leaves) })
+        Ok(Prover {
+            challenge: challenge.clone(),
+            id,
+            inputs,
+            replaced,
+            b: PreparedB::new(&b, n),
+            tree: MerkleTree::new(leaves),
+        })
     }
 
     pub fn root(&self) -> Hash {

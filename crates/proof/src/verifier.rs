@@ -62,6 +62,7 @@ pub type Verdict = Result<Accepted, Reject>;
 
 /// One round of challenges: public beacon, the verifier's secret reveal, and what follows from
 /// them (r and B·r mod p).
+#[derive(Debug, Clone)]
 pub struct Round {
     params: Params,
     beacon: Hash,

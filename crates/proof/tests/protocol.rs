@@ -29,7 +29,10 @@ fn wrong_rows_are_caught() {
     .unwrap();
     let openings = p.open(&v.round().reveal()).unwrap();
     let first = &openings[0];
-    assert_eq!(v.verify(&c, &p.commit(&key(1)), ISSUED_AT, &openings), Err(Reject::WrongRow { k: first.k, i: first.i }));
+    assert_eq!(
+        v.verify(&c, &p.commit(&key(1)), ISSUED_AT, &openings),
+        Err(Reject::WrongRow { k: first.k, i: first.i })
+    );
 }
 
 #[test]
@@ -82,7 +85,8 @@ fn a_commitment_over_fewer_rows_is_caught() {
     let commitment = Commitment::sign(&c, tree.root(), &key(1));
     let openings = open_with(&c, &v.round().reveal(), &tree, &p);
     let o = &openings[0];
-    let want = if o.k > 1 { Reject::BadPath { k: o.k - 1, i: o.i } } else { Reject::BadPath { k: o.k, i: o.i } };
+    let want =
+        if o.k > 1 { Reject::BadPath { k: o.k - 1, i: o.i } } else { Reject::BadPath { k: o.k, i: o.i } };
     assert_eq!(v.verify(&c, &commitment, ISSUED_AT, &openings), Err(want));
 
     // The same half padded with filler leaves to full size: the paths have the right length, and
@@ -93,7 +97,8 @@ fn a_commitment_over_fewer_rows_is_caught() {
     let tree = MerkleTree::new(l);
     let commitment = Commitment::sign(&c, tree.root(), &key(1));
     let openings = open_with(&c, &v.round().reveal(), &tree, &p);
-    let bad = openings.iter().find(|o| o.k > params.k / 2).expect("a sample in the missing half (p = 1 − 2⁻³²)");
+    let bad =
+        openings.iter().find(|o| o.k > params.k / 2).expect("a sample in the missing half (p = 1 − 2⁻³²)");
     let verdict = v.verify(&c, &commitment, ISSUED_AT, &openings);
     assert!(matches!(verdict, Err(Reject::BadPath { .. })), "{verdict:?}");
     let Err(Reject::BadPath { k, .. }) = verdict else { unreachable!() };
@@ -199,6 +204,10 @@ fn a_prover_refuses_a_reveal_it_was_not_promised() {
 #[test]
 fn a_challenge_of_another_round_is_refused() {
     let (mut v, _, p) = honest(small());
-    let other = io_proof::Round::new(small(), [8; 32], [42; 32]).unwrap().challenge(key(1).verifying_key().to_bytes(), [3; 32], ISSUED_AT);
+    let other = io_proof::Round::new(small(), [8; 32], [42; 32]).unwrap().challenge(
+        key(1).verifying_key().to_bytes(),
+        [3; 32],
+        ISSUED_AT,
+    );
     assert_eq!(v.accept_commitment(&other, &p.commit(&key(1)), ISSUED_AT), Err(Reject::ForeignChallenge));
 }

@@ -77,7 +77,8 @@ impl PreparedB {
                 for i in (0..rows).step_by(TR) {
                     let a: [&[i16]; TR] = std::array::from_fn(|r| &a_blk[(i + r) * n + l0..(i + r) * n + l1]);
                     for j in (j0..j1).step_by(TC) {
-                        let b: [&[i16]; TC] = std::array::from_fn(|t| &self.bt[(j + t) * n + l0..(j + t) * n + l1]);
+                        let b: [&[i16]; TC] =
+                            std::array::from_fn(|t| &self.bt[(j + t) * n + l0..(j + t) * n + l1]);
                         let acc = tile(a, b);
                         for (r, acc_r) in acc.iter().enumerate() {
                             for (t, &v) in acc_r.iter().enumerate() {
@@ -131,7 +132,7 @@ fn tile_portable(a: [&[i16]; TR], b: [&[i16]; TC]) -> [[i32; TC]; TR] {
 unsafe fn tile_avx2(a: [&[i16]; TR], b: [&[i16]; TC]) -> [[i32; TC]; TR] {
     use std::arch::x86_64::*;
     let len = a[0].len();
-    assert!(len % 16 == 0 && a.iter().all(|s| s.len() == len) && b.iter().all(|s| s.len() == len));
+    assert!(len.is_multiple_of(16) && a.iter().all(|s| s.len() == len) && b.iter().all(|s| s.len() == len));
     let mut acc = [[_mm256_setzero_si256(); TC]; TR];
     let mut bv = [_mm256_setzero_si256(); TC];
     let mut l = 0;
@@ -240,7 +241,11 @@ mod tests {
                 assert_eq!(c, reference::multiply(&a, &b, n), "n = {n}");
             }
             for i in [0, n / 2, n - 1] {
-                assert_eq!(c[i * n..(i + 1) * n], reference::row_times(&a[i * n..(i + 1) * n], &b, n), "n = {n}");
+                assert_eq!(
+                    c[i * n..(i + 1) * n],
+                    reference::row_times(&a[i * n..(i + 1) * n], &b, n),
+                    "n = {n}"
+                );
                 assert_eq!(p.row(&a[i * n..(i + 1) * n]), c[i * n..(i + 1) * n]);
             }
         }
