@@ -3,10 +3,11 @@
 //!
 //! Order of a round: [`Round::new`] (once: B and B·r, O(n²)); [`Round::challenge`] per device;
 //! [`Verifier::accept_commitment`] as each signed root arrives; after every commitment of the
-//! round is in or late, disclose [`Round::reveal`]; [`Verifier::check_openings`] per device,
-//! O(s·n). r follows from the reveal alone, so the reveal must not reach any device before all
-//! the round's commitments are in: a device that knew r before committing could fit wrong rows to
-//! it. The sampled rows also depend on each device's root, so they differ per device.
+//! round is in or late, [`Verifier::disclose`] the reveal; [`Verifier::check_openings`] per
+//! device, O(s·n). r follows from the reveal alone, so the reveal must not reach any device before
+//! all the round's commitments are in: a device that knew r before committing could fit wrong rows
+//! to it. The verifier therefore refuses every commitment once it has disclosed the reveal. The
+//! sampled rows also depend on each device's root, so they differ per device.
 use crate::{
     challenge::{reveal_commitment, Challenge, Hash},
     commitment::{Commitment, Opening},
@@ -36,6 +37,8 @@ pub enum Reject {
     BadSignature,
     #[error("late: commitment received {elapsed_ms} ms after the challenge, deadline {deadline_ms} ms")]
     Late { elapsed_ms: u64, deadline_ms: u64 },
+    #[error("late: the round's reveal was already disclosed, no commitment can be accepted")]
+    RoundClosed,
     #[error("no accepted commitment for this challenge")]
     NotCommitted,
     #[error("{got} openings for {expected} samples")]
@@ -95,7 +98,8 @@ impl Round {
         }
     }
 
-    /// The secret to disclose once every commitment of the round is in.
+    /// The secret to disclose once every commitment of the round is in. Disclose it through
+    /// [`Verifier::disclose`], which also stops accepting commitments.
     pub fn reveal(&self) -> Hash {
         self.reveal
     }
@@ -114,17 +118,26 @@ pub struct Verifier {
     round: Round,
     /// Challenge id → committed root, for commitments accepted on time.
     committed: HashMap<Hash, Hash>,
-    /// Challenges whose openings were judged (accepted or not): one judgement each.
+    /// Challenges whose openings were judged (accepted or not): one judgement each, so a
+    /// malformed attempt uses the challenge up too.
     settled: HashSet<Hash>,
+    /// Whether the reveal was disclosed: from then on every commitment is refused.
+    disclosed: bool,
 }
 
 impl Verifier {
     pub fn new(round: Round) -> Self {
-        Verifier { round, committed: HashMap::new(), settled: HashSet::new() }
+        Verifier { round, committed: HashMap::new(), settled: HashSet::new(), disclosed: false }
     }
 
     pub fn round(&self) -> &Round {
         &self.round
+    }
+
+    /// Closes the round to commitments and returns the reveal to send to its devices.
+    pub fn disclose(&mut self) -> Hash {
+        self.disclosed = true;
+        self.round.reveal
     }
 
     /// Checks a commitment as it arrives (`received_at_ms` on the verifier's clock) and records
@@ -142,6 +155,9 @@ impl Verifier {
         let answered = |h: &Hash| self.committed.contains_key(h) || self.settled.contains(h);
         if answered(&id) || answered(&commitment.challenge_id) {
             return Err(Reject::Replay);
+        }
+        if self.disclosed {
+            return Err(Reject::RoundClosed);
         }
         if commitment.device != challenge.device {
             return Err(Reject::WrongDevice);
@@ -206,8 +222,9 @@ impl Verifier {
         Ok(Accepted { challenge_id: id, samples: samples.len() })
     }
 
-    /// [`Verifier::accept_commitment`] then [`Verifier::check_openings`]: for callers that
-    /// hold both (tests, the bench).
+    /// [`Verifier::accept_commitment`] then [`Verifier::check_openings`], for callers that
+    /// hold both (tests, the bench, a verifier re-checking a recorded answer): it does not
+    /// disclose anything.
     pub fn verify(
         &mut self,
         challenge: &Challenge,

@@ -11,7 +11,7 @@ fn honest_prover_passes() {
         let (mut v, c, p) = honest(params);
         let commitment = p.commit(&key(1));
         v.accept_commitment(&c, &commitment, ISSUED_AT + 10).unwrap();
-        let openings = p.open(&v.round().reveal()).unwrap();
+        let openings = p.open(&v.disclose()).unwrap();
         let ok = v.check_openings(&c, &openings).unwrap();
         assert_eq!((ok.challenge_id, ok.samples), (c.id(), params.samples as usize));
     }
@@ -199,6 +199,18 @@ fn malformed_answers_are_refused() {
 fn a_prover_refuses_a_reveal_it_was_not_promised() {
     let (_, _, p) = honest(small());
     assert_eq!(p.open(&[43; 32]).err(), Some(ProveError::RevealMismatch));
+}
+
+#[test]
+fn a_commitment_after_the_reveal_is_refused() {
+    let (mut v, c, p) = honest(small());
+    let reveal = v.disclose();
+    assert_eq!(v.accept_commitment(&c, &p.commit(&key(1)), ISSUED_AT), Err(Reject::RoundClosed));
+    // The same answer committed in time passes with the disclosed reveal.
+    let (mut v, c, p) = honest(small());
+    v.accept_commitment(&c, &p.commit(&key(1)), ISSUED_AT).unwrap();
+    assert_eq!(v.disclose(), reveal);
+    v.check_openings(&c, &p.open(&reveal).unwrap()).unwrap();
 }
 
 #[test]
