@@ -215,6 +215,17 @@ pub struct CudaBackend {
     _lib: Library,
 }
 
+/// B in the kernel's "B4" layout: B[l, j] at byte ((l/4)·n + j)·4 + l mod 4.
+fn b4_layout(b: &[i8], n: usize) -> Vec<i8> {
+    let mut b4 = vec![0i8; n * n];
+    for (l, row) in b.chunks_exact(n).enumerate() {
+        for (j, &x) in row.iter().enumerate() {
+            b4[((l / 4) * n + j) * 4 + l % 4] = x;
+        }
+    }
+    b4
+}
+
 /// Driver error codes that mean "there is no GPU to use" rather than a fault.
 const CUDA_ERROR_NO_DEVICE: CuResult = 100;
 const CUDA_ERROR_INSUFFICIENT_DRIVER: CuResult = 35;
@@ -305,12 +316,7 @@ impl Backend for CudaBackend {
         self.free_buffers();
         let bufs = Buffers { n, a: self.alloc(n * n)?, b4: self.alloc(n * n)?, c: self.alloc(4 * n * n)? };
         self.buffers = Some(bufs);
-        let mut b4 = vec![0i8; n * n];
-        for (l, row) in b.chunks_exact(n).enumerate() {
-            for (j, &x) in row.iter().enumerate() {
-                b4[((l / 4) * n + j) * 4 + l % 4] = x;
-            }
-        }
+        let b4 = b4_layout(b, n);
         let dst = self.buffers.as_ref().map_or(0, |b| b.b4);
         // SAFETY: dst holds n² bytes, b4 is n² bytes.
         self.api.check("cuMemcpyHtoD", unsafe { (self.api.memcpy_htod)(dst, b4.as_ptr().cast(), n * n) })
@@ -357,5 +363,36 @@ impl Backend for CudaBackend {
             api.check("cuMemcpyDtoH", (api.memcpy_dtoh)(c.as_mut_ptr().cast(), bufs.c, 4 * n * n))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference;
+
+    /// The kernel's address arithmetic and `dp4a`, step for step in Rust, on the host layout:
+    /// checks the layout and the kernel agree without a GPU (the PTX itself needs one).
+    #[test]
+    fn kernel_addressing_on_the_b4_layout_is_the_product() {
+        let n = 32;
+        let a: Vec<i8> = (0..n * n).map(|x| (x * 37 % 251) as u8 as i8).collect();
+        let b: Vec<i8> = (0..n * n).map(|x| (x * 101 % 241) as u8 as i8).collect();
+        let b4 = b4_layout(&b, n);
+        let word = |m: &[i8], at: usize| -> [i8; 4] { [m[at], m[at + 1], m[at + 2], m[at + 3]] };
+        let mut c = vec![0i32; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                let (mut pa, mut pb, mut acc) = (i * n, 4 * j, 0i32);
+                for _ in 0..n / 4 {
+                    let (x, y) = (word(&a, pa), word(&b4, pb));
+                    acc += (0..4).map(|t| x[t] as i32 * y[t] as i32).sum::<i32>();
+                    pa += 4;
+                    pb += 4 * n;
+                }
+                c[i * n + j] = acc;
+            }
+        }
+        assert_eq!(c, reference::multiply(&a, &b, n));
     }
 }
