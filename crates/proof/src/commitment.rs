@@ -50,12 +50,12 @@ impl Commitment {
     }
 }
 
-/// The answer for one sampled transition C_{k−1}[i] → C_k[i].
+/// The answer for one sampled transition `C_{k−1}[i] → C_k[i]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opening {
     pub k: u32,
     pub i: u32,
-    /// Row i of C_{k−1} and its path; `None` when k = 1 (the verifier regenerates A₀[i]).
+    /// Row i of C_{k−1} and its path; `None` when k = 1 (the verifier regenerates `A₀[i]`).
     pub prev: Option<(Vec<i32>, Vec<Hash>)>,
     /// Row i of C_k.
     pub row: Vec<i32>,

@@ -49,7 +49,7 @@ fn stream_i8(seed: &Hash, offset: u64, len: usize) -> Vec<i8> {
     bytes.into_iter().map(|b| b as i8).collect()
 }
 
-/// The next chain input from a product row: A_k[i,j] = g(C_k[i,j]) ⊕ A₀[i,j] with
+/// The next chain input from a product row: `A_k[i,j] = g(C_k[i,j]) ⊕ A₀[i,j]` with
 /// g(x) = low byte of (x ⊕ (x ≫ 13)) (arithmetic shift).
 ///
 /// Why g mixes high bits into the low byte: a plain truncation would let a prover compute only

@@ -8,7 +8,7 @@
 //! then samples s row transitions and checks each in O(n) with Freivalds' test mod 2⁶¹−1.
 //!
 //! - [`params`]: sizes per hardware class. [`challenge`]: the challenge and its id.
-//! - [`derive`]: B, A₀, g, leaves, r and the samples. [`tags`]: every domain tag.
+//! - [`mod@derive`]: B, A₀, g, leaves, r and the samples. [`tags`]: every domain tag.
 //! - [`backend`]: the CPU backend and, with the `cuda` feature, the CUDA one.
 //! - [`prover`], [`commitment`], [`verifier`]: the three steps and the typed verdict.
 pub mod backend;

@@ -17,7 +17,7 @@ pub fn multiply(a: &[i8], b: &[i8], n: usize) -> Vec<i32> {
     c
 }
 
-/// One row of A·B: Σ_l a_l·B[l,:].
+/// One row of A·B: `Σ_l a_l·B[l,:]`.
 pub fn row_times(a_row: &[i8], b: &[i8], n: usize) -> Vec<i32> {
     let mut out = vec![0i32; n];
     for (l, &x) in a_row.iter().enumerate() {

@@ -3,7 +3,7 @@
 //!
 //! Why widened to i16 ahead of time: x86's `pmaddwd` (i16·i16 pairs summed into i32) is exact for
 //! int8 inputs and is the fastest exact integer multiply-add without VNNI; widening once per
-//! matrix keeps the shuffles out of the inner loop. Why transposed: C[i,j] is then a dot product
+//! matrix keeps the shuffles out of the inner loop. Why transposed: `C[i,j]` is then a dot product
 //! of two contiguous rows, and a 4×2 tile of them shares every load. On x86-64 with AVX2 (checked
 //! at run time) the tile is written with intrinsics; elsewhere the same loop in plain Rust, which
 //! LLVM vectorises. Both are exact, so both give the same C.
