@@ -71,8 +71,8 @@ pub struct Round {
     beacon: Hash,
     reveal: Hash,
     reveal_commitment: Hash,
-    r: Vec<u64>,
-    br: Vec<u64>,
+    r: field::Limbed,
+    br: field::Limbed,
 }
 
 impl Round {
@@ -81,9 +81,16 @@ impl Round {
         params.validate()?;
         let n = params.n as usize;
         let b = derive::b_matrix(&beacon, params.n);
-        let r = derive::freivalds_r(&beacon, &reveal, params.n);
-        let br = b.par_chunks(n).map(|row| field::dot_i8(row, &r)).collect();
-        Ok(Round { params, beacon, reveal, reveal_commitment: reveal_commitment(&reveal), r, br })
+        let r = field::Limbed::new(&derive::freivalds_r(&beacon, &reveal, params.n));
+        let br: Vec<u64> = b.par_chunks(n).map(|row| r.dot_i8(row)).collect();
+        Ok(Round {
+            params,
+            beacon,
+            reveal,
+            reveal_commitment: reveal_commitment(&reveal),
+            r,
+            br: field::Limbed::new(&br),
+        })
     }
 
     /// A challenge for one device of this round.
@@ -215,7 +222,7 @@ impl Verifier {
             }
             check_row(&id, &root, depth, n, k, i, &o.row, &o.path)?;
             // Freivalds: C_k[i]·r ≡ A_{k−1}[i]·(B·r) (mod p) iff the row is right, but for 1/p.
-            if field::dot_i32(&o.row, &self.round.r) != field::dot_i8(&a, &self.round.br) {
+            if self.round.r.dot_i32(&o.row) != self.round.br.dot_i8(&a) {
                 return Err(Reject::WrongRow { k, i });
             }
         }
