@@ -32,9 +32,9 @@ impl Prover {
         Self::run_inner(challenge, backend, None)
     }
 
-    /// [`Prover::run`] with a hook that sees each C_k (k, C_k) after the product and before its rows are
-    /// hashed and A_k is derived. Tests use it to play dishonest provers; the honest prover passes
-    /// a no-op.
+    /// [`Prover::run`] with a hook that may rewrite each C_k after the product, before its rows are
+    /// hashed and A_k is derived; rewritten rows are opened as committed. Tests use it to play
+    /// dishonest provers.
     pub fn run_with(
         challenge: &Challenge,
         backend: &mut dyn Backend,
