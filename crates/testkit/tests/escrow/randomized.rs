@@ -28,6 +28,8 @@ struct World {
     buyback_donated: u64,
     /// Leases opened at pre-funded addresses.
     prefunded_opens: u64,
+    /// Donations made by the third party, to any vault.
+    donations: u64,
 }
 
 impl World {
@@ -62,6 +64,7 @@ impl World {
             treasury_donated: 0,
             buyback_donated: 0,
             prefunded_opens: 0,
+            donations: 0,
         }
     }
 
@@ -77,6 +80,7 @@ impl World {
                 // A third party sends tokens into a vault: a lease's, the treasury or the buyback's.
                 let (usdc_mint, io_mint) = (self.f.usdc_mint(), self.f.io_mint());
                 let amount = 1 + rng.below(1_000);
+                self.donations += 1;
                 match rng.below(3) {
                     0 => {
                         let (lease, _, usdc) = self.leases[rng.below(self.leases.len() as u64) as usize];
@@ -334,9 +338,10 @@ async fn random_lease_sequences_keep_every_invariant() {
             w.check(step, what).await;
         }
         println!(
-            "seed {seed}: {} leases ({} at pre-funded addresses) over {steps} steps",
+            "seed {seed}: {} leases ({} at pre-funded addresses), {} donations over {steps} steps",
             w.leases.len(),
-            w.prefunded_opens
+            w.prefunded_opens,
+            w.donations
         );
     }
 }
