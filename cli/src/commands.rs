@@ -1083,7 +1083,10 @@ async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<()> {
                     .map(|d| d.as_millis() as u64)
                     .unwrap_or(0)
             });
-            let sig = ctx.c.send(&[esdk::open_lease(&w, nonce, &mint, &src, hours, &keys)], &[]).await?;
+            // The deposit shown is the most the renter signs for: an operator re-pricing (or a fee
+            // change) between this quote and the transaction makes it fail instead of costing more.
+            let ix = esdk::open_lease(&w, nonce, &mint, &src, hours, deposit, &keys);
+            let sig = ctx.c.send(&[ix], &[]).await?;
             let lease = esdk::lease(&w, nonce);
             ctx.sent(&format!("opened lease {lease}"), &sig, json!({ "lease": lease.to_string(), "deposit": deposit, "base": base, "fee_reserve": reserve, "fee_bps": fee_bps, "mint": mint.to_string() }));
         }

@@ -74,6 +74,9 @@ pub const ESCROW: &[E] = &[
     E::ReportNotCertified,
     E::InvalidProof,
     E::StaleReport,
+    E::DepositAboveMaximum,
+    E::PriceChangeTooLarge,
+    E::LeaseOffersMissing,
 ];
 
 pub const TOKEN: &[T] = &[

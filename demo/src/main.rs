@@ -162,8 +162,11 @@ async fn main() {
         usdc_str(l.refunded)
     );
 
-    // The treasury spends the fee on $IO at the report's price and burns it.
-    e.s.h.send_one(esdk::price_from_report(&report), &[]).await.unwrap();
+    // The treasury spends the fee on $IO at the price of the oracles' latest report (the lease's
+    // report is older than the buyback's price-age limit by the time the lease is finalized).
+    let body = ReportBody { usdc_per_io: 20_000, ..Default::default() };
+    let price_report = q.publish(&mut e.s.h, body).await;
+    e.s.h.send_one(esdk::price_from_report(&price_report), &[]).await.unwrap();
     let t = e.treasury.insecure_clone();
     let io_mint = e.io_mint();
     let t_usdc = e.s.h.create_token_account(&usdc, &t.pubkey()).await;

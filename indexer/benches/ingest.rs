@@ -297,6 +297,7 @@ impl Gen {
                     total_usdc_spent: self.tx,
                     total_io_burned: self.tx,
                     buyback_count: self.tx,
+                    donation_burned: 0,
                 },
             ),
             _ => ev(

@@ -244,7 +244,9 @@ async fn each_program_runs_and_its_events_come_back_through_get_transaction() {
     let device = pk(&atlas.devices[0].address);
     let usdc_mint = pk(&m.mints["usdc"].address);
     let renter_usdc = pk(&renter_w.usdc_account);
-    let ix = escrow::open_lease(&renter.pubkey(), 1, &usdc_mint, &renter_usdc, 2, &[device]);
+    // The renter signs for the deposit it was quoted (2 hours at the offer's rate, 2% fee reserve).
+    let quote = escrow::quote_deposit(&[atlas.devices[0].price_usdc_per_hour], 2, 200).unwrap();
+    let ix = escrow::open_lease(&renter.pubkey(), 1, &usdc_mint, &renter_usdc, 2, quote, &[device]);
     let sig = send(&rpc, &[ix], &[&renter]).await;
     let opened: io_escrow::events::LeaseOpened = one(&events(&rpc, &sig, &io_escrow::ID).await.0);
     assert_eq!(opened.lease, escrow::lease(&renter.pubkey(), 1));

@@ -175,13 +175,16 @@ pub fn withdraw_offer(authority: &Pubkey, device: &Pubkey) -> Instruction {
 /* Renters */
 
 /// Opens lease `nonce` of `renter` over `devices` (io_staking device accounts; their offers are
-/// derived), paying in `payment_mint` from `renter_token`.
+/// derived), paying in `payment_mint` from `renter_token`, at most `max_deposit` in all (the quote
+/// shown to the renter: see [`quote_deposit`]).
+#[allow(clippy::too_many_arguments)]
 pub fn open_lease(
     renter: &Pubkey,
     nonce: u64,
     payment_mint: &Pubkey,
     renter_token: &Pubkey,
     hours: u32,
+    max_deposit: u64,
     devices: &[Pubkey],
 ) -> Instruction {
     let lease = lease(renter, nonce);
@@ -202,9 +205,16 @@ pub fn open_lease(
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,
         },
-        ix::OpenLease { nonce, hours },
+        ix::OpenLease { nonce, hours, max_deposit },
         rest,
     )
+}
+
+/// The deposit `open_lease` takes for `rates` (per device-hour, from the offers) over `hours` at
+/// `fee_bps`: `Σ rate × hours` plus the fee reserve. Pass it as `max_deposit` so that a re-pricing
+/// between the quote and the transaction makes the transaction fail instead of costing more.
+pub fn quote_deposit(rates: &[u64], hours: u32, fee_bps: u16) -> Option<u64> {
+    io_escrow::math::deposit_total(rates, hours, fee_bps).ok()
 }
 
 fn offers_of(devices: &[Pubkey]) -> Vec<AccountMeta> {
@@ -237,7 +247,8 @@ pub fn top_up_lease(
     )
 }
 
-/// Ends `lease` now; the offers of `devices` are freed for new leases.
+/// Ends `lease` now; `devices` must be all the lease's devices, in lease order: their offers are
+/// freed for new leases.
 pub fn close_lease(
     renter: &Pubkey,
     lease: &Pubkey,

@@ -10,7 +10,7 @@ use solana_program_test::BanksClientError;
 use solana_signer::Signer;
 
 /// Default escrow parameters of the tests: 2% USDC fee, no $IO fee, 1-unit minimum deposits,
-/// 3% buyback slippage, 2-hour price age and settlement grace.
+/// 3% buyback slippage, 2-hour price age, 4-hour settlement grace.
 pub fn default_params() -> EscrowParams {
     EscrowParams::defaults(crate::IO_DECIMALS, crate::USDC_DECIMALS)
 }
@@ -107,7 +107,8 @@ impl EscrowFixture {
         Renter { wallet, usdc: usdc_acct, io: io_acct }
     }
 
-    /// Opens lease `nonce` over `devices` for `hours`, paid in USDC or $IO; returns its address.
+    /// Opens lease `nonce` over `devices` for `hours`, paid in USDC or $IO, bounded by the quote
+    /// of today's offers (as a client does); returns its address.
     pub async fn open(
         &mut self,
         r: &Renter,
@@ -116,9 +117,38 @@ impl EscrowFixture {
         hours: u32,
         usdc: bool,
     ) -> Result<Pubkey, BanksClientError> {
+        let max_deposit = self.quote(devices, hours, usdc).await;
+        self.open_bounded(r, nonce, devices, hours, usdc, max_deposit).await
+    }
+
+    /// Like [`Self::open`] with the renter's bound `max_deposit` given.
+    pub async fn open_bounded(
+        &mut self,
+        r: &Renter,
+        nonce: u64,
+        devices: &[Pubkey],
+        hours: u32,
+        usdc: bool,
+        max_deposit: u64,
+    ) -> Result<Pubkey, BanksClientError> {
         let (mint, token) = if usdc { (self.usdc_mint(), r.usdc) } else { (self.io_mint(), r.io) };
-        let ix = sdk::open_lease(&r.wallet.pubkey(), nonce, &mint, &token, hours, devices);
+        let ix = sdk::open_lease(&r.wallet.pubkey(), nonce, &mint, &token, hours, max_deposit, devices);
         self.s.h.send_one(ix, &[&r.wallet]).await.map(|_| sdk::lease(&r.wallet.pubkey(), nonce))
+    }
+
+    /// The deposit a lease of `devices` for `hours` takes at today's offers and fee (what a client
+    /// shows the renter); `u64::MAX` where an offer is missing, so the program's own check decides.
+    pub async fn quote(&mut self, devices: &[Pubkey], hours: u32, usdc: bool) -> u64 {
+        let c = self.config().await;
+        let fee_bps = if usdc { c.params.usdc_fee_bps } else { c.params.io_fee_bps };
+        let mut rates = Vec::with_capacity(devices.len());
+        for d in devices {
+            match self.s.h.try_account::<io_escrow::Offer>(&sdk::offer(d)).await {
+                Some(o) => rates.push(if usdc { o.price_usdc_per_hour } else { o.price_io_per_hour }),
+                None => return u64::MAX,
+            }
+        }
+        sdk::quote_deposit(&rates, hours, fee_bps).unwrap_or(u64::MAX)
     }
 
     pub async fn settle(
@@ -155,4 +185,20 @@ impl EscrowFixture {
     pub async fn config(&mut self) -> io_escrow::EscrowConfig {
         self.s.h.account(&sdk::config()).await
     }
+}
+
+/// An io_escrow address for `seeds` with a valid but non-canonical bump (the highest bump below
+/// the canonical one that is off the curve): what an attacker would pass to get a second,
+/// "equally valid" PDA.
+pub fn non_canonical_pda(seeds: &[&[u8]]) -> Pubkey {
+    let (_, canonical) = Pubkey::find_program_address(seeds, &io_escrow::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|b| {
+            let bump = [b];
+            let mut all = seeds.to_vec();
+            all.push(&bump);
+            Pubkey::create_program_address(&all, &io_escrow::ID).ok()
+        })
+        .expect("a non-canonical bump exists")
 }

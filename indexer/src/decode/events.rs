@@ -179,9 +179,9 @@ io_escrow => Escrow [
     LeaseOpened { lease, renter, payment_mint, devices, rates_per_hour, hours, base, fee_reserve, deposit, fee_bps, start_ts, end_ts },
     LeaseToppedUp { lease, hours, amount, deposit_after, end_before, end_after },
     LeaseSettled { lease, device, device_index, attested_before, attested_after, paid, fee, lease_paid_after, lease_fees_after, held_after },
-    LeaseEnded { lease, end_before, end_after, refund, held_after },
-    LeaseClosed { lease, deposit, paid, fees, refunded, final_refund },
-    BuybackBurned { usdc_spent, io_burned, usdc_per_io, min_io, total_usdc_spent, total_io_burned, buyback_count },
+    LeaseEnded { lease, end_before, end_after, refund, held_after, excess_swept },
+    LeaseClosed { lease, deposit, paid, fees, refunded, final_refund, excess_swept },
+    BuybackBurned { usdc_spent, io_burned, usdc_per_io, min_io, total_usdc_spent, total_io_burned, buyback_count, donation_burned },
 ];
 io_oracle => Oracle [
     AdminProposed { pending_admin },

@@ -27,3 +27,11 @@ pub const SECONDS_PER_HOUR: u64 = 3_600;
 pub const MAX_LEASE_HOURS: u32 = 24 * 365;
 /// Longest any duration parameter may be: one year.
 pub const MAX_DURATION_SECS: i64 = 365 * 24 * 3600;
+/// Shortest settlement grace after a lease's end: the hour-long report period that contains the
+/// end, plus one more hour for the oracle to certify that period's report. A shorter grace would
+/// let `finalize_lease` refund usage that is attested but not yet certified.
+pub const MIN_SETTLEMENT_GRACE_SECS: i64 = 2 * 3_600;
+/// How far the price authority may move the feed's price, in bps of the current price per hour
+/// since the feed was last written (10%/h, pro rata per second). Bounds what a compromised price
+/// authority can do to buybacks; certified oracle reports are not bounded.
+pub const PRICE_STEP_BPS_PER_HOUR: u64 = 1_000;

@@ -62,8 +62,14 @@ pub enum EscrowError {
     ReportNotCertified,
     #[msg("the Merkle proof does not match the report's root")]
     InvalidProof,
-    #[msg("the price feed already holds this or a later period's price")]
+    #[msg("the price feed already holds a price as new as this one or newer")]
     StaleReport,
+    #[msg("the deposit exceeds the maximum the renter signed for")]
+    DepositAboveMaximum,
+    #[msg("the price moves more than the price authority may move it in the time since the last price")]
+    PriceChangeTooLarge,
+    #[msg("the lease's offers must all be passed, writable, in lease order")]
+    LeaseOffersMissing,
 }
 
 impl From<MathError> for EscrowError {

@@ -120,6 +120,8 @@ pub struct LeaseEnded {
     pub end_after: i64,
     pub refund: u64,
     pub held_after: u64,
+    /// Tokens a third party had sent into the vault, passed on to the renter with the refund.
+    pub excess_swept: u64,
 }
 
 #[event]
@@ -130,11 +132,14 @@ pub struct LeaseClosed {
     pub fees: u64,
     pub refunded: u64,
     pub final_refund: u64,
+    /// Tokens a third party had sent into the vault, passed on to the renter with the refund.
+    pub excess_swept: u64,
 }
 
 #[event]
 pub struct BuybackBurned {
     pub usdc_spent: u64,
+    /// $IO burned: the amount bought plus `donation_burned`.
     pub io_burned: u64,
     /// The feed's price used for the bound: USDC base units per whole $IO.
     pub usdc_per_io: u64,
@@ -143,4 +148,7 @@ pub struct BuybackBurned {
     pub total_usdc_spent: u64,
     pub total_io_burned: u64,
     pub buyback_count: u64,
+    /// Of `io_burned`, the $IO a third party had sent into the buyback vault beforehand (burned
+    /// with the buyback so that nothing stays behind in the vault; 0 normally).
+    pub donation_burned: u64,
 }

@@ -7,13 +7,21 @@
 //!    per device-hour in USDC and/or $IO, minimum and maximum hours; `withdraw_offer` stops it.
 //! 3. A renter opens a lease over 1..=8 devices (`open_lease`, devices may belong to different
 //!    operators), depositing `Σ rate × hours` plus the fee reserve `⌈that × fee⌉` into the lease's
-//!    vault. `top_up_lease` extends it; `close_lease` ends it early and refunds the unused time at
-//!    once.
+//!    vault, never more than the `max_deposit` it signed. `top_up_lease` extends it; `close_lease`
+//!    ends it early, frees all its devices and refunds the unused time at once.
 //! 4. The usage authority settles each (lease, device) for its cumulative attested seconds
 //!    (`settle`): the provider gets `⌊seconds × rate / 3600⌋` minus what it was paid, the treasury
 //!    the fee on it. Downtime is never paid, so it comes back to the renter.
-//! 5. After the lease's end plus `settlement_grace_secs`, anyone may `finalize_lease`: the rest is
+//! 5. After the lease's end plus `settlement_grace_secs` (at least two hours: the report period
+//!    holding the end and one more for its report), anyone may `finalize_lease`: the rest is
 //!    refunded and `paid + fees + refunded == deposit` exactly.
+//!
+//! ## Third parties
+//! Every account at a predictable address (config, treasuries, buyback vault, price feed, offers,
+//! leases, lease vaults) is created through `io_program_kit`, so lamports sent there first cannot
+//! block it. Vaults hold at least what the ledgers say, never exactly: tokens sent into a lease
+//! vault go to the renter at close and finalization, into the buyback vault are burned with the
+//! next buyback, into a treasury are treasury funds.
 //! 6. The treasury authority spends treasury USDC on $IO and burns it (`buyback_burn`), bounded by
 //!    the price feed less the allowed slippage.
 //!
@@ -93,7 +101,8 @@ pub mod io_escrow {
         instructions::admin::handle_set_authorities(ctx, usage_authority, price_authority, treasury_authority)
     }
 
-    /// Price authority: USDC base units per whole $IO.
+    /// Price authority: USDC base units per whole $IO; forward in time only, and at most
+    /// `PRICE_STEP_BPS_PER_HOUR` of change per hour since the last write.
     pub fn set_price(ctx: Context<SetPrice>, usdc_per_io: u64) -> Result<()> {
         instructions::admin::handle_set_price(ctx, usdc_per_io)
     }
@@ -123,9 +132,15 @@ pub mod io_escrow {
 
     /* Renters */
 
-    /// Opens a lease; remaining accounts are `(offer [writable], device)` pairs.
-    pub fn open_lease<'info>(ctx: Context<'info, OpenLease<'info>>, nonce: u64, hours: u32) -> Result<()> {
-        instructions::lease::handle_open_lease(ctx, nonce, hours)
+    /// Opens a lease; remaining accounts are `(offer [writable], device)` pairs. The deposit may
+    /// not exceed `max_deposit` (the renter's bound from the quote it was shown).
+    pub fn open_lease<'info>(
+        ctx: Context<'info, OpenLease<'info>>,
+        nonce: u64,
+        hours: u32,
+        max_deposit: u64,
+    ) -> Result<()> {
+        instructions::lease::handle_open_lease(ctx, nonce, hours, max_deposit)
     }
 
     /// Extends an open lease; remaining accounts are its offers [writable], in lease order.
@@ -133,7 +148,7 @@ pub mod io_escrow {
         instructions::lease::handle_top_up_lease(ctx, hours)
     }
 
-    /// Ends an open lease now; remaining accounts (optional): its offers [writable], freed.
+    /// Ends an open lease now; remaining accounts: all its offers [writable], in lease order, freed.
     pub fn close_lease<'info>(ctx: Context<'info, CloseLease<'info>>) -> Result<()> {
         instructions::lease::handle_close_lease(ctx)
     }

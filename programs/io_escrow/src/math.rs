@@ -17,6 +17,13 @@ pub fn deposit_for(rates: &[u64], hours: u32, fee: Bps) -> MathResult<(u64, u64)
     Ok((base, fee.of_ceil(base)?))
 }
 
+/// The whole deposit of an opening or top-up at `fee_bps`: base plus fee reserve. What a client
+/// quotes and passes as the renter's `max_deposit`.
+pub fn deposit_total(rates: &[u64], hours: u32, fee_bps: u16) -> MathResult<u64> {
+    let (base, reserve) = deposit_for(rates, hours, Bps::new(fee_bps)?)?;
+    add(base, reserve)
+}
+
 /// What a device has earned in total for `seconds` of attested service, rounded down and capped
 /// at what its `hours` paid for.
 pub fn device_owed_floor(seconds: u64, rate_per_hour: u64, hours: u32) -> MathResult<u64> {

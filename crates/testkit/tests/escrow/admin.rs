@@ -40,11 +40,19 @@ async fn initialize_rejects_bad_params_and_one_mint_twice() {
         h.send_one(sdk::initialize(&admin.pubkey(), &usdc, &io, p, k, k, k), &[&admin]).await,
         code(EscrowError::InvalidParams),
     );
-    // The same mint as USDC and $IO: the second treasury PDA collides with the first.
-    let r = h
-        .send_one(sdk::initialize(&admin.pubkey(), &usdc, &usdc, default_params(), k, k, k), &[&admin])
-        .await;
-    assert!(r.is_err(), "one mint cannot be both payment mints");
+    // A settlement grace shorter than a report period plus its certification (S-4).
+    let mut p = default_params();
+    p.settlement_grace_secs = MIN_SETTLEMENT_GRACE_SECS - 1;
+    assert_error(
+        h.send_one(sdk::initialize(&admin.pubkey(), &usdc, &io, p, k, k, k), &[&admin]).await,
+        code(EscrowError::InvalidParams),
+    );
+    // The same mint as USDC and $IO.
+    assert_error(
+        h.send_one(sdk::initialize(&admin.pubkey(), &usdc, &usdc, default_params(), k, k, k), &[&admin])
+            .await,
+        code(EscrowError::InvalidParams),
+    );
 }
 
 #[tokio::test]
@@ -122,7 +130,11 @@ async fn pause_blocks_every_non_admin_instruction() {
         ("set_price", sdk::set_price(&price.pubkey(), 1), vec![&price]),
         ("post_offer", sdk::post_offer(&a.pubkey(), &p.devices[1], RATE_USDC, 0, 1, 2), vec![&a]),
         ("withdraw_offer", sdk::withdraw_offer(&a.pubkey(), &d), vec![&a]),
-        ("open_lease", sdk::open_lease(&w.pubkey(), 2, &usdc, &r.usdc, 1, &[p.devices[1]]), vec![&w]),
+        (
+            "open_lease",
+            sdk::open_lease(&w.pubkey(), 2, &usdc, &r.usdc, 1, u64::MAX, &[p.devices[1]]),
+            vec![&w],
+        ),
         ("top_up_lease", sdk::top_up_lease(&w.pubkey(), &lease, &usdc, &r.usdc, 1, &[d]), vec![&w]),
         ("close_lease", sdk::close_lease(&w.pubkey(), &lease, &usdc, &r.usdc, &[d]), vec![&w]),
         ("finalize_lease", sdk::finalize_lease(&lease, &usdc, &r.usdc), vec![]),

@@ -39,7 +39,7 @@ async fn open_rejections() {
     let other_mint = f.s.h.create_mint(6).await;
     let other_acct = f.s.h.create_token_account(&other_mint, &r.wallet.pubkey()).await;
     f.s.h.mint_to(&other_mint, &other_acct, 1_000 * USDC).await;
-    let ix = sdk::open_lease(&r.wallet.pubkey(), 1, &other_mint, &other_acct, 2, &[d0]);
+    let ix = sdk::open_lease(&r.wallet.pubkey(), 1, &other_mint, &other_acct, 2, u64::MAX, &[d0]);
     assert_error(f.s.h.send_one(ix, &[&r.wallet]).await, code(EscrowError::UnlistedMint));
     // The offer does not take $IO.
     assert_error(f.open(&r, 1, &[d0], 2, false).await, code(EscrowError::MintNotOffered));
@@ -50,16 +50,16 @@ async fn open_rejections() {
     assert_error(f.open(&r, 1, &[d0, d0], 2, true).await, code(EscrowError::InvalidDeviceList));
     assert_error(f.open(&r, 1, &[], 2, true).await, code(EscrowError::InvalidDeviceList));
     // A device that is not the offer's.
-    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, &[d0]);
+    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, u64::MAX, &[d0]);
     let n = ix.accounts.len();
     ix.accounts[n - 1].pubkey = d1;
     assert_error(f.s.h.send_one(ix, &[&r.wallet]).await, code(EscrowError::InvalidRemainingAccounts));
     // An offer passed read-only.
-    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, &[d0]);
+    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, u64::MAX, &[d0]);
     ix.accounts[n - 2].is_writable = false;
     assert_error(f.s.h.send_one(ix, &[&r.wallet]).await, code(EscrowError::InvalidRemainingAccounts));
     // A forged offer: the right bytes under another owner.
-    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, &[d0]);
+    let mut ix = sdk::open_lease(&r.wallet.pubkey(), 1, &f.usdc_mint(), &r.usdc, 2, u64::MAX, &[d0]);
     let mut fake = f.s.h.raw_account(&sdk::offer(&d0)).await.unwrap();
     fake.owner = Pubkey::new_unique();
     let fake_key = Pubkey::new_unique();
@@ -87,7 +87,7 @@ async fn open_rejections() {
     f.s.h.send_one(ix, &[&oracle]).await.unwrap();
     assert_error(f.open(&r2, 1, &[q.devices[0]], 2, true).await, code(EscrowError::DeviceNotActive));
     // Wrong mint for the renter's account.
-    let ix = sdk::open_lease(&r2.wallet.pubkey(), 9, &f.usdc_mint(), &r2.io, 2, &[p.devices[1]]);
+    let ix = sdk::open_lease(&r2.wallet.pubkey(), 9, &f.usdc_mint(), &r2.io, 2, u64::MAX, &[p.devices[1]]);
     assert_error(f.s.h.send_one(ix, &[&r2.wallet]).await, anchor_code(AnchorError::ConstraintTokenMint));
     f.s.h.warp_seconds(2 * 3600).await;
     f.open(&r2, 1, &[d0], 2, true).await.unwrap();
@@ -156,7 +156,7 @@ async fn close_refunds_unused_time_and_finalize_the_rest() {
     f.settle(&lease, &p.usdc, 0, 1_800).await.unwrap();
     assert_eq!(f.s.h.token_balance(&p.usdc).await, RATE_USDC / 2);
     assert_error(f.finalize(&r, &lease).await, code(EscrowError::GraceNotElapsed));
-    f.s.h.warp_seconds(2 * 3600).await;
+    f.s.h.warp_seconds(f.params.settlement_grace_secs).await;
     f.finalize(&r, &lease).await.unwrap();
     let l = f.lease(&lease).await;
     assert_eq!(l.status, LeaseStatus::Closed);

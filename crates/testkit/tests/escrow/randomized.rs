@@ -1,8 +1,11 @@
 //! Random sequences of opens, top-ups, settlements, closes, finalizations and clock moves over
-//! several providers and renters, with the escrow invariants checked after every step:
-//! every lease vault == deposits − paid − fees − refunded; every closed lease balances exactly;
-//! Δ treasury == Σ fees − Σ buybacks; config ledgers == Σ over leases; buyback burns counted by
-//! io_token and its minted − burned == the mint's supply.
+//! several providers and renters, with a third party donating into vaults and pre-funding the
+//! next lease's addresses, and the escrow invariants checked after every step:
+//! every lease vault == deposits − paid − fees − refunded + donations not yet swept (so never
+//! below what the ledger holds; a close or finalization sweeps the donations to the renter);
+//! every closed lease balances exactly; Δ treasury == Σ fees − Σ buybacks + Σ donations; config
+//! ledgers == Σ over leases; buyback burns (donations to the buyback vault included) counted by
+//! io_token and its minted − burned == the mint's supply; the buyback vault keeps nothing.
 use crate::common::*;
 use io_testkit::error_code;
 use io_testkit::tamper::{env_or, Rng};
@@ -17,6 +20,16 @@ struct World {
     nonce: u64,
     /// The treasury authority's USDC and $IO accounts (it "buys" $IO off-chain).
     buyer: (Pubkey, Pubkey),
+    /// Tokens a third party sent into each lease vault and not yet swept to its renter.
+    donated: std::collections::HashMap<Pubkey, u64>,
+    /// USDC a third party sent into the treasury.
+    treasury_donated: u64,
+    /// $IO a third party sent into the buyback vault and not yet burned.
+    buyback_donated: u64,
+    /// Leases opened at pre-funded addresses.
+    prefunded_opens: u64,
+    /// Donations made by the third party, to any vault.
+    donations: u64,
 }
 
 impl World {
@@ -47,6 +60,11 @@ impl World {
             io_payees,
             nonce: 0,
             buyer: (buyer_usdc, buyer_io),
+            donated: Default::default(),
+            treasury_donated: 0,
+            buyback_donated: 0,
+            prefunded_opens: 0,
+            donations: 0,
         }
     }
 
@@ -57,13 +75,70 @@ impl World {
                 assert!(ok.iter().any(|k| Some(code(*k)) == c), "unexpected failure {e:?}");
             }
         };
-        match rng.below(9) {
+        match rng.below(12) {
+            9 if !self.leases.is_empty() => {
+                // A third party sends tokens into a vault: a lease's, the treasury or the buyback's.
+                let (usdc_mint, io_mint) = (self.f.usdc_mint(), self.f.io_mint());
+                let amount = 1 + rng.below(1_000);
+                self.donations += 1;
+                match rng.below(3) {
+                    0 => {
+                        let (lease, _, usdc) = self.leases[rng.below(self.leases.len() as u64) as usize];
+                        let mint = if usdc { usdc_mint } else { io_mint };
+                        self.f.s.h.donate(&mint, &sdk::lease_vault(&lease), amount).await;
+                        *self.donated.entry(lease).or_default() += amount;
+                    }
+                    1 => {
+                        self.f.s.h.donate(&usdc_mint, &sdk::treasury(&usdc_mint), amount).await;
+                        self.treasury_donated += amount;
+                    }
+                    _ => {
+                        self.f.s.h.donate(&io_mint, &sdk::buyback_vault(), amount).await;
+                        self.buyback_donated += amount;
+                    }
+                }
+                "donate"
+            }
+            10 => {
+                // A third party pre-funds the renter's next lease and its vault; the open goes on.
+                let ri = rng.below(3) as usize;
+                let p = &self.providers[rng.below(3) as usize];
+                let devices = vec![p.devices[rng.below(3) as usize]];
+                self.nonce += 1;
+                let lease = sdk::lease(&self.renters[ri].wallet.pubkey(), self.nonce);
+                self.f.s.h.prefund(&lease, 1_000_000 + rng.below(10_000_000)).await;
+                self.f.s.h.prefund(&sdk::lease_vault(&lease), 1_000_000 + rng.below(10_000_000)).await;
+                let usdc = rng.below(2) == 0;
+                let r =
+                    self.f.open(&self.renters[ri], self.nonce, &devices, 1 + rng.below(6) as u32, usdc).await;
+                if let Ok(lease) = r {
+                    self.leases.push((lease, ri, usdc));
+                    self.prefunded_opens += 1;
+                }
+                allowed(r.map(|_| ()), &[EscrowError::DeviceBusy]);
+                "prefund+open"
+            }
             7 => {
-                // Buyback: spend part of the USDC treasury at a fresh price, burning the fair amount.
+                // Buyback: spend part of the USDC treasury at a price the authority may move to
+                // now (a bounded step from the feed's), burning the fair amount.
                 let usdc_mint = self.f.usdc_mint();
                 let held = self.f.s.h.token_balance(&sdk::treasury(&usdc_mint)).await;
                 let spend = rng.below(held + 1);
-                let price = 1_000 + rng.below(5_000_000);
+                let feed: PriceFeed = self.f.s.h.account(&sdk::price_feed()).await;
+                let now = self.f.s.h.now().await;
+                let price = if feed.usdc_per_io == 0 {
+                    1_000 + rng.below(5_000_000)
+                } else {
+                    let elapsed = (now - feed.updated_ts).max(0) as u64;
+                    let step = io_escrow::max_price_step_floor(feed.usdc_per_io, elapsed).unwrap();
+                    let up = rng.below(2) == 0;
+                    let delta = rng.below(step + 1);
+                    if up {
+                        feed.usdc_per_io + delta
+                    } else {
+                        (feed.usdc_per_io - delta).max(1)
+                    }
+                };
                 let p = self.f.price.insecure_clone();
                 self.f.s.h.send_one(sdk::set_price(&p.pubkey(), price), &[&p]).await.unwrap();
                 let io_amount = io_escrow::min_io_for(spend, price, 9, 0).unwrap();
@@ -79,6 +154,9 @@ impl World {
                     io_amount,
                 );
                 let r = self.f.s.h.send_one(ix, &[&t]).await;
+                if r.is_ok() {
+                    self.buyback_donated = 0;
+                }
                 allowed(r, &[EscrowError::ZeroAmount]);
                 "buyback"
             }
@@ -178,6 +256,9 @@ impl World {
                 } else {
                     self.f.finalize(renter, &lease).await
                 };
+                if r.is_ok() {
+                    self.donated.remove(&lease);
+                }
                 allowed(
                     r,
                     &[EscrowError::LeaseNotOpen, EscrowError::GraceNotElapsed, EscrowError::LeaseClosed],
@@ -198,10 +279,11 @@ impl World {
         for (lease, _, usdc) in self.leases.clone() {
             let l = self.f.lease(&lease).await;
             let vault = self.f.s.h.token_balance(&sdk::lease_vault(&lease)).await;
+            let donated = self.donated.get(&lease).copied().unwrap_or(0);
             assert_eq!(
                 vault,
-                l.deposit - l.paid - l.fees - l.refunded,
-                "{ctx}: lease vault == deposits − paid − fees − refunded"
+                l.deposit - l.paid - l.fees - l.refunded + donated,
+                "{ctx}: lease vault == deposits − paid − fees − refunded + donations not yet swept"
             );
             assert!(
                 l.fees >= (l.paid * u64::from(l.fee_bps)).div_ceil(10_000) && l.fees <= l.deposit,
@@ -221,7 +303,16 @@ impl World {
             }
         }
         let treasury = self.f.s.h.token_balance(&sdk::treasury(&self.f.usdc_mint())).await;
-        assert_eq!(treasury, fees_usdc - c.buyback_usdc_spent, "{ctx}: Δ treasury == Σ fees − Σ buybacks");
+        assert_eq!(
+            treasury,
+            fees_usdc + self.treasury_donated - c.buyback_usdc_spent,
+            "{ctx}: Δ treasury == Σ fees + Σ donations − Σ buybacks"
+        );
+        let buyback_vault = self.f.s.h.token_balance(&sdk::buyback_vault()).await;
+        assert_eq!(
+            buyback_vault, self.buyback_donated,
+            "{ctx}: the buyback vault keeps only unburned donations"
+        );
         let t: io_token::TokenConfig = self.f.s.h.account(&io_sdk::token::config()).await;
         assert_eq!(
             t.burned[io_token::BurnReason::Buyback as usize],
@@ -246,6 +337,11 @@ async fn random_lease_sequences_keep_every_invariant() {
             let what = w.step(&mut rng).await;
             w.check(step, what).await;
         }
-        println!("seed {seed}: {} leases over {steps} steps", w.leases.len());
+        println!(
+            "seed {seed}: {} leases ({} at pre-funded addresses), {} donations over {steps} steps",
+            w.leases.len(),
+            w.prefunded_opens,
+            w.donations
+        );
     }
 }

@@ -86,7 +86,7 @@ async fn io_leases_pay_no_fee_and_downtime_is_refunded() {
     f.settle(&lease, &payee, 0, 5_400).await.unwrap();
     assert_eq!(f.s.h.token_balance(&payee).await, RATE_IO * 3 / 2);
     assert_eq!(f.s.h.token_balance(&sdk::treasury(&io_mint)).await, 0);
-    f.s.h.warp_seconds(2 * 3600).await;
+    f.s.h.warp_seconds(f.params.settlement_grace_secs).await;
     f.finalize(&r, &lease).await.unwrap();
     assert_eq!(f.s.h.token_balance(&r.io).await, 1_000 * IO - RATE_IO * 3 / 2);
     let c = f.config().await;

@@ -392,6 +392,7 @@ pub fn net() -> Net {
                     total_usdc_spent: 100,
                     total_io_burned: 50,
                     buyback_count: 1,
+                    donation_burned: 0,
                 },
             ),
             burned(BurnReason::Slash, 10, 10, 60, key(81)),

@@ -70,11 +70,15 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
     )?;
     require!(io_amount >= min_io, EscrowError::BuybackBelowPrice);
 
+    // $IO a third party sent into the buyback vault is burned with the buyback (the vault exists
+    // only to burn from), so nothing is left behind in it.
+    let donation = a.buyback_vault.amount;
+    let burn = add(io_amount, donation).math()?;
     pay_out(&a.token_program, &a.config, &a.treasury_usdc, &a.authority_usdc, &a.usdc_mint, usdc_spent)?;
     pay_in(
         &a.token_program,
         &a.authority_io,
-        &a.buyback_vault,
+        a.buyback_vault.to_account_info(),
         &a.io_mint,
         &a.treasury_authority,
         io_amount,
@@ -94,7 +98,7 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
             },
             &[&seeds],
         ),
-        io_amount,
+        burn,
         io_token::BurnReason::Buyback,
     )?;
 
@@ -102,17 +106,18 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
     let a = &mut ctx.accounts;
     let config = &mut a.config;
     config.buyback_usdc_spent = add(config.buyback_usdc_spent, usdc_spent).math()?;
-    config.buyback_io_burned = add(config.buyback_io_burned, io_amount).math()?;
+    config.buyback_io_burned = add(config.buyback_io_burned, burn).math()?;
     config.buyback_count = config.buyback_count.checked_add(1).ok_or(EscrowError::MathOverflow)?;
     config.invariant()?;
     let ev = BuybackBurned {
         usdc_spent,
-        io_burned: io_amount,
+        io_burned: burn,
         usdc_per_io: price,
         min_io,
         total_usdc_spent: config.buyback_usdc_spent,
         total_io_burned: config.buyback_io_burned,
         buyback_count: config.buyback_count,
+        donation_burned: donation,
     };
     emit_cpi!(ev);
     Ok(())

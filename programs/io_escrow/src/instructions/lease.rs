@@ -1,7 +1,7 @@
 //! Leases: a renter opens a lease over 1..=8 devices (a cluster may span operators), deposits
 //! Σ rate × hours plus the fee reserve, tops it up to extend it, and closes it at any time;
 //! `finalize_lease` refunds the rest once the settlement grace period after its end has passed.
-use super::{now, pay_in, pay_out};
+use super::{now, pay_in, pay_out, token_amount};
 use crate::{
     constants::*,
     error::{EscrowError, MathResultExt},
@@ -30,12 +30,12 @@ pub struct OpenLease<'info> {
     #[account(constraint = payment_mint.key() == config.usdc_mint || payment_mint.key() == config.io_mint
         @ EscrowError::UnlistedMint)]
     pub payment_mint: Box<Account<'info, Mint>>,
-    #[account(init, payer = renter, space = 8 + Lease::INIT_SPACE,
-        seeds = [LEASE_SEED, renter.key().as_ref(), &nonce.to_le_bytes()], bump)]
-    pub lease: Box<Account<'info, Lease>>,
-    #[account(init, payer = renter, seeds = [LEASE_VAULT_SEED, lease.key().as_ref()], bump,
-        token::mint = payment_mint, token::authority = config)]
-    pub vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: created here by `io_program_kit` (a pre-funded address cannot block it).
+    #[account(mut, seeds = [LEASE_SEED, renter.key().as_ref(), &nonce.to_le_bytes()], bump)]
+    pub lease: UncheckedAccount<'info>,
+    /// CHECK: created here as the lease's token vault of the payment mint, owned by the config.
+    #[account(mut, seeds = [LEASE_VAULT_SEED, lease.key().as_ref()], bump)]
+    pub vault: UncheckedAccount<'info>,
     #[account(mut, token::mint = payment_mint, token::authority = renter)]
     pub renter_token: Box<Account<'info, TokenAccount>>,
     pub token_program: Program<'info, Token>,
@@ -44,11 +44,14 @@ pub struct OpenLease<'info> {
 
 /// Opens a lease of `hours` hours over the devices given as remaining accounts, in pairs
 /// `(offer [writable], device)`. Each offer must be active, accept the payment mint, allow
-/// `hours`, and its device must be active and not held by another running lease.
+/// `hours`, and its device must be active and not held by another running lease. The deposit
+/// (`Σ rate × hours` plus the fee reserve) may not exceed `max_deposit`, the renter's signed
+/// bound from the quote it was shown: an operator re-pricing in between cannot take more.
 pub fn handle_open_lease<'info>(
-    mut ctx: Context<'info, OpenLease<'info>>,
+    ctx: Context<'info, OpenLease<'info>>,
     nonce: u64,
     hours: u32,
+    max_deposit: u64,
 ) -> Result<()> {
     let ts = now()?;
     let mint = ctx.accounts.payment_mint.key();
@@ -96,12 +99,25 @@ pub fn handle_open_lease<'info>(
     let (base, fee_reserve) = math::deposit_for(&rates, hours, Bps::new(fee_bps).math()?).math()?;
     let deposit = add(base, fee_reserve).math()?;
     require!(deposit >= ctx.accounts.config.min_deposit(&mint)?, EscrowError::DepositBelowMinimum);
+    require!(deposit <= max_deposit, EscrowError::DepositAboveMaximum);
 
     let a = &ctx.accounts;
-    pay_in(&a.token_program, &a.renter_token, &a.vault, &a.payment_mint, &a.renter, deposit)?;
-    let a = &mut ctx.accounts;
-    a.lease.set_inner(Lease {
-        renter: a.renter.key(),
+    let (payer, system) = (a.renter.to_account_info(), a.system_program.to_account_info());
+    let renter_key = a.renter.key();
+    let nonce_bytes = nonce.to_le_bytes();
+    let vault_info = a.vault.to_account_info();
+    io_program_kit::create_token_vault(
+        &payer,
+        &vault_info,
+        &a.payment_mint.to_account_info(),
+        &a.config.to_account_info(),
+        &system,
+        &a.token_program.to_account_info(),
+        &[LEASE_VAULT_SEED, lease_key.as_ref(), &[ctx.bumps.vault]],
+    )?;
+    pay_in(&a.token_program, &a.renter_token, vault_info.clone(), &a.payment_mint, &a.renter, deposit)?;
+    let lease = Lease {
+        renter: renter_key,
         nonce,
         payment_mint: mint,
         vault: a.vault.key(),
@@ -118,14 +134,23 @@ pub fn handle_open_lease<'info>(
         status: LeaseStatus::Open,
         bump: ctx.bumps.lease,
         vault_bump: ctx.bumps.vault,
-    });
-    a.config.leases_opened = a.config.leases_opened.checked_add(1).ok_or(EscrowError::MathOverflow)?;
-    a.vault.reload()?;
-    a.lease.invariant(a.vault.amount)?;
-    a.config.invariant()?;
+    };
+    lease.invariant(token_amount(&vault_info)?)?;
+    io_program_kit::create_program_account(
+        &payer,
+        &a.lease.to_account_info(),
+        &system,
+        &crate::ID,
+        8 + Lease::INIT_SPACE,
+        &[LEASE_SEED, renter_key.as_ref(), &nonce_bytes, &[ctx.bumps.lease]],
+        &lease,
+    )?;
+    let config = &mut ctx.accounts.config;
+    config.leases_opened = config.leases_opened.checked_add(1).ok_or(EscrowError::MathOverflow)?;
+    config.invariant()?;
     let ev = LeaseOpened {
         lease: lease_key,
-        renter: a.renter.key(),
+        renter: renter_key,
         payment_mint: mint,
         devices: devices.iter().map(|d| d.device).collect(),
         rates_per_hour: rates,
@@ -186,7 +211,7 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
         EscrowError::DepositBelowMinimum
     );
     let a = &ctx.accounts;
-    pay_in(&a.token_program, &a.renter_token, &a.vault, &a.payment_mint, &a.renter, amount)?;
+    pay_in(&a.token_program, &a.renter_token, a.vault.to_account_info(), &a.payment_mint, &a.renter, amount)?;
     let a = &mut ctx.accounts;
     let lease = &mut a.lease;
     let end_before = lease.end_ts;
@@ -225,8 +250,10 @@ pub struct CloseLease<'info> {
 }
 
 /// Ends an open lease now. What can no longer be owed — the unused time and its fee reserve — is
-/// refunded at once; what the elapsed time may still owe stays until usage is settled and
-/// `finalize_lease` refunds the rest. Offers passed as writable remaining accounts are freed.
+/// refunded at once, with anything a third party sent into the vault; what the elapsed time may
+/// still owe stays until usage is settled and `finalize_lease` refunds the rest. Every offer of
+/// the lease must be passed (writable, in lease order): each one this lease still holds is freed
+/// now, so closing can never leave a device reserved for a lease that no longer runs.
 pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> Result<()> {
     let ts = now()?;
     let lease_key = ctx.accounts.lease.key();
@@ -243,18 +270,14 @@ pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> 
     }
     let fee = Bps::new(lease.fee_bps).math()?;
     let reserve_fee = math::fee_due_ceil(lease.paid, reserve_pay, lease.fees, fee).math()?;
-    let refund = sub(lease.held()?, add(reserve_pay, reserve_fee).math()?).math()?;
-    for info in ctx.remaining_accounts {
-        require!(info.is_writable, EscrowError::InvalidRemainingAccounts);
-        let mut offer: Account<Offer> = Account::try_from(info)?;
-        // Only offers this lease still holds are freed; any other is left as it is.
-        if offer.lease == lease_key {
-            offer.leased_until = ts;
-            offer.exit(&crate::ID)?;
-        }
-    }
+    let held = lease.held()?;
+    let refund = sub(held, add(reserve_pay, reserve_fee).math()?).math()?;
+    free_offers(ctx.remaining_accounts, lease, &lease_key, end_ts)?;
+    // A donation to the vault is the renter's: it leaves with the refund.
+    let excess = sub(ctx.accounts.vault.amount, held).math()?;
     let a = &ctx.accounts;
-    pay_out(&a.token_program, &a.config, &a.vault, &a.renter_token, &a.payment_mint, refund)?;
+    let out = add(refund, excess).math()?;
+    pay_out(&a.token_program, &a.config, &a.vault, &a.renter_token, &a.payment_mint, out)?;
     let a = &mut ctx.accounts;
     let is_usdc = a.lease.payment_mint == a.config.usdc_mint;
     let config = &mut a.config;
@@ -266,9 +289,36 @@ pub fn handle_close_lease<'info>(mut ctx: Context<'info, CloseLease<'info>>) -> 
     lease.status = LeaseStatus::Ended;
     a.vault.reload()?;
     lease.invariant(a.vault.amount)?;
-    let ev =
-        LeaseEnded { lease: lease_key, end_before, end_after: end_ts, refund, held_after: lease.held()? };
+    let ev = LeaseEnded {
+        lease: lease_key,
+        end_before,
+        end_after: end_ts,
+        refund,
+        held_after: lease.held()?,
+        excess_swept: excess,
+    };
     emit_cpi!(ev);
+    Ok(())
+}
+
+/// Frees every device of `lease` at `until`: `offers` must be exactly the lease's offers, writable,
+/// in lease order (`LeaseOffersMissing` otherwise). An offer already re-leased to another lease is
+/// left as it is.
+fn free_offers<'info>(
+    offers: &'info [AccountInfo<'info>],
+    lease: &Lease,
+    lease_key: &Pubkey,
+    until: i64,
+) -> Result<()> {
+    require!(offers.len() == lease.devices.len(), EscrowError::LeaseOffersMissing);
+    for (info, d) in offers.iter().zip(lease.devices.iter()) {
+        require!(info.is_writable && info.key() == d.offer, EscrowError::LeaseOffersMissing);
+        let mut offer: Account<Offer> = Account::try_from(info)?;
+        if offer.lease == *lease_key {
+            offer.leased_until = offer.leased_until.min(until);
+            offer.exit(&crate::ID)?;
+        }
+    }
     Ok(())
 }
 
@@ -290,7 +340,9 @@ pub struct FinalizeLease<'info> {
 }
 
 /// Permissionless once `settlement_grace_secs` have passed since the lease's end: refunds what is
-/// left and closes the lease for good (payouts + fees + refunds == deposit).
+/// left, and anything a third party sent into the vault, and closes the lease for good
+/// (payouts + fees + refunds == deposit). No device is still held by it: its offers were reserved
+/// until its end (kept in step by top-ups), and a close freed every one of them.
 pub fn handle_finalize_lease(mut ctx: Context<FinalizeLease>) -> Result<()> {
     let ts = now()?;
     let lease = &ctx.accounts.lease;
@@ -298,8 +350,10 @@ pub fn handle_finalize_lease(mut ctx: Context<FinalizeLease>) -> Result<()> {
     let due = add_i64(lease.end_ts, ctx.accounts.config.params.settlement_grace_secs).math()?;
     require!(ts >= due, EscrowError::GraceNotElapsed);
     let refund = lease.held()?;
+    let excess = sub(ctx.accounts.vault.amount, refund).math()?;
     let a = &ctx.accounts;
-    pay_out(&a.token_program, &a.config, &a.vault, &a.renter_token, &a.payment_mint, refund)?;
+    let out = add(refund, excess).math()?;
+    pay_out(&a.token_program, &a.config, &a.vault, &a.renter_token, &a.payment_mint, out)?;
     let a = &mut ctx.accounts;
     let is_usdc = a.lease.payment_mint == a.config.usdc_mint;
     let config = &mut a.config;
@@ -316,6 +370,7 @@ pub fn handle_finalize_lease(mut ctx: Context<FinalizeLease>) -> Result<()> {
         fees: lease.fees,
         refunded: lease.refunded,
         final_refund: refund,
+        excess_swept: excess,
     };
     emit_cpi!(ev);
     Ok(())

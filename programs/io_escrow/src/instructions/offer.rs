@@ -16,9 +16,10 @@ pub struct PostOffer<'info> {
     pub operator: Box<Account<'info, Operator>>,
     #[account(constraint = device.operator == operator.key() @ EscrowError::DeviceOperatorMismatch)]
     pub device: Box<Account<'info, Device>>,
-    #[account(init_if_needed, payer = authority, space = 8 + Offer::INIT_SPACE,
-        seeds = [OFFER_SEED, device.key().as_ref()], bump)]
-    pub offer: Box<Account<'info, Offer>>,
+    /// CHECK: the device's offer PDA: created here by `io_program_kit` on the first post (a
+    /// pre-funded address cannot block it), read and rewritten as an `Offer` afterwards.
+    #[account(mut, seeds = [OFFER_SEED, device.key().as_ref()], bump)]
+    pub offer: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -26,25 +27,39 @@ pub struct PostOffer<'info> {
 /// base units (0 = that mint not accepted), minimum and maximum hours. A running lease keeps the
 /// rate it opened with.
 pub fn handle_post_offer(
-    mut ctx: Context<PostOffer>,
+    ctx: Context<PostOffer>,
     price_usdc_per_hour: u64,
     price_io_per_hour: u64,
     min_hours: u32,
     max_hours: u32,
 ) -> Result<()> {
-    let a = &mut ctx.accounts;
+    let a = &ctx.accounts;
     require!(a.device.status == DeviceStatus::Active, EscrowError::DeviceNotActive);
     require!(
         min_hours >= 1 && min_hours <= max_hours && max_hours <= MAX_LEASE_HOURS,
         EscrowError::InvalidHours
     );
     require!(price_usdc_per_hour > 0 || price_io_per_hour > 0, EscrowError::NoPrice);
-    let offer = &mut a.offer;
-    if offer.device == Pubkey::default() {
-        offer.operator = a.operator.key();
-        offer.device = a.device.key();
-        offer.bump = ctx.bumps.offer;
-    }
+    let info = a.offer.to_account_info();
+    let exists = *info.owner == crate::ID;
+    let mut offer = if exists {
+        super::load::<Offer>(&info)?
+    } else {
+        Offer {
+            operator: a.operator.key(),
+            operator_authority: a.authority.key(),
+            device: a.device.key(),
+            price_usdc_per_hour: 0,
+            price_io_per_hour: 0,
+            min_hours: 0,
+            max_hours: 0,
+            active: false,
+            lease: Pubkey::default(),
+            leased_until: 0,
+            updated_ts: 0,
+            bump: ctx.bumps.offer,
+        }
+    };
     offer.operator_authority = a.authority.key();
     offer.price_usdc_per_hour = price_usdc_per_hour;
     offer.price_io_per_hour = price_io_per_hour;
@@ -53,8 +68,22 @@ pub fn handle_post_offer(
     offer.active = true;
     offer.updated_ts = now()?;
     offer.invariant()?;
+    if exists {
+        super::store(&info, &offer)?;
+    } else {
+        let device = a.device.key();
+        io_program_kit::create_program_account(
+            &a.authority.to_account_info(),
+            &info,
+            &a.system_program.to_account_info(),
+            &crate::ID,
+            8 + Offer::INIT_SPACE,
+            &[OFFER_SEED, device.as_ref(), &[ctx.bumps.offer]],
+            &offer,
+        )?;
+    }
     let ev = OfferPosted {
-        offer: offer.key(),
+        offer: info.key(),
         operator: offer.operator,
         device: offer.device,
         price_usdc_per_hour,

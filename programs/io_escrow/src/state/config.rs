@@ -17,13 +17,15 @@ pub struct EscrowParams {
     /// Oldest price a buyback accepts.
     pub max_price_age_secs: i64,
     /// Time after a lease's end during which attested usage may still be settled before the
-    /// rest of the deposit is refunded by `finalize_lease`.
+    /// rest of the deposit is refunded by `finalize_lease`; at least
+    /// [`MIN_SETTLEMENT_GRACE_SECS`] so that the report covering the end can land first.
     pub settlement_grace_secs: i64,
 }
 
 impl EscrowParams {
     /// Defaults for the given mints' decimals: 2% USDC fee, no $IO fee, deposits of at least one
-    /// whole token, 3% buyback slippage, 2-hour price age and settlement grace. (Saturating: a
+    /// whole token, 3% buyback slippage, 2-hour price age, 4-hour settlement grace (the report
+    /// period holding the lease's end plus up to three hours of report lag). (Saturating: a
     /// client-side default, not consensus math.)
     pub fn defaults(io_decimals: u8, usdc_decimals: u8) -> EscrowParams {
         EscrowParams {
@@ -33,7 +35,7 @@ impl EscrowParams {
             min_deposit_io: 10u64.saturating_pow(u32::from(io_decimals)),
             max_buyback_slippage_bps: 300,
             max_price_age_secs: 2 * 3600,
-            settlement_grace_secs: 2 * 3600,
+            settlement_grace_secs: 4 * 3600,
         }
     }
 
@@ -46,7 +48,8 @@ impl EscrowParams {
                 && self.min_deposit_usdc > 0
                 && self.min_deposit_io > 0
                 && dur(self.max_price_age_secs)
-                && dur(self.settlement_grace_secs),
+                && dur(self.settlement_grace_secs)
+                && self.settlement_grace_secs >= MIN_SETTLEMENT_GRACE_SECS,
             EscrowError::InvalidParams
         );
         Ok(())

@@ -77,11 +77,12 @@ impl Lease {
         u64::try_from(until.saturating_sub(self.start_ts)).unwrap_or(0)
     }
 
-    /// The vault balance must equal [`Self::held`] (checked by handlers after every transfer);
-    /// the ledger never goes negative; a closed lease balances exactly.
+    /// The vault holds at least [`Self::held`] (checked by handlers after every transfer): anyone
+    /// can transfer tokens into it, so more is allowed, and that excess goes to the renter at
+    /// close and finalization. The ledger never goes negative; a closed lease balances exactly.
     pub fn invariant(&self, vault_amount: u64) -> Result<()> {
         let held = self.held()?;
-        require!(vault_amount == held, EscrowError::MathOverflow);
+        require!(vault_amount >= held, EscrowError::MathOverflow);
         require!(
             !self.devices.is_empty()
                 && self.devices.len() <= MAX_LEASE_DEVICES
