@@ -154,3 +154,26 @@ async fn an_eight_signature_certification_fits_in_1232_bytes() {
     f.h.process(tx).await.unwrap();
     assert_eq!(f.h.account::<Report>(&f.report(&body)).await.signers, 0xFF);
 }
+
+/// §2.D cases 1–2: the Ed25519 instruction must be the one right before ours — not two before,
+/// not after — and must carry at least one signature.
+#[tokio::test]
+async fn the_ed25519_instruction_must_come_right_before_and_be_non_empty() {
+    let mut f = OracleFixture::new(3).await;
+    let body = f.body(1).await;
+    let report = f.post(body).await.unwrap();
+    let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &f.digest(&body));
+    let payer = f.h.payer().pubkey();
+    let between = solana_system_interface::instruction::transfer(&payer, &payer, 1);
+    let missing = code(OracleError::MissingEd25519Instruction);
+    let r = f.h.send(&[ed.clone(), between, sdk::certify_report(&report)], &[]).await;
+    assert_error(r, missing);
+    assert_error(f.h.send(&[sdk::certify_report(&report), ed.clone()], &[]).await, missing);
+    // A precompile instruction with no signature at all verifies nothing.
+    let empty = Instruction { program_id: sdk::ED25519_PROGRAM_ID, accounts: vec![], data: vec![0, 0] };
+    assert_error(
+        f.h.send(&[empty, sdk::certify_report(&report)], &[]).await,
+        code(OracleError::MalformedEd25519),
+    );
+    f.h.send(&[ed, sdk::certify_report(&report)], &[]).await.unwrap();
+}
