@@ -1195,10 +1195,12 @@ async fn oracle_show(ctx: &Ctx) -> Result<()> {
         .await?
         .ok_or_else(|| anyhow!("io_oracle is not initialised on this network"))?;
     let members: Vec<String> = c.set.keys().iter().map(|k| k.to_string()).collect();
+    // The cluster id is a genesis hash, shown in base58 like `getGenesisHash`.
+    let cluster = Pubkey::new_from_array(c.cluster_id).to_string();
     let text = format!(
-        "set epoch     {}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {}",
-        c.set.epoch, c.set.threshold, c.set.count, members.join("\n              "), c.last_period, c.reports_certified, amount::format(c.total_bonded, 9)
+        "set epoch     {}{}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {}\ncluster       {}",
+        c.set.epoch, if c.set_revoked { " (revoked: awaiting the admin's rotation)" } else { "" }, c.set.threshold, c.set.count, members.join("\n              "), c.last_period, c.reports_certified, amount::format(c.total_bonded, 9), cluster
     );
-    ctx.print(text, json!({ "epoch": c.set.epoch, "threshold": c.set.threshold, "members": members, "last_period": c.last_period, "reports_certified": c.reports_certified }));
+    ctx.print(text, json!({ "epoch": c.set.epoch, "threshold": c.set.threshold, "members": members, "last_period": c.last_period, "reports_certified": c.reports_certified, "cluster_id": cluster, "set_revoked": c.set_revoked }));
     Ok(())
 }
