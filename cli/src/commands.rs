@@ -522,7 +522,23 @@ async fn submit_report(ctx: &Ctx, file: &std::path::Path, signer_files: &[std::p
         expiry_slot: v.get("expiry_slot").and_then(Value::as_u64).unwrap_or(slot + 1_000),
     };
     let signers = signer_files.iter().map(|p| client::read_keypair(p)).collect::<Result<Vec<_>>>()?;
-    let digest = io_sdk::oracle::report_digest(&body);
+    // Signatures bind the cluster: sign for the one this network's io_oracle was set up for, and
+    // only if the RPC endpoint is that cluster.
+    let config: io_oracle::OracleConfig = ctx
+        .c
+        .account(&io_sdk::oracle::config())
+        .await?
+        .ok_or_else(|| anyhow!("io_oracle is not initialised on this network"))?;
+    let genesis = ctx.c.rpc.get_genesis_hash().await.context("RPC request failed")?;
+    if genesis.to_bytes() != config.cluster_id {
+        bail!(
+            "this RPC endpoint's genesis hash {genesis} is not the cluster io_oracle was initialised for \
+             ({}): refusing to sign",
+            Pubkey::new_from_array(config.cluster_id)
+        );
+    }
+    let cluster = config.cluster_id;
+    let digest = io_sdk::oracle::report_digest(&cluster, &body);
     let sigs: Vec<io_sdk::oracle::Ed25519Signature> = signers
         .iter()
         .map(|k| {
@@ -530,8 +546,8 @@ async fn submit_report(ctx: &Ctx, file: &std::path::Path, signer_files: &[std::p
             (k.pubkey().to_bytes(), <[u8; 64]>::from(k.sign_message(&digest)))
         })
         .collect();
-    let report = io_sdk::oracle::report(&body);
-    let post = ctx.c.send(&[io_sdk::oracle::post_report(&ctx.c.wallet(), body)], &[]).await?;
+    let report = io_sdk::oracle::report(&cluster, &body);
+    let post = ctx.c.send(&[io_sdk::oracle::post_report(&ctx.c.wallet(), &cluster, body)], &[]).await?;
     let certify = ctx
         .c
         .send(
@@ -1182,10 +1198,12 @@ async fn oracle_show(ctx: &Ctx) -> Result<()> {
         .await?
         .ok_or_else(|| anyhow!("io_oracle is not initialised on this network"))?;
     let members: Vec<String> = c.set.keys().iter().map(|k| k.to_string()).collect();
+    // The cluster id is a genesis hash, shown in base58 like `getGenesisHash`.
+    let cluster = Pubkey::new_from_array(c.cluster_id).to_string();
     let text = format!(
-        "set epoch     {}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {}",
-        c.set.epoch, c.set.threshold, c.set.count, members.join("\n              "), c.last_period, c.reports_certified, amount::format(c.total_bonded, 9)
+        "set epoch     {}{}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {}\ncluster       {}",
+        c.set.epoch, if c.set_revoked { " (revoked: awaiting the admin's rotation)" } else { "" }, c.set.threshold, c.set.count, members.join("\n              "), c.last_period, c.reports_certified, amount::format(c.total_bonded, 9), cluster
     );
-    ctx.print(text, json!({ "epoch": c.set.epoch, "threshold": c.set.threshold, "members": members, "last_period": c.last_period, "reports_certified": c.reports_certified }));
+    ctx.print(text, json!({ "epoch": c.set.epoch, "threshold": c.set.threshold, "members": members, "last_period": c.last_period, "reports_certified": c.reports_certified, "cluster_id": cluster, "set_revoked": c.set_revoked }));
     Ok(())
 }

@@ -132,6 +132,9 @@ pub const ORACLE: &[O] = &[
     O::BondSlashed,
     O::ZeroAmount,
     O::MathOverflow,
+    O::BondBelowMinimum,
+    O::VaultBelowLedger,
+    O::SetRevoked,
 ];
 
 fn from_table<T: Copy + std::fmt::Display>(table: &[T], code: u32) -> Option<String> {

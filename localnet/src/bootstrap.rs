@@ -7,7 +7,7 @@
 //!    (`Slash` → io_staking's config PDA, `Buyback` → io_escrow's config PDA), rewards
 //!    distributor (io_staking's config PDA).
 //! 3. io_staking (`Params::defaults(9)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
-//!    io_oracle (3 local oracle keys, default threshold).
+//!    io_oracle (3 local oracle keys, default threshold, the node's genesis hash as cluster id).
 //! 4. $IO for every key that needs it, from genesis vesting schedules that have fully vested
 //!    (`create_vesting` + `claim_vested`: io_token's ledger stays exact); USDC minted locally.
 //! 5. Oracle bonds; three operators with bonds and devices of different classes, regions and
@@ -582,10 +582,12 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
     let price = &plan.price_authority.0;
     chain.send("io_escrow set_price", &[escrow::set_price(&price.pubkey(), USDC_PER_IO)], &[price]).await?;
     let members = plan.oracles.iter().map(|k| k.0.pubkey()).collect();
+    // io_oracle binds its reports to this cluster: its genesis hash.
+    let cluster = chain.rpc.get_genesis_hash().await.context("getGenesisHash")?.to_bytes();
     chain
         .send(
             "io_oracle initialize",
-            &[oracle::initialize(&a, &io_mint, oracle_params(), members, 0)],
+            &[oracle::initialize(&a, &io_mint, oracle_params(), members, 0, cluster)],
             &[admin],
         )
         .await?;

@@ -271,9 +271,12 @@ async fn each_program_runs_and_its_events_come_back_through_get_transaction() {
         devices_attested: 5,
         expiry_slot: slot + 10_000,
     };
-    let sig = send(&rpc, &[oracle::post_report(&carol.pubkey(), body)], &[&carol]).await;
+    let config: io_oracle::OracleConfig = decode(&rpc, &oracle::config()).await;
+    assert_eq!(config.cluster_id, rpc.get_genesis_hash().await.unwrap().to_bytes(), "bound to this cluster");
+    let cluster = config.cluster_id;
+    let sig = send(&rpc, &[oracle::post_report(&carol.pubkey(), &cluster, body)], &[&carol]).await;
     let posted: io_oracle::events::ReportPosted = one(&events(&rpc, &sig, &io_oracle::ID).await.0);
-    assert_eq!((posted.report, posted.body.period), (oracle::report(&body), body.period));
+    assert_eq!((posted.report, posted.body.period), (oracle::report(&cluster, &body), body.period));
 }
 
 #[tokio::test]

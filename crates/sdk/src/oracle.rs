@@ -24,9 +24,9 @@ pub fn bond_vault() -> Pubkey {
 pub fn bond(oracle: &Pubkey) -> Pubkey {
     pda(&[BOND_SEED, oracle.as_ref()])
 }
-/// The candidate report of `body` (its address binds period and digest).
-pub fn report(body: &ReportBody) -> Pubkey {
-    pda(&[REPORT_SEED, &body.period.to_le_bytes(), &report_digest(body)])
+/// The candidate report of `body` on cluster `cluster_id` (its address binds period and digest).
+pub fn report(cluster_id: &[u8; 32], body: &ReportBody) -> Pubkey {
+    pda(&[REPORT_SEED, &body.period.to_le_bytes(), &report_digest(cluster_id, body)])
 }
 pub fn equivocation(oracle: &Pubkey, period: u64) -> Pubkey {
     pda(&[EQUIVOCATION_SEED, oracle.as_ref(), &period.to_le_bytes()])
@@ -98,12 +98,14 @@ pub fn ed25519_instruction_multi(entries: &[(Ed25519Signature, &[u8])]) -> Instr
     Instruction { program_id: ED25519_PROGRAM_ID, accounts: vec![], data }
 }
 
+/// `cluster_id`: the cluster's genesis hash (`getGenesisHash`), bound into every signed digest.
 pub fn initialize(
     admin: &Pubkey,
     io_mint: &Pubkey,
     params: OracleParams,
     members: Vec<Pubkey>,
     threshold: u8,
+    cluster_id: [u8; 32],
 ) -> Instruction {
     build(
         acc::Initialize {
@@ -116,7 +118,7 @@ pub fn initialize(
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,
         },
-        ix::Initialize { params, members, threshold },
+        ix::Initialize { params, members, threshold, cluster_id },
         vec![],
     )
 }
@@ -164,7 +166,13 @@ pub fn propose_rotation(admin: &Pubkey, members: Vec<Pubkey>, threshold: u8) -> 
     build(admin_only(admin), ix::ProposeRotation { members, threshold }, rest)
 }
 
-pub fn execute_rotation() -> Instruction {
+pub fn cancel_rotation(admin: &Pubkey) -> Instruction {
+    build(admin_only(admin), ix::CancelRotation {}, vec![])
+}
+
+/// `members`: the pending rotation's members (`config.pending_rotation.set.keys()`), whose bonds
+/// are checked again at execution.
+pub fn execute_rotation(members: &[Pubkey]) -> Instruction {
     build(
         acc::ExecuteRotation {
             config: config(),
@@ -172,7 +180,7 @@ pub fn execute_rotation() -> Instruction {
             program: PROGRAM_ID,
         },
         ix::ExecuteRotation {},
-        vec![],
+        bonds_of(members),
     )
 }
 
@@ -207,7 +215,20 @@ fn bond_action(oracle: &Pubkey, io_mint: &Pubkey, oracle_token: &Pubkey) -> acc:
 }
 
 pub fn post_bond(oracle: &Pubkey, io_mint: &Pubkey, oracle_token: &Pubkey, amount: u64) -> Instruction {
-    build(bond_action(oracle, io_mint, oracle_token), ix::PostBond { amount }, vec![])
+    let a = bond_action(oracle, io_mint, oracle_token);
+    let accounts = acc::PostBond {
+        oracle: a.oracle,
+        config: a.config,
+        bond: a.bond,
+        io_mint: a.io_mint,
+        bond_vault: a.bond_vault,
+        oracle_token: a.oracle_token,
+        token_program: a.token_program,
+        system_program: a.system_program,
+        event_authority: a.event_authority,
+        program: a.program,
+    };
+    build(accounts, ix::PostBond { amount }, vec![])
 }
 
 pub fn request_bond_withdrawal(oracle: &Pubkey, io_mint: &Pubkey, oracle_token: &Pubkey) -> Instruction {
@@ -218,12 +239,13 @@ pub fn withdraw_bond(oracle: &Pubkey, io_mint: &Pubkey, oracle_token: &Pubkey) -
     build(bond_action(oracle, io_mint, oracle_token), ix::WithdrawBond {}, vec![])
 }
 
-pub fn post_report(relayer: &Pubkey, body: ReportBody) -> Instruction {
+/// `cluster_id`: the config's (`OracleConfig::cluster_id`); it fixes the candidate's address.
+pub fn post_report(relayer: &Pubkey, cluster_id: &[u8; 32], body: ReportBody) -> Instruction {
     build(
         acc::PostReport {
             relayer: *relayer,
             config: config(),
-            report: report(&body),
+            report: report(cluster_id, &body),
             system_program: SYSTEM_PROGRAM,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,

@@ -18,8 +18,27 @@ pub fn quorum_instruction(keys: &[&Keypair], message: &[u8]) -> Instruction {
     sdk::ed25519_instruction(&sign_all(keys, message), message)
 }
 
+/// An equivocation proof's Ed25519 instruction: `key`'s signatures over the digests (on cluster
+/// `cluster`) of both bodies, each with its own message.
+pub fn equivocation_instruction(
+    cluster: &[u8; 32],
+    key: &Keypair,
+    a: &ReportBody,
+    b: &ReportBody,
+) -> Instruction {
+    let (da, db) = (sdk::report_digest(cluster, a), sdk::report_digest(cluster, b));
+    let sa = sign_all(&[key], &da).remove(0);
+    let sb = sign_all(&[key], &db).remove(0);
+    sdk::ed25519_instruction_multi(&[(sa, &da[..]), (sb, &db[..])])
+}
+
 pub fn default_params() -> OracleParams {
     OracleParams::defaults(crate::IO_DECIMALS)
+}
+
+/// The test bank's cluster id: its genesis hash, as a deployment passes to `initialize`.
+pub fn cluster_id(h: &Harness) -> [u8; 32] {
+    h.ctx.genesis_config().hash().to_bytes()
 }
 
 /// An oracle set living on someone else's harness (for cross-program tests): initialises
@@ -28,6 +47,8 @@ pub struct Quorum {
     pub admin: Keypair,
     pub oracles: Vec<Keypair>,
     pub params: OracleParams,
+    /// The cluster id io_oracle was initialised with (bound into every digest).
+    pub cluster: [u8; 32],
 }
 
 impl Quorum {
@@ -39,12 +60,18 @@ impl Quorum {
         let params = default_params();
         let members = oracles.iter().map(|k| k.pubkey()).collect();
         let mint = h.io_mint;
-        h.send_one(sdk::initialize(&admin.pubkey(), &mint, params, members, 0), &[&admin])
+        let cluster = cluster_id(h);
+        h.send_one(sdk::initialize(&admin.pubkey(), &mint, params, members, 0, cluster), &[&admin])
             .await
             .expect("initialize io_oracle");
         let now = h.now().await;
         h.set_time(now - now % 3600 + 3600).await;
-        Quorum { admin, oracles, params }
+        Quorum { admin, oracles, params, cluster }
+    }
+
+    /// The address of the candidate report of `body`.
+    pub fn report(&self, body: &ReportBody) -> Pubkey {
+        sdk::report(&self.cluster, body)
     }
 
     /// Posts `body` for the current period (epoch 1 unless set) and certifies it with every
@@ -58,11 +85,11 @@ impl Quorum {
         }
         body.expiry_slot = h.clock().await.slot + 1_000;
         let relayer = h.payer().insecure_clone();
-        h.send_one(sdk::post_report(&relayer.pubkey(), body), &[]).await.expect("post report");
+        h.send_one(sdk::post_report(&relayer.pubkey(), &self.cluster, body), &[]).await.expect("post report");
         let keys: Vec<&Keypair> = self.oracles.iter().collect();
-        let ed = quorum_instruction(&keys, &sdk::report_digest(&body));
-        h.send(&[ed, sdk::certify_report(&sdk::report(&body))], &[]).await.expect("certify report");
-        sdk::report(&body)
+        let ed = quorum_instruction(&keys, &sdk::report_digest(&self.cluster, &body));
+        h.send(&[ed, sdk::certify_report(&self.report(&body))], &[]).await.expect("certify report");
+        self.report(&body)
     }
 }
 
@@ -72,6 +99,8 @@ pub struct OracleFixture {
     /// The members of the first set, in order.
     pub oracles: Vec<Keypair>,
     pub params: OracleParams,
+    /// The cluster id io_oracle was initialised with (bound into every digest).
+    pub cluster: [u8; 32],
 }
 
 impl OracleFixture {
@@ -88,13 +117,29 @@ impl OracleFixture {
         let params = default_params();
         let members = oracles.iter().map(|k| k.pubkey()).collect();
         let mint = h.io_mint;
-        h.send_one(sdk::initialize(&admin.pubkey(), &mint, params, members, 0), &[&admin])
+        let cluster = cluster_id(&h);
+        h.send_one(sdk::initialize(&admin.pubkey(), &mint, params, members, 0, cluster), &[&admin])
             .await
             .expect("initialize io_oracle");
         // Report periods are hours since the epoch: start the clock at a whole hour.
         let now = h.now().await;
         h.set_time(now - now % 3600 + 3600).await;
-        OracleFixture { h, admin, oracles, params }
+        OracleFixture { h, admin, oracles, params, cluster }
+    }
+
+    /// The digest the oracles sign for `body` on this cluster.
+    pub fn digest(&self, body: &ReportBody) -> [u8; 32] {
+        sdk::report_digest(&self.cluster, body)
+    }
+
+    /// The address of the candidate report of `body`.
+    pub fn report(&self, body: &ReportBody) -> Pubkey {
+        sdk::report(&self.cluster, body)
+    }
+
+    /// The digest a quorum signs to rotate from set `epoch` to `members`.
+    pub fn rotation_digest(&self, epoch: u64, members: &[Pubkey], threshold: u8) -> [u8; 32] {
+        sdk::rotation_digest(&self.cluster, epoch, members, threshold)
     }
 
     pub fn keys(&self, idx: &[usize]) -> Vec<&Keypair> {
@@ -126,14 +171,19 @@ impl OracleFixture {
 
     pub async fn post(&mut self, body: ReportBody) -> Result<Pubkey, BanksClientError> {
         let relayer = self.h.payer().insecure_clone();
-        self.h.send_one(sdk::post_report(&relayer.pubkey(), body), &[]).await.map(|_| sdk::report(&body))
+        let cluster = self.cluster;
+        self.h
+            .send_one(sdk::post_report(&relayer.pubkey(), &cluster, body), &[])
+            .await
+            .map(|_| self.report(&body))
     }
 
     /// Certifies `body` with the signatures of the oracles at `signers`.
     pub async fn certify(&mut self, body: &ReportBody, signers: &[usize]) -> Result<(), BanksClientError> {
-        let digest = sdk::report_digest(body);
+        let digest = self.digest(body);
         let ed = quorum_instruction(&self.keys(signers), &digest);
-        self.h.send(&[ed, sdk::certify_report(&sdk::report(body))], &[]).await
+        let report = self.report(body);
+        self.h.send(&[ed, sdk::certify_report(&report)], &[]).await
     }
 
     /// Posts and certifies a report for the current period signed by the first `m` oracles.
@@ -147,6 +197,65 @@ impl OracleFixture {
 
     pub async fn config(&mut self) -> io_oracle::OracleConfig {
         self.h.account(&sdk::config()).await
+    }
+
+    /// Executes the pending admin rotation, with its members' bonds attached.
+    pub async fn execute_rotation(&mut self) -> Result<(), BanksClientError> {
+        let members = self.config().await.pending_rotation.set.keys().to_vec();
+        self.h.send_one(sdk::execute_rotation(&members), &[]).await
+    }
+
+    /// Sends an equivocation proof that `cheat` signed both `a` and `b`, from a fresh reporter.
+    pub async fn prove(
+        &mut self,
+        cheat: &Keypair,
+        a: ReportBody,
+        b: ReportBody,
+    ) -> Result<(), BanksClientError> {
+        let reporter = self.h.funded_keypair(1_000_000_000).await;
+        let mint = self.h.io_mint;
+        let ed = equivocation_instruction(&self.cluster, cheat, &a, &b);
+        let ix = sdk::prove_equivocation(&reporter.pubkey(), &mint, cheat.pubkey(), a, b);
+        self.h.send(&[ed, ix], &[&reporter]).await
+    }
+
+    /// `n` new keys, each funded and bonded with `amount` $IO.
+    pub async fn bonded_keys(&mut self, n: usize, amount: u64) -> Vec<Keypair> {
+        let mut keys = Vec::with_capacity(n);
+        for _ in 0..n {
+            let k = Keypair::new();
+            self.bond(&k, amount).await.expect("post bond");
+            keys.push(k);
+        }
+        keys
+    }
+
+    /// The set at `signers` (current set) rotates to `members` by quorum (default threshold).
+    pub async fn rotate_by_quorum(
+        &mut self,
+        signers: &[usize],
+        members: Vec<Pubkey>,
+    ) -> Result<(), BanksClientError> {
+        let epoch = self.config().await.set.epoch;
+        let digest = self.rotation_digest(epoch, &members, 0);
+        let ed = quorum_instruction(&self.keys(signers), &digest);
+        self.h.send(&[ed, sdk::rotate_by_quorum(members, 0)], &[]).await
+    }
+
+    /// The admin proposes `members` (default threshold); the clock moves past the timelock.
+    pub async fn propose_and_wait(&mut self, members: Vec<Pubkey>) -> Result<(), BanksClientError> {
+        let admin = self.admin.insecure_clone();
+        self.h.send_one(sdk::propose_rotation(&admin.pubkey(), members, 0), &[&admin]).await?;
+        let due = self.config().await.pending_rotation.executable_ts;
+        let now = self.h.now().await;
+        self.h.warp_seconds(due - now).await;
+        Ok(())
+    }
+
+    /// A new $IO token account of `owner` (empty).
+    pub async fn io_account(&mut self, owner: &Pubkey) -> Pubkey {
+        let mint = self.h.io_mint;
+        self.h.create_token_account(&mint, owner).await
     }
 
     /// Funds `oracle` with SOL and `amount` $IO and posts it as its bond.
@@ -163,4 +272,19 @@ impl OracleFixture {
         let ix = sdk::post_bond(&oracle.pubkey(), &mint, &token, amount);
         self.h.send_one(ix, &[oracle]).await
     }
+}
+
+/// An io_oracle address for `seeds` with a valid bump below the canonical one: the address a
+/// non-canonical-bump attack would use.
+pub fn non_canonical_pda(seeds: &[&[u8]]) -> Pubkey {
+    let (_, canonical) = Pubkey::find_program_address(seeds, &io_oracle::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let bump = [bump];
+            let mut with_bump = seeds.to_vec();
+            with_bump.push(&bump);
+            Pubkey::create_program_address(&with_bump, &io_oracle::ID).ok()
+        })
+        .expect("some lower bump is off the curve")
 }

@@ -85,7 +85,7 @@ io_escrow => Escrow [
     PriceFeed { usdc_per_io, updated_ts, period, bump },
 ];
 io_oracle => Oracle [
-    OracleConfig { admin, pending_admin, paused, io_mint, bond_vault, params, set, prev_set, prev_valid_until, pending_rotation, last_period, reports_certified, total_bonded, total_slashed, bump },
+    OracleConfig { admin, pending_admin, paused, io_mint, bond_vault, params, set, prev_set, prev_valid_until, pending_rotation, last_period, reports_certified, total_bonded, total_slashed, bump, cluster_id, prev_last_period, set_revoked },
     OracleBond { oracle, amount, withdrawing, unlock_ts, slashed, bump },
     Report { body, digest, status, signers, posted_by, certified_slot, bump },
     Equivocation { oracle, period, digest_a, digest_b, slashed, reporter },

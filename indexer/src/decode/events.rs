@@ -189,6 +189,7 @@ io_oracle => Oracle [
     PausedSet { paused_before, paused_after },
     ParamsUpdated { before, after },
     RotationProposed { epoch, members, threshold, executable_ts },
+    RotationCancelled { epoch, members, executable_ts },
     SetRotated { epoch, members, threshold, by_quorum },
     OracleBondChanged { oracle, amount, bond_after, withdrawing_after, unlock_ts },
     ReportPosted { report, digest, body },

@@ -56,8 +56,8 @@ io_escrow => Escrow [
     BuybackBurn,
 ];
 io_oracle => Oracle [
-    Initialize, ProposeAdmin, AcceptAdmin, SetPaused, UpdateParams, ProposeRotation, ExecuteRotation,
-    RotateByQuorum, PostBond, RequestBondWithdrawal, WithdrawBond, PostReport, CertifyReport, ProveEquivocation,
+    Initialize, ProposeAdmin, AcceptAdmin, SetPaused, UpdateParams, ProposeRotation, CancelRotation,
+    ExecuteRotation, RotateByQuorum, PostBond, RequestBondWithdrawal, WithdrawBond, PostReport, CertifyReport, ProveEquivocation,
 ];
 }
 
@@ -65,7 +65,7 @@ static TABLE: LazyLock<HashMap<(Program, [u8; 8]), &'static str>> = LazyLock::ne
     RAW.iter()
         .filter_map(|&(program, name, disc)| {
             let disc = <[u8; 8]>::try_from(disc).ok()?;
-            // Leaked once per instruction type (74 short strings) for `&'static` names.
+            // Leaked once per instruction type (75 short strings) for `&'static` names.
             Some(((program, disc), &*Box::leak(super::json::snake_case(name).into_boxed_str())))
         })
         .collect()

@@ -13,9 +13,10 @@ pub const REPORT_SEED: &[u8] = b"report";
 pub const EQUIVOCATION_SEED: &[u8] = b"equivocation";
 
 /// Domain tag of the report digest: a signature over a report can never pass for anything else.
-pub const REPORT_DOMAIN: &[u8] = b"IOC-REPORT-v1";
-/// Domain tag of a quorum-signed set rotation.
-pub const ROTATION_DOMAIN: &[u8] = b"IOC-ROTATE-v1";
+/// v2: the digest binds the cluster id as well as the program id.
+pub const REPORT_DOMAIN: &[u8] = b"IOC-REPORT-v2";
+/// Domain tag of a quorum-signed set rotation (v2: binds the cluster id).
+pub const ROTATION_DOMAIN: &[u8] = b"IOC-ROTATE-v2";
 
 /// Most oracles in a set. Eight signatures (8 × 110 bytes in the Ed25519 instruction) are what
 /// fits, with the 32-byte digest, in one 1,232-byte transaction.

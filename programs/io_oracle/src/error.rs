@@ -53,4 +53,10 @@ pub enum OracleError {
     ZeroAmount,
     #[msg("arithmetic overflow")]
     MathOverflow,
+    #[msg("a member's live bond is below the minimum bond")]
+    BondBelowMinimum,
+    #[msg("the bond vault holds less than the bonds on the ledger")]
+    VaultBelowLedger,
+    #[msg("the current set holds a proven equivocator: only an admin rotation can replace it")]
+    SetRevoked,
 }

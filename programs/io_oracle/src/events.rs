@@ -35,6 +35,13 @@ pub struct RotationProposed {
 }
 
 #[event]
+pub struct RotationCancelled {
+    pub epoch: u64,
+    pub members: Vec<Pubkey>,
+    pub executable_ts: i64,
+}
+
+#[event]
 pub struct SetRotated {
     pub epoch: u64,
     pub members: Vec<Pubkey>,

@@ -1,22 +1,30 @@
 //! # io_oracle — a bonded M-of-N oracle set and its Ed25519-certified hourly reports
 //!
 //! ## Lifecycle
-//! 1. `initialize` creates the config with the first set (epoch 1; threshold ⌊2N/3⌋+1 by default)
-//!    and the bond vault. Oracles post $IO bonds (`post_bond`).
+//! 1. `initialize` creates the config with the first set (epoch 1; threshold ⌊2N/3⌋+1 by default),
+//!    the cluster id (the cluster's genesis hash) and the bond vault. Oracles post $IO bonds
+//!    (`post_bond`).
 //! 2. Each hour a relayer posts the report body (`post_report`): rewards, usage, devices and
 //!    slashes roots, the IO/USDC price, the period's totals and an expiry slot. Then one
 //!    transaction carries an Ed25519 precompile instruction with ≥ M signatures by distinct members
 //!    over the report's digest, followed by `certify_report`.
 //! 3. Certified reports' roots are what io_staking and io_escrow verify Merkle proofs against.
 //! 4. The set rotates by a quorum of the current set (`rotate_by_quorum`) or by the admin behind a
-//!    timelock (`propose_rotation`, `execute_rotation`); the previous set's signatures count for
-//!    `set_grace_secs` more. Every new member needs a live bond ≥ `min_bond`.
-//! 5. `prove_equivocation`: two different reports for one period signed by one key burn that
-//!    oracle's bond and remove it from the set.
+//!    timelock (`propose_rotation`, `execute_rotation`, or `cancel_rotation`); the previous set's
+//!    signatures count for `set_grace_secs` more, for the periods already started at the
+//!    rotation. Every new member needs a live bond ≥ `min_bond` when the set is installed, and a
+//!    key that may still sign cannot take its bond out.
+//! 5. `prove_equivocation`: two reports with different contents for one period signed by one key
+//!    burn that oracle's bond and remove it from every set (works while paused).
+//!
+//! ## Accounts at predictable addresses
+//! The config, the bond vault, bonds, report candidates and equivocation evidence are created
+//! through `io_program_kit`, so lamports sent to the address beforehand never block them.
 //!
 //! ## What a signature covers
-//! `report_digest = sha256("IOC-REPORT-v1" ‖ program id ‖ borsh(body))`, and the body names its
-//! period and set epoch: a signature cannot be replayed on another deployment, period or set.
+//! `report_digest = sha256("IOC-REPORT-v2" ‖ program id ‖ cluster id ‖ borsh(body))`, and the body
+//! names its period and set epoch: a signature cannot be replayed on another cluster, deployment,
+//! period or set.
 //! One report is certified per period and periods only move forward, so a replay is impossible.
 #![allow(unexpected_cfgs)]
 #![deny(clippy::arithmetic_side_effects)]
@@ -44,20 +52,28 @@ fn borsh_bytes(body: &ReportBody) -> Vec<u8> {
     out
 }
 
-/// The 32 bytes the oracles sign for a report.
-pub fn report_digest(body: &ReportBody) -> [u8; 32] {
+/// The 32 bytes the oracles sign for a report on the cluster `cluster_id` (the config's).
+pub fn report_digest(cluster_id: &[u8; 32], body: &ReportBody) -> [u8; 32] {
     let bytes = borsh_bytes(body);
-    solana_sha256_hasher::hashv(&[REPORT_DOMAIN, ID.as_ref(), &bytes]).to_bytes()
+    solana_sha256_hasher::hashv(&[REPORT_DOMAIN, ID.as_ref(), cluster_id, &bytes]).to_bytes()
 }
 
-/// The 32 bytes a quorum signs to rotate from set `epoch` to `members` with `threshold`.
-pub fn rotation_digest(epoch: u64, members: &[Pubkey], threshold: u8) -> [u8; 32] {
+/// The 32 bytes a quorum signs on cluster `cluster_id` to rotate from set `epoch` to `members`
+/// with `threshold`.
+pub fn rotation_digest(cluster_id: &[u8; 32], epoch: u64, members: &[Pubkey], threshold: u8) -> [u8; 32] {
     let mut keys = Vec::with_capacity(members.len().saturating_mul(32));
     for m in members {
         keys.extend_from_slice(m.as_ref());
     }
-    solana_sha256_hasher::hashv(&[ROTATION_DOMAIN, ID.as_ref(), &epoch.to_le_bytes(), &[threshold], &keys])
-        .to_bytes()
+    solana_sha256_hasher::hashv(&[
+        ROTATION_DOMAIN,
+        ID.as_ref(),
+        cluster_id,
+        &epoch.to_le_bytes(),
+        &[threshold],
+        &keys,
+    ])
+    .to_bytes()
 }
 
 #[program]
@@ -65,13 +81,15 @@ pub mod io_oracle {
     use super::*;
 
     /// Creates the config, the first set and the bond vault. `threshold` 0 = ⌊2N/3⌋ + 1.
+    /// `cluster_id`: the cluster's genesis hash, bound into every signed digest.
     pub fn initialize(
         ctx: Context<Initialize>,
         params: OracleParams,
         members: Vec<Pubkey>,
         threshold: u8,
+        cluster_id: [u8; 32],
     ) -> Result<()> {
-        instructions::admin::handle_initialize(ctx, params, members, threshold)
+        instructions::admin::handle_initialize(ctx, params, members, threshold, cluster_id)
     }
 
     pub fn propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
@@ -99,8 +117,14 @@ pub mod io_oracle {
         instructions::admin::handle_propose_rotation(ctx, members, threshold)
     }
 
-    /// Anyone: executes the admin's rotation after its timelock.
-    pub fn execute_rotation(ctx: Context<ExecuteRotation>) -> Result<()> {
+    /// Admin: withdraws the pending rotation.
+    pub fn cancel_rotation(ctx: Context<AdminOnly>) -> Result<()> {
+        instructions::admin::handle_cancel_rotation(ctx)
+    }
+
+    /// Anyone: executes the admin's rotation after its timelock. Remaining: the members' bonds,
+    /// checked again now.
+    pub fn execute_rotation<'info>(ctx: Context<'info, ExecuteRotation<'info>>) -> Result<()> {
         instructions::admin::handle_execute_rotation(ctx)
     }
 
@@ -113,8 +137,8 @@ pub mod io_oracle {
         instructions::admin::handle_rotate_by_quorum(ctx, members, threshold)
     }
 
-    /// An oracle adds `amount` to its bond.
-    pub fn post_bond(ctx: Context<BondAction>, amount: u64) -> Result<()> {
+    /// An oracle adds `amount` to its bond (creating the bond account on first use).
+    pub fn post_bond(ctx: Context<PostBond>, amount: u64) -> Result<()> {
         instructions::bonds::handle_post_bond(ctx, amount)
     }
 
@@ -123,6 +147,7 @@ pub mod io_oracle {
         instructions::bonds::handle_request_bond_withdrawal(ctx)
     }
 
+    /// Pays out a requested withdrawal after its cooldown, once the key can no longer sign.
     pub fn withdraw_bond(ctx: Context<BondAction>) -> Result<()> {
         instructions::bonds::handle_withdraw_bond(ctx)
     }
@@ -137,7 +162,8 @@ pub mod io_oracle {
         instructions::report::handle_certify_report(ctx)
     }
 
-    /// Anyone: proves that `oracle` signed two different reports for one period.
+    /// Anyone, even while paused: proves that `oracle` signed two reports with different
+    /// contents for one period.
     pub fn prove_equivocation(
         ctx: Context<ProveEquivocation>,
         oracle: Pubkey,

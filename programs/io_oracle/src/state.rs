@@ -109,12 +109,39 @@ pub struct OracleConfig {
     pub total_bonded: u64,
     pub total_slashed: u64,
     pub bump: u8,
+    /// The cluster this deployment serves: its genesis hash, given at `initialize` and never
+    /// changed. Programs cannot read the genesis hash, so the config carries it, and every signed
+    /// digest binds it: a devnet report or rotation never verifies on mainnet, even for the same
+    /// program id and the same oracle keys.
+    pub cluster_id: [u8; 32],
+    /// Last period the previous set may certify: the one in progress when it was rotated out. A
+    /// key removed from the set never certifies a period that starts after its removal.
+    pub prev_last_period: u64,
+    /// Set when a proven equivocator could not be removed from the current set because it was
+    /// its only key: that set certifies and rotates nothing more, and gets no grace when the
+    /// admin's rotation replaces it.
+    pub set_revoked: bool,
 }
 
 impl OracleConfig {
     pub fn invariant(&self) -> Result<()> {
         self.params.validate()?;
         OracleSet::new(self.set.epoch, self.set.keys(), self.set.threshold)?;
+        require!(self.cluster_id != [0; 32], OracleError::InvalidParams);
+        Ok(())
+    }
+
+    /// Whether `key`'s signatures may still count at `now`: it is in the current set, or in the
+    /// previous one during its grace. Such a key's bond cannot leave.
+    pub fn may_sign(&self, key: &Pubkey, now: i64) -> bool {
+        self.set.position(key).is_some()
+            || (self.prev_set.position(key).is_some() && now < self.prev_valid_until)
+    }
+
+    /// A donation to the bond vault is never a reason to refuse anything; only a vault holding
+    /// less than the ledger's bonds (slashable amounts included) is.
+    pub fn check_vault(&self, vault_amount: u64) -> Result<()> {
+        require!(vault_amount >= self.total_bonded, OracleError::VaultBelowLedger);
         Ok(())
     }
 
@@ -122,28 +149,48 @@ impl OracleConfig {
         [CONFIG_SEED, core::slice::from_ref(&self.bump)]
     }
 
-    /// The set whose signatures count for `epoch` at `now`.
-    pub fn set_for_epoch(&self, epoch: u64, now: i64) -> Result<&OracleSet> {
+    /// The set whose signatures count for a report of `period` naming `epoch` at `now`. The
+    /// previous set counts only during its grace and only for periods that had started when it
+    /// was rotated out.
+    pub fn set_for_epoch(&self, epoch: u64, period: u64, now: i64) -> Result<&OracleSet> {
         if epoch == self.set.epoch {
+            require!(!self.set_revoked, OracleError::SetRevoked);
             Ok(&self.set)
-        } else if epoch == self.prev_set.epoch && self.prev_set.count > 0 && now < self.prev_valid_until {
+        } else if epoch == self.prev_set.epoch
+            && self.prev_set.count > 0
+            && now < self.prev_valid_until
+            && period <= self.prev_last_period
+        {
             Ok(&self.prev_set)
         } else {
             err!(OracleError::StaleSetEpoch)
         }
     }
 
-    /// Makes `next` the current set; the current one stays valid for the grace period.
+    /// Makes `next` the current set; the current one stays valid for the grace period, for the
+    /// periods started so far.
     pub fn rotate(&mut self, keys: &[Pubkey], threshold: u8, now: i64) -> Result<()> {
         let epoch = self.set.epoch.checked_add(1).ok_or(OracleError::MathOverflow)?;
         let next = OracleSet::new(epoch, keys, threshold)?;
         self.prev_set = self.set;
         self.prev_valid_until =
             now.checked_add(self.params.set_grace_secs).ok_or(OracleError::MathOverflow)?;
+        self.prev_last_period = period_at(now)?;
+        if self.set_revoked {
+            // A revoked set holds a proven equivocator: no grace.
+            self.prev_valid_until = now;
+            self.set_revoked = false;
+        }
         self.set = next;
         self.pending_rotation = PendingRotation::default();
         Ok(())
     }
+}
+
+/// The hour index of unix time `ts`.
+pub fn period_at(ts: i64) -> Result<u64> {
+    let hours = ts.checked_div(PERIOD_SECS).ok_or(OracleError::MathOverflow)?;
+    Ok(u64::try_from(hours).map_err(|_| OracleError::MathOverflow)?)
 }
 
 /// An oracle's bond, PDA `["oracle_bond", oracle]`.
@@ -183,6 +230,17 @@ pub struct ReportBody {
     pub devices_attested: u32,
     /// Last slot at which the report may be certified.
     pub expiry_slot: u64,
+}
+
+impl ReportBody {
+    /// Whether two bodies say the same thing: equal in everything but `expiry_slot` and
+    /// `set_epoch`. Re-signing the same content with a later expiry (after a certification
+    /// attempt expired) or under the next set's epoch (after a rotation) is honest; only two
+    /// different contents for one period are an equivocation.
+    pub fn same_content(&self, other: &ReportBody) -> bool {
+        let normal = |b: &ReportBody| ReportBody { expiry_slot: 0, set_epoch: 0, ..*b };
+        normal(self) == normal(other)
+    }
 }
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]

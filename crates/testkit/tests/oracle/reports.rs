@@ -8,7 +8,7 @@ async fn a_quorum_certifies_a_report_once() {
     let body = f.body(1).await;
     let report = f.post(body).await.unwrap();
     let r: Report = f.h.account(&report).await;
-    assert_eq!((r.status, r.digest), (ReportStatus::Posted, sdk::report_digest(&body)));
+    assert_eq!((r.status, r.digest), (ReportStatus::Posted, f.digest(&body)));
     f.certify(&body, &[0, 2, 3]).await.unwrap();
     let r: Report = f.h.account(&report).await;
     assert_eq!((r.status, r.signers), (ReportStatus::Certified, 0b1101));
@@ -26,8 +26,8 @@ async fn quorum_and_membership_rejections() {
     let mut f = OracleFixture::new(4).await;
     let body = f.body(1).await;
     f.post(body).await.unwrap();
-    let digest = sdk::report_digest(&body);
-    let report = sdk::report(&body);
+    let digest = f.digest(&body);
+    let report = f.report(&body);
     // Fewer than M signatures.
     assert_error(f.certify(&body, &[0, 1]).await, code(OracleError::QuorumNotReached));
     // A signature by a non-member.
@@ -45,7 +45,7 @@ async fn quorum_and_membership_rejections() {
     // Valid signatures over a different message (another period's digest).
     let mut other = body;
     other.period -= 1;
-    let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &sdk::report_digest(&other));
+    let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &f.digest(&other));
     assert_error(
         f.h.send(&[ed, sdk::certify_report(&report)], &[]).await,
         code(OracleError::MessageMismatch),
@@ -79,8 +79,8 @@ async fn offsets_into_another_instruction_are_refused() {
     let mut f = OracleFixture::new(4).await;
     let body = f.body(1).await;
     f.post(body).await.unwrap();
-    let digest = sdk::report_digest(&body);
-    let report = sdk::report(&body);
+    let digest = f.digest(&body);
+    let report = f.report(&body);
     // ix 1 (after the harness's compute-budget ix 0): a self-contained Ed25519 instruction holding
     // valid signatures; ix 2: an Ed25519 instruction whose offsets all point into ix 1.
     let carrier = quorum_instruction(&f.keys(&[0, 1, 2]), &digest);
@@ -136,9 +136,9 @@ async fn an_eight_signature_certification_fits_in_1232_bytes() {
     assert_eq!(f.config().await.set.threshold, 6);
     let body = f.body(1).await;
     f.post(body).await.unwrap();
-    let digest = sdk::report_digest(&body);
+    let digest = f.digest(&body);
     let ed = quorum_instruction(&f.keys(&[0, 1, 2, 3, 4, 5, 6, 7]), &digest);
-    let certify = sdk::certify_report(&sdk::report(&body));
+    let certify = sdk::certify_report(&f.report(&body));
     // Measure the transaction exactly as it goes on the wire: payer-signed, no compute-budget ix.
     let payer = f.h.payer().insecure_clone();
     let blockhash = f.h.latest_blockhash().await;
@@ -152,5 +152,28 @@ async fn an_eight_signature_certification_fits_in_1232_bytes() {
     println!("8-signature certify_report transaction: {size} bytes");
     assert!(size <= 1232, "{size} bytes is over the 1,232-byte limit");
     f.h.process(tx).await.unwrap();
-    assert_eq!(f.h.account::<Report>(&sdk::report(&body)).await.signers, 0xFF);
+    assert_eq!(f.h.account::<Report>(&f.report(&body)).await.signers, 0xFF);
+}
+
+/// §2.D cases 1–2: the Ed25519 instruction must be the one right before ours — not two before,
+/// not after — and must carry at least one signature.
+#[tokio::test]
+async fn the_ed25519_instruction_must_come_right_before_and_be_non_empty() {
+    let mut f = OracleFixture::new(3).await;
+    let body = f.body(1).await;
+    let report = f.post(body).await.unwrap();
+    let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &f.digest(&body));
+    let payer = f.h.payer().pubkey();
+    let between = solana_system_interface::instruction::transfer(&payer, &payer, 1);
+    let missing = code(OracleError::MissingEd25519Instruction);
+    let r = f.h.send(&[ed.clone(), between, sdk::certify_report(&report)], &[]).await;
+    assert_error(r, missing);
+    assert_error(f.h.send(&[sdk::certify_report(&report), ed.clone()], &[]).await, missing);
+    // A precompile instruction with no signature at all verifies nothing.
+    let empty = Instruction { program_id: sdk::ED25519_PROGRAM_ID, accounts: vec![], data: vec![0, 0] };
+    assert_error(
+        f.h.send(&[empty, sdk::certify_report(&report)], &[]).await,
+        code(OracleError::MalformedEd25519),
+    );
+    f.h.send(&[ed, sdk::certify_report(&report)], &[]).await.unwrap();
 }

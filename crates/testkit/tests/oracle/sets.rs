@@ -3,9 +3,10 @@ use solana_signer::Signer;
 
 #[tokio::test]
 async fn initialize_validates_the_set() {
-    let mut h = Harness::new().await;
+    let mut h = Harness::full_stack().await;
     let admin = h.funded_keypair(10_000_000_000).await;
     let mint = h.io_mint;
+    let cluster = cluster_id(&h);
     let k: Vec<Pubkey> = (0..9).map(|_| Pubkey::new_unique()).collect();
     let p = default_params();
     let cases = [
@@ -16,17 +17,28 @@ async fn initialize_validates_the_set() {
         (k[..4].to_vec(), 5),  // threshold above the count
     ];
     for (members, threshold) in cases {
-        let ix = sdk::initialize(&admin.pubkey(), &mint, p, members, threshold);
+        let ix = sdk::initialize(&admin.pubkey(), &mint, p, members, threshold, cluster);
         assert_error(h.send_one(ix, &[&admin]).await, code(OracleError::InvalidSet));
     }
     let mut bad = p;
     bad.min_bond = 0;
-    let ix = sdk::initialize(&admin.pubkey(), &mint, bad, k[..3].to_vec(), 0);
+    let ix = sdk::initialize(&admin.pubkey(), &mint, bad, k[..3].to_vec(), 0, cluster);
     assert_error(h.send_one(ix, &[&admin]).await, code(OracleError::InvalidParams));
-    let ix = sdk::initialize(&admin.pubkey(), &mint, p, k[..8].to_vec(), 0);
+    // A cluster id is required: all zeros would bind nothing.
+    let ix = sdk::initialize(&admin.pubkey(), &mint, p, k[..3].to_vec(), 0, [0; 32]);
+    assert_error(h.send_one(ix, &[&admin]).await, code(OracleError::InvalidParams));
+    // Root of trust: only io_token's mint (bonds must be burnable by io_token).
+    let other_mint = h.usdc_mint;
+    let ix = sdk::initialize(&admin.pubkey(), &other_mint, p, k[..3].to_vec(), 0, cluster);
+    assert_error(h.send_one(ix, &[&admin]).await, anchor_code(AnchorError::ConstraintSeeds));
+    let ix = sdk::initialize(&admin.pubkey(), &mint, p, k[..8].to_vec(), 0, cluster);
     h.send_one(ix, &[&admin]).await.unwrap();
     let c: OracleConfig = h.account(&sdk::config()).await;
     assert_eq!((c.set.epoch, c.set.count, c.set.threshold), (1, 8, 6));
+    assert_eq!((c.cluster_id, c.io_mint, c.bond_vault), (cluster, mint, sdk::bond_vault()));
+    // Initialised once: a second initialize is refused by the kit (3000), whoever sends it.
+    let ix = sdk::initialize(&admin.pubkey(), &mint, p, k[..3].to_vec(), 0, cluster);
+    assert_error(h.send_one(ix, &[&admin]).await, anchor_code(AnchorError::AccountDiscriminatorAlreadySet));
 }
 
 #[tokio::test]
@@ -37,7 +49,7 @@ async fn rotation_by_quorum_with_grace_for_the_old_set() {
         f.bond(k, 1_000 * IO).await.unwrap();
     }
     let members: Vec<Pubkey> = newcomers.iter().map(|k| k.pubkey()).collect();
-    let digest = sdk::rotation_digest(1, &members, 0);
+    let digest = f.rotation_digest(1, &members, 0);
     // Not enough of the current set.
     let ed = quorum_instruction(&f.keys(&[0, 1]), &digest);
     let r = f.h.send(&[ed, sdk::rotate_by_quorum(members.clone(), 0)], &[]).await;
@@ -50,7 +62,7 @@ async fn rotation_by_quorum_with_grace_for_the_old_set() {
     let unbonded = Keypair::new();
     let mut with_unbonded = members.clone();
     with_unbonded[3] = unbonded.pubkey();
-    let d2 = sdk::rotation_digest(1, &with_unbonded, 0);
+    let d2 = f.rotation_digest(1, &with_unbonded, 0);
     let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &d2);
     let r = f.h.send(&[ed, sdk::rotate_by_quorum(with_unbonded, 0)], &[]).await;
     assert_error(r, anchor_code(AnchorError::AccountNotInitialized));
@@ -71,14 +83,14 @@ async fn rotation_by_quorum_with_grace_for_the_old_set() {
     // The new set certifies epoch-2 reports; old keys are not members of it.
     let fresh = f.body(2).await;
     f.post(fresh).await.unwrap();
-    let digest = sdk::report_digest(&fresh);
+    let digest = f.digest(&fresh);
     let ed = quorum_instruction(&f.keys(&[0, 1, 2]), &digest);
     assert_error(
-        f.h.send(&[ed, sdk::certify_report(&sdk::report(&fresh))], &[]).await,
+        f.h.send(&[ed, sdk::certify_report(&f.report(&fresh))], &[]).await,
         code(OracleError::NotAMember),
     );
     let ed = quorum_instruction(&newcomers.iter().take(3).collect::<Vec<_>>(), &digest);
-    f.h.send(&[ed, sdk::certify_report(&sdk::report(&fresh))], &[]).await.unwrap();
+    f.h.send(&[ed, sdk::certify_report(&f.report(&fresh))], &[]).await.unwrap();
 }
 
 #[tokio::test]
@@ -95,16 +107,16 @@ async fn admin_rotation_waits_for_its_timelock() {
         f.h.send_one(sdk::propose_rotation(&stranger.pubkey(), members.clone(), 0), &[&stranger]).await,
         anchor_code(AnchorError::ConstraintHasOne),
     );
-    assert_error(f.h.send_one(sdk::execute_rotation(), &[]).await, code(OracleError::NoPendingRotation));
+    assert_error(f.execute_rotation().await, code(OracleError::NoPendingRotation));
     f.h.send_one(sdk::propose_rotation(&admin.pubkey(), members.clone(), 0), &[&admin]).await.unwrap();
     let due = f.config().await.pending_rotation.executable_ts;
     f.h.set_time(due - 1).await;
-    assert_error(f.h.send_one(sdk::execute_rotation(), &[]).await, code(OracleError::TimelockNotElapsed));
+    assert_error(f.execute_rotation().await, code(OracleError::TimelockNotElapsed));
     f.h.set_time(due).await;
-    f.h.send_one(sdk::execute_rotation(), &[]).await.unwrap();
+    f.execute_rotation().await.unwrap();
     let c = f.config().await;
     assert_eq!((c.set.epoch, c.set.keys().to_vec(), c.set.threshold), (2, members, 2));
-    assert_error(f.h.send_one(sdk::execute_rotation(), &[]).await, code(OracleError::NoPendingRotation));
+    assert_error(f.execute_rotation().await, code(OracleError::NoPendingRotation));
 }
 
 #[tokio::test]
@@ -128,7 +140,7 @@ async fn bonds_leave_only_out_of_every_set_and_after_the_cooldown() {
     let members = others.iter().map(|k| k.pubkey()).collect();
     f.h.send_one(sdk::propose_rotation(&admin.pubkey(), members, 0), &[&admin]).await.unwrap();
     f.h.warp_seconds(f.params.admin_rotation_timelock_secs).await;
-    f.h.send_one(sdk::execute_rotation(), &[]).await.unwrap();
+    f.execute_rotation().await.unwrap();
     assert_error(
         f.h.send_one(sdk::request_bond_withdrawal(&o.pubkey(), &mint, &token), &[&o]).await,
         code(OracleError::StillInSet),

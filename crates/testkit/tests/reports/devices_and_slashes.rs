@@ -68,11 +68,11 @@ async fn devices_are_activated_and_jailed_by_report_proofs() {
     body.period = (f.s.h.now().await / 3600) as u64;
     body.expiry_slot = u64::MAX;
     let relayer = f.s.h.payer().insecure_clone();
-    f.s.h.send_one(osdk::post_report(&relayer.pubkey(), body), &[]).await.unwrap();
+    f.s.h.send_one(osdk::post_report(&relayer.pubkey(), &q.cluster, body), &[]).await.unwrap();
     let ix = sdk::apply_device_report(
         &op.address,
         &dev,
-        &osdk::report(&body),
+        &q.report(&body),
         flagship,
         false,
         true,

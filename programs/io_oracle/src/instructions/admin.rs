@@ -1,37 +1,48 @@
 //! Admin: initialisation with the first set, two-step admin transfer, pause, parameters, and set
-//! rotation — by the admin behind a timelock, or at once by a quorum of the current set.
+//! rotation — by the admin behind a timelock (which the admin can cancel), or at once by a quorum
+//! of the current set.
+//!
+//! Pause: `rotate_by_quorum` and `execute_rotation` refuse while paused — a pause freezes the set
+//! as it stands while the admin investigates (and the admin may cancel its own pending rotation).
+//! The admin's own instructions work while paused.
 use super::now;
 use crate::{constants::*, ed25519, error::OracleError, events::*, rotation_digest, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token::{Mint, Token};
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Initialize<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(init, payer = admin, space = 8 + OracleConfig::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Box<Account<'info, OracleConfig>>,
+    /// CHECK: created here through io-program-kit (a pre-funded address cannot block it).
+    #[account(mut, seeds = [CONFIG_SEED], bump)]
+    pub config: UncheckedAccount<'info>,
+    /// io_token's mint and no other: bonds are only worth their burn if io_token can burn them.
+    #[account(seeds = [io_token::MINT_SEED], bump, seeds::program = io_token::ID)]
     pub io_mint: Box<Account<'info, Mint>>,
-    #[account(init, payer = admin, seeds = [BOND_VAULT_SEED], bump, token::mint = io_mint, token::authority = config)]
-    pub bond_vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: created here as an SPL token account of `io_mint` owned by `config`.
+    #[account(mut, seeds = [BOND_VAULT_SEED], bump)]
+    pub bond_vault: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
 }
 
 /// Creates the config with the first set (epoch 1). `threshold` 0 means the default ⌊2N/3⌋ + 1.
-/// The first set is the admin's bootstrap; every later set needs bonded members.
+/// The first set is the admin's bootstrap; every later set needs bonded members. `cluster_id` is
+/// the cluster's genesis hash (never all zeros), fixed for the life of the deployment.
 pub fn handle_initialize(
-    mut ctx: Context<Initialize>,
+    ctx: Context<Initialize>,
     params: OracleParams,
     members: Vec<Pubkey>,
     threshold: u8,
+    cluster_id: [u8; 32],
 ) -> Result<()> {
     params.validate()?;
     let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
     let set = OracleSet::new(1, &members, threshold)?;
-    let a = &mut ctx.accounts;
-    a.config.set_inner(OracleConfig {
+    let a = &ctx.accounts;
+    let config = OracleConfig {
         admin: a.admin.key(),
         pending_admin: Pubkey::default(),
         paused: false,
@@ -47,8 +58,30 @@ pub fn handle_initialize(
         total_bonded: 0,
         total_slashed: 0,
         bump: ctx.bumps.config,
-    });
-    a.config.invariant()?;
+        cluster_id,
+        prev_last_period: 0,
+        set_revoked: false,
+    };
+    config.invariant()?;
+    let (payer, system) = (a.admin.to_account_info(), a.system_program.to_account_info());
+    io_program_kit::create_program_account(
+        &payer,
+        &a.config.to_account_info(),
+        &system,
+        &crate::ID,
+        8 + OracleConfig::INIT_SPACE,
+        &[CONFIG_SEED, &[ctx.bumps.config]],
+        &config,
+    )?;
+    io_program_kit::create_token_vault(
+        &payer,
+        &a.bond_vault.to_account_info(),
+        &a.io_mint.to_account_info(),
+        &a.config.to_account_info(),
+        &system,
+        &a.token_program.to_account_info(),
+        &[BOND_VAULT_SEED, &[ctx.bumps.bond_vault]],
+    )?;
     emit_cpi!(SetRotated {
         epoch: set.epoch,
         members: set.keys().to_vec(),
@@ -108,15 +141,19 @@ pub fn handle_update_params(ctx: Context<AdminOnly>, params: OracleParams) -> Re
     Ok(())
 }
 
-/// Checks that every new member has a live bond of at least `min_bond`: the remaining accounts are
-/// their `OracleBond` accounts, in member order.
+/// Checks that every new member has a live bond of at least `min_bond` (a requested withdrawal
+/// no longer counts): the remaining accounts are their `OracleBond` accounts, in member order,
+/// each at its member's canonical bond address.
 fn check_bonds<'info>(rest: &'info [AccountInfo<'info>], members: &[Pubkey], min_bond: u64) -> Result<()> {
     require!(rest.len() == members.len(), OracleError::InvalidSet);
     for (info, member) in rest.iter().zip(members) {
         let bond: Account<OracleBond> = Account::try_from(info)?;
         require_keys_eq!(bond.oracle, *member, OracleError::InvalidSet);
+        let address = Pubkey::create_program_address(&[BOND_SEED, member.as_ref(), &[bond.bump]], &crate::ID)
+            .map_err(|_| ErrorCode::ConstraintSeeds)?;
+        require_keys_eq!(address, *info.key, ErrorCode::ConstraintSeeds);
         require!(!bond.slashed, OracleError::BondSlashed);
-        require!(bond.amount >= min_bond, OracleError::InvalidSet);
+        require!(bond.amount >= min_bond, OracleError::BondBelowMinimum);
     }
     Ok(())
 }
@@ -140,21 +177,38 @@ pub fn handle_propose_rotation<'info>(
     Ok(())
 }
 
+/// The admin withdraws its pending rotation (also while paused).
+pub fn handle_cancel_rotation(ctx: Context<AdminOnly>) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    let pending = config.pending_rotation;
+    require!(pending.executable_ts != 0, OracleError::NoPendingRotation);
+    config.pending_rotation = PendingRotation::default();
+    emit_cpi!(RotationCancelled {
+        epoch: pending.set.epoch,
+        members: pending.set.keys().to_vec(),
+        executable_ts: pending.executable_ts
+    });
+    Ok(())
+}
+
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ExecuteRotation<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
 }
 
-/// Anyone executes the admin's rotation once its timelock has passed.
-pub fn handle_execute_rotation(ctx: Context<ExecuteRotation>) -> Result<()> {
+/// Anyone executes the admin's rotation once its timelock has passed. Remaining accounts: the
+/// new members' bonds, checked again now — a bond withdrawal requested during the timelock must
+/// not let a member in with nothing at stake.
+pub fn handle_execute_rotation<'info>(ctx: Context<'info, ExecuteRotation<'info>>) -> Result<()> {
     let ts = now()?;
     let config = &mut ctx.accounts.config;
     let pending = config.pending_rotation;
     require!(pending.executable_ts != 0, OracleError::NoPendingRotation);
     require!(ts >= pending.executable_ts, OracleError::TimelockNotElapsed);
     require!(pending.set.epoch == config.set.epoch.saturating_add(1), OracleError::NoPendingRotation);
+    check_bonds(ctx.remaining_accounts, pending.set.keys(), config.params.min_bond)?;
     config.rotate(pending.set.keys(), pending.set.threshold, ts)?;
     config.invariant()?;
     let set = config.set;
@@ -186,9 +240,10 @@ pub fn handle_rotate_by_quorum<'info>(
 ) -> Result<()> {
     let ts = now()?;
     let config = &mut ctx.accounts.config;
+    require!(!config.set_revoked, OracleError::SetRevoked);
     check_bonds(ctx.remaining_accounts, &members, config.params.min_bond)?;
     // The quorum signs the instruction's own arguments (threshold 0 = the default).
-    let digest = rotation_digest(config.set.epoch, &members, threshold);
+    let digest = rotation_digest(&config.cluster_id, config.set.epoch, &members, threshold);
     let threshold = if threshold == 0 { OracleSet::default_threshold(members.len()) } else { threshold };
     let data = ed25519::preceding_ed25519_data(&ctx.accounts.instructions)?;
     let signers = ed25519::signers_over(&data, &digest)?;

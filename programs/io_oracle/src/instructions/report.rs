@@ -1,7 +1,6 @@
 //! Hourly reports: a relayer posts the body (`post_report`), then a quorum's signatures over its
 //! digest certify it (`certify_report`). Two steps because eight signatures and their keys fill a
 //! transaction: the certifying transaction carries only the 32-byte digest as the signed message.
-use super::now;
 use crate::{constants::*, ed25519, error::OracleError, events::*, report_digest, state::*};
 use anchor_lang::prelude::*;
 
@@ -13,28 +12,38 @@ pub struct PostReport<'info> {
     pub relayer: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
-    #[account(init, payer = relayer, space = 8 + Report::INIT_SPACE,
-        seeds = [REPORT_SEED, &body.period.to_le_bytes(), &report_digest(&body)], bump)]
-    pub report: Box<Account<'info, Report>>,
+    /// CHECK: created here through io-program-kit (a pre-funded address cannot block it).
+    #[account(mut, seeds = [REPORT_SEED, &body.period.to_le_bytes(), &report_digest(&config.cluster_id, &body)], bump)]
+    pub report: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 /// Posts a report candidate. Anyone may post; only a quorum can certify, and candidates with
-/// other content live at other addresses, so posting junk blocks nothing.
+/// other content live at other addresses, so posting junk blocks nothing. The same body posted
+/// twice is refused (3000): the first candidate serves.
 pub fn handle_post_report(ctx: Context<PostReport>, body: ReportBody) -> Result<()> {
-    let config = &ctx.accounts.config;
-    require!(body.period > config.last_period, OracleError::PeriodNotAfterLast);
-    let digest = report_digest(&body);
-    ctx.accounts.report.set_inner(Report {
+    let a = &ctx.accounts;
+    require!(body.period > a.config.last_period, OracleError::PeriodNotAfterLast);
+    let digest = report_digest(&a.config.cluster_id, &body);
+    let value = Report {
         body,
         digest,
         status: ReportStatus::Posted,
         signers: 0,
-        posted_by: ctx.accounts.relayer.key(),
+        posted_by: a.relayer.key(),
         certified_slot: 0,
         bump: ctx.bumps.report,
-    });
-    let report = ctx.accounts.report.key();
+    };
+    io_program_kit::create_program_account(
+        &a.relayer.to_account_info(),
+        &a.report.to_account_info(),
+        &a.system_program.to_account_info(),
+        &crate::ID,
+        8 + Report::INIT_SPACE,
+        &[REPORT_SEED, &body.period.to_le_bytes(), &digest, &[ctx.bumps.report]],
+        &value,
+    )?;
+    let report = a.report.key();
     emit_cpi!(ReportPosted { report, digest, body });
     Ok(())
 }
@@ -52,7 +61,8 @@ pub struct CertifyReport<'info> {
 
 /// Certifies a posted report. The Ed25519 instruction right before this one must carry at least
 /// `threshold` signatures, by distinct members of the set the report names (the current set, or
-/// the previous one inside its grace period), over the report's digest, all inside that
+/// the previous one inside its grace period for a period started before its rotation), over the
+/// report's digest, all inside that
 /// instruction. The period must be after the last certified one and already started, and the
 /// report not expired.
 ///
@@ -65,12 +75,9 @@ pub fn handle_certify_report(ctx: Context<CertifyReport>) -> Result<()> {
     require!(report.status == ReportStatus::Posted, OracleError::AlreadyCertified);
     let body = report.body;
     require!(body.period > config.last_period, OracleError::PeriodNotAfterLast);
-    let current_period =
-        u64::try_from(clock.unix_timestamp.checked_div(PERIOD_SECS).ok_or(OracleError::MathOverflow)?)
-            .map_err(|_| OracleError::MathOverflow)?;
-    require!(body.period <= current_period, OracleError::FuturePeriod);
+    require!(body.period <= period_at(clock.unix_timestamp)?, OracleError::FuturePeriod);
     require!(clock.slot <= body.expiry_slot, OracleError::ReportExpired);
-    let set = *config.set_for_epoch(body.set_epoch, now()?)?;
+    let set = *config.set_for_epoch(body.set_epoch, body.period, clock.unix_timestamp)?;
     let data = ed25519::preceding_ed25519_data(&ctx.accounts.instructions)?;
     let signers = ed25519::signers_over(&data, &report.digest)?;
     let bitmap = ed25519::member_bitmap(&signers, set.keys())?;
