@@ -1,7 +1,7 @@
 //! Delegated staking: any wallet stakes $IO to an operator. A position is either 0 or at least
 //! `min_stake`; unstaked $IO waits out `unstake_cooldown_secs` in the operator's unbonding pool
 //! (still slashable) and is then withdrawn.
-use super::{now, pay_in, pay_out};
+use super::{now, pay_in, pay_out, require_vault_covers};
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
@@ -52,7 +52,9 @@ impl StakerAction<'_> {
     fn check_all(&self) -> Result<()> {
         self.position.invariant(&self.operator)?;
         self.operator.invariant(&self.config.params)?;
-        self.config.invariant()
+        self.config.invariant()?;
+        require_vault_covers(&self.stake_vault.to_account_info(), self.config.total_staked)?;
+        require_vault_covers(&self.reward_vault.to_account_info(), self.config.rewards_held()?)
     }
 }
 
@@ -156,6 +158,8 @@ pub fn handle_withdraw(mut ctx: Context<StakerAction>) -> Result<()> {
     a.init_position(ctx.bumps.position);
     let pos = &mut a.position;
     require!(pos.pending_tickets() > 0, StakingError::NothingToWithdraw);
+    // F-8 / S-2: unstaked $IO answers for a pending slash until it is cancelled or executed.
+    a.operator.require_no_pending_slash()?;
     let op = &mut a.operator;
     let mut unbonding = op.unbonding_pool();
     let (mut amount, mut burned) = (0u64, 0u64);

@@ -57,6 +57,9 @@ pub struct Operator {
     pub delegator_count: u32,
     /// Slashes ever proposed against this operator (the next slash's index).
     pub slash_count: u32,
+    /// Slashes proposed and neither cancelled nor executed. While any is pending the operator's
+    /// bond and its delegators' unstake tickets cannot leave (they must still answer for it).
+    pub pending_slashes: u32,
     /// Σ $IO burned by executed slashes.
     pub total_slashed: u64,
     pub registered_ts: i64,
@@ -114,6 +117,34 @@ impl Operator {
         };
         self.commission_claimable = io_math::add(self.commission_claimable, commission).math()?;
         Ok((commission, to_delegators, before))
+    }
+
+    /// Refuses a payout of bond or unstaked stake while a slash is pending against this operator.
+    pub fn require_no_pending_slash(&self) -> Result<()> {
+        require!(self.pending_slashes == 0, StakingError::SlashPending);
+        Ok(())
+    }
+
+    /// Takes `take` (at most the delegated total) from the active and unbonding pools in
+    /// proportion to what each holds, each share rounded DOWN. Rounding down means neither pool
+    /// can be emptied by rounding: a pool loses all its tokens only when the slash takes all the
+    /// delegated stake. The (at most one base unit) remainder is not taken. Returns
+    /// `(from_stake, from_unbonding)`.
+    pub fn slash_delegators_floor(&mut self, take: u64) -> Result<(u64, u64)> {
+        let delegated = io_math::add(self.stake_tokens, self.unbonding_tokens).math()?;
+        if delegated == 0 {
+            return Ok((0, 0));
+        }
+        let take = take.min(delegated);
+        let from_stake = io_math::mul_div_floor(take, self.stake_tokens, delegated).math()?;
+        let from_unbonding = io_math::mul_div_floor(take, self.unbonding_tokens, delegated).math()?;
+        let mut pool = self.stake_pool();
+        pool.slash(from_stake).math()?;
+        self.set_stake_pool(pool);
+        let mut unbonding = self.unbonding_pool();
+        unbonding.slash(from_unbonding).math()?;
+        self.set_unbonding_pool(unbonding);
+        Ok((from_stake, from_unbonding))
     }
 
     /// Bond required for `units` more active units of a class with `per_unit` bond.
