@@ -940,12 +940,11 @@ async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<()> {
         let value = op.stake_pool().value_of_floor(p.shares).unwrap_or(0);
         let rewards =
             p.rewards_owed + op.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap_or(0);
-        let unb = op.unbonding_pool();
         let tickets: Vec<(u64, i64)> = p
             .tickets
             .iter()
             .filter(|t| t.shares > 0)
-            .map(|t| (unb.value_of_floor(t.shares).unwrap_or(0), t.unlock_ts))
+            .map(|t| (op.ticket_value_floor(t).unwrap_or(0), t.unlock_ts))
             .collect();
         lines.push(format!(
             "{} ({}): {} IO staked, {} IO claimable",

@@ -356,6 +356,7 @@ fn decodes_account_states() {
         delegator_count: 1,
         slash_count: 0,
         pending_slashes: 0,
+        unbonding_era: 0,
         total_slashed: 0,
         registered_ts: 77,
         bump: 255,

@@ -60,6 +60,9 @@ async fn report_driven_instructions_refuse_while_paused() {
     let evidence = [3u8; 32];
     let slashes = MerkleTree::new(vec![leaves::slash_leaf(&op.address, IO, &evidence)]);
     let rewards = MerkleTree::new(vec![leaves::rewards_leaf(&op.address, IO)]);
+    // Emissions in io_token's vault for the reward claim.
+    f.h.warp_seconds(2 * 3600).await;
+    f.h.send_one(io_sdk::token::emit(), &[]).await.unwrap();
     let body = ReportBody {
         devices_root: devices.root(),
         slashes_root: slashes.root(),
@@ -94,4 +97,31 @@ async fn report_driven_instructions_refuse_while_paused() {
     for ix in cases {
         assert_error(f.h.send_one(ix, &[]).await, code(StakingError::Paused));
     }
+    f.h.send_one(sdk::set_paused(&admin.pubkey(), false), &[&admin]).await.unwrap();
+
+    // Unpaused: a fake SPL Token or io_token program, a report look-alike, another io_oracle
+    // account as the report.
+    let claim = || sdk::claim_operator_rewards(&op.address, &report, &mint, IO, rewards.proof(0).unwrap());
+    let fake = Pubkey::new_unique();
+    let ix = swap_account(claim(), &anchor_spl::token::ID, &fake);
+    assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::InvalidProgramId));
+    let ix = swap_account(claim(), &io_token::ID, &fake);
+    assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::ConstraintAddress));
+    let forged = look_alike(&mut f.h, &report, &io_staking::ID).await;
+    let ix = swap_account(claim(), &report, &forged);
+    assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::AccountOwnedByWrongProgram));
+    let ix = sdk::apply_device_report(
+        &op.address,
+        &dev,
+        &forged,
+        flagship,
+        true,
+        false,
+        devices.proof(0).unwrap(),
+    );
+    assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::AccountOwnedByWrongProgram));
+    let ix = swap_account(claim(), &report, &io_sdk::oracle::config());
+    assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::AccountDiscriminatorMismatch));
+    // The honest claim still works afterwards.
+    f.h.send_one(claim(), &[]).await.unwrap();
 }

@@ -4,7 +4,6 @@
 //!
 //! `IO_FUZZ_SEEDS` (default 4) and `IO_FUZZ_STEPS` (default 150) scale it up for longer runs.
 use crate::common::*;
-use io_math::SharePool;
 use io_testkit::error_code;
 use io_testkit::tamper::{env_or, Rng};
 
@@ -176,10 +175,11 @@ impl World {
                 shares += p.shares;
                 let value = st.stake_pool().value_of_floor(p.shares).unwrap();
                 active += u128::from(value);
-                let unb = SharePool::new(st.unbonding_shares, st.unbonding_tokens);
-                for t in p.tickets.iter().filter(|t| t.shares > 0) {
+                // Tickets of an earlier era of the unbonding pool are worth nothing and hold no share
+                // of the current pool.
+                for t in p.tickets.iter().filter(|t| t.shares > 0 && t.era == st.unbonding_era) {
                     ticket_shares += t.shares;
-                    pending += u128::from(unb.value_of_floor(t.shares).unwrap());
+                    pending += u128::from(st.ticket_value_floor(t).unwrap());
                 }
                 let earned = st.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap();
                 claimable += u128::from(p.rewards_owed + earned);

@@ -167,3 +167,33 @@ async fn a_pool_is_emptied_only_by_a_slash_of_everything_delegated() {
     assert!(sl.from_stake + sl.from_unbonding <= delegated - 1);
     assert!(delegated - 1 - (sl.from_stake + sl.from_unbonding) <= 1, "at most one unit is not taken");
 }
+
+/// F-7, the rest: a slash that empties the unbonding pool while tickets are outstanding (here the
+/// active pool is empty, so the slash takes everything delegated) leaves those tickets worth
+/// nothing, and the pool restarts in a new era: later delegators unstake and withdraw in full,
+/// and the old tickets take none of it.
+#[tokio::test]
+async fn an_emptied_unbonding_pool_takes_new_unstakes_again() {
+    let mut f = StakingFixture::new().await;
+    let op = f.operator(0, 0).await;
+    let early = f.staker(1_000 * IO).await;
+    f.stake(&early, &op.address, 500 * IO).await.unwrap();
+    f.unstake(&early, &op.address, 500 * IO).await.unwrap();
+    let slash = f.propose_slash(&op.address, 10_000 * IO).await.unwrap();
+    f.h.warp_seconds(f.params.slash_appeal_secs).await;
+    f.execute_slash(&op.address, &slash).await.unwrap();
+    let o = f.operator_state(&op.address).await;
+    assert_eq!((o.unbonding_shares, o.unbonding_tokens, o.unbonding_era), (0, 0, 1));
+    let late = f.staker(1_000 * IO).await;
+    f.stake(&late, &op.address, 300 * IO).await.unwrap();
+    f.unstake(&late, &op.address, 300 * IO).await.unwrap();
+    f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
+    let before_early = f.h.token_balance(&early.token).await;
+    f.withdraw(&early, &op.address).await.unwrap();
+    assert_eq!(f.h.token_balance(&early.token).await, before_early, "a ticket of the old era is worth 0");
+    assert_eq!(f.position(&op.address, &early.wallet.pubkey()).await.unwrap().pending_tickets(), 0);
+    let before = f.h.token_balance(&late.token).await;
+    f.withdraw(&late, &op.address).await.unwrap();
+    assert_eq!(f.h.token_balance(&late.token).await - before, 300 * IO);
+    assert_eq!(f.h.token_balance(&sdk::stake_vault()).await, f.config().await.total_staked);
+}

@@ -70,6 +70,7 @@ pub fn handle_register_operator(
         delegator_count: 0,
         slash_count: 0,
         pending_slashes: 0,
+        unbonding_era: 0,
         total_slashed: 0,
         registered_ts: ts,
         bump,

@@ -129,7 +129,7 @@ pub fn handle_unstake(mut ctx: Context<StakerAction>, amount: u64) -> Result<()>
         op.delegator_count = op.delegator_count.checked_sub(1).ok_or(StakingError::MathOverflow)?;
     }
     let unlock_ts = add_i64(ts, params.unstake_cooldown_secs).math()?;
-    pos.tickets[slot] = UnstakeTicket { shares: ticket_shares, unlock_ts };
+    pos.tickets[slot] = UnstakeTicket { shares: ticket_shares, unlock_ts, era: op.unbonding_era };
     a.check_all()?;
     let a = &ctx.accounts;
     emit_cpi!(Unstaked {
@@ -162,13 +162,17 @@ pub fn handle_withdraw(mut ctx: Context<StakerAction>) -> Result<()> {
     a.operator.require_no_pending_slash()?;
     let op = &mut a.operator;
     let mut unbonding = op.unbonding_pool();
-    let (mut amount, mut burned) = (0u64, 0u64);
+    let (mut amount, mut burned, mut matured) = (0u64, 0u64, 0usize);
     for t in pos.tickets.iter_mut().filter(|t| t.shares > 0 && t.unlock_ts <= ts) {
-        amount = add(amount, unbonding.redeem(t.shares).math()?).math()?;
-        burned = add(burned, t.shares).math()?;
+        // A ticket of an earlier era is worth nothing and its shares are no longer in the pool.
+        if t.era == op.unbonding_era {
+            amount = add(amount, unbonding.redeem(t.shares).math()?).math()?;
+            burned = add(burned, t.shares).math()?;
+        }
+        matured = matured.saturating_add(1);
         *t = UnstakeTicket::default();
     }
-    require!(burned > 0, StakingError::CooldownNotElapsed);
+    require!(matured > 0, StakingError::CooldownNotElapsed);
     op.set_unbonding_pool(unbonding);
     a.config.total_staked = sub(a.config.total_staked, amount).math()?;
     if amount > 0 {

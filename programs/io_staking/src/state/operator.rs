@@ -60,6 +60,10 @@ pub struct Operator {
     /// Slashes proposed and neither cancelled nor executed. While any is pending the operator's
     /// bond and its delegators' unstake tickets cannot leave (they must still answer for it).
     pub pending_slashes: u32,
+    /// Generation of the unbonding pool. A slash that empties the pool while tickets are
+    /// outstanding leaves those tickets worth nothing; the pool then restarts empty in a new era
+    /// (so new unstakes are not refused, F-7), and a ticket counts only in the era it was cut in.
+    pub unbonding_era: u32,
     /// Σ $IO burned by executed slashes.
     pub total_slashed: u64,
     pub registered_ts: i64,
@@ -143,8 +147,23 @@ impl Operator {
         self.set_stake_pool(pool);
         let mut unbonding = self.unbonding_pool();
         unbonding.slash(from_unbonding).math()?;
+        if unbonding.tokens == 0 && unbonding.shares > 0 {
+            // Every outstanding ticket is now worth zero. Restart the pool empty in a new era
+            // rather than leave it unable to price a deposit (`PoolDepleted` for every unstake).
+            unbonding = io_math::SharePool::default();
+            self.unbonding_era = self.unbonding_era.checked_add(1).ok_or(StakingError::MathOverflow)?;
+        }
         self.set_unbonding_pool(unbonding);
         Ok((from_stake, from_unbonding))
+    }
+
+    /// What an unstake ticket is worth now, rounded down: zero if it was cut in an earlier era
+    /// of the unbonding pool (that pool was slashed to nothing).
+    pub fn ticket_value_floor(&self, ticket: &crate::state::UnstakeTicket) -> Result<u64> {
+        if ticket.era != self.unbonding_era {
+            return Ok(0);
+        }
+        self.unbonding_pool().value_of_floor(ticket.shares).math()
     }
 
     /// Bond required for `units` more active units of a class with `per_unit` bond.
