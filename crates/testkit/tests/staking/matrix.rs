@@ -517,3 +517,59 @@ async fn another_users_pda_is_refused() {
         anchor_code(AnchorError::ConstraintAddress),
     );
 }
+
+/// `initialize` under the same attacks: its signer, a fake token or system program, a
+/// non-canonical config or vault address, a Token-2022-like mint owned by another program.
+#[tokio::test]
+async fn initialize_is_guarded_like_every_instruction() {
+    let mut h = Harness::new().await;
+    let admin = h.funded_keypair(10_000_000_000).await;
+    let mint = h.io_mint;
+    let ix = || {
+        sdk::initialize(
+            &admin.pubkey(),
+            &mint,
+            Params::defaults(9),
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+        )
+    };
+    let r = h.send_one(unsigned(ix(), &admin.pubkey()), &[]).await;
+    assert_error(r, anchor_code(AnchorError::AccountNotSigner));
+    for program in [TOKEN_PROGRAM, anchor_lang::system_program::ID] {
+        let r = h.send_one(swap_account(ix(), &program, &Pubkey::new_unique()), &[&admin]).await;
+        assert_error(r, anchor_code(AnchorError::InvalidProgramId));
+    }
+    let nc = non_canonical(&[CONFIG_SEED]);
+    let r = h.send_one(swap_account(ix(), &sdk::config(), &nc), &[&admin]).await;
+    assert_error(r, anchor_code(AnchorError::ConstraintSeeds));
+    let nc = non_canonical(&[STAKE_VAULT_SEED]);
+    let r = h.send_one(swap_account(ix(), &sdk::stake_vault(), &nc), &[&admin]).await;
+    assert_error(r, anchor_code(AnchorError::ConstraintSeeds));
+    let fake_mint = look_alike(&mut h, &mint, &Pubkey::new_unique()).await;
+    let r = h.send_one(swap_account(ix(), &mint, &fake_mint), &[&admin]).await;
+    assert_error(r, anchor_code(AnchorError::AccountOwnedByWrongProgram));
+    // Nothing was created by the refused attempts: the honest one succeeds.
+    h.send_one(ix(), &[&admin]).await.unwrap();
+}
+
+/// The io_token accounts `execute_slash` passes unchecked (io_token checks them): a vault of
+/// this program in their place is refused by io_token, and nothing is burned.
+#[tokio::test]
+async fn execute_slash_refuses_a_vault_as_io_tokens_config() {
+    let mut w = world().await;
+    w.f.h.warp_seconds(w.f.params.slash_appeal_secs).await;
+    let mint = w.f.io_mint();
+    let supply = w.f.h.mint_supply(&mint).await;
+    let ix = swap_account(
+        sdk::execute_slash(&w.op.address, &w.slash, &mint),
+        &io_sdk::token::config(),
+        &sdk::stake_vault(),
+    );
+    // io_token's `Account<TokenConfig>` finds a token account owned by SPL Token.
+    let r = w.f.h.send_one(ix, &[]).await;
+    assert_error(r, anchor_code(AnchorError::AccountOwnedByWrongProgram));
+    assert_eq!(w.f.h.mint_supply(&mint).await, supply);
+    assert_eq!(w.f.h.account::<Slash>(&w.slash).await.status, SlashStatus::Pending);
+    w.f.execute_slash(&w.op.address, &w.slash).await.unwrap();
+}
