@@ -657,15 +657,21 @@ async fn operator(ctx: &Ctx, cmd: OperatorCmd) -> Result<()> {
             let d = cfg.io_decimals;
             let f = |v: u64| amount::format(v, d);
             let text = format!(
-                "operator     {address}\nauthority    {}\nname         {}\nregion       {}\ncommission   {} bps{}\nbond         {} IO (required {} IO, withdrawing {} IO)\ndevices      {} active of {}\nstake        {} IO from {} delegators (unbonding {} IO)\nslashed      {} IO",
+                "operator     {address}\nauthority    {}\nname         {}\nregion       {}\ncommission   {} bps{}\nbond         {} IO (required {} IO, withdrawing {} IO)\ndevices      {} active of {}\nstake        {} IO from {} delegators (unbonding {} IO)\nslashed      {} IO{}",
                 o.authority, o.name, o.region, o.commission_bps,
                 if o.commission_effective_ts != 0 { format!(" → {} bps at unix {}", o.pending_commission_bps, o.commission_effective_ts) } else { String::new() },
                 f(o.bond), f(o.required_bond), f(o.bond_withdrawing), o.devices_active, o.devices_registered,
-                f(o.stake_tokens), o.delegator_count, f(o.unbonding_tokens), f(o.total_slashed)
+                f(o.stake_tokens), o.delegator_count, f(o.unbonding_tokens), f(o.total_slashed),
+                if o.pending_slashes > 0 {
+                    format!("\npending      {} slash(es): bond and unstaked $IO cannot be withdrawn until settled", o.pending_slashes)
+                } else {
+                    String::new()
+                }
             );
             ctx.print(text, json!({ "operator": address.to_string(), "authority": o.authority.to_string(), "name": o.name,
                 "region": o.region, "commission_bps": o.commission_bps, "bond": o.bond, "required_bond": o.required_bond,
-                "devices_active": o.devices_active, "stake": o.stake_tokens, "delegators": o.delegator_count }));
+                "devices_active": o.devices_active, "stake": o.stake_tokens, "delegators": o.delegator_count,
+                "pending_slashes": o.pending_slashes }));
         }
         OperatorCmd::List => {
             let ops: Vec<(Pubkey, io_staking::Operator)> =
@@ -956,12 +962,11 @@ async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<()> {
         let value = op.stake_pool().value_of_floor(p.shares).unwrap_or(0);
         let rewards =
             p.rewards_owed + op.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap_or(0);
-        let unb = op.unbonding_pool();
         let tickets: Vec<(u64, i64)> = p
             .tickets
             .iter()
             .filter(|t| t.shares > 0)
-            .map(|t| (unb.value_of_floor(t.shares).unwrap_or(0), t.unlock_ts))
+            .map(|t| (op.ticket_value_floor(t).unwrap_or(0), t.unlock_ts))
             .collect();
         lines.push(format!(
             "{} ({}): {} IO staked, {} IO claimable",

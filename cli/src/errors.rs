@@ -41,6 +41,8 @@ pub const STAKING: &[S] = &[
     S::InvalidProof,
     S::StaleReport,
     S::ClassMismatch,
+    S::SlashPending,
+    S::VaultBelowLedger,
 ];
 
 pub const ESCROW: &[E] = &[

@@ -358,11 +358,13 @@ pub fn propose_slash(
     )
 }
 
-pub fn cancel_slash(admin: &Pubkey, slash: &Pubkey) -> Instruction {
+/// The admin cancels `slash` against `operator` (the operator's pending-slash count drops).
+pub fn cancel_slash(admin: &Pubkey, operator: &Pubkey, slash: &Pubkey) -> Instruction {
     build(
         acc::CancelSlash {
             admin: *admin,
             config: config(),
+            operator: *operator,
             slash: *slash,
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,

@@ -185,4 +185,44 @@ impl StakingFixture {
     pub async fn config(&mut self) -> io_staking::Config {
         self.h.account(&sdk::config()).await
     }
+
+    /// Proposes a slash for the given evidence as the oracle authority; returns its address.
+    pub async fn propose_slash_for(
+        &mut self,
+        operator: &Pubkey,
+        amount: u64,
+        evidence: [u8; 32],
+    ) -> Result<Pubkey, BanksClientError> {
+        let ix = sdk::propose_slash(&self.oracle.pubkey(), operator, amount, evidence);
+        let oracle = self.oracle.insecure_clone();
+        self.h.send_one(ix, &[&oracle]).await.map(|_| sdk::slash(operator, &evidence))
+    }
+
+    /// The admin cancels a pending slash.
+    pub async fn cancel_slash(&mut self, operator: &Pubkey, slash: &Pubkey) -> Result<(), BanksClientError> {
+        let admin = self.admin.insecure_clone();
+        self.h.send_one(sdk::cancel_slash(&admin.pubkey(), operator, slash), &[&admin]).await
+    }
+
+    /// The operator asks for `amount` of its bond back.
+    pub async fn request_bond_withdrawal(
+        &mut self,
+        op: &TestOperator,
+        amount: u64,
+    ) -> Result<(), BanksClientError> {
+        let ix = sdk::request_bond_withdrawal(&op.authority.pubkey(), amount);
+        self.h.send_one(ix, &[&op.authority]).await
+    }
+
+    /// The operator withdraws its matured bond withdrawal into its $IO account.
+    pub async fn withdraw_bond(&mut self, op: &TestOperator) -> Result<(), BanksClientError> {
+        let ix = sdk::withdraw_bond(&op.authority.pubkey(), &self.io_mint(), &op.token);
+        self.h.send_one(ix, &[&op.authority]).await
+    }
+
+    /// The operator claims its commission into its $IO account.
+    pub async fn claim_commission(&mut self, op: &TestOperator) -> Result<(), BanksClientError> {
+        let ix = sdk::claim_commission(&op.authority.pubkey(), &self.io_mint(), &op.token);
+        self.h.send_one(ix, &[&op.authority]).await
+    }
 }

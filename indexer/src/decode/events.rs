@@ -68,7 +68,7 @@ json_struct!(io_staking::state::Params {
     bond_unbonding_secs,
     slash_appeal_secs
 });
-json_struct!(io_staking::state::UnstakeTicket { shares, unlock_ts });
+json_struct!(io_staking::state::UnstakeTicket { shares, unlock_ts, era });
 json_struct!(io_token::state::EmissionParams { first_month_emission, decay_bps });
 json_struct!(io_token::state::EmissionState { start_ts, next_hour, month_amount, emitted });
 json_struct!(io_escrow::state::EscrowParams {

@@ -355,6 +355,8 @@ fn decodes_account_states() {
         rewards_claimed_cumulative: 0,
         delegator_count: 1,
         slash_count: 0,
+        pending_slashes: 0,
+        unbonding_era: 0,
         total_slashed: 0,
         registered_ts: 77,
         bump: 255,

@@ -68,6 +68,10 @@ pub enum StakingError {
     StaleReport,
     #[msg("the attested hardware class differs from the declared one")]
     ClassMismatch,
+    #[msg("a slash is pending against the operator: its bond and unstaked $IO stay until it is cancelled or executed")]
+    SlashPending,
+    #[msg("a vault holds less than its ledger says")]
+    VaultBelowLedger,
 }
 
 impl From<MathError> for StakingError {

@@ -15,7 +15,13 @@
 //!    a reward-per-share accumulator; `claim_rewards` (delegator) and `claim_commission` (operator)
 //!    pay them.
 //! 6. `propose_slash` (oracle authority) opens an appeal window; `cancel_slash` (admin) inside it;
-//!    `execute_slash` (anyone) after it burns from the bond first, then the delegators pro rata.
+//!    `execute_slash` (anyone) after it burns from the bond first, then the delegators pro rata
+//!    (each pool's share rounded down). While a slash is pending, the operator's bond and its
+//!    delegators' unstake tickets cannot be withdrawn (`SlashPending`).
+//!
+//! Every account at a predictable address (config, vaults, operators, devices, slashes) is
+//! created through `io-program-kit`, so lamports sent there beforehand cannot block it. Each vault
+//! holds at least what its ledger says; a donation is surplus that stays in the vault.
 //!
 //! ## Authorities
 //! - **admin**: parameters, authorities, pause, slash cancellation; transferred in two steps

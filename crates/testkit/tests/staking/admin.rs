@@ -152,7 +152,7 @@ async fn pause_blocks_every_state_changing_instruction() {
         );
     }
     // The admin still acts while paused: the appeal can be upheld, and the switch turned off.
-    f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &slash), &[&admin]).await.unwrap();
+    f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &op.address, &slash), &[&admin]).await.unwrap();
     f.h.send_one(sdk::set_paused(&admin.pubkey(), false), &[&admin]).await.unwrap();
     f.stake(&s, &op.address, IO).await.unwrap();
 }

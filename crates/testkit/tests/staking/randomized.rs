@@ -1,10 +1,10 @@
 //! A stateful randomized test: random sequences of stake / unstake / withdraw / fund / claim /
-//! slash / clock moves over several operators and stakers, with the accounting invariants checked
-//! after every step against the real accounts and vaults.
+//! slash (proposed and executed at once, or left pending then cancelled or executed) / donations
+//! by a stranger / clock moves over several operators and stakers, with the accounting invariants
+//! checked after every step against the real accounts and vaults.
 //!
 //! `IO_FUZZ_SEEDS` (default 4) and `IO_FUZZ_STEPS` (default 150) scale it up for longer runs.
 use crate::common::*;
-use io_math::SharePool;
 use io_testkit::error_code;
 use io_testkit::tamper::{env_or, Rng};
 
@@ -18,6 +18,10 @@ struct World {
     initial_supply: u64,
     /// Share redemptions and exits so far: each may leave at most one base unit of floor dust.
     roundings: u64,
+    /// What strangers donated to the stake, bond and reward vaults: surplus no ledger counts.
+    donated: [u64; 3],
+    /// Slashes proposed and left pending: (operator index, slash address).
+    pending: Vec<(usize, Pubkey)>,
 }
 
 impl World {
@@ -35,7 +39,7 @@ impl World {
         }
         let mint = f.io_mint();
         let initial_supply = f.h.mint_supply(&mint).await;
-        World { f, ops, stakers, initial_supply, roundings: 0 }
+        World { f, ops, stakers, initial_supply, roundings: 0, donated: [0; 3], pending: Vec::new() }
     }
 
     async fn step(&mut self, rng: &mut Rng) -> &'static str {
@@ -49,7 +53,7 @@ impl World {
                 assert!(ok.iter().any(|k| Some(code(*k)) == c), "unexpected failure {e:?}");
             }
         };
-        match rng.below(9) {
+        match rng.below(11) {
             0 | 1 => {
                 let amount = match rng.below(4) {
                     0 => min - 1,
@@ -89,11 +93,20 @@ impl World {
                 "unstake"
             }
             3 => {
+                let frozen = self.pending.iter().any(|(p, _)| *p == o);
                 let r = self.f.withdraw(&self.stakers[s], &op).await;
                 if r.is_ok() {
+                    assert!(!frozen, "a ticket left while a slash was pending");
                     self.roundings += MAX_UNSTAKE_TICKETS as u64;
                 }
-                allowed(r, &[StakingError::NothingToWithdraw, StakingError::CooldownNotElapsed]);
+                allowed(
+                    r,
+                    &[
+                        StakingError::NothingToWithdraw,
+                        StakingError::CooldownNotElapsed,
+                        StakingError::SlashPending,
+                    ],
+                );
                 "withdraw"
             }
             4 => {
@@ -124,6 +137,41 @@ impl World {
                 allowed(r, &[StakingError::NothingToClaim]);
                 "claim_commission"
             }
+            8 => {
+                // A stranger's donation to one of the vaults.
+                let i = rng.below(3) as usize;
+                let vault = [sdk::stake_vault(), sdk::bond_vault(), sdk::reward_vault()][i];
+                let amount = 1 + rng.below(10 * IO);
+                let mint = self.f.io_mint();
+                self.f.h.donate(&mint, &vault, amount).await;
+                self.donated[i] += amount;
+                "donate"
+            }
+            9 => {
+                // A slash left pending (it freezes the operator's tickets), or the oldest one
+                // settled: cancelled inside its window, executed after it.
+                if self.pending.is_empty() || rng.below(2) == 0 {
+                    let st = self.f.operator_state(&op).await;
+                    let total = st.bond + st.bond_withdrawing + st.stake_tokens + st.unbonding_tokens;
+                    let slash = self.f.propose_slash(&op, 1 + rng.below(total / 4 + 1)).await.unwrap();
+                    self.pending.push((o, slash));
+                    "propose_slash"
+                } else {
+                    let (po, slash) = self.pending.remove(0);
+                    let paddr = self.ops[po].address;
+                    let sl: Slash = self.f.h.account(&slash).await;
+                    if self.f.h.now().await < sl.executable_ts && rng.below(2) == 0 {
+                        self.f.cancel_slash(&paddr, &slash).await.unwrap();
+                        "cancel_slash"
+                    } else {
+                        let now = self.f.h.now().await;
+                        self.f.h.set_time(sl.executable_ts.max(now)).await;
+                        self.f.execute_slash(&paddr, &slash).await.unwrap();
+                        self.roundings += STAKERS as u64 * (1 + MAX_UNSTAKE_TICKETS as u64);
+                        "execute_slash"
+                    }
+                }
+            }
             _ => {
                 self.f.h.warp_seconds(rng.below(20 * 24 * 3600) as i64).await;
                 "warp"
@@ -147,8 +195,14 @@ impl World {
         let mint = self.f.io_mint();
         let supply = self.f.h.mint_supply(&mint).await;
         let ctx = format!("step {step} ({what})");
-        assert_eq!(stake_vault, c.total_staked, "{ctx}: stake vault == config total");
-        assert_eq!(bond_vault, c.total_bonded, "{ctx}: bond vault == config total");
+        let [d_stake, d_bond, d_reward] = self.donated;
+        assert_eq!(stake_vault, c.total_staked + d_stake, "{ctx}: stake vault == config total + donations");
+        assert_eq!(bond_vault, c.total_bonded + d_bond, "{ctx}: bond vault == config total + donations");
+        assert_eq!(
+            reward_vault,
+            c.rewards_funded - c.rewards_paid + d_reward,
+            "{ctx}: reward vault == funded − paid + donations"
+        );
         assert_eq!(
             supply,
             self.initial_supply - c.total_slashed,
@@ -176,10 +230,11 @@ impl World {
                 shares += p.shares;
                 let value = st.stake_pool().value_of_floor(p.shares).unwrap();
                 active += u128::from(value);
-                let unb = SharePool::new(st.unbonding_shares, st.unbonding_tokens);
-                for t in p.tickets.iter().filter(|t| t.shares > 0) {
+                // Tickets of an earlier era of the unbonding pool are worth nothing and hold no share
+                // of the current pool.
+                for t in p.tickets.iter().filter(|t| t.shares > 0 && t.era == st.unbonding_era) {
                     ticket_shares += t.shares;
-                    pending += u128::from(unb.value_of_floor(t.shares).unwrap());
+                    pending += u128::from(st.ticket_value_floor(t).unwrap());
                 }
                 let earned = st.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap();
                 claimable += u128::from(p.rewards_owed + earned);
@@ -193,15 +248,19 @@ impl World {
             assert_eq!(st.stake_shares, shares, "{ctx}: operator shares == Σ positions");
             assert_eq!(st.unbonding_shares, ticket_shares, "{ctx}: unbonding shares == Σ tickets");
         }
-        assert_eq!(u128::from(stake_vault), pools, "{ctx}: stake vault == Σ pools");
-        assert_eq!(u128::from(bond_vault), bonds, "{ctx}: bond vault == Σ bonds");
-        let dust = u128::from(stake_vault) - active - pending; // panics (underflow) if owed > held
+        assert_eq!(u128::from(stake_vault - d_stake), pools, "{ctx}: stake vault == Σ pools + donations");
+        assert_eq!(u128::from(bond_vault - d_bond), bonds, "{ctx}: bond vault == Σ bonds + donations");
+        for (o, _) in &self.pending {
+            let st = self.f.operator_state(&self.ops[*o].address).await;
+            assert!(st.pending_slashes > 0, "{ctx}: a pending slash is counted");
+        }
+        let dust = u128::from(stake_vault - d_stake) - active - pending; // panics (underflow) if owed > held
         assert!(
             dust <= u128::from(self.roundings) + (STAKERS * OPS * 5) as u128,
             "{ctx}: dust {dust} unbounded"
         );
         assert!(
-            u128::from(reward_vault) >= claimable,
+            u128::from(reward_vault - d_reward) >= claimable,
             "{ctx}: reward vault {reward_vault} < claimable {claimable}"
         );
     }

@@ -19,11 +19,11 @@ async fn appeal_window_edges_and_admin_cancel() {
     // The admin cancels inside the window; only the admin.
     let stranger = f.h.funded_keypair(1_000_000_000).await;
     assert_error(
-        f.h.send_one(sdk::cancel_slash(&stranger.pubkey(), &slash), &[&stranger]).await,
+        f.h.send_one(sdk::cancel_slash(&stranger.pubkey(), &op.address, &slash), &[&stranger]).await,
         anchor_code(AnchorError::ConstraintHasOne),
     );
     let admin = f.admin.insecure_clone();
-    f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &slash), &[&admin]).await.unwrap();
+    f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &op.address, &slash), &[&admin]).await.unwrap();
     f.h.set_time(sl.executable_ts).await;
     assert_error(f.execute_slash(&op.address, &slash).await, code(StakingError::SlashNotPending));
 
@@ -33,7 +33,7 @@ async fn appeal_window_edges_and_admin_cancel() {
     assert_eq!(sl2.index, 1);
     f.h.set_time(sl2.executable_ts).await;
     assert_error(
-        f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &slash2), &[&admin]).await,
+        f.h.send_one(sdk::cancel_slash(&admin.pubkey(), &op.address, &slash2), &[&admin]).await,
         code(StakingError::AppealWindowClosed),
     );
     // Executing against another operator's account.
@@ -116,4 +116,84 @@ async fn a_pool_slashed_to_zero_refuses_new_stake() {
     let sl: Slash = f.h.account(&slash).await;
     assert_eq!((sl.from_bond, sl.from_stake), (0, 100 * IO), "capped at what exists");
     assert_error(f.stake(&s, &op.address, 100 * IO).await, code(StakingError::PoolDepleted));
+}
+
+/// F-7: an attacker leaves a 1-base-unit unstake ticket. The unbonding pool's share of a slash
+/// is rounded down, so it keeps its unit instead of being emptied with its shares outstanding, and
+/// every other delegator can still unstake.
+#[tokio::test]
+async fn a_one_unit_ticket_cannot_get_the_unbonding_pool_emptied() {
+    let mut f = StakingFixture::new().await;
+    let op = f.operator(0, 0).await;
+    let honest = f.staker(10_000 * IO).await;
+    let attacker = f.staker(1_000 * IO).await;
+    f.stake(&honest, &op.address, 5_000 * IO).await.unwrap();
+    f.stake(&attacker, &op.address, 100 * IO + 1).await.unwrap();
+    f.unstake(&attacker, &op.address, 1).await.unwrap();
+    assert_eq!(f.operator_state(&op.address).await.unbonding_tokens, 1);
+    let slash = f.propose_slash(&op.address, 7).await.unwrap();
+    f.h.warp_seconds(f.params.slash_appeal_secs).await;
+    f.execute_slash(&op.address, &slash).await.unwrap();
+    let sl: Slash = f.h.account(&slash).await;
+    assert_eq!((sl.from_stake, sl.from_unbonding), (6, 0), "the 1-unit pool's share rounds to 0");
+    let o = f.operator_state(&op.address).await;
+    assert_eq!(o.unbonding_tokens, 1);
+    // The honest delegator unstakes and withdraws as usual.
+    f.unstake(&honest, &op.address, 1_000 * IO).await.unwrap();
+    f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
+    f.withdraw(&honest, &op.address).await.unwrap();
+    f.withdraw(&attacker, &op.address).await.unwrap();
+    // Conservation: the vault still holds what the ledger says.
+    assert_eq!(f.h.token_balance(&sdk::stake_vault()).await, f.config().await.total_staked);
+}
+
+/// A slash never takes a pool's last token by rounding: a pool is emptied only when the slash
+/// takes everything delegated (then both are, together).
+#[tokio::test]
+async fn a_pool_is_emptied_only_by_a_slash_of_everything_delegated() {
+    let mut f = StakingFixture::new().await;
+    let op = f.operator(0, 0).await;
+    let a = f.staker(10_000 * IO).await;
+    f.stake(&a, &op.address, 1_000 * IO).await.unwrap();
+    f.unstake(&a, &op.address, 300 * IO).await.unwrap();
+    let delegated = 1_000 * IO;
+    // One unit short of everything: both pools keep something.
+    let slash = f.propose_slash(&op.address, delegated - 1).await.unwrap();
+    f.h.warp_seconds(f.params.slash_appeal_secs).await;
+    f.execute_slash(&op.address, &slash).await.unwrap();
+    let o = f.operator_state(&op.address).await;
+    assert!(o.stake_tokens > 0 && o.unbonding_tokens > 0, "{} / {}", o.stake_tokens, o.unbonding_tokens);
+    let sl: Slash = f.h.account(&slash).await;
+    assert!(sl.from_stake + sl.from_unbonding < delegated);
+    assert!(delegated - 1 - (sl.from_stake + sl.from_unbonding) <= 1, "at most one unit is not taken");
+}
+
+/// F-7, the rest: a slash that empties the unbonding pool while tickets are outstanding (here the
+/// active pool is empty, so the slash takes everything delegated) leaves those tickets worth
+/// nothing, and the pool restarts in a new era: later delegators unstake and withdraw in full,
+/// and the old tickets take none of it.
+#[tokio::test]
+async fn an_emptied_unbonding_pool_takes_new_unstakes_again() {
+    let mut f = StakingFixture::new().await;
+    let op = f.operator(0, 0).await;
+    let early = f.staker(1_000 * IO).await;
+    f.stake(&early, &op.address, 500 * IO).await.unwrap();
+    f.unstake(&early, &op.address, 500 * IO).await.unwrap();
+    let slash = f.propose_slash(&op.address, 10_000 * IO).await.unwrap();
+    f.h.warp_seconds(f.params.slash_appeal_secs).await;
+    f.execute_slash(&op.address, &slash).await.unwrap();
+    let o = f.operator_state(&op.address).await;
+    assert_eq!((o.unbonding_shares, o.unbonding_tokens, o.unbonding_era), (0, 0, 1));
+    let late = f.staker(1_000 * IO).await;
+    f.stake(&late, &op.address, 300 * IO).await.unwrap();
+    f.unstake(&late, &op.address, 300 * IO).await.unwrap();
+    f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
+    let before_early = f.h.token_balance(&early.token).await;
+    f.withdraw(&early, &op.address).await.unwrap();
+    assert_eq!(f.h.token_balance(&early.token).await, before_early, "a ticket of the old era is worth 0");
+    assert_eq!(f.position(&op.address, &early.wallet.pubkey()).await.unwrap().pending_tickets(), 0);
+    let before = f.h.token_balance(&late.token).await;
+    f.withdraw(&late, &op.address).await.unwrap();
+    assert_eq!(f.h.token_balance(&late.token).await - before, 300 * IO);
+    assert_eq!(f.h.token_balance(&sdk::stake_vault()).await, f.config().await.total_staked);
 }

@@ -2,38 +2,42 @@
 //! These keep working while paused (the admin must be able to unpause).
 use crate::{constants::*, error::StakingError, events::*, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token::{Mint, Token};
 
+/// The config and the three vaults sit at fixed addresses anyone can compute before deployment,
+/// so each is created through io-program-kit: lamports sent there beforehand cannot block the
+/// initialisation (S-1), and a second `initialize` fails with 3000.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Initialize<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(init, payer = admin, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Box<Account<'info, Config>>,
+    /// CHECK: the config PDA, created here.
+    #[account(mut, seeds = [CONFIG_SEED], bump)]
+    pub config: UncheckedAccount<'info>,
     pub io_mint: Box<Account<'info, Mint>>,
-    #[account(init, payer = admin, seeds = [STAKE_VAULT_SEED], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub stake_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init, payer = admin, seeds = [BOND_VAULT_SEED], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub bond_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init, payer = admin, seeds = [REWARD_VAULT_SEED], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub reward_vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: the stake vault PDA, created here as a token account of `io_mint` owned by `config`.
+    #[account(mut, seeds = [STAKE_VAULT_SEED], bump)]
+    pub stake_vault: UncheckedAccount<'info>,
+    /// CHECK: the bond vault PDA, created here like the stake vault.
+    #[account(mut, seeds = [BOND_VAULT_SEED], bump)]
+    pub bond_vault: UncheckedAccount<'info>,
+    /// CHECK: the reward vault PDA, created here like the stake vault.
+    #[account(mut, seeds = [REWARD_VAULT_SEED], bump)]
+    pub reward_vault: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
 }
 
 pub fn handle_initialize(
-    mut ctx: Context<Initialize>,
+    ctx: Context<Initialize>,
     params: Params,
     oracle_authority: Pubkey,
     rewards_authority: Pubkey,
 ) -> Result<()> {
     params.validate()?;
-    let a = &mut ctx.accounts;
-    a.config.set_inner(Config {
+    let a = &ctx.accounts;
+    let config = Config {
         admin: a.admin.key(),
         pending_admin: Pubkey::default(),
         paused: false,
@@ -52,8 +56,34 @@ pub fn handle_initialize(
         rewards_paid: 0,
         total_slashed: 0,
         bump: ctx.bumps.config,
-    });
-    a.config.invariant()?;
+    };
+    config.invariant()?;
+    let (payer, system) = (a.admin.to_account_info(), a.system_program.to_account_info());
+    io_program_kit::create_program_account(
+        &payer,
+        &a.config.to_account_info(),
+        &system,
+        &crate::ID,
+        8 + Config::INIT_SPACE,
+        &[CONFIG_SEED, &[ctx.bumps.config]],
+        &config,
+    )?;
+    let vaults = [
+        (&a.stake_vault, STAKE_VAULT_SEED, ctx.bumps.stake_vault),
+        (&a.bond_vault, BOND_VAULT_SEED, ctx.bumps.bond_vault),
+        (&a.reward_vault, REWARD_VAULT_SEED, ctx.bumps.reward_vault),
+    ];
+    for (vault, seed, bump) in vaults {
+        io_program_kit::create_token_vault(
+            &payer,
+            &vault.to_account_info(),
+            &a.io_mint.to_account_info(),
+            &a.config.to_account_info(),
+            &system,
+            &a.token_program.to_account_info(),
+            &[seed, &[bump]],
+        )?;
+    }
     let (admin, io_mint) = (a.admin.key(), a.io_mint.key());
     emit_cpi!(ConfigInitialized { admin, io_mint, oracle_authority, rewards_authority, params });
     Ok(())

@@ -33,9 +33,10 @@ pub struct RegisterDevice<'info> {
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
     pub operator: Box<Account<'info, Operator>>,
-    #[account(init, payer = authority, space = 8 + Device::INIT_SPACE,
-        seeds = [DEVICE_SEED, operator.key().as_ref(), spec.id_hash.as_ref()], bump)]
-    pub device: Box<Account<'info, Device>>,
+    /// CHECK: the device PDA, created here through io-program-kit so that lamports sent to the
+    /// address beforehand cannot block a registration (S-1); the same id twice fails with 3000.
+    #[account(mut, seeds = [DEVICE_SEED, operator.key().as_ref(), spec.id_hash.as_ref()], bump)]
+    pub device: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -44,7 +45,8 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
     Device::validate_spec(spec.class, &spec.gpu_model, spec.gpu_count, spec.vram_gb, &spec.region)?;
     let ts = now()?;
     let operator = ctx.accounts.operator.key();
-    ctx.accounts.device.set_inner(Device {
+    let bump = ctx.bumps.device;
+    let device = Device {
         operator,
         id_hash: spec.id_hash,
         gpu_model: spec.gpu_model.clone(),
@@ -58,11 +60,20 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
         registered_ts: ts,
         status_ts: ts,
         attested_period: 0,
-        bump: ctx.bumps.device,
-    });
+        bump,
+    };
+    device.invariant()?;
+    io_program_kit::create_program_account(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.device.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        8 + Device::INIT_SPACE,
+        &[DEVICE_SEED, operator.as_ref(), spec.id_hash.as_ref(), &[bump]],
+        &device,
+    )?;
     let op = &mut ctx.accounts.operator;
     op.devices_registered = op.devices_registered.checked_add(1).ok_or(StakingError::MathOverflow)?;
-    ctx.accounts.device.invariant()?;
     op.invariant(&ctx.accounts.config.params)?;
     emit_cpi!(DeviceRegistered {
         device: ctx.accounts.device.key(),
@@ -121,6 +132,7 @@ pub struct OracleSetDeviceStatus<'info> {
 pub fn handle_activate_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()> {
     let params = ctx.accounts.config.params;
     let ev = set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, DeviceStatus::Active)?;
+    supersede_reports_until_now(&mut ctx.accounts.device)?;
     emit_cpi!(ev);
     Ok(())
 }
@@ -129,7 +141,19 @@ pub fn handle_activate_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()>
 pub fn handle_jail_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()> {
     let params = ctx.accounts.config.params;
     let ev = set_status(&mut ctx.accounts.operator, &mut ctx.accounts.device, &params, DeviceStatus::Jailed)?;
+    supersede_reports_until_now(&mut ctx.accounts.device)?;
     emit_cpi!(ev);
+    Ok(())
+}
+
+/// S-7: the authority's decision counts as the device's attestation for the current oracle
+/// period (`now / io_oracle::PERIOD_SECS`), so a report of this period or an earlier one, even
+/// if certified or applied later, cannot silently undo it. Only a report of a later period, one
+/// the quorum certified with the authority's decision already in force, moves the device again.
+fn supersede_reports_until_now(device: &mut Device) -> Result<()> {
+    let period = u64::try_from(now()?.checked_div(io_oracle::PERIOD_SECS).ok_or(StakingError::MathOverflow)?)
+        .map_err(|_| StakingError::MathOverflow)?;
+    device.attested_period = device.attested_period.max(period);
     Ok(())
 }
 

@@ -14,7 +14,7 @@ pub use slash::*;
 pub use staker::*;
 
 use crate::state::Config;
-use anchor_lang::prelude::*;
+use anchor_lang::{prelude::*, AccountDeserialize};
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 
 /// Moves `amount` from a user's token account into a vault, signed by the user.
@@ -65,6 +65,17 @@ pub(crate) fn pay_out<'info>(
         amount,
         mint.decimals,
     )
+}
+
+/// F-11: a vault must hold at least what its ledger owes. Reads the balance from the account's
+/// current data (after this instruction's transfers and burns, which a deserialized `Account`
+/// would not show). More is fine: a third party's donation stays in the vault as surplus that no
+/// ledger counts and no instruction pays out, so it can never block or skew anything.
+pub(crate) fn require_vault_covers(vault: &AccountInfo, ledger: u64) -> Result<()> {
+    let data = vault.try_borrow_data()?;
+    let held = TokenAccount::try_deserialize_unchecked(&mut &data[..])?.amount;
+    require!(held >= ledger, crate::error::StakingError::VaultBelowLedger);
+    Ok(())
 }
 
 pub(crate) fn now() -> Result<i64> {

@@ -1,5 +1,5 @@
 //! Operator (provider) instructions: registration, metadata, commission, bond.
-use super::{now, pay_in, pay_out};
+use super::{now, pay_in, pay_out, require_vault_covers};
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
@@ -25,9 +25,10 @@ pub struct RegisterOperator<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
         constraint = !config.paused @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
-    #[account(init, payer = authority, space = 8 + Operator::INIT_SPACE,
-        seeds = [OPERATOR_SEED, authority.key().as_ref()], bump)]
-    pub operator: Box<Account<'info, Operator>>,
+    /// CHECK: the operator PDA, created here through io-program-kit so that lamports sent to
+    /// the address beforehand cannot block a registration (S-1); a second one fails with 3000.
+    #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump)]
+    pub operator: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -43,7 +44,8 @@ pub fn handle_register_operator(
     require!(commission_bps <= config.params.commission_cap_bps, StakingError::CommissionAboveCap);
     let ts = now()?;
     let authority = ctx.accounts.authority.key();
-    ctx.accounts.operator.set_inner(Operator {
+    let bump = ctx.bumps.operator;
+    let operator = Operator {
         authority,
         name: name.clone(),
         region: region.clone(),
@@ -67,12 +69,23 @@ pub fn handle_register_operator(
         rewards_claimed_cumulative: 0,
         delegator_count: 0,
         slash_count: 0,
+        pending_slashes: 0,
+        unbonding_era: 0,
         total_slashed: 0,
         registered_ts: ts,
-        bump: ctx.bumps.operator,
-    });
+        bump,
+    };
+    operator.invariant(&config.params)?;
+    io_program_kit::create_program_account(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.operator.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        8 + Operator::INIT_SPACE,
+        &[OPERATOR_SEED, authority.as_ref(), &[bump]],
+        &operator,
+    )?;
     config.operator_count = config.operator_count.checked_add(1).ok_or(StakingError::MathOverflow)?;
-    ctx.accounts.operator.invariant(&config.params)?;
     config.invariant()?;
     emit_cpi!(OperatorRegistered {
         operator: ctx.accounts.operator.key(),
@@ -179,6 +192,7 @@ pub fn handle_add_bond(ctx: Context<BondTransfer>, amount: u64) -> Result<()> {
     config.total_bonded = add(config.total_bonded, amount).math()?;
     op.invariant(&config.params)?;
     config.invariant()?;
+    require_vault_covers(&ctx.accounts.bond_vault.to_account_info(), config.total_bonded)?;
     emit_cpi!(BondChanged {
         operator: op.key(),
         action: BondAction::Add,
@@ -221,11 +235,14 @@ pub fn handle_request_bond_withdrawal(ctx: Context<OperatorOnly>, amount: u64) -
     Ok(())
 }
 
-/// Withdraws the whole pending bond withdrawal once its unbonding period has passed.
+/// Withdraws the whole pending bond withdrawal once its unbonding period has passed, and only
+/// while no slash is pending against the operator (F-8: a bond must not leave between the
+/// proposal of a slash and its execution or cancellation).
 pub fn handle_withdraw_bond(ctx: Context<BondTransfer>) -> Result<()> {
     let op = &ctx.accounts.operator;
     require!(op.bond_withdrawing > 0, StakingError::NoBondWithdrawalPending);
     require!(now()? >= op.bond_unlock_ts, StakingError::CooldownNotElapsed);
+    op.require_no_pending_slash()?;
     let amount = op.bond_withdrawing;
     let a = &ctx.accounts;
     pay_out(&a.token_program, &a.config, &a.bond_vault, &a.operator_token, &a.io_mint, amount)?;
@@ -235,6 +252,7 @@ pub fn handle_withdraw_bond(ctx: Context<BondTransfer>) -> Result<()> {
     config.total_bonded = sub(config.total_bonded, amount).math()?;
     op.invariant(&config.params)?;
     config.invariant()?;
+    require_vault_covers(&ctx.accounts.bond_vault.to_account_info(), config.total_bonded)?;
     emit_cpi!(BondChanged {
         operator: op.key(),
         action: BondAction::Withdraw,

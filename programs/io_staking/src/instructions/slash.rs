@@ -3,7 +3,7 @@
 //! bond first (active, then withdrawing), then from the delegators' active and unbonding pools
 //! pro rata, and burns what it takes through io_token (reason `Slash`), so the supply ledger
 //! counts every slashed unit.
-use super::now;
+use super::{now, require_vault_covers};
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
@@ -12,7 +12,7 @@ use crate::{
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use io_math::{add, add_i64, mul_div_floor, sub};
+use io_math::{add, add_i64, sub};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -25,30 +25,44 @@ pub struct ProposeSlash<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
-    #[account(init, payer = oracle_authority, space = 8 + Slash::INIT_SPACE,
-        seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
-    pub slash: Box<Account<'info, Slash>>,
+    /// CHECK: the slash PDA, created here through io-program-kit so that lamports sent to the
+    /// address beforehand cannot block it (F-6); a second creation fails with 3000.
+    #[account(mut, seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
+    pub slash: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
-pub fn handle_propose_slash(
-    mut ctx: Context<ProposeSlash>,
-    amount: u64,
-    evidence_hash: [u8; 32],
-) -> Result<()> {
-    let a = &mut ctx.accounts;
-    let ev =
-        open_slash(&a.config.params, &mut a.operator, &mut a.slash, ctx.bumps.slash, amount, evidence_hash)?;
+pub fn handle_propose_slash(ctx: Context<ProposeSlash>, amount: u64, evidence_hash: [u8; 32]) -> Result<()> {
+    let payer = ctx.accounts.oracle_authority.to_account_info();
+    let slash = ctx.accounts.slash.to_account_info();
+    let system_program = ctx.accounts.system_program.to_account_info();
+    let params = ctx.accounts.config.params;
+    let ev = open_slash(
+        &params,
+        &mut ctx.accounts.operator,
+        SlashTarget { payer: &payer, slash: &slash, system_program: &system_program, bump: ctx.bumps.slash },
+        amount,
+        evidence_hash,
+    )?;
     emit_cpi!(ev);
     Ok(())
 }
 
-/// Fills a new slash account and opens its appeal window.
+/// Where and by whom a new slash account is created.
+struct SlashTarget<'a, 'info> {
+    payer: &'a AccountInfo<'info>,
+    slash: &'a AccountInfo<'info>,
+    system_program: &'a AccountInfo<'info>,
+    bump: u8,
+}
+
+/// Creates the slash account, opens its appeal window and counts it as pending on the operator
+/// (which freezes the operator's bond and its delegators' tickets until it is cancelled or
+/// executed).
 fn open_slash(
     params: &Params,
     op: &mut Account<Operator>,
-    slash: &mut Account<Slash>,
-    bump: u8,
+    target: SlashTarget,
     amount: u64,
     evidence_hash: [u8; 32],
 ) -> Result<SlashProposed> {
@@ -57,8 +71,10 @@ fn open_slash(
     let executable_ts = add_i64(ts, params.slash_appeal_secs).math()?;
     let index = op.slash_count;
     op.slash_count = index.checked_add(1).ok_or(StakingError::MathOverflow)?;
-    slash.set_inner(Slash {
-        operator: op.key(),
+    op.pending_slashes = op.pending_slashes.checked_add(1).ok_or(StakingError::MathOverflow)?;
+    let operator = op.key();
+    let slash = Slash {
+        operator,
         index,
         amount,
         evidence_hash,
@@ -68,11 +84,20 @@ fn open_slash(
         from_bond: 0,
         from_stake: 0,
         from_unbonding: 0,
-        bump,
-    });
+        bump: target.bump,
+    };
     slash.invariant()?;
+    io_program_kit::create_program_account(
+        target.payer,
+        target.slash,
+        target.system_program,
+        &crate::ID,
+        8 + Slash::INIT_SPACE,
+        &[SLASH_SEED, operator.as_ref(), evidence_hash.as_ref(), &[target.bump]],
+        &slash,
+    )?;
     op.invariant(params)?;
-    Ok(SlashProposed { slash: slash.key(), operator: op.key(), index, amount, evidence_hash, executable_ts })
+    Ok(SlashProposed { slash: target.slash.key(), operator, index, amount, evidence_hash, executable_ts })
 }
 
 #[event_cpi]
@@ -88,16 +113,16 @@ pub struct ProposeSlashFromReport<'info> {
     /// A certified io_oracle report.
     #[account(constraint = report.status == io_oracle::ReportStatus::Certified @ StakingError::ReportNotCertified)]
     pub report: Box<Account<'info, io_oracle::Report>>,
-    #[account(init, payer = payer, space = 8 + Slash::INIT_SPACE,
-        seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
-    pub slash: Box<Account<'info, Slash>>,
+    /// CHECK: the slash PDA, created here through io-program-kit (see `ProposeSlash::slash`).
+    #[account(mut, seeds = [SLASH_SEED, operator.key().as_ref(), evidence_hash.as_ref()], bump)]
+    pub slash: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 /// Anyone: opens the slash `(operator, amount, evidence_hash)` found in a certified report's
 /// slashes tree. The appeal window then runs as for any slash.
 pub fn handle_propose_slash_from_report(
-    mut ctx: Context<ProposeSlashFromReport>,
+    ctx: Context<ProposeSlashFromReport>,
     amount: u64,
     evidence_hash: [u8; 32],
     proof: Vec<[u8; 32]>,
@@ -107,9 +132,17 @@ pub fn handle_propose_slash_from_report(
         io_merkle::verify(&proof, &ctx.accounts.report.body.slashes_root, &leaf),
         StakingError::InvalidProof
     );
-    let a = &mut ctx.accounts;
-    let ev =
-        open_slash(&a.config.params, &mut a.operator, &mut a.slash, ctx.bumps.slash, amount, evidence_hash)?;
+    let payer = ctx.accounts.payer.to_account_info();
+    let slash = ctx.accounts.slash.to_account_info();
+    let system_program = ctx.accounts.system_program.to_account_info();
+    let params = ctx.accounts.config.params;
+    let ev = open_slash(
+        &params,
+        &mut ctx.accounts.operator,
+        SlashTarget { payer: &payer, slash: &slash, system_program: &system_program, bump: ctx.bumps.slash },
+        amount,
+        evidence_hash,
+    )?;
     emit_cpi!(ev);
     Ok(())
 }
@@ -120,6 +153,10 @@ pub struct CancelSlash<'info> {
     pub admin: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = admin)]
     pub config: Box<Account<'info, Config>>,
+    /// The slashed operator: its pending-slash count drops, releasing the freeze when it was the
+    /// last one.
+    #[account(mut, address = slash.operator)]
+    pub operator: Box<Account<'info, Operator>>,
     #[account(mut, seeds = [SLASH_SEED, slash.operator.as_ref(), slash.evidence_hash.as_ref()],
         bump = slash.bump)]
     pub slash: Box<Account<'info, Slash>>,
@@ -132,6 +169,9 @@ pub fn handle_cancel_slash(ctx: Context<CancelSlash>) -> Result<()> {
     require!(now()? < slash.executable_ts, StakingError::AppealWindowClosed);
     slash.status = SlashStatus::Cancelled;
     slash.invariant()?;
+    let op = &mut ctx.accounts.operator;
+    op.pending_slashes = op.pending_slashes.checked_sub(1).ok_or(StakingError::MathOverflow)?;
+    op.invariant(&ctx.accounts.config.params)?;
     emit_cpi!(SlashCancelled { slash: slash.key(), operator: slash.operator, index: slash.index });
     Ok(())
 }
@@ -210,19 +250,12 @@ pub fn handle_execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
     let from_bond = add(from_active_bond, from_withdrawing).math()?;
     op.bond = sub(op.bond, from_active_bond).math()?;
     op.bond_withdrawing = sub(op.bond_withdrawing, from_withdrawing).math()?;
-    // Then the delegators, active and unbonding alike, in proportion to what each pool holds.
+    // Then the delegators, active and unbonding alike, in proportion to what each pool holds,
+    // each share rounded down (F-7: a 1-unit ticket cannot get its pool emptied by rounding).
     let rest = sub(rest, from_withdrawing).math()?;
-    let delegated = add(op.stake_tokens, op.unbonding_tokens).math()?;
-    let take = rest.min(delegated);
-    let from_stake =
-        if delegated == 0 { 0 } else { mul_div_floor(take, op.stake_tokens, delegated).math()? };
-    let from_unbonding = sub(take, from_stake).math()?;
-    let mut pool = op.stake_pool();
-    pool.slash(from_stake).math()?;
-    op.set_stake_pool(pool);
-    let mut unbonding = op.unbonding_pool();
-    unbonding.slash(from_unbonding).math()?;
-    op.set_unbonding_pool(unbonding);
+    let (from_stake, from_unbonding) = op.slash_delegators_floor(rest)?;
+    let take = add(from_stake, from_unbonding).math()?;
+    op.pending_slashes = op.pending_slashes.checked_sub(1).ok_or(StakingError::MathOverflow)?;
     let burned = add(from_bond, take).math()?;
     op.total_slashed = add(op.total_slashed, burned).math()?;
 
@@ -240,6 +273,8 @@ pub fn handle_execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
     let a = &ctx.accounts;
     burn_slashed(a, &a.bond_vault, from_bond)?;
     burn_slashed(a, &a.stake_vault, take)?;
+    require_vault_covers(&a.bond_vault.to_account_info(), a.config.total_bonded)?;
+    require_vault_covers(&a.stake_vault.to_account_info(), a.config.total_staked)?;
     a.slash.invariant()?;
     a.operator.invariant(&a.config.params)?;
     a.config.invariant()?;

@@ -1,7 +1,7 @@
 //! Delegated staking: any wallet stakes $IO to an operator. A position is either 0 or at least
 //! `min_stake`; unstaked $IO waits out `unstake_cooldown_secs` in the operator's unbonding pool
 //! (still slashable) and is then withdrawn.
-use super::{now, pay_in, pay_out};
+use super::{now, pay_in, pay_out, require_vault_covers};
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
@@ -52,7 +52,9 @@ impl StakerAction<'_> {
     fn check_all(&self) -> Result<()> {
         self.position.invariant(&self.operator)?;
         self.operator.invariant(&self.config.params)?;
-        self.config.invariant()
+        self.config.invariant()?;
+        require_vault_covers(&self.stake_vault.to_account_info(), self.config.total_staked)?;
+        require_vault_covers(&self.reward_vault.to_account_info(), self.config.rewards_held()?)
     }
 }
 
@@ -127,7 +129,7 @@ pub fn handle_unstake(mut ctx: Context<StakerAction>, amount: u64) -> Result<()>
         op.delegator_count = op.delegator_count.checked_sub(1).ok_or(StakingError::MathOverflow)?;
     }
     let unlock_ts = add_i64(ts, params.unstake_cooldown_secs).math()?;
-    pos.tickets[slot] = UnstakeTicket { shares: ticket_shares, unlock_ts };
+    pos.tickets[slot] = UnstakeTicket { shares: ticket_shares, unlock_ts, era: op.unbonding_era };
     a.check_all()?;
     let a = &ctx.accounts;
     emit_cpi!(Unstaked {
@@ -156,15 +158,21 @@ pub fn handle_withdraw(mut ctx: Context<StakerAction>) -> Result<()> {
     a.init_position(ctx.bumps.position);
     let pos = &mut a.position;
     require!(pos.pending_tickets() > 0, StakingError::NothingToWithdraw);
+    // F-8 / S-2: unstaked $IO answers for a pending slash until it is cancelled or executed.
+    a.operator.require_no_pending_slash()?;
     let op = &mut a.operator;
     let mut unbonding = op.unbonding_pool();
-    let (mut amount, mut burned) = (0u64, 0u64);
+    let (mut amount, mut burned, mut matured) = (0u64, 0u64, 0usize);
     for t in pos.tickets.iter_mut().filter(|t| t.shares > 0 && t.unlock_ts <= ts) {
-        amount = add(amount, unbonding.redeem(t.shares).math()?).math()?;
-        burned = add(burned, t.shares).math()?;
+        // A ticket of an earlier era is worth nothing and its shares are no longer in the pool.
+        if t.era == op.unbonding_era {
+            amount = add(amount, unbonding.redeem(t.shares).math()?).math()?;
+            burned = add(burned, t.shares).math()?;
+        }
+        matured = matured.saturating_add(1);
         *t = UnstakeTicket::default();
     }
-    require!(burned > 0, StakingError::CooldownNotElapsed);
+    require!(matured > 0, StakingError::CooldownNotElapsed);
     op.set_unbonding_pool(unbonding);
     a.config.total_staked = sub(a.config.total_staked, amount).math()?;
     if amount > 0 {

@@ -114,6 +114,11 @@ impl Config {
         Ok(())
     }
 
+    /// What the reward vault owes: rewards funded and not yet paid (claimable or dust).
+    pub fn rewards_held(&self) -> Result<u64> {
+        io_math::sub(self.rewards_funded, self.rewards_paid).map_err(|_| error!(StakingError::MathOverflow))
+    }
+
     pub fn signer_seeds(&self) -> [&[u8]; 2] {
         [CONFIG_SEED, core::slice::from_ref(&self.bump)]
     }

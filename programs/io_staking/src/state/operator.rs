@@ -57,6 +57,13 @@ pub struct Operator {
     pub delegator_count: u32,
     /// Slashes ever proposed against this operator (the next slash's index).
     pub slash_count: u32,
+    /// Slashes proposed and neither cancelled nor executed. While any is pending the operator's
+    /// bond and its delegators' unstake tickets cannot leave (they must still answer for it).
+    pub pending_slashes: u32,
+    /// Generation of the unbonding pool. A slash that empties the pool while tickets are
+    /// outstanding leaves those tickets worth nothing; the pool then restarts empty in a new era
+    /// (so new unstakes are not refused, F-7), and a ticket counts only in the era it was cut in.
+    pub unbonding_era: u32,
     /// Σ $IO burned by executed slashes.
     pub total_slashed: u64,
     pub registered_ts: i64,
@@ -114,6 +121,49 @@ impl Operator {
         };
         self.commission_claimable = io_math::add(self.commission_claimable, commission).math()?;
         Ok((commission, to_delegators, before))
+    }
+
+    /// Refuses a payout of bond or unstaked stake while a slash is pending against this operator.
+    pub fn require_no_pending_slash(&self) -> Result<()> {
+        require!(self.pending_slashes == 0, StakingError::SlashPending);
+        Ok(())
+    }
+
+    /// Takes `take` (at most the delegated total) from the active and unbonding pools in
+    /// proportion to what each holds, each share rounded DOWN. Rounding down means neither pool
+    /// can be emptied by rounding: a pool loses all its tokens only when the slash takes all the
+    /// delegated stake. The (at most one base unit) remainder is not taken. Returns
+    /// `(from_stake, from_unbonding)`.
+    pub fn slash_delegators_floor(&mut self, take: u64) -> Result<(u64, u64)> {
+        let delegated = io_math::add(self.stake_tokens, self.unbonding_tokens).math()?;
+        if delegated == 0 {
+            return Ok((0, 0));
+        }
+        let take = take.min(delegated);
+        let from_stake = io_math::mul_div_floor(take, self.stake_tokens, delegated).math()?;
+        let from_unbonding = io_math::mul_div_floor(take, self.unbonding_tokens, delegated).math()?;
+        let mut pool = self.stake_pool();
+        pool.slash(from_stake).math()?;
+        self.set_stake_pool(pool);
+        let mut unbonding = self.unbonding_pool();
+        unbonding.slash(from_unbonding).math()?;
+        if unbonding.tokens == 0 && unbonding.shares > 0 {
+            // Every outstanding ticket is now worth zero. Restart the pool empty in a new era
+            // rather than leave it unable to price a deposit (`PoolDepleted` for every unstake).
+            unbonding = io_math::SharePool::default();
+            self.unbonding_era = self.unbonding_era.checked_add(1).ok_or(StakingError::MathOverflow)?;
+        }
+        self.set_unbonding_pool(unbonding);
+        Ok((from_stake, from_unbonding))
+    }
+
+    /// What an unstake ticket is worth now, rounded down: zero if it was cut in an earlier era
+    /// of the unbonding pool (that pool was slashed to nothing).
+    pub fn ticket_value_floor(&self, ticket: &crate::state::UnstakeTicket) -> Result<u64> {
+        if ticket.era != self.unbonding_era {
+            return Ok(0);
+        }
+        self.unbonding_pool().value_of_floor(ticket.shares).math()
     }
 
     /// Bond required for `units` more active units of a class with `per_unit` bond.

@@ -7,6 +7,8 @@ use anchor_lang::prelude::*;
 pub struct UnstakeTicket {
     pub shares: u64,
     pub unlock_ts: i64,
+    /// The operator's `unbonding_era` when the ticket was cut; in a later era it is worth zero.
+    pub era: u32,
 }
 
 /// One wallet's stake with one operator, PDA `["position", operator, staker]`.
@@ -44,7 +46,10 @@ impl Position {
         require!(
             self.shares <= operator.stake_shares
                 && self.reward_per_share_paid <= operator.reward_per_share
-                && self.tickets.iter().all(|t| t.shares <= operator.unbonding_shares),
+                && self
+                    .tickets
+                    .iter()
+                    .all(|t| t.era != operator.unbonding_era || t.shares <= operator.unbonding_shares),
             crate::error::StakingError::MathOverflow
         );
         Ok(())
