@@ -68,6 +68,8 @@ pub enum StakingError {
     StaleReport,
     #[msg("the attested hardware class differs from the declared one")]
     ClassMismatch,
+    #[msg("a listed position is not a writable position of this operator, or is listed twice")]
+    InvalidPosition,
 }
 
 impl From<MathError> for StakingError {

@@ -9,3 +9,4 @@ mod randomized;
 mod rewards;
 mod slashing;
 mod staking;
+mod warmup;

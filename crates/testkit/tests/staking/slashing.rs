@@ -51,6 +51,8 @@ async fn execution_takes_bond_first_then_delegators_pro_rata_and_burns() {
     let b = f.staker(10_000 * IO).await;
     f.stake(&a, &op.address, 3_000 * IO).await.unwrap();
     f.stake(&b, &op.address, 2_000 * IO).await.unwrap();
+    // An hour later (stake unstaked in the period it was made leaves at once, without cooldown).
+    f.h.warp_seconds(3600).await;
     // b's 1,000 unstaked $IO still answers for the slash during its cooldown.
     f.unstake(&b, &op.address, 1_000 * IO).await.unwrap();
     let o = f.operator_state(&op.address).await;

@@ -69,6 +69,8 @@ pub fn handle_register_operator(
         slash_count: 0,
         total_slashed: 0,
         registered_ts: ts,
+        rewards_period: period_of(ts)?,
+        activating_shares: 0,
         bump: ctx.bumps.operator,
     });
     config.operator_count = config.operator_count.checked_add(1).ok_or(StakingError::MathOverflow)?;
