@@ -884,8 +884,7 @@ async fn position_value(
     wallet: &Pubkey,
 ) -> Result<u64> {
     let pos: Option<io_staking::Position> = ctx.c.account(&ssdk::position(op_address, wallet)).await?;
-    pos.map_or(Ok(0), |p| op.stake_pool().value_of_floor(p.shares))
-        .map_err(|_| anyhow!("cannot value the position"))
+    pos.map_or(Ok(0), |p| p.value_floor(op)).map_err(|_| anyhow!("cannot value the position"))
 }
 
 async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<()> {
@@ -916,7 +915,7 @@ async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<()> {
     ixs.push(ssdk::unstake(&w, &op_address, &cfg.io_mint, &dst, v));
     let sig = ctx.c.send(&ixs, &[]).await?;
     let days = cfg.params.unstake_cooldown_secs / 86_400;
-    ctx.sent(&format!("unstaked {} IO; withdraw it with `io withdraw {op_address}` after the {days}-day cooldown", amount::format(v, d)), &sig, json!({ "operator": op_address.to_string(), "amount": v, "cooldown_secs": cfg.params.unstake_cooldown_secs }));
+    ctx.sent(&format!("unstaked {} IO; stake made this hour (still activating) came back at once, the rest you withdraw with `io withdraw {op_address}` after the {days}-day cooldown", amount::format(v, d)), &sig, json!({ "operator": op_address.to_string(), "amount": v, "cooldown_secs": cfg.params.unstake_cooldown_secs }));
     Ok(())
 }
 
@@ -959,9 +958,12 @@ async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<()> {
     let mut arr = vec![];
     for (_, p) in positions {
         let op = ctx.operator(&p.operator).await?;
-        let value = op.stake_pool().value_of_floor(p.shares).unwrap_or(0);
-        let rewards =
-            p.rewards_owed + op.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap_or(0);
+        let value = p.value_floor(&op).unwrap_or(0);
+        // Exactly as the program settles the position when it claims.
+        let rewards = p.claimable_floor(&op).unwrap_or(0);
+        // Stake still warming up (F-10): it earns from its activation period on, an hourly
+        // reward period; stake made in the current hour can be unstaked at once.
+        let activating = p.activating_value_floor(&op).unwrap_or(0);
         let tickets: Vec<(u64, i64)> = p
             .tickets
             .iter()
@@ -975,10 +977,20 @@ async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<()> {
             amount::format(value, d),
             amount::format(rewards, d)
         ));
+        if activating > 0 {
+            let start = i64::try_from(p.activation_period).unwrap_or(i64::MAX).saturating_mul(3600);
+            lines.push(format!(
+                "    activating {} IO: earns from reward period {} (the hour from unix {start})",
+                amount::format(activating, d),
+                p.activation_period
+            ));
+        }
         for (v, ts) in &tickets {
             lines.push(format!("    unstaking {} IO, unlocks at unix {ts}", amount::format(*v, d)));
         }
+        let activation = if activating > 0 { json!(p.activation_period) } else { Value::Null };
         arr.push(json!({ "operator": p.operator.to_string(), "staked": value, "claimable": rewards,
+            "activating": activating, "activation_period": activation,
             "pending": tickets.iter().map(|(v, ts)| json!({ "amount": v, "unlock_ts": ts })).collect::<Vec<_>>() }));
     }
     if lines.is_empty() {

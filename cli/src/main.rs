@@ -85,7 +85,8 @@ pub enum Command {
     Withdraw { operator: String },
     /// Claim your rewards from staking with OPERATOR.
     Claim { operator: String },
-    /// Stake positions of WALLET (default: yours), with pending unstakes and when they unlock.
+    /// Stake positions of WALLET (default: yours): value, claimable rewards, stake still
+    /// activating (and the reward period it earns from), pending unstakes and when they unlock.
     Positions { wallet: Option<String> },
     /// Offers of devices for lease.
     #[command(subcommand)]

@@ -130,7 +130,13 @@ async fn staking_flow_leases_and_bad_input() {
     assert!(staked["signature"].is_string());
     let pos = io_json(&net, ak, &["positions"]).await;
     assert_eq!(pos["positions"][0]["staked"], 100_000_000_000u64);
+    // New stake warms up until the next hourly reward period, and shows so.
+    assert_eq!(pos["positions"][0]["activating"], 100_000_000_000u64);
+    assert!(pos["positions"][0]["activation_period"].is_u64());
     io_json(&net, ak, &["stake", &op.operator, "0.5"]).await; // a top-up of any size
+                                                              // An hour on, the stake has begun its activation period: unstaking goes through the cooldown
+                                                              // (stake made in the current hour would come back at once).
+    time_travel(&net, 3600).await;
     refused(&net, ak, aa, &["unstake", &op.operator, "50"], "an unstake must leave 0 or at least 100 IO")
         .await;
     io_json(&net, ak, &["unstake", &op.operator, "all"]).await;

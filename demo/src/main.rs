@@ -100,13 +100,15 @@ async fn main() {
         "4. carol staked 3,000 IO and dave 1,000 IO to alpha; a 99 IO first stake was refused: {refused}"
     );
 
+    // New stake earns from the next reward period (hour) on.
+    f.h.warp_seconds(3600).await;
     f.fund(&alpha.address, 2_000 * IO).await.unwrap();
     let (c0, d0) = (f.h.token_balance(&carol.token).await, f.h.token_balance(&dave.token).await);
     f.claim(&carol, &alpha.address).await.unwrap();
     f.claim(&dave, &alpha.address).await.unwrap();
     let o: Operator = f.h.account(&alpha.address).await;
     println!(
-        "5. 2,000 IO of rewards funded to alpha: commission {}, carol claimed {}, dave claimed {}",
+        "5. an hour later 2,000 IO of rewards funded to alpha: commission {}, carol claimed {}, dave claimed {}",
         io(o.commission_claimable),
         io(f.h.token_balance(&carol.token).await - c0),
         io(f.h.token_balance(&dave.token).await - d0)
@@ -132,7 +134,9 @@ async fn main() {
     println!(
         "   carol's 3,000 IO stake is now worth {}",
         io(o.stake_pool()
-            .value_of_floor(f.position(&alpha.address, &carol.wallet.pubkey()).await.unwrap().shares)
+            .value_of_floor(
+                f.position(&alpha.address, &carol.wallet.pubkey()).await.unwrap().pool_shares().unwrap()
+            )
             .unwrap())
     );
 

@@ -11,7 +11,7 @@
 
 pub mod shares;
 
-pub use shares::{RewardAccumulator, SharePool, REWARD_SCALE};
+pub use shares::{eligible_periods, RewardAccumulator, SharePool, WeightedSplit, REWARD_SCALE};
 
 /// Why a computation could not produce a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,6 +112,56 @@ impl RewardAccumulator {
     }
 }
 
+/// Reward periods of `(from, to]` that stake activating at period `activation` was active for:
+/// `to − max(from, activation − 1)`, or 0 when it activates after `to`. Periods are whole (one
+/// report period each), so stake that joined during a period earns from the next one on.
+pub fn eligible_periods(activation: u64, from: u64, to: u64) -> u64 {
+    if activation > to {
+        return 0;
+    }
+    to.saturating_sub(from.max(activation.saturating_sub(1)))
+}
+
+/// One reward amount split in proportion to weights in share-periods (shares × periods held),
+/// rounded down at every step so the parts never add up to more than the amount.
+///
+/// `rate` is the reward per share-period scaled by [`REWARD_SCALE`]. Every product below is at
+/// most `amount × REWARD_SCALE` (a weight never exceeds the total), so `u128` never overflows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightedSplit {
+    pub rate: u128,
+    pub total_weight: u128,
+}
+
+impl WeightedSplit {
+    /// Splits `amount` over `total_weight` share-periods (`total_weight > 0`).
+    pub fn new_floor(amount: u64, total_weight: u128) -> MathResult<Self> {
+        let rate = mul_div_floor_u128(u128::from(amount), REWARD_SCALE, total_weight)?;
+        Ok(WeightedSplit { rate, total_weight })
+    }
+
+    /// The part of a holder of `weight` share-periods (at most the total), rounded down.
+    pub fn part_floor(&self, weight: u128) -> MathResult<u64> {
+        if weight > self.total_weight {
+            return Err(MathError::Overflow);
+        }
+        to_u64(mul_div_floor_u128(self.rate, weight, REWARD_SCALE)?)
+    }
+
+    /// Adds to `acc` what one share held for `periods` periods earns, for `shares` shares whose
+    /// `shares × periods` is part of the total; returns the amount thereby attributed (rounded
+    /// down), which is at most `part_floor(shares × periods)`.
+    pub fn accrue_floor(&self, acc: &mut RewardAccumulator, shares: u64, periods: u64) -> MathResult<u64> {
+        let weight = u128::from(shares).checked_mul(u128::from(periods)).ok_or(MathError::Overflow)?;
+        if weight > self.total_weight {
+            return Err(MathError::Overflow);
+        }
+        let per_share = self.rate.checked_mul(u128::from(periods)).ok_or(MathError::Overflow)?;
+        acc.per_share = add_u128(acc.per_share, per_share)?;
+        to_u64(mul_div_floor_u128(per_share, u128::from(shares), REWARD_SCALE)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

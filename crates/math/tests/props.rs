@@ -115,4 +115,67 @@ proptest! {
         let n_s = stakes.len() as u128;
         prop_assert!(funded - paid <= n_f * (u128::from(total) / REWARD_SCALE + 1) + n_s);
     }
+
+    #[test]
+    fn eligible_periods_count_only_periods_after_activation(
+        from in 0..1_000_000u64, len in 0..10_000u64, activation in 0..1_020_000u64,
+    ) {
+        let to = from + len;
+        let n = eligible_periods(activation, from, to);
+        prop_assert!(n <= len);
+        if activation > to {
+            prop_assert_eq!(n, 0);
+        } else if activation <= from + 1 {
+            prop_assert_eq!(n, len);
+        } else {
+            // Exactly the periods activation ..= to.
+            prop_assert_eq!(n, to - activation + 1);
+        }
+    }
+
+    /// One time-weighted reward as io_staking splits it (F-10): earning shares held the whole
+    /// window through the accumulator, warming-up positions directly by their share-periods. What
+    /// the holders are paid never exceeds the amount; the dust is bounded; every part is
+    /// proportional to its share-periods within one unit.
+    #[test]
+    fn a_time_weighted_split_pays_at_most_the_amount_and_in_proportion(
+        amount in 0..1_000_000_000_000_000_000u64,
+        earning in prop::collection::vec(1..1_000_000_000_000_000u64, 0..6),
+        warming in prop::collection::vec((1..1_000_000_000_000_000u64, 0..2_000u64), 0..8),
+        from in 0..1_000u64,
+        span in 1..1_000u64,
+    ) {
+        let to = from + span;
+        let e: u64 = earning.iter().sum();
+        let weights: Vec<u128> = warming
+            .iter()
+            .map(|(s, a)| u128::from(*s) * u128::from(eligible_periods(*a, from, to)))
+            .collect();
+        let total = u128::from(e) * u128::from(span) + weights.iter().sum::<u128>();
+        prop_assume!(total > 0);
+        let split = WeightedSplit::new_floor(amount, total).unwrap();
+        let mut acc = RewardAccumulator::default();
+        let attributed = if e == 0 { 0 } else { split.accrue_floor(&mut acc, e, span).unwrap() };
+        let credits: Vec<u64> = weights.iter().map(|w| split.part_floor(*w).unwrap()).collect();
+        let earned: Vec<u64> = earning.iter().map(|s| acc.earned_floor(*s, 0).unwrap()).collect();
+        let paid = earned.iter().map(|x| u128::from(*x)).sum::<u128>()
+            + credits.iter().map(|x| u128::from(*x)).sum::<u128>();
+        let booked = u128::from(attributed) + credits.iter().map(|x| u128::from(*x)).sum::<u128>();
+        prop_assert!(earned.iter().map(|x| u128::from(*x)).sum::<u128>() <= u128::from(attributed));
+        prop_assert!(paid <= booked && booked <= u128::from(amount));
+        // Dust: the rate's floor loses under total / SCALE + 1, each part under 1.
+        let parts = (earning.len() + warming.len()) as u128;
+        prop_assert!(u128::from(amount) - paid <= total / REWARD_SCALE + 2 + parts);
+        // Proportional: a part is amount × weight / total, less at most the floors.
+        for (c, w) in credits.iter().zip(&weights) {
+            let exact = u128::from(amount) * w / total;
+            prop_assert!(u128::from(*c) <= exact && exact - u128::from(*c) <= w / REWARD_SCALE + 1);
+        }
+        // A position that activates after the window gets nothing.
+        for ((c, (_, a)), _) in credits.iter().zip(&warming).zip(&weights) {
+            if *a > to {
+                prop_assert_eq!(*c, 0);
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! io_staking: addresses and instruction builders.
 use crate::{event_authority, Instruction, Pubkey};
-use anchor_lang::{InstructionData, ToAccountMetas};
+use anchor_lang::{prelude::AccountMeta, InstructionData, ToAccountMetas};
 use io_staking::{accounts as acc, constants::*, instruction as ix, state::Params, DeviceSpec};
 
 pub use io_staking::ID as PROGRAM_ID;
@@ -315,14 +315,26 @@ pub fn claim_rewards(
 
 /* Rewards and slashing */
 
+/// Appends warming-up positions to a reward instruction (writable, after its accounts): each is
+/// paid for the periods of the reward's window it was active in, and starts earning.
+fn with_positions(mut ix: Instruction, positions: &[Pubkey]) -> Instruction {
+    ix.accounts.extend(positions.iter().map(|p| AccountMeta::new(*p, false)));
+    ix
+}
+
+/// Funds `amount` of rewards for `operator`, as rewards for the current period. `positions`:
+/// the operator's positions still warming up (see `Position::activating_shares`), to pay for
+/// the periods they were active in and activate; those left out earn from their own next
+/// instruction after their activation period instead.
 pub fn fund_operator_rewards(
     rewards_authority: &Pubkey,
     operator: &Pubkey,
     io_mint: &Pubkey,
     source: &Pubkey,
     amount: u64,
+    positions: &[Pubkey],
 ) -> Instruction {
-    build(
+    let ix = build(
         acc::FundOperatorRewards {
             rewards_authority: *rewards_authority,
             config: config(),
@@ -335,7 +347,8 @@ pub fn fund_operator_rewards(
             program: PROGRAM_ID,
         },
         ix::FundOperatorRewards { amount },
-    )
+    );
+    with_positions(ix, positions)
 }
 
 pub fn propose_slash(
@@ -441,15 +454,17 @@ pub fn propose_slash_from_report(
 }
 
 /// Anyone: claims `operator`'s rewards with a proof of `(operator, cumulative)` against a certified
-/// report's rewards tree; the $IO comes out of io_token's emissions vault.
+/// report's rewards tree; the $IO comes out of io_token's emissions vault. `positions`: as for
+/// [`fund_operator_rewards`].
 pub fn claim_operator_rewards(
     operator: &Pubkey,
     report: &Pubkey,
     io_mint: &Pubkey,
     cumulative: u64,
     proof: Vec<[u8; 32]>,
+    positions: &[Pubkey],
 ) -> Instruction {
-    build(
+    let ix = build(
         acc::ClaimOperatorRewards {
             config: config(),
             operator: *operator,
@@ -465,5 +480,6 @@ pub fn claim_operator_rewards(
             program: PROGRAM_ID,
         },
         ix::ClaimOperatorRewards { cumulative, proof },
-    )
+    );
+    with_positions(ix, positions)
 }

@@ -31,6 +31,9 @@ pub struct StakingFixture {
     /// The rewards authority's $IO account, pre-funded.
     pub rewards_token: Pubkey,
     pub params: Params,
+    /// `(operator, position)` of every stake made through [`Self::stake`]: the rewards crank
+    /// lists the operator's warming-up ones (as an off-chain crank finds them by scanning).
+    pub known_positions: Vec<(Pubkey, Pubkey)>,
 }
 
 impl StakingFixture {
@@ -50,7 +53,7 @@ impl StakingFixture {
         h.mint_to(&io_mint, &rewards_token, 10_000_000 * IO).await;
         let ix = sdk::initialize(&admin.pubkey(), &io_mint, params, oracle.pubkey(), rewards.pubkey());
         h.send_one(ix, &[&admin]).await.expect("initialize io_staking");
-        StakingFixture { h, admin, oracle, rewards, rewards_token, params }
+        StakingFixture { h, admin, oracle, rewards, rewards_token, params, known_positions: Vec::new() }
     }
 
     pub fn io_mint(&self) -> Pubkey {
@@ -119,7 +122,25 @@ impl StakingFixture {
         amount: u64,
     ) -> Result<(), BanksClientError> {
         let ix = sdk::stake(&s.wallet.pubkey(), operator, &self.io_mint(), &s.token, amount);
+        let position = sdk::position(operator, &s.wallet.pubkey());
+        if !self.known_positions.contains(&(*operator, position)) {
+            self.known_positions.push((*operator, position));
+        }
         self.h.send_one(ix, &[&s.wallet]).await
+    }
+
+    /// The operator's known positions that hold stake still warming up, as a crank lists them.
+    pub async fn warming_positions(&mut self, operator: &Pubkey) -> Vec<Pubkey> {
+        let mut out = Vec::new();
+        let known: Vec<Pubkey> =
+            self.known_positions.iter().filter(|(o, _)| o == operator).map(|(_, p)| *p).collect();
+        for p in known {
+            let pos: Option<io_staking::Position> = self.h.try_account(&p).await;
+            if pos.is_some_and(|p| p.activating_shares > 0) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     pub async fn unstake(
@@ -142,13 +163,27 @@ impl StakingFixture {
         self.h.send_one(ix, &[&s.wallet]).await
     }
 
+    /// Funds rewards as the rewards authority, listing the operator's warming-up positions as
+    /// the crank does.
     pub async fn fund(&mut self, operator: &Pubkey, amount: u64) -> Result<(), BanksClientError> {
+        let positions = self.warming_positions(operator).await;
+        self.fund_listing(operator, amount, &positions).await
+    }
+
+    /// Funds rewards listing exactly `positions`.
+    pub async fn fund_listing(
+        &mut self,
+        operator: &Pubkey,
+        amount: u64,
+        positions: &[Pubkey],
+    ) -> Result<(), BanksClientError> {
         let ix = sdk::fund_operator_rewards(
             &self.rewards.pubkey(),
             operator,
             &self.io_mint(),
             &self.rewards_token,
             amount,
+            positions,
         );
         let rewards = self.rewards.insecure_clone();
         self.h.send_one(ix, &[&rewards]).await

@@ -162,7 +162,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/wallets/{address}/positions",
-        summary: "A wallet's stake positions: shares, value at the pool's rate, pending unstakes with unlock times, rewards claimed, and claimable rewards computed as the program settles them.",
+        summary: "A wallet's stake positions: shares, value at the pool's rate, stake still activating (activating_value, earning from reward period activation_period), pending unstakes with unlock times, rewards claimed, and claimable rewards computed as the program settles them.",
         params: &[p("address", address, "staker wallet")],
         kind: Kind::Item,
     },

@@ -147,6 +147,7 @@ io_staking => Staking [
     SlashCancelled { slash, operator, index },
     SlashExecuted { slash, operator, index, amount, from_bond, from_stake, from_unbonding, bond_after, bond_withdrawing_after, stake_tokens_after, unbonding_tokens_after },
     OperatorRewardsClaimed { operator, period, cumulative, amount, commission, to_delegators, commission_bps, pool_shares, reward_per_share_before, reward_per_share_after },
+    ActivatingUnstaked { operator, staker, amount, shares_burned, activating_shares_after, pool_shares_after, pool_tokens_before, pool_tokens_after, delegator_count_after },
 ];
 io_token => Token [
     TokenInitialized { admin, io_mint, decimals, max_supply, params },

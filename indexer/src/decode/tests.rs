@@ -359,6 +359,8 @@ fn decodes_account_states() {
         unbonding_era: 0,
         total_slashed: 0,
         registered_ts: 77,
+        rewards_period: 0,
+        activating_shares: 0,
         bump: 255,
     };
     let mut data = Vec::new();

@@ -330,6 +330,17 @@ impl Plan {
                 ]);
                 self.append("unstake_tickets", TICKET_COLS, row);
             }
+            (Program::Staking, "ActivatingUnstaked") => self.patch(
+                "operators",
+                vec![s(p, "operator")],
+                false,
+                slot,
+                vec![
+                    ("stake_shares", n(p, "pool_shares_after")),
+                    ("stake_tokens", n(p, "pool_tokens_after")),
+                    ("delegator_count", n(p, "delegator_count_after")),
+                ],
+            ),
             (Program::Staking, "Withdrawn") => {
                 self.patch(
                     "operators",
@@ -704,6 +715,8 @@ impl Plan {
                     ("slash_count", n(st, "slash_count")),
                     ("total_slashed", n(st, "total_slashed")),
                     ("registered_ts", n(st, "registered_ts")),
+                    ("rewards_period", n(st, "rewards_period")),
+                    ("activating_shares", n(st, "activating_shares")),
                 ],
             ),
             (Program::Staking, "Device") => self.patch(
@@ -735,6 +748,8 @@ impl Plan {
                     ("shares", n(st, "shares")),
                     ("reward_per_share_paid", s(st, "reward_per_share_paid")),
                     ("rewards_owed", n(st, "rewards_owed")),
+                    ("activating_shares", n(st, "activating_shares")),
+                    ("activation_period", n(st, "activation_period")),
                 ],
             ),
             (Program::Staking, "Slash") => self.patch(

@@ -406,6 +406,7 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
         .fetch(
             &Stmt::new(
                 "SELECT p.operator, p.staker, p.address, p.shares, p.rewards_owed, p.reward_per_share_paid, p.slot, \
+                 p.activating_shares, p.activation_period, \
                  o.name AS operator_name, o.commission_bps, o.stake_shares AS pool_shares, o.stake_tokens AS pool_tokens, \
                  o.reward_per_share AS pool_reward_per_share \
                  FROM positions p LEFT JOIN operators o ON o.address = p.operator WHERE p.staker = $1 ORDER BY p.operator",
@@ -435,13 +436,22 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
     for mut r in rows {
         let op = get_s(&r, "operator");
         let shares = u128::from(get_i(&r, "shares").max(0).unsigned_abs());
+        let activating = u128::from(get_i(&r, "activating_shares").max(0).unsigned_abs());
         let pool_shares = u128::from(get_i(&r, "pool_shares").max(0).unsigned_abs());
         let pool_tokens = u128::from(get_i(&r, "pool_tokens").max(0).unsigned_abs());
-        // Value of the shares at the pool's rate, rounded down like the program does.
-        let value = (shares * pool_tokens).checked_div(pool_shares).unwrap_or(0);
+        // Value of all the position's shares (earning and still warming up) at the pool's rate,
+        // rounded down like the program does.
+        let value = ((shares + activating) * pool_tokens).checked_div(pool_shares).unwrap_or(0);
         r.insert("value".into(), Value::from(u64::try_from(value).unwrap_or(u64::MAX)));
+        // Stake still warming up (F-10): it earns from reward period `activation_period` on.
+        let warming = (activating * pool_tokens).checked_div(pool_shares).unwrap_or(0);
+        r.insert("activating_value".into(), Value::from(u64::try_from(warming).unwrap_or(u64::MAX)));
+        if activating == 0 {
+            r.insert("activation_period".into(), Value::Null);
+        }
         // Claimable exactly as the program computes it when it settles the position: what is owed
-        // plus ⌊shares × (pool reward per share − paid per share) / 10¹²⌋.
+        // plus ⌊earning shares × (pool reward per share − paid per share) / 10¹²⌋ (warming-up
+        // shares earn nothing through the accumulator; a reward crank pays them directly).
         let per_share = u128_of(r.remove("pool_reward_per_share").as_ref());
         let paid = u128_of(r.get("reward_per_share_paid"));
         let owed = u64::try_from(get_i(&r, "rewards_owed").max(0)).unwrap_or(0);

@@ -309,6 +309,28 @@ async fn claimable_rewards_are_computed_as_the_program_settles(db: TestDb) {
     let pa =
         w["data"].as_array().unwrap().iter().find(|p| p["operator"] == json!(n.op_a.to_string())).unwrap();
     assert_eq!(pa["claimable_rewards"], json!(69), "{pa}");
+
+    // Half the position still warms up (F-10): it counts in the value and shows as activating,
+    // but earns nothing through the accumulator: 3 + ⌊100 × 2.5⌋ = 253.
+    let mut op = snap(
+        n.op_a.to_string(),
+        "Operator",
+        json!({ "authority": n.admin.to_string(), "name": "alpha", "stake_shares": 200, "stake_tokens": 200, "reward_per_share": rps.to_string(), "activating_shares": 100 }),
+    );
+    op.slot = 102;
+    let mut pos = snap(
+        key(77).to_string(),
+        "Position",
+        json!({ "operator": n.op_a.to_string(), "staker": n.staker1.to_string(), "shares": 100, "reward_per_share_paid": "7000000000000", "rewards_owed": 3, "activating_shares": 100, "activation_period": 500_000 }),
+    );
+    pos.slot = 102;
+    db.store.commit_accounts(&[op, pos]).await.unwrap();
+    let w = ok(&app, &format!("/v1/wallets/{}/positions", n.staker1)).await;
+    let pa =
+        w["data"].as_array().unwrap().iter().find(|p| p["operator"] == json!(n.op_a.to_string())).unwrap();
+    assert_eq!(pa["claimable_rewards"], json!(253), "{pa}");
+    assert_eq!((&pa["value"], &pa["activating_value"]), (&json!(200), &json!(100)), "{pa}");
+    assert_eq!(pa["activation_period"], json!(500_000), "{pa}");
 }
 
 async fn wallets_leases_burns_supply_network_reports(db: TestDb) {

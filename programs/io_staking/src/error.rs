@@ -72,6 +72,8 @@ pub enum StakingError {
     SlashPending,
     #[msg("a vault holds less than its ledger says")]
     VaultBelowLedger,
+    #[msg("a listed position is not a writable position of this operator, or is listed twice")]
+    InvalidPosition,
 }
 
 impl From<MathError> for StakingError {

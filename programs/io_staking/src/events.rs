@@ -231,3 +231,17 @@ pub struct OperatorRewardsClaimed {
     pub reward_per_share_before: u128,
     pub reward_per_share_after: u128,
 }
+
+/// Stake still warming up, unstaked: it never earned, so it leaves at once, without a cooldown.
+#[event]
+pub struct ActivatingUnstaked {
+    pub operator: Pubkey,
+    pub staker: Pubkey,
+    pub amount: u64,
+    pub shares_burned: u64,
+    pub activating_shares_after: u64,
+    pub pool_shares_after: u64,
+    pub pool_tokens_before: u64,
+    pub pool_tokens_after: u64,
+    pub delegator_count_after: u32,
+}

@@ -8,12 +8,15 @@
 //! 3. The oracle authority activates a device (`activate_device`) once attested; activation needs
 //!    the operator's bond to cover Σ class bond × units of its active devices. It may jail one
 //!    (`jail_device`); the operator may retire one (`deregister_device`).
-//! 4. Any wallet stakes to an operator (`stake`): a position is 0 or ≥ `min_stake` (100 $IO).
-//!    `unstake` moves value into the operator's unbonding pool for `unstake_cooldown_secs`;
-//!    `withdraw` pays matured tickets. At most 4 pending unstakes per position.
-//! 5. `fund_operator_rewards` (rewards authority) splits rewards into the operator's commission and
-//!    a reward-per-share accumulator; `claim_rewards` (delegator) and `claim_commission` (operator)
-//!    pay them.
+//! 4. Any wallet stakes to an operator (`stake`): a position is 0 or ≥ `min_stake` (100 $IO). New
+//!    stake warms up: it earns from the reward period (hour) after it was made. `unstake` returns
+//!    stake made in the current hour at once and moves any other value into the operator's
+//!    unbonding pool for `unstake_cooldown_secs`; `withdraw` pays matured tickets. At most 4
+//!    pending unstakes per position.
+//! 5. `fund_operator_rewards` (rewards authority) and `claim_operator_rewards` (anyone, with a
+//!    report proof) split rewards into the operator's commission and the delegators' part, paid
+//!    for the periods since the last reward by share-periods (time-weighted); `claim_rewards`
+//!    (delegator) and `claim_commission` (operator) pay them.
 //! 6. `propose_slash` (oracle authority) opens an appeal window; `cancel_slash` (admin) inside it;
 //!    `execute_slash` (anyone) after it burns from the bond first, then the delegators pro rata
 //!    (each pool's share rounded down). While a slash is pending, the operator's bond and its
@@ -201,13 +204,15 @@ pub mod io_staking {
 
     /* Rewards authority */
 
-    /// Funds `amount` base units of rewards for the operator.
+    /// Funds `amount` base units of rewards for the operator, for the current period. Remaining
+    /// accounts: warming-up positions of the operator (writable) to pay and activate.
     pub fn fund_operator_rewards(ctx: Context<FundOperatorRewards>, amount: u64) -> Result<()> {
         instructions::rewards::handle_fund_operator_rewards(ctx, amount)
     }
 
     /// Anyone: claims an operator's rewards proven against a certified oracle report's rewards
-    /// tree (cumulative amounts), drawn from io_token's emissions vault.
+    /// tree (cumulative amounts), drawn from io_token's emissions vault, for the report's period.
+    /// Remaining accounts: warming-up positions of the operator (writable) to pay and activate.
     pub fn claim_operator_rewards(
         ctx: Context<ClaimOperatorRewards>,
         cumulative: u64,

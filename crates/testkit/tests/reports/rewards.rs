@@ -27,12 +27,15 @@ async fn operators_claim_cumulative_rewards_once_from_emissions() {
     ]);
     let r1 = q.publish(&mut f.s.h, ReportBody { rewards_root: tree.root(), ..Default::default() }).await;
     // b's leaf does not pay a, nor does a's amount with b's proof.
-    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 50 * IO, tree.proof(1).unwrap());
+    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 50 * IO, tree.proof(1).unwrap(), &[]);
     assert_error(f.s.h.send_one(ix, &[]).await, code(StakingError::InvalidProof));
-    let ix = sdk::claim_operator_rewards(&b.address, &r1, &io, 100 * IO, tree.proof(0).unwrap());
+    let ix = sdk::claim_operator_rewards(&b.address, &r1, &io, 100 * IO, tree.proof(0).unwrap(), &[]);
     assert_error(f.s.h.send_one(ix, &[]).await, code(StakingError::InvalidProof));
     let vault_before = f.s.h.token_balance(&tsdk::rewards_vault()).await;
-    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 100 * IO, tree.proof(0).unwrap());
+    // Carol's stake warmed up during the two hours: the crank lists her position.
+    let warming = f.s.warming_positions(&a.address).await;
+    assert_eq!(warming.len(), 1);
+    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 100 * IO, tree.proof(0).unwrap(), &warming);
     f.s.h.send_one(ix.clone(), &[]).await.unwrap();
     assert_eq!(vault_before - f.s.h.token_balance(&tsdk::rewards_vault()).await, 100 * IO);
     let o = f.s.operator_state(&a.address).await;
@@ -44,9 +47,9 @@ async fn operators_claim_cumulative_rewards_once_from_emissions() {
     // older report can no longer pay anything.
     let tree2 = MerkleTree::new(vec![leaves::rewards_leaf(&a.address, 160 * IO)]);
     let r2 = q.publish(&mut f.s.h, ReportBody { rewards_root: tree2.root(), ..Default::default() }).await;
-    let ix = sdk::claim_operator_rewards(&a.address, &r2, &io, 160 * IO, tree2.proof(0).unwrap());
+    let ix = sdk::claim_operator_rewards(&a.address, &r2, &io, 160 * IO, tree2.proof(0).unwrap(), &[]);
     f.s.h.send_one(ix, &[]).await.unwrap();
-    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 100 * IO, tree.proof(0).unwrap());
+    let ix = sdk::claim_operator_rewards(&a.address, &r1, &io, 100 * IO, tree.proof(0).unwrap(), &[]);
     assert_error(f.s.h.send_one(ix, &[]).await, code(StakingError::NothingToClaim));
     let o = f.s.operator_state(&a.address).await;
     assert_eq!((o.rewards_claimed_cumulative, o.commission_claimable), (160 * IO, 16 * IO));

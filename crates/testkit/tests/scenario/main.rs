@@ -63,7 +63,11 @@ async fn genesis_to_burns() {
     // from the emissions vault: 5% commission, the rest to the delegators.
     let rewards = MerkleTree::new(vec![leaves::rewards_leaf(&op.address, 1_000 * IO)]);
     let r2 = q.publish(&mut f.s.h, ReportBody { rewards_root: rewards.root(), ..Default::default() }).await;
-    let ix = ssdk::claim_operator_rewards(&op.address, &r2, &io, 1_000 * IO, rewards.proof(0).unwrap());
+    // Carol's stake warmed up during those hours: the crank lists her position, so she is paid
+    // for them.
+    let warming = f.s.warming_positions(&op.address).await;
+    let ix =
+        ssdk::claim_operator_rewards(&op.address, &r2, &io, 1_000 * IO, rewards.proof(0).unwrap(), &warming);
     f.s.h.send_one(ix, &[]).await.unwrap();
     assert_eq!(f.s.operator_state(&op.address).await.commission_claimable, 50 * IO);
     let before = f.s.h.token_balance(&carol.token).await;

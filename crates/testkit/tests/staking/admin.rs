@@ -137,7 +137,7 @@ async fn pause_blocks_every_state_changing_instruction() {
         ("claim_rewards", sdk::claim_rewards(&w.pubkey(), &op.address, &mint, &s.token), vec![&w]),
         (
             "fund_operator_rewards",
-            sdk::fund_operator_rewards(&rewards.pubkey(), &op.address, &mint, &f.rewards_token, IO),
+            sdk::fund_operator_rewards(&rewards.pubkey(), &op.address, &mint, &f.rewards_token, IO, &[]),
             vec![&rewards],
         ),
         ("propose_slash", sdk::propose_slash(&oracle.pubkey(), &op.address, IO, [1; 32]), vec![&oracle]),

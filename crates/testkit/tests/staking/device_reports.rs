@@ -92,7 +92,7 @@ async fn report_driven_instructions_refuse_while_paused() {
             evidence,
             slashes.proof(0).unwrap(),
         ),
-        sdk::claim_operator_rewards(&op.address, &report, &mint, IO, rewards.proof(0).unwrap()),
+        sdk::claim_operator_rewards(&op.address, &report, &mint, IO, rewards.proof(0).unwrap(), &[]),
     ];
     for ix in cases {
         assert_error(f.h.send_one(ix, &[]).await, code(StakingError::Paused));
@@ -101,7 +101,8 @@ async fn report_driven_instructions_refuse_while_paused() {
 
     // Unpaused: a fake SPL Token or io_token program, a report look-alike, another io_oracle
     // account as the report.
-    let claim = || sdk::claim_operator_rewards(&op.address, &report, &mint, IO, rewards.proof(0).unwrap());
+    let claim =
+        || sdk::claim_operator_rewards(&op.address, &report, &mint, IO, rewards.proof(0).unwrap(), &[]);
     let fake = Pubkey::new_unique();
     let ix = swap_account(claim(), &anchor_spl::token::ID, &fake);
     assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::InvalidProgramId));

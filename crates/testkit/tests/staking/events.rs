@@ -15,7 +15,8 @@ async fn state_changes_emit_cpi_events_with_before_and_after() {
     assert_eq!(ev.staker, s.wallet.pubkey());
     assert_eq!((ev.amount, ev.shares_minted), (50 * IO, 50 * IO));
     assert_eq!((ev.pool_tokens_before, ev.pool_tokens_after), (100 * IO, 150 * IO));
-    assert_eq!(ev.position_shares_after, 150 * IO);
+    // Both stakes are still warming up: the position has no earning shares yet.
+    assert_eq!(ev.position_shares_after, 0);
     assert!(decode_event::<Unstaked>(&events[0]).is_none(), "the discriminator tells events apart");
 
     let admin = f.admin.insecure_clone();

@@ -62,6 +62,7 @@ async fn unstake_tickets_cannot_leave_while_a_slash_is_pending() {
     let stayer = f.staker(1_000 * IO).await;
     f.stake(&leaver, &op.address, 1_000 * IO).await.unwrap();
     f.stake(&stayer, &op.address, 1_000 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&leaver, &op.address, 1_000 * IO).await.unwrap();
     f.h.warp_seconds(f.params.unstake_cooldown_secs - DAY).await;
     let slash = f.propose_slash(&op.address, 1_000 * IO).await.unwrap();
@@ -74,6 +75,7 @@ async fn unstake_tickets_cannot_leave_while_a_slash_is_pending() {
     assert_eq!(f.h.token_balance(&leaver.token).await - before, 1_000 * IO);
 
     // Again, executed this time: both delegators pay half each.
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&stayer, &op.address, 400 * IO).await.unwrap();
     let slash = f.propose_slash(&op.address, 500 * IO).await.unwrap();
     f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
@@ -93,6 +95,7 @@ async fn a_freeze_on_one_operator_leaves_the_others_free() {
     let good = f.operator(0, 0).await;
     let s = f.staker(1_000 * IO).await;
     f.stake(&s, &good.address, 500 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&s, &good.address, 500 * IO).await.unwrap();
     f.propose_slash(&bad.address, IO).await.unwrap();
     f.h.warp_seconds(f.params.unstake_cooldown_secs).await;

@@ -14,3 +14,4 @@ mod randomized;
 mod rewards;
 mod slashing;
 mod staking;
+mod warmup;

@@ -104,7 +104,7 @@ fn honest(w: &World) -> Vec<(&'static str, Instruction, Vec<TestKeypair>)> {
         ),
         (
             "fund_operator_rewards",
-            sdk::fund_operator_rewards(&rewards.pubkey(), &w.op.address, &mint, &f.rewards_token, IO),
+            sdk::fund_operator_rewards(&rewards.pubkey(), &w.op.address, &mint, &f.rewards_token, IO, &[]),
             vec![rewards.insecure_clone()],
         ),
         (
@@ -218,7 +218,14 @@ async fn duplicate_mutable_accounts_are_refused() {
         ),
         (
             "fund from the reward vault",
-            sdk::fund_operator_rewards(&rewards.pubkey(), &w.op.address, &mint, &sdk::reward_vault(), IO),
+            sdk::fund_operator_rewards(
+                &rewards.pubkey(),
+                &w.op.address,
+                &mint,
+                &sdk::reward_vault(),
+                IO,
+                &[],
+            ),
             vec![&rewards],
         ),
         (
@@ -291,7 +298,14 @@ async fn has_one_targets_swapped_are_refused() {
         (
             "fund, reward vault",
             swap_account(
-                sdk::fund_operator_rewards(&rewards.pubkey(), &w.op.address, &mint, &w.f.rewards_token, IO),
+                sdk::fund_operator_rewards(
+                    &rewards.pubkey(),
+                    &w.op.address,
+                    &mint,
+                    &w.f.rewards_token,
+                    IO,
+                    &[],
+                ),
                 &sdk::reward_vault(),
                 &stray,
             ),
@@ -299,7 +313,7 @@ async fn has_one_targets_swapped_are_refused() {
         ),
         (
             "fund, by a stranger",
-            sdk::fund_operator_rewards(&s.pubkey(), &w.op.address, &mint, &w.staker.token, IO),
+            sdk::fund_operator_rewards(&s.pubkey(), &w.op.address, &mint, &w.staker.token, IO, &[]),
             vec![&s],
         ),
         (

@@ -1,7 +1,9 @@
-//! A stateful randomized test: random sequences of stake / unstake / withdraw / fund / claim /
-//! slash (proposed and executed at once, or left pending then cancelled or executed) / donations
-//! by a stranger / clock moves over several operators and stakers, with the accounting invariants
-//! checked after every step against the real accounts and vaults.
+//! A stateful randomized test: random sequences of stake / unstake / withdraw / fund (listing
+//! the warming-up positions, or none, as a lazy crank would) / claim / slash (proposed and executed
+//! at once, or left pending then cancelled or executed) / donations by a stranger / clock moves
+//! (within the hour, a few hours, weeks) over several operators and stakers, with the accounting
+//! invariants checked after every step against the real accounts and vaults, and the warm-up
+//! checked at every funding: stake made in the funded period gains nothing from it.
 //!
 //! `IO_FUZZ_SEEDS` (default 4) and `IO_FUZZ_STEPS` (default 150) scale it up for longer runs.
 use crate::common::*;
@@ -78,7 +80,7 @@ impl World {
                 };
                 let r = self.f.unstake(&self.stakers[s], &op, amount).await;
                 if r.is_ok() {
-                    self.roundings += 1;
+                    self.roundings += 2;
                 }
                 allowed(
                     r,
@@ -111,7 +113,31 @@ impl World {
             }
             4 => {
                 let amount = 1 + rng.below(1_000 * IO);
-                self.f.fund(&op, amount).await.unwrap();
+                let positions =
+                    if rng.below(4) == 0 { Vec::new() } else { self.f.warming_positions(&op).await };
+                let period = (self.f.h.now().await / 3600) as u64;
+                let mut fresh = Vec::new();
+                for st in &self.stakers {
+                    let addr = sdk::position(&op, &st.wallet.pubkey());
+                    if let Some(p) = self.f.h.try_account::<Position>(&addr).await {
+                        if p.activating_shares > 0 && p.activation_period > period {
+                            fresh.push((addr, p.rewards_owed, p.shares, p.reward_per_share_paid));
+                        }
+                    }
+                }
+                self.f.fund_listing(&op, amount, &positions).await.unwrap();
+                let st = self.f.operator_state(&op).await;
+                for (addr, owed, shares, paid) in fresh {
+                    let p: Position = self.f.h.account(&addr).await;
+                    let earned = st.accumulator().earned_floor(shares, paid).unwrap();
+                    assert_eq!(
+                        p.rewards_owed
+                            + st.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap(),
+                        owed + earned,
+                        "stake made in the funded period gained from it"
+                    );
+                    assert!(p.activating_shares > 0, "fresh stake activated early");
+                }
                 "fund"
             }
             5 => {
@@ -173,7 +199,12 @@ impl World {
                 }
             }
             _ => {
-                self.f.h.warp_seconds(rng.below(20 * 24 * 3600) as i64).await;
+                let secs = match rng.below(3) {
+                    0 => rng.below(3600),
+                    1 => rng.below(6 * 3600),
+                    _ => rng.below(20 * 24 * 3600),
+                };
+                self.f.h.warp_seconds(secs as i64).await;
                 "warp"
             }
         }
@@ -182,8 +213,8 @@ impl World {
     async fn value(&mut self, o: usize, s: usize) -> u64 {
         let op = self.ops[o].address;
         let st = self.f.operator_state(&op).await;
-        let shares = self.f.position(&op, &self.stakers[s].wallet.pubkey()).await.map_or(0, |p| p.shares);
-        st.stake_pool().value_of_floor(shares).unwrap()
+        let p = self.f.position(&op, &self.stakers[s].wallet.pubkey()).await;
+        p.map_or(0, |p| p.value_floor(&st).unwrap())
     }
 
     /// Every invariant of the issue, on the real accounts.
@@ -224,11 +255,12 @@ impl World {
             pools += u128::from(st.stake_tokens + st.unbonding_tokens);
             bonds += u128::from(st.bond + st.bond_withdrawing);
             claimable += u128::from(st.commission_claimable);
-            let (mut shares, mut ticket_shares) = (0u64, 0u64);
+            let (mut shares, mut ticket_shares, mut activating) = (0u64, 0u64, 0u64);
             for s in 0..STAKERS {
                 let Some(p) = self.f.position(&op, &self.stakers[s].wallet.pubkey()).await else { continue };
-                shares += p.shares;
-                let value = st.stake_pool().value_of_floor(p.shares).unwrap();
+                shares += p.pool_shares().unwrap();
+                activating += p.activating_shares;
+                let value = p.value_floor(&st).unwrap();
                 active += u128::from(value);
                 // Tickets of an earlier era of the unbonding pool are worth nothing and hold no share
                 // of the current pool.
@@ -236,8 +268,7 @@ impl World {
                     ticket_shares += t.shares;
                     pending += u128::from(st.ticket_value_floor(t).unwrap());
                 }
-                let earned = st.accumulator().earned_floor(p.shares, p.reward_per_share_paid).unwrap();
-                claimable += u128::from(p.rewards_owed + earned);
+                claimable += u128::from(p.claimable_floor(&st).unwrap());
                 if st.total_slashed == 0 {
                     assert!(
                         value == 0 || value >= self.f.params.min_stake,
@@ -246,6 +277,7 @@ impl World {
                 }
             }
             assert_eq!(st.stake_shares, shares, "{ctx}: operator shares == Σ positions");
+            assert_eq!(st.activating_shares, activating, "{ctx}: warming shares == Σ positions");
             assert_eq!(st.unbonding_shares, ticket_shares, "{ctx}: unbonding shares == Σ tickets");
         }
         assert_eq!(u128::from(stake_vault - d_stake), pools, "{ctx}: stake vault == Σ pools + donations");

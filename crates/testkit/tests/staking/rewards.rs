@@ -8,6 +8,8 @@ async fn commission_then_pro_rata_delegator_rewards() {
     let b = f.staker(1_000 * IO).await;
     f.stake(&a, &op.address, 300 * IO).await.unwrap();
     f.stake(&b, &op.address, 100 * IO).await.unwrap();
+    // New stake earns from the next reward period on.
+    f.h.warp_seconds(3600).await;
     f.fund(&op.address, 1_000 * IO).await.unwrap();
     let o = f.operator_state(&op.address).await;
     assert_eq!(o.commission_claimable, 100 * IO);
@@ -39,11 +41,15 @@ async fn late_stakers_earn_only_after_they_join_and_unstaked_value_stops_earning
     let op = f.operator(0, 0).await;
     let a = f.staker(1_000 * IO).await;
     let b = f.staker(1_000 * IO).await;
+    // One reward per hour: a alone, then a and b, then b alone.
     f.stake(&a, &op.address, 100 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await;
     f.fund(&op.address, 50 * IO).await.unwrap();
     f.stake(&b, &op.address, 100 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await;
     f.fund(&op.address, 50 * IO).await.unwrap();
     f.unstake(&a, &op.address, 100 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await;
     f.fund(&op.address, 50 * IO).await.unwrap();
     let (ba, bb) = (f.h.token_balance(&a.token).await, f.h.token_balance(&b.token).await);
     f.claim(&a, &op.address).await.unwrap();
@@ -63,12 +69,14 @@ async fn funding_is_checked() {
     // Only the rewards authority.
     let (k, tok) = f.h.user_with_io(100 * IO).await;
     let mint = f.io_mint();
-    let ix = sdk::fund_operator_rewards(&k.pubkey(), &op.address, &mint, &tok, IO);
+    let ix = sdk::fund_operator_rewards(&k.pubkey(), &op.address, &mint, &tok, IO, &[]);
     assert_error(f.h.send_one(ix, &[&k]).await, anchor_code(AnchorError::ConstraintHasOne));
     // Its own signature is required.
     let rewards = f.rewards.pubkey();
-    let ix =
-        unsigned(sdk::fund_operator_rewards(&rewards, &op.address, &mint, &f.rewards_token, IO), &rewards);
+    let ix = unsigned(
+        sdk::fund_operator_rewards(&rewards, &op.address, &mint, &f.rewards_token, IO, &[]),
+        &rewards,
+    );
     assert_error(f.h.send_one(ix, &[]).await, anchor_code(AnchorError::AccountNotSigner));
 }
 
@@ -78,6 +86,7 @@ async fn a_commission_change_applies_to_rewards_after_its_delay() {
     let op = f.operator(1_000, 0).await;
     let s = f.staker(1_000 * IO).await;
     f.stake(&s, &op.address, 100 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await;
     let a = op.authority.insecure_clone();
     f.h.send_one(sdk::request_commission_change(&a.pubkey(), 800), &[&a]).await.unwrap();
     f.fund(&op.address, 100 * IO).await.unwrap();

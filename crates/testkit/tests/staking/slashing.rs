@@ -51,6 +51,8 @@ async fn execution_takes_bond_first_then_delegators_pro_rata_and_burns() {
     let b = f.staker(10_000 * IO).await;
     f.stake(&a, &op.address, 3_000 * IO).await.unwrap();
     f.stake(&b, &op.address, 2_000 * IO).await.unwrap();
+    // An hour later (stake unstaked in the period it was made leaves at once, without cooldown).
+    f.h.warp_seconds(3600).await;
     // b's 1,000 unstaked $IO still answers for the slash during its cooldown.
     f.unstake(&b, &op.address, 1_000 * IO).await.unwrap();
     let o = f.operator_state(&op.address).await;
@@ -129,6 +131,7 @@ async fn a_one_unit_ticket_cannot_get_the_unbonding_pool_emptied() {
     let attacker = f.staker(1_000 * IO).await;
     f.stake(&honest, &op.address, 5_000 * IO).await.unwrap();
     f.stake(&attacker, &op.address, 100 * IO + 1).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&attacker, &op.address, 1).await.unwrap();
     assert_eq!(f.operator_state(&op.address).await.unbonding_tokens, 1);
     let slash = f.propose_slash(&op.address, 7).await.unwrap();
@@ -139,6 +142,7 @@ async fn a_one_unit_ticket_cannot_get_the_unbonding_pool_emptied() {
     let o = f.operator_state(&op.address).await;
     assert_eq!(o.unbonding_tokens, 1);
     // The honest delegator unstakes and withdraws as usual.
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&honest, &op.address, 1_000 * IO).await.unwrap();
     f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
     f.withdraw(&honest, &op.address).await.unwrap();
@@ -155,6 +159,7 @@ async fn a_pool_is_emptied_only_by_a_slash_of_everything_delegated() {
     let op = f.operator(0, 0).await;
     let a = f.staker(10_000 * IO).await;
     f.stake(&a, &op.address, 1_000 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&a, &op.address, 300 * IO).await.unwrap();
     let delegated = 1_000 * IO;
     // One unit short of everything: both pools keep something.
@@ -178,6 +183,7 @@ async fn an_emptied_unbonding_pool_takes_new_unstakes_again() {
     let op = f.operator(0, 0).await;
     let early = f.staker(1_000 * IO).await;
     f.stake(&early, &op.address, 500 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&early, &op.address, 500 * IO).await.unwrap();
     let slash = f.propose_slash(&op.address, 10_000 * IO).await.unwrap();
     f.h.warp_seconds(f.params.slash_appeal_secs).await;
@@ -186,6 +192,7 @@ async fn an_emptied_unbonding_pool_takes_new_unstakes_again() {
     assert_eq!((o.unbonding_shares, o.unbonding_tokens, o.unbonding_era), (0, 0, 1));
     let late = f.staker(1_000 * IO).await;
     f.stake(&late, &op.address, 300 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await; // past the staking hour: the unstake takes the cooldown (F-10)
     f.unstake(&late, &op.address, 300 * IO).await.unwrap();
     f.h.warp_seconds(f.params.unstake_cooldown_secs).await;
     let before_early = f.h.token_balance(&early.token).await;

@@ -12,7 +12,9 @@ async fn minimum_stake_edges() {
     // A top-up of one base unit is accepted.
     f.stake(&s, &op.address, 1).await.unwrap();
     let pos = f.position(&op.address, &s.wallet.pubkey()).await.unwrap();
-    assert_eq!(pos.shares, 100 * IO + 1);
+    assert_eq!((pos.shares, pos.activating_shares), (0, 100 * IO + 1), "new stake warms up");
+    // An hour on the stake's activation period has begun: unstakes go through the cooldown.
+    f.h.warp_seconds(3600).await;
     assert_eq!(f.h.token_balance(&sdk::stake_vault()).await, 100 * IO + 1);
     // A partial unstake leaving 50 fails; leaving exactly 100 passes; the full rest passes.
     assert_error(
@@ -23,7 +25,7 @@ async fn minimum_stake_edges() {
     assert_error(f.unstake(&s, &op.address, 100 * IO + 1).await, code(StakingError::InsufficientStake));
     f.unstake(&s, &op.address, 100 * IO).await.unwrap();
     let pos = f.position(&op.address, &s.wallet.pubkey()).await.unwrap();
-    assert_eq!(pos.shares, 0);
+    assert_eq!(pos.pool_shares().unwrap(), 0);
     assert_eq!(pos.pending_tickets(), 2);
     let o = f.operator_state(&op.address).await;
     assert_eq!((o.stake_tokens, o.unbonding_tokens, o.delegator_count), (0, 100 * IO + 1, 0));
@@ -38,6 +40,7 @@ async fn cooldown_edges_and_ticket_limit() {
     let s = f.staker(10_000 * IO).await;
     assert_error(f.withdraw(&s, &op.address).await, code(StakingError::NothingToWithdraw));
     f.stake(&s, &op.address, 1_000 * IO).await.unwrap();
+    f.h.warp_seconds(3600).await;
     let t0 = f.h.now().await;
     f.unstake(&s, &op.address, 10 * IO).await.unwrap();
     let unlock = t0 + 14 * 24 * 3600;
@@ -130,6 +133,7 @@ async fn shares_track_the_pool_and_positions_sum_to_it() {
     let o = f.operator_state(&op.address).await;
     let pa = f.position(&op.address, &a.wallet.pubkey()).await.unwrap();
     let pb = f.position(&op.address, &b.wallet.pubkey()).await.unwrap();
-    assert_eq!(o.stake_shares, pa.shares + pb.shares);
+    assert_eq!(o.stake_shares, pa.pool_shares().unwrap() + pb.pool_shares().unwrap());
+    assert_eq!(o.activating_shares, pa.activating_shares + pb.activating_shares);
     assert_eq!((o.stake_tokens, o.delegator_count), (400 * IO, 2));
 }

@@ -73,6 +73,8 @@ pub fn handle_register_operator(
         unbonding_era: 0,
         total_slashed: 0,
         registered_ts: ts,
+        rewards_period: period_of(ts)?,
+        activating_shares: 0,
         bump,
     };
     operator.invariant(&config.params)?;

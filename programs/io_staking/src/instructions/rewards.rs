@@ -1,7 +1,12 @@
-//! Rewards: funded per operator by the rewards authority (replaced by oracle-report claims
-//! later); the operator's commission is set aside, the rest feeds the reward-per-share
-//! accumulator from which every delegator claims in O(1).
-use super::{now, pay_in, pay_out};
+//! Rewards: funded per operator by the rewards authority, or claimed from oracle reports; the
+//! operator's commission is set aside, the rest is time-weighted (F-10): it pays for the periods
+//! since the last reward, to the earning shares (through the reward-per-share accumulator, from
+//! which every delegator claims in O(1)) and to the warming-up positions listed after the
+//! instruction's accounts, each for the periods of the window it was active in.
+use super::{
+    now, pay_in, pay_out,
+    staker::{load_position, store_position},
+};
 use crate::{
     constants::*,
     error::{MathResultExt, StakingError},
@@ -29,28 +34,69 @@ pub struct FundOperatorRewards<'info> {
     pub token_program: Program<'info, Token>,
 }
 
-/// Funds `amount` of rewards for the operator. Commission (rounded up, in the operator's favour
-/// as a fee) goes to the operator's claimable balance; the rest is spread over the active
-/// shares, rounded down, the dust staying in the vault. With no active stake everything is
-/// commission.
+/// Reads the warming-up positions listed in `remaining`: each must be a writable position of
+/// `operator`, listed once.
+fn listed_positions<'a, 'info>(
+    operator: &Pubkey,
+    remaining: &'a [AccountInfo<'info>],
+) -> Result<Vec<(&'a AccountInfo<'info>, Position)>> {
+    let mut out = Vec::with_capacity(remaining.len());
+    for (i, info) in remaining.iter().enumerate() {
+        require!(info.is_writable, StakingError::InvalidPosition);
+        require!(remaining[..i].iter().all(|o| o.key != info.key), StakingError::InvalidPosition);
+        let pos = load_position(info)?.ok_or(StakingError::InvalidPosition)?;
+        require_keys_eq!(pos.operator, *operator, StakingError::InvalidPosition);
+        out.push((info, pos));
+    }
+    Ok(out)
+}
+
+/// Splits `amount` of rewards for `period` (see [`Operator::accrue_rewards`]) and pays each
+/// listed position its part; those active in the window start earning.
+fn distribute(
+    op: &mut Account<Operator>,
+    remaining: &[AccountInfo],
+    amount: u64,
+    period: u64,
+) -> Result<Accrual> {
+    let mut listed = listed_positions(&op.key(), remaining)?;
+    let warming: Vec<(u64, u64)> =
+        listed.iter().map(|(_, p)| (p.activating_shares, p.activation_period)).collect();
+    let accrual = op.accrue_rewards(amount, now()?, period, &warming)?;
+    for ((info, pos), credit) in listed.iter_mut().zip(&accrual.credits) {
+        pos.settle(op)?;
+        pos.rewards_owed = add(pos.rewards_owed, *credit).math()?;
+        pos.invariant(op)?;
+        store_position(info, pos)?;
+    }
+    Ok(accrual)
+}
+
+/// Funds `amount` of rewards for the operator, as rewards for the current period: they pay for
+/// the periods since the last reward up to this one (see [`Operator::accrue_rewards`]).
+/// Commission (rounded up, a fee) goes to the operator's claimable balance; the rest to the
+/// delegators by share-periods, rounded down, the dust staying in the vault. With no stake
+/// active in the window everything is commission. Warming-up positions to pay (and activate)
+/// follow the instruction's accounts, writable.
 pub fn handle_fund_operator_rewards(ctx: Context<FundOperatorRewards>, amount: u64) -> Result<()> {
     require!(amount > 0, StakingError::ZeroAmount);
     let a = &ctx.accounts;
     pay_in(&a.token_program, &a.source, &a.reward_vault, &a.io_mint, &a.rewards_authority, amount)?;
+    let period = period_of(now()?)?;
+    let accrual = distribute(&mut ctx.accounts.operator, ctx.remaining_accounts, amount, period)?;
     let config = &mut ctx.accounts.config;
-    let op = &mut ctx.accounts.operator;
-    let (commission, to_delegators, before) = op.accrue_rewards(amount, now()?)?;
+    let op = &ctx.accounts.operator;
     config.rewards_funded = add(config.rewards_funded, amount).math()?;
     op.invariant(&config.params)?;
     config.invariant()?;
     emit_cpi!(RewardsFunded {
         operator: op.key(),
         amount,
-        commission,
-        to_delegators,
+        commission: accrual.commission,
+        to_delegators: accrual.to_delegators,
         commission_bps: op.commission_bps,
-        pool_shares: op.stake_shares,
-        reward_per_share_before: before,
+        pool_shares: accrual.earning_shares,
+        reward_per_share_before: accrual.before,
         reward_per_share_after: op.reward_per_share,
     });
     Ok(())
@@ -123,7 +169,10 @@ pub struct ClaimOperatorRewards<'info> {
 /// `(operator, cumulative)` of a certified report's rewards tree. The tree holds cumulative
 /// amounts, so the claim pays `cumulative − already claimed`, drawn from io_token's emissions
 /// vault into the reward vault, then split into commission and the delegators' accumulator
-/// exactly as funded rewards are. The same or an older cumulative amount pays nothing.
+/// exactly as funded rewards are, as rewards for the report's period (time-weighted: stake that
+/// was not active in that period gets none of it, however late the claim). The same or an older
+/// cumulative amount pays nothing. Warming-up positions to pay (and activate) follow the
+/// instruction's accounts, writable.
 pub fn handle_claim_operator_rewards(
     mut ctx: Context<ClaimOperatorRewards>,
     cumulative: u64,
@@ -155,22 +204,23 @@ pub fn handle_claim_operator_rewards(
         amount,
     )?;
 
-    let op = &mut a.operator;
-    op.rewards_claimed_cumulative = cumulative;
-    let (commission, to_delegators, before) = op.accrue_rewards(amount, now()?)?;
+    a.operator.rewards_claimed_cumulative = cumulative;
+    let period = a.report.body.period;
+    let accrual = distribute(&mut a.operator, ctx.remaining_accounts, amount, period)?;
+    let op = &a.operator;
     a.config.rewards_funded = add(a.config.rewards_funded, amount).math()?;
     op.invariant(&a.config.params)?;
     a.config.invariant()?;
     let ev = OperatorRewardsClaimed {
         operator: op.key(),
-        period: a.report.body.period,
+        period,
         cumulative,
         amount,
-        commission,
-        to_delegators,
+        commission: accrual.commission,
+        to_delegators: accrual.to_delegators,
         commission_bps: op.commission_bps,
-        pool_shares: op.stake_shares,
-        reward_per_share_before: before,
+        pool_shares: accrual.earning_shares,
+        reward_per_share_before: accrual.before,
         reward_per_share_after: op.reward_per_share,
     };
     emit_cpi!(ev);

@@ -6,6 +6,20 @@ use crate::{
 use anchor_lang::prelude::*;
 use io_math::{RewardAccumulator, SharePool};
 
+/// What one reward did: see [`Operator::accrue_rewards`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accrual {
+    pub commission: u64,
+    /// Attributed to delegators: through the accumulator plus `credits`.
+    pub to_delegators: u64,
+    /// `reward_per_share` before.
+    pub before: u128,
+    /// Paid directly to each listed warming-up position, in order.
+    pub credits: Vec<u64>,
+    /// Shares that earned through the accumulator.
+    pub earning_shares: u64,
+}
+
 /// A provider and node operator, PDA `["operator", authority]`: one per wallet.
 ///
 /// Holds the operator's bond, the delegators' two share pools (active stake and unbonding stake,
@@ -67,6 +81,12 @@ pub struct Operator {
     /// Σ $IO burned by executed slashes.
     pub total_slashed: u64,
     pub registered_ts: i64,
+    /// Last reward period (io_oracle's hour index) whose rewards reached the delegators: the next
+    /// reward, funded or claimed for period P, covers the periods after it up to P.
+    pub rewards_period: u64,
+    /// Shares of `stake_shares` still warming up: staked during or after the period their
+    /// position activates at, they earn nothing until it (see `Position::activation_period`).
+    pub activating_shares: u64,
     pub bump: u8,
 }
 
@@ -102,25 +122,69 @@ impl Operator {
         }
     }
 
-    /// Splits `amount` of new rewards: commission (rounded up, a fee) to the operator's claimable
-    /// balance, the rest spread over the active shares (rounded down; the dust stays in the
-    /// vault). With no active stake everything is commission. Returns
-    /// `(commission, attributed to delegators, reward_per_share before)`.
-    pub fn accrue_rewards(&mut self, amount: u64, now: i64) -> Result<(u64, u64, u128)> {
+    /// Shares that earn rewards now: the pool less the stake still warming up.
+    pub fn earning_shares(&self) -> Result<u64> {
+        io_math::sub(self.stake_shares, self.activating_shares).math()
+    }
+
+    /// The periods a reward for `period` pays for: `(from, period]`, `from` being the last period
+    /// already rewarded. A reward for a period at or before it (a second source for the same
+    /// hour, or a late one) pays for `period` alone. Returns `(from, span)`, `span ≥ 1`.
+    pub fn reward_window(&self, period: u64) -> (u64, u64) {
+        let from = self.rewards_period.min(period.saturating_sub(1));
+        (from, period.saturating_sub(from).max(1))
+    }
+
+    /// Splits `amount` of new rewards for report period `period` (time-weighted, F-10).
+    ///
+    /// Commission (rounded up, a fee) goes to the operator's claimable balance. The rest is
+    /// split by share-periods over the window `(from, period]`: every earning share held the whole
+    /// window (weight `span`), and each listed warming-up position `(shares, activation_period)`
+    /// for the periods of the window it was active in — none if it activates after `period`, so
+    /// stake that joined after a period never shares that period's reward, however late the
+    /// reward arrives. Earning shares are paid through the accumulator, the listed positions
+    /// directly (returned in order). Every part is rounded down; the dust stays in the vault.
+    /// With no weight at all everything is commission. The window then ends at `period`.
+    pub fn accrue_rewards(
+        &mut self,
+        amount: u64,
+        now: i64,
+        period: u64,
+        warming: &[(u64, u64)],
+    ) -> Result<Accrual> {
         self.apply_due_commission(now);
         let before = self.reward_per_share;
-        let (commission, to_delegators) = if self.stake_shares == 0 {
+        let (from, span) = self.reward_window(period);
+        let earning = self.earning_shares()?;
+        let mut total =
+            u128::from(earning).checked_mul(u128::from(span)).ok_or(StakingError::MathOverflow)?;
+        let mut weights = Vec::with_capacity(warming.len());
+        for (shares, activation) in warming {
+            let periods = io_math::eligible_periods(*activation, from, period);
+            let w = u128::from(*shares).checked_mul(u128::from(periods)).ok_or(StakingError::MathOverflow)?;
+            total = total.checked_add(w).ok_or(StakingError::MathOverflow)?;
+            weights.push(w);
+        }
+        let mut credits = vec![0u64; warming.len()];
+        let (commission, to_delegators) = if total == 0 {
             (amount, 0)
         } else {
             let commission = io_math::Bps::new(self.commission_bps).math()?.of_ceil(amount).math()?;
             let rest = io_math::sub(amount, commission).math()?;
+            let split = io_math::WeightedSplit::new_floor(rest, total).math()?;
             let mut acc = self.accumulator();
-            let attributed = acc.distribute_floor(rest, self.stake_shares).math()?;
+            let mut attributed =
+                if earning == 0 { 0 } else { split.accrue_floor(&mut acc, earning, span).math()? };
             self.reward_per_share = acc.per_share;
+            for (credit, w) in credits.iter_mut().zip(&weights) {
+                *credit = split.part_floor(*w).math()?;
+                attributed = io_math::add(attributed, *credit).math()?;
+            }
             (commission, attributed)
         };
         self.commission_claimable = io_math::add(self.commission_claimable, commission).math()?;
-        Ok((commission, to_delegators, before))
+        self.rewards_period = self.rewards_period.max(period);
+        Ok(Accrual { commission, to_delegators, before, credits, earning_shares: earning })
     }
 
     /// Refuses a payout of bond or unstaked stake while a slash is pending against this operator.
@@ -181,6 +245,7 @@ impl Operator {
             StakingError::CommissionAboveCap
         );
         require!(self.devices_active <= self.devices_registered, StakingError::InvalidDeviceStatus);
+        require!(self.activating_shares <= self.stake_shares, StakingError::MathOverflow);
         // With no shares outstanding nobody can be owed the pool's tokens beyond rounding dust;
         // with shares outstanding the pool may hold zero tokens only after a full slash.
         Ok(())
