@@ -1,0 +1,243 @@
+//! The fuzzer's world: one full-stack bank with its fixed cast, the state of the flow in progress,
+//! and how a step's result is judged.
+use crate::grief::Griefer;
+use anchor_lang::prelude::Pubkey;
+use io_testkit::escrow::{EscrowFixture, Provider, Renter};
+use io_testkit::oracle::Quorum;
+use io_testkit::staking::TestStaker;
+use io_testkit::tamper::Rng;
+use io_testkit::{error_code, TestSigner, IO, USDC};
+use solana_program_test::BanksClientError;
+use std::collections::BTreeSet;
+use std::fmt;
+
+pub const PROVIDERS: usize = 3;
+pub const DEVICES_PER_PROVIDER: usize = 2;
+pub const STAKERS: usize = 3;
+pub const RENTERS: usize = 2;
+pub const RATE_USDC: u64 = 3_600_000;
+pub const RATE_IO: u64 = 2 * IO;
+
+/// The custom code of each program's `MathOverflow`: the error its invariants raise. A step may
+/// be refused for a reason of the rules, never with one of these.
+pub fn invariant_failures() -> [u32; 4] {
+    let base = anchor_lang::error::ERROR_CODE_OFFSET;
+    [
+        base + io_token::error::TokenError::MathOverflow as u32,
+        base + io_staking::error::StakingError::MathOverflow as u32,
+        base + io_escrow::error::EscrowError::MathOverflow as u32,
+        base + io_oracle::error::OracleError::MathOverflow as u32,
+    ]
+}
+
+/// What happened in the flow so far: the accounts its exits must release.
+#[derive(Default)]
+pub struct Flow {
+    /// (lease, renter index).
+    pub leases: Vec<(Pubkey, usize)>,
+    /// Slashes proposed in this flow.
+    pub slashes: Vec<Pubkey>,
+    /// (staker index, provider index) pairs that staked.
+    pub positions: BTreeSet<(usize, usize)>,
+}
+
+/// Steps per kind: how often each ran and how often it was accepted.
+#[derive(Default)]
+pub struct Stats {
+    pub flows: u64,
+    pub steps: u64,
+    pub kinds: std::collections::BTreeMap<&'static str, (u64, u64)>,
+}
+
+impl Stats {
+    pub fn record(&mut self, what: &'static str, accepted: bool) {
+        let e = self.kinds.entry(what).or_default();
+        e.0 += 1;
+        e.1 += u64::from(accepted);
+    }
+}
+
+impl fmt::Display for Stats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} flows, {} steps; accepted/ran:", self.flows, self.steps)?;
+        for (k, (ran, ok)) in &self.kinds {
+            write!(f, " {k} {ok}/{ran}")?;
+        }
+        Ok(())
+    }
+}
+
+pub struct World {
+    pub f: EscrowFixture,
+    pub q: Quorum,
+    pub providers: Vec<Provider>,
+    /// Each provider's $IO account (payee of $IO leases).
+    pub io_payees: Vec<Pubkey>,
+    pub stakers: Vec<TestStaker>,
+    pub renters: Vec<Renter>,
+    /// The next lease nonce of each renter.
+    pub nonces: Vec<u64>,
+    /// Each operator's cumulative reward in the latest report.
+    pub cumulative: Vec<u64>,
+    /// The treasury authority's USDC and $IO accounts (it buys $IO off-chain to burn).
+    pub buyer: (Pubkey, Pubkey),
+    /// Evidence hashes used so far (each slash gets a fresh one).
+    pub evidence: u64,
+    pub shard: u64,
+    pub griefer: Griefer,
+    pub flow: Flow,
+    pub stats: Stats,
+    /// Where we are, for every assertion message: shard, flow, seed, step.
+    pub at: String,
+}
+
+impl World {
+    pub async fn new(shard: u64) -> World {
+        let mut f = EscrowFixture::new().await;
+        let q = Quorum::init(&mut f.s.h, 3).await;
+        let mut providers = Vec::new();
+        let mut io_payees = Vec::new();
+        for i in 0..PROVIDERS as u64 {
+            let p = f.provider(DEVICES_PER_PROVIDER, RATE_USDC + i * 1_234, RATE_IO + i * 777).await;
+            let io_mint = f.io_mint();
+            io_payees.push(f.s.h.create_token_account(&io_mint, &p.op.authority.pubkey()).await);
+            providers.push(p);
+        }
+        let mut stakers = Vec::new();
+        for _ in 0..STAKERS {
+            stakers.push(f.s.staker(1_000_000 * IO).await);
+        }
+        let mut renters = Vec::new();
+        for _ in 0..RENTERS {
+            renters.push(f.renter(10_000_000 * USDC, 1_000_000 * IO).await);
+        }
+        let t = f.treasury.insecure_clone();
+        let (usdc_mint, io_mint) = (f.usdc_mint(), f.io_mint());
+        let buyer_usdc = f.s.h.create_token_account(&usdc_mint, &t.pubkey()).await;
+        let buyer_io = f.s.h.create_token_account(&io_mint, &t.pubkey()).await;
+        f.s.h.mint_to(&io_mint, &buyer_io, 1_000_000 * IO).await;
+        let griefer = Griefer::new(&mut f).await;
+        World {
+            f,
+            q,
+            providers,
+            io_payees,
+            stakers,
+            renters,
+            nonces: vec![0; RENTERS],
+            cumulative: vec![0; PROVIDERS],
+            buyer: (buyer_usdc, buyer_io),
+            evidence: 0,
+            shard,
+            griefer,
+            flow: Flow::default(),
+            stats: Stats::default(),
+            at: String::new(),
+        }
+    }
+
+    /// One flow: `steps` seeded random steps with the invariants checked after each, then the
+    /// honest exits, which must all succeed.
+    pub async fn run_flow(&mut self, flow: u64, seed: u64, steps: u64) {
+        let mut rng = Rng(seed | 1);
+        self.flow = Flow::default();
+        let head = format!("shard {} flow {flow} seed {seed:#x}", self.shard);
+        for k in 0..steps {
+            self.at = format!("{head} step {k}");
+            let what = self.step(&mut rng).await;
+            self.at = format!("{head} step {k} ({what})");
+            self.stats.steps += 1;
+            self.check().await;
+        }
+        self.at = format!("{head} exits");
+        self.exits().await;
+        self.check().await;
+        self.stats.flows += 1;
+    }
+
+    /// Judges a random step's result: accepted (true), refused by a rule of the program (false),
+    /// or a break — an invariant's `MathOverflow` or a failure outside every program's errors
+    /// (a runtime refusal, as when a pre-funded address blocks an `init`) — which fails the run.
+    pub fn judge(&mut self, what: &'static str, r: Result<(), BanksClientError>) -> bool {
+        let accepted = match r {
+            Ok(()) => true,
+            Err(e) => match error_code(&e) {
+                Some(c) if !invariant_failures().contains(&c) => false,
+                _ => panic!("{}: {what} broke the rules: {e:?}", self.at),
+            },
+        };
+        self.stats.record(what, accepted);
+        accepted
+    }
+
+    /// An honest exit: it must succeed.
+    pub fn must(&self, what: &str, r: Result<(), BanksClientError>) {
+        if let Err(e) = r {
+            panic!("{}: honest {what} is stuck: {e:?}", self.at);
+        }
+    }
+
+    /// An honest exit that may find nothing to do, refused with exactly `nothing`.
+    pub fn must_or(&self, what: &str, r: Result<(), BanksClientError>, nothing: u32) {
+        if let Err(e) = r {
+            if error_code(&e) != Some(nothing) {
+                panic!("{}: honest {what} is stuck: {e:?}", self.at);
+            }
+        }
+    }
+
+    pub fn fresh_evidence(&mut self) -> [u8; 32] {
+        self.evidence += 1;
+        let mut e = [0xE5u8; 32];
+        e[..8].copy_from_slice(&self.evidence.to_le_bytes());
+        e[8..16].copy_from_slice(&self.shard.to_le_bytes());
+        e
+    }
+
+    /// The next evidence hash, without using it (what a griefer can predict).
+    pub fn next_evidence(&self) -> [u8; 32] {
+        let mut e = [0xE5u8; 32];
+        e[..8].copy_from_slice(&(self.evidence + 1).to_le_bytes());
+        e[8..16].copy_from_slice(&self.shard.to_le_bytes());
+        e
+    }
+
+    pub fn operator(&self, p: usize) -> Pubkey {
+        self.providers[p].op.address
+    }
+
+    /// The provider index of an operator authority.
+    pub fn provider_of(&self, authority: &Pubkey) -> usize {
+        self.providers.iter().position(|p| p.op.authority.pubkey() == *authority).expect("a provider")
+    }
+
+    /// Where a lease's device `d` is paid: its provider's account of the lease's mint.
+    pub fn payee(&self, l: &io_escrow::Lease, d: usize) -> Pubkey {
+        let p = self.provider_of(&l.devices[d].operator_authority);
+        if l.payment_mint == self.f.usdc_mint() {
+            self.providers[p].usdc
+        } else {
+            self.io_payees[p]
+        }
+    }
+
+    /// The $IO value of staker `s`'s position with provider `p` (0 without one).
+    pub async fn position_value(&mut self, s: usize, p: usize) -> u64 {
+        let op = self.operator(p);
+        let st = self.f.s.operator_state(&op).await;
+        let shares = self.f.s.position(&op, &self.stakers[s].wallet.pubkey()).await.map_or(0, |x| x.shares);
+        st.stake_pool().value_of_floor(shares).expect("value of shares")
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.f.s.h.now().await
+    }
+
+    /// Moves the clock to `ts` if it is later (never backwards).
+    pub async fn advance_to(&mut self, ts: i64) {
+        let now = self.now().await;
+        if ts > now {
+            self.f.s.h.set_time(ts).await;
+        }
+    }
+}
