@@ -163,7 +163,7 @@ impl World {
             .expect("transfer instruction");
         let r = self.f.s.h.send_one(ix, &[&g]).await;
         self.must("donation transfer", r);
-        self.stats.record("donate", true);
+        self.stats.record("donate", None);
         "donate"
     }
 
@@ -176,7 +176,7 @@ impl World {
         let ix = solana_system_interface::instruction::transfer(&g.pubkey(), address, lamports);
         let r = self.f.s.h.send_one(ix, &[&g]).await;
         self.must("pre-funding transfer", r);
-        self.stats.record("prefund", true);
+        self.stats.record("prefund", None);
         "prefund"
     }
 }

@@ -51,7 +51,7 @@ impl World {
     }
 
     async fn unstake(&mut self, rng: &mut Rng) -> &'static str {
-        let (s, p) = (rng.below(STAKERS as u64) as usize, rng.below(PROVIDERS as u64) as usize);
+        let (s, p) = self.pick_position(rng);
         let value = self.position_value(s, p).await;
         let min = self.f.s.params.min_stake;
         let amount = match rng.below(4) {
@@ -68,8 +68,17 @@ impl World {
         "unstake"
     }
 
+    /// Mostly a position this flow staked into; sometimes any pair (most have none).
+    fn pick_position(&self, rng: &mut Rng) -> (usize, usize) {
+        let n = self.flow.positions.len() as u64;
+        if n > 0 && rng.below(4) != 0 {
+            return *self.flow.positions.iter().nth(rng.below(n) as usize).expect("in range");
+        }
+        (rng.below(STAKERS as u64) as usize, rng.below(PROVIDERS as u64) as usize)
+    }
+
     async fn withdraw(&mut self, rng: &mut Rng) -> &'static str {
-        let (s, p) = (rng.below(STAKERS as u64) as usize, rng.below(PROVIDERS as u64) as usize);
+        let (s, p) = self.pick_position(rng);
         let op = self.operator(p);
         let r = self.f.s.withdraw(&self.stakers[s], &op).await;
         self.judge("withdraw", r);
@@ -77,7 +86,7 @@ impl World {
     }
 
     async fn claim(&mut self, rng: &mut Rng) -> &'static str {
-        let (s, p) = (rng.below(STAKERS as u64) as usize, rng.below(PROVIDERS as u64) as usize);
+        let (s, p) = self.pick_position(rng);
         let op = self.operator(p);
         let r = self.f.s.claim(&self.stakers[s], &op).await;
         self.judge("claim", r);
@@ -313,7 +322,7 @@ impl World {
     pub async fn warp(&mut self, rng: &mut Rng) -> &'static str {
         let secs = if rng.below(3) == 0 { rng.below(3 * 86_400) } else { rng.below(3 * 3_600) };
         self.f.s.h.warp_seconds(secs as i64).await;
-        self.stats.record("warp", true);
+        self.stats.record("warp", None);
         "warp"
     }
 }
