@@ -33,7 +33,8 @@ pub enum Target {
     NextVesting,
 }
 
-/// Targets whose fix lives on another branch of issue 10: skipped unless `IO_FUZZ_GRIEF=all`.
+/// Targets whose fix lives on another branch of issue 10: skipped unless `IO_FUZZ_GRIEF=all` or
+/// `IO_FUZZ_GRIEF` names them (comma-separated, as spelled here).
 /// Against this branch's base each of them breaks a flow (the finding in brackets); once the
 /// branches are merged this list must be empty.
 pub const PENDING: &[Target] = &[
@@ -78,8 +79,13 @@ impl Griefer {
         let usdc = f.s.h.create_token_account(&usdc_mint, &wallet.pubkey()).await;
         f.s.h.mint_to(&io_mint, &io, 10_000_000 * IO).await;
         f.s.h.mint_to(&usdc_mint, &usdc, 100_000_000 * USDC).await;
-        let all = std::env::var("IO_FUZZ_GRIEF").is_ok_and(|v| v == "all");
-        let mut targets: Vec<Target> = ALL.into_iter().filter(|t| all || !PENDING.contains(t)).collect();
+        // `all`, or a comma-separated list of pending targets to add (`LeaseVault,NextSlash`).
+        let wanted = std::env::var("IO_FUZZ_GRIEF").unwrap_or_default();
+        let enabled = |t: &Target| {
+            let name = format!("{t:?}");
+            !PENDING.contains(t) || wanted == "all" || wanted.split(',').any(|w| w.trim() == name)
+        };
+        let mut targets: Vec<Target> = ALL.into_iter().filter(enabled).collect();
         targets.push(Target::NextVesting);
         Griefer { wallet, io, usdc, targets }
     }
