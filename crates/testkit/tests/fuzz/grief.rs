@@ -159,7 +159,7 @@ impl World {
     /// The stranger transfers some $IO (or USDC) into `vault`.
     async fn donate(&mut self, vault: &Pubkey, io: bool, rng: &mut Rng) -> &'static str {
         // A lease vault may be gone once its lease is finalized: nothing to donate to.
-        if !self.f.s.h.raw_account(vault).await.is_some_and(|a| a.owner == spl_token::ID) {
+        if self.f.s.h.raw_account(vault).await.is_none_or(|a| a.owner != spl_token::ID) {
             return "donate";
         }
         let (from, unit) = if io { (self.griefer.io, IO) } else { (self.griefer.usdc, USDC) };
