@@ -9,7 +9,28 @@ use io_testkit::tamper::Rng;
 use io_testkit::{TestSigner, IO};
 
 impl World {
+    /// One random step. Flows are short, so a step follows up on what the flow started more often
+    /// than not: a flow with positions unstakes, withdraws and claims; one with leases tops up,
+    /// settles, closes and finalizes; otherwise any move.
     pub async fn step(&mut self, rng: &mut Rng) -> &'static str {
+        let follow_up = rng.below(3);
+        if follow_up == 0 && !self.flow.positions.is_empty() {
+            return match rng.below(4) {
+                0 => self.unstake(rng).await,
+                1 => self.withdraw(rng).await,
+                2 => self.claim(rng).await,
+                _ => self.warp(rng).await,
+            };
+        }
+        if follow_up == 1 && !self.flow.leases.is_empty() {
+            return match rng.below(5) {
+                0 => self.top_up(rng).await,
+                1 => self.settle(rng).await,
+                2 => self.close(rng).await,
+                3 => self.finalize(rng).await,
+                _ => self.report(rng).await,
+            };
+        }
         match rng.below(25) {
             0 | 1 => self.stake(rng).await,
             2 => self.unstake(rng).await,
@@ -54,10 +75,10 @@ impl World {
         let (s, p) = self.pick_position(rng);
         let value = self.position_value(s, p).await;
         let min = self.f.s.params.min_stake;
-        let amount = match rng.below(4) {
-            0 => value,
-            1 => value.saturating_sub(min / 2),
-            2 => value + 1,
+        let amount = match rng.below(6) {
+            0..=2 => value,
+            3 => value.saturating_sub(min / 2),
+            4 => value + 1,
             _ => rng.below(value.max(1)) + 1,
         };
         let op = self.operator(p);
@@ -294,6 +315,9 @@ impl World {
     /// The treasury authority spends part of the USDC fees on $IO at the feed's price and burns
     /// the fair amount.
     async fn buyback(&mut self, rng: &mut Rng) -> &'static str {
+        if rng.below(2) == 0 {
+            self.set_price(rng).await; // a fresh price; otherwise whatever the feed holds
+        }
         let usdc = self.f.usdc_mint();
         let held = self.f.s.h.token_balance(&esdk::treasury(&usdc)).await;
         let Some(feed) = self.f.s.h.try_account::<io_escrow::PriceFeed>(&esdk::price_feed()).await else {
@@ -320,7 +344,7 @@ impl World {
     }
 
     pub async fn warp(&mut self, rng: &mut Rng) -> &'static str {
-        let secs = if rng.below(3) == 0 { rng.below(3 * 86_400) } else { rng.below(3 * 3_600) };
+        let secs = if rng.below(3) == 0 { rng.below(86_400) } else { rng.below(3 * 3_600) };
         self.f.s.h.warp_seconds(secs as i64).await;
         self.stats.record("warp", None);
         "warp"

@@ -57,6 +57,19 @@ pub struct Stats {
 }
 
 impl Stats {
+    pub fn merge(&mut self, other: Stats) {
+        self.flows += other.flows;
+        self.steps += other.steps;
+        for (k, (ran, ok)) in other.kinds {
+            let e = self.kinds.entry(k).or_default();
+            e.0 += ran;
+            e.1 += ok;
+        }
+        for (k, n) in other.refusals {
+            *self.refusals.entry(k).or_default() += n;
+        }
+    }
+
     pub fn record(&mut self, what: &'static str, refusal: Option<u32>) {
         let e = self.kinds.entry(what).or_default();
         e.0 += 1;
@@ -107,13 +120,14 @@ pub struct World {
 
 /// Every flow ends by waiting out the unstake cooldown (twice) and any appeal window: with
 /// io_staking's default delays (14 and 7 days) the emission schedule would run dry after a few
-/// hundred flows. The admin shortens them; if io_staking refuses, the defaults stay.
+/// hundred flows, and tickets would rarely mature inside a flow. The admin shortens them to an
+/// hour; if io_staking refuses, the defaults stay.
 async fn shorten_staking_delays(f: &mut EscrowFixture) {
-    let day = 86_400;
+    let hour = 3_600;
     let params = io_staking::Params {
-        unstake_cooldown_secs: 2 * day,
-        slash_appeal_secs: day,
-        bond_unbonding_secs: 3 * day,
+        unstake_cooldown_secs: hour,
+        slash_appeal_secs: hour,
+        bond_unbonding_secs: 2 * hour,
         ..f.s.params
     };
     let admin = f.s.admin.insecure_clone();
@@ -142,7 +156,13 @@ impl World {
         }
         let mut renters = Vec::new();
         for _ in 0..RENTERS {
-            renters.push(f.renter(10_000_000 * USDC, 1_000_000 * IO).await);
+            let r = f.renter(10_000_000 * USDC, 1_000_000 * IO).await;
+            // Each lease's accounts cost the renter rent: enough SOL for thousands of them.
+            let payer = f.s.h.payer().pubkey();
+            let ix =
+                solana_system_interface::instruction::transfer(&payer, &r.wallet.pubkey(), 1_000_000_000_000);
+            f.s.h.send(&[ix], &[]).await.expect("fund the renter");
+            renters.push(r);
         }
         let t = f.treasury.insecure_clone();
         let (usdc_mint, io_mint) = (f.usdc_mint(), f.io_mint());
@@ -171,10 +191,10 @@ impl World {
 
     /// One flow: `steps` seeded random steps with the invariants checked after each, then the
     /// honest exits, which must all succeed.
-    pub async fn run_flow(&mut self, flow: u64, seed: u64, steps: u64) {
+    pub async fn run_flow(&mut self, world: u64, flow: u64, seed: u64, steps: u64) {
         let mut rng = Rng(seed | 1);
         self.flow = Flow::default();
-        let head = format!("shard {} flow {flow} seed {seed:#x}", self.shard);
+        let head = format!("shard {} world {world} flow {flow} seed {seed:#x}", self.shard);
         for k in 0..steps {
             self.at = format!("{head} step {k}");
             let what = self.step(&mut rng).await;
