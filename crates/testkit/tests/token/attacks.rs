@@ -243,6 +243,8 @@ async fn look_alikes_owned_by_another_program_are_refused() {
         s.expect(name, ix, &signers, wrong_owner).await;
     }
     let w = s.w.insecure_clone();
+    let ix = swap_account(sdk::accept_admin(&w.pubkey()), &sdk::config(), &fake_config);
+    s.expect("accept_admin", ix, &[&w], wrong_owner).await;
     let fake_schedule = look_alike(&mut s.f.h, &s.schedule, &io_staking::ID).await;
     let ix = sdk::claim_vested(&w.pubkey(), &fake_schedule, Bucket::Seed, &s.wt);
     s.expect("claim_vested: schedule", ix, &[&w], wrong_owner).await;
@@ -309,6 +311,8 @@ async fn pdas_at_non_canonical_bumps_are_refused() {
         }
         s.expect(name, swap_account(ix, &sdk::config(), &config_alt), &signers, seeds_err).await;
     }
+    let ix = swap_account(sdk::accept_admin(&w.pubkey()), &sdk::config(), &config_alt);
+    s.expect("accept_admin", ix, &[&w], seeds_err).await;
     let sched: VestingSchedule = s.f.h.account(&s.schedule).await;
     let schedule_alt =
         non_canonical(&[VESTING_SEED, w.pubkey().as_ref(), &Bucket::Seed.seed(), &sched.index.to_le_bytes()]);
