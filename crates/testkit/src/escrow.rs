@@ -202,3 +202,61 @@ pub fn non_canonical_pda(seeds: &[&[u8]]) -> Pubkey {
         })
         .expect("a non-canonical bump exists")
 }
+
+/// Moves of the cross-program fuzzer (crates/testkit/tests/fuzz) that the common helpers above do
+/// not cover. Kept together so that an interface change of io_escrow is adapted here once.
+impl EscrowFixture {
+    /// The renter's token account of the lease's payment mint.
+    pub fn renter_token(&self, r: &Renter, lease: &io_escrow::Lease) -> Pubkey {
+        if lease.payment_mint == self.usdc_mint() {
+            r.usdc
+        } else {
+            r.io
+        }
+    }
+
+    /// Extends `lease` by `hours` (the renter pays the running rates).
+    pub async fn top_up(&mut self, r: &Renter, lease: &Pubkey, hours: u32) -> Result<(), BanksClientError> {
+        let l: io_escrow::Lease = self.s.h.account(lease).await;
+        let token = self.renter_token(r, &l);
+        let devices: Vec<Pubkey> = l.devices.iter().map(|d| d.device).collect();
+        let ix = sdk::top_up_lease(&r.wallet.pubkey(), lease, &l.payment_mint, &token, hours, &devices);
+        self.s.h.send_one(ix, &[&r.wallet]).await
+    }
+
+    /// Pays device `index` of `lease` up to `seconds` attested by a certified report's usage tree
+    /// (permissionless).
+    pub async fn settle_attested(
+        &mut self,
+        lease: &Pubkey,
+        payee: &Pubkey,
+        report: &Pubkey,
+        index: u8,
+        seconds: u64,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<(), BanksClientError> {
+        let l: io_escrow::Lease = self.s.h.account(lease).await;
+        let ix = sdk::settle_attested(lease, &l.payment_mint, payee, report, index, seconds, proof);
+        self.s.h.send_one(ix, &[]).await
+    }
+
+    /// The price feed takes a certified report's price (permissionless).
+    pub async fn price_from_report(&mut self, report: &Pubkey) -> Result<(), BanksClientError> {
+        self.s.h.send_one(sdk::price_from_report(report), &[]).await
+    }
+
+    /// The treasury authority spends `usdc_spent` of the USDC treasury into `buyer_usdc` and burns
+    /// `io_amount` $IO from `buyer_io` (which it bought off-chain).
+    pub async fn buyback(
+        &mut self,
+        buyer_usdc: &Pubkey,
+        buyer_io: &Pubkey,
+        usdc_spent: u64,
+        io_amount: u64,
+    ) -> Result<(), BanksClientError> {
+        let t = self.treasury.insecure_clone();
+        let (usdc, io) = (self.usdc_mint(), self.io_mint());
+        let ix = sdk::buyback_burn(&t.pubkey(), &usdc, &io, buyer_usdc, buyer_io, usdc_spent, io_amount);
+        self.s.h.send_one(ix, &[&t]).await
+    }
+}

@@ -16,6 +16,41 @@ pub struct TokenFixture {
     pub decimals: u8,
     /// Beneficiary of the faucet's schedules (see [`TokenFixture::fund`]).
     pub faucet: Keypair,
+    /// What strangers donated into each allocation vault (indexed by bucket) and into the rewards
+    /// vault (index 5) through [`TokenFixture::donate`]: the ledger never counts it.
+    pub donated: [u64; 6],
+}
+
+/// Where a donation went: an allocation vault or the rewards vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenVault {
+    Bucket(Bucket),
+    Rewards,
+}
+
+impl TokenVault {
+    pub const ALL: [TokenVault; 6] = [
+        TokenVault::Bucket(Bucket::Community),
+        TokenVault::Bucket(Bucket::RnD),
+        TokenVault::Bucket(Bucket::EarlyContributors),
+        TokenVault::Bucket(Bucket::SeriesA),
+        TokenVault::Bucket(Bucket::Seed),
+        TokenVault::Rewards,
+    ];
+
+    pub fn address(self) -> Pubkey {
+        match self {
+            TokenVault::Bucket(b) => sdk::vault(b),
+            TokenVault::Rewards => sdk::rewards_vault(),
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            TokenVault::Bucket(b) => b.index(),
+            TokenVault::Rewards => 5,
+        }
+    }
 }
 
 impl TokenFixture {
@@ -31,7 +66,7 @@ impl TokenFixture {
         let faucet = h.funded_keypair(1_000_000_000).await;
         let ix = sdk::initialize(&admin.pubkey(), IO_DECIMALS, params);
         h.send_one(ix, &[&admin]).await.expect("initialize io_token");
-        TokenFixture { h, admin, params, decimals: IO_DECIMALS, faucet }
+        TokenFixture { h, admin, params, decimals: IO_DECIMALS, faucet, donated: [0; 6] }
     }
 
     /// Initialised and genesis minted.
@@ -166,8 +201,29 @@ impl TokenFixture {
         self.h.send_one(sdk::close_airdrop(campaign_id), &[]).await
     }
 
+    /// A stranger sends `amount` $IO into `vault` (paid out of the faucet, so the ledger stays
+    /// exact): donations must never block anyone, and the ledger never counts them.
+    pub async fn donate(&mut self, vault: TokenVault, amount: u64) {
+        let stranger = self.h.funded_keypair(100_000_000).await;
+        let mint = self.mint();
+        let from = self.h.create_token_account(&mint, &stranger.pubkey()).await;
+        self.fund(&from, amount).await;
+        let ix = anchor_spl::token::spl_token::instruction::transfer(
+            &anchor_spl::token::ID,
+            &from,
+            &vault.address(),
+            &stranger.pubkey(),
+            &[],
+            amount,
+        )
+        .expect("transfer instruction");
+        self.h.send_one(ix, &[&stranger]).await.expect("a stranger donates to the vault");
+        self.donated[vault.index()] += amount;
+    }
+
     /// Asserts the ledger against the mint: `total_minted − total_burned == supply`, the per-reason
-    /// counters sum to the total, and every allocation vault holds its allocation less releases.
+    /// counters sum to the total, and every allocation vault holds its allocation less releases,
+    /// plus what strangers donated (never less: `vault ≥ ledger`).
     pub async fn assert_ledger(&mut self) {
         let c = self.config().await;
         let supply = self.supply().await;
@@ -178,7 +234,7 @@ impl TokenFixture {
             for b in Bucket::ALL {
                 let i = b.index();
                 let bal = self.h.token_balance(&sdk::vault(b)).await;
-                assert_eq!(bal, c.allocations[i] - c.released[i], "vault of {b:?}");
+                assert_eq!(bal, c.allocations[i] - c.released[i] + self.donated[i], "vault of {b:?}");
             }
         }
     }

@@ -31,6 +31,12 @@
 //! - **rewards distributor**: `withdraw_rewards`.
 //! - **beneficiaries / claimants**: their own vesting and airdrop claims.
 //!
+//! ## Griefing
+//! Every account at a predictable address (the config, the mint, the six vaults, vesting schedules,
+//! airdrop campaigns) is created through `io_program_kit`, so lamports a stranger sent there first
+//! never block its creation. Anyone may send $IO into a vault: the program only ever requires a
+//! vault to hold *at least* what its ledger says, and never counts a donation.
+//!
 //! Every other instruction fails with `Paused` while the config is paused. Every state change
 //! emits an `emit_cpi!` event with before/after values. At all times the mint's supply is
 //! `total_minted − total_burned` (less only if someone bypasses the ledger with a direct SPL burn).

@@ -1,7 +1,7 @@
 //! Admin: initialisation, two-step admin transfer, pause switch, burn authorities and the rewards
 //! distributor. These keep working while paused (the admin must be able to unpause).
 use crate::{constants::*, error::TokenError, events::*, state::*};
-use anchor_lang::{prelude::*, system_program};
+use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token};
 
 #[event_cpi]
@@ -9,36 +9,33 @@ use anchor_spl::token::{self, Mint, Token};
 pub struct Initialize<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(init, payer = admin, space = 8 + TokenConfig::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Box<Account<'info, TokenConfig>>,
+    /// CHECK: the config PDA, created here through `io_program_kit` so that lamports sent to its
+    /// predictable address before deployment cannot block it; a second `initialize` fails there
+    /// with `AccountDiscriminatorAlreadySet`.
+    #[account(mut, seeds = [CONFIG_SEED], bump)]
+    pub config: UncheckedAccount<'info>,
     /// CHECK: the $IO mint, created here at its PDA (mint authority the config PDA, no freeze
-    /// authority). Created by hand: Anchor's `mint::` init codegen needs the Token-2022
-    /// extension features, which this workspace does not build.
+    /// authority) through `io_program_kit`, for the same reason. Created by hand: Anchor's
+    /// `mint::` init codegen needs the Token-2022 extension features, which this workspace does
+    /// not build.
     #[account(mut, seeds = [MINT_SEED], bump)]
     pub io_mint: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
 }
 
-/// Creates the mint account at its PDA and initialises it: `decimals`, mint authority the config
-/// PDA, no freeze authority.
+/// Creates the mint account at its PDA (pre-funded or not) and initialises it: `decimals`, mint
+/// authority the config PDA, no freeze authority.
 fn create_mint(a: &Initialize, mint_bump: u8, decimals: u8) -> Result<()> {
-    let space = Mint::LEN;
-    let lamports = Rent::get()?.minimum_balance(space);
     let bump = [mint_bump];
     let seeds: [&[u8]; 2] = [MINT_SEED, &bump];
-    system_program::create_account(
-        CpiContext::new_with_signer(
-            a.system_program.key(),
-            system_program::CreateAccount {
-                from: a.admin.to_account_info(),
-                to: a.io_mint.to_account_info(),
-            },
-            &[&seeds],
-        ),
-        lamports,
-        space as u64,
+    io_program_kit::create_pda(
+        &a.admin,
+        &a.io_mint,
+        &a.system_program,
+        Mint::LEN,
         &a.token_program.key(),
+        &seeds,
     )?;
     token::initialize_mint2(
         CpiContext::new(a.token_program.key(), token::InitializeMint2 { mint: a.io_mint.to_account_info() }),
@@ -49,11 +46,12 @@ fn create_mint(a: &Initialize, mint_bump: u8, decimals: u8) -> Result<()> {
 }
 
 pub fn handle_initialize(mut ctx: Context<Initialize>, decimals: u8, params: EmissionParams) -> Result<()> {
+    // Initialised once: say so before judging the new parameters.
+    io_program_kit::ensure_uninitialized(&ctx.accounts.config)?;
     params.validate(decimals)?;
     let max_supply = whole_io(MAX_SUPPLY_IO, decimals)?;
     let a = &mut ctx.accounts;
-    create_mint(a, ctx.bumps.io_mint, decimals)?;
-    a.config.set_inner(TokenConfig {
+    let config = TokenConfig {
         admin: a.admin.key(),
         pending_admin: Pubkey::default(),
         paused: false,
@@ -79,9 +77,20 @@ pub fn handle_initialize(mut ctx: Context<Initialize>, decimals: u8, params: Emi
         emission: EmissionState::default(),
         bump: ctx.bumps.config,
         mint_bump: ctx.bumps.io_mint,
-    });
-    a.config.invariant()?;
-    a.config.check_supply(0)?;
+    };
+    config.invariant()?;
+    config.check_supply(0)?;
+    let bump = [ctx.bumps.config];
+    io_program_kit::create_program_account(
+        &a.admin,
+        &a.config,
+        &a.system_program,
+        &crate::ID,
+        8 + TokenConfig::INIT_SPACE,
+        &[CONFIG_SEED, &bump],
+        &config,
+    )?;
+    create_mint(a, ctx.bumps.io_mint, decimals)?;
     let (admin, io_mint) = (a.admin.key(), a.io_mint.key());
     emit_cpi!(TokenInitialized { admin, io_mint, decimals, max_supply, params });
     Ok(())

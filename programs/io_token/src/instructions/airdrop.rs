@@ -9,7 +9,7 @@ use crate::{
     events::*,
     state::*,
 };
-use anchor_lang::prelude::*;
+use anchor_lang::{prelude::*, Discriminator};
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use io_math::{add, sub};
 
@@ -23,10 +23,39 @@ pub struct CreateAirdrop<'info> {
     pub admin: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = admin)]
     pub config: Box<Account<'info, TokenConfig>>,
-    #[account(init, payer = admin, space = AirdropCampaign::SPACE,
-        seeds = [AIRDROP_SEED, &campaign_id.to_le_bytes()], bump)]
-    pub campaign: AccountLoader<'info, AirdropCampaign>,
+    /// CHECK: the campaign, created here through `io_program_kit` (its address follows the
+    /// public campaign id, so anyone could send it lamports first) and then written as a
+    /// zero-copy `AirdropCampaign`.
+    #[account(mut, seeds = [AIRDROP_SEED, &campaign_id.to_le_bytes()], bump)]
+    pub campaign: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
+}
+
+impl<'info> CreateAirdrop<'info> {
+    /// Creates the campaign account at its PDA (pre-funded or not), then does what Anchor's
+    /// `load_init` and exit do for a zero-copy account: `fill` writes the zeroed body in place, and
+    /// the discriminator is written last. A second creation fails in the kit with
+    /// `AccountDiscriminatorAlreadySet`.
+    fn create_campaign(
+        &self,
+        seeds: &[&[u8]],
+        fill: impl FnOnce(&mut AirdropCampaign) -> Result<()>,
+    ) -> Result<()> {
+        io_program_kit::create_pda(
+            &self.admin,
+            &self.campaign,
+            &self.system_program,
+            AirdropCampaign::SPACE,
+            &crate::ID,
+            seeds,
+        )?;
+        let mut data = self.campaign.try_borrow_mut_data()?;
+        let (disc, body) = data.split_at_mut(AirdropCampaign::DISCRIMINATOR.len());
+        let body = body.get_mut(..core::mem::size_of::<AirdropCampaign>()).ok_or(TokenError::MathOverflow)?;
+        fill(bytemuck::from_bytes_mut(body))?;
+        disc.copy_from_slice(AirdropCampaign::DISCRIMINATOR);
+        Ok(())
+    }
 }
 
 /// Reserves `total` of the community bucket for campaign `campaign_id`, claimable against
@@ -40,6 +69,8 @@ pub fn handle_create_airdrop(
 ) -> Result<()> {
     let ts = now()?;
     let a = &mut ctx.accounts;
+    // A campaign id is used once: say so before judging the new campaign's figures.
+    io_program_kit::ensure_uninitialized(&a.campaign)?;
     require!(a.config.genesis_done, TokenError::GenesisNotDone);
     require!(total > 0, TokenError::ZeroAmount);
     require!(merkle_root != [0u8; 32], TokenError::InvalidParams);
@@ -49,17 +80,17 @@ pub fn handle_create_airdrop(
     let allocated_before = config.allocated[COMMUNITY];
     config.allocated[COMMUNITY] = add(allocated_before, total).math()?;
     config.campaign_count = config.campaign_count.checked_add(1).ok_or(TokenError::MathOverflow)?;
-    {
-        let mut c = a.campaign.load_init()?;
+    a.config.invariant()?;
+    let (id_seed, bump) = (campaign_id.to_le_bytes(), ctx.bumps.campaign);
+    a.create_campaign(&[AIRDROP_SEED, &id_seed, &[bump]], |c| {
         c.campaign_id = campaign_id;
         c.total = total;
         c.expiry_ts = expiry_ts;
         c.created_ts = ts;
         c.merkle_root = merkle_root;
-        c.bump = ctx.bumps.campaign;
-        c.invariant()?;
-    }
-    a.config.invariant()?;
+        c.bump = bump;
+        c.invariant()
+    })?;
     let ev = AirdropCreated {
         campaign: a.campaign.key(),
         campaign_id,
@@ -81,7 +112,8 @@ pub struct ClaimAirdrop<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
         constraint = !config.paused @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
-    #[account(mut)]
+    #[account(mut, seeds = [AIRDROP_SEED, &campaign.load()?.campaign_id.to_le_bytes()],
+        bump = campaign.load()?.bump)]
     pub campaign: AccountLoader<'info, AirdropCampaign>,
     pub io_mint: Box<Account<'info, Mint>>,
     #[account(mut, address = config.vaults[COMMUNITY])]
@@ -151,7 +183,8 @@ pub struct CloseAirdrop<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
         constraint = !config.paused @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
-    #[account(mut)]
+    #[account(mut, seeds = [AIRDROP_SEED, &campaign.load()?.campaign_id.to_le_bytes()],
+        bump = campaign.load()?.bump)]
     pub campaign: AccountLoader<'info, AirdropCampaign>,
 }
 

@@ -42,7 +42,13 @@ pub fn handle_emit(mut ctx: Context<Emit>) -> Result<()> {
     let mut minted = None;
     if step.minted > 0 {
         let before = a.config.record_mint(step.minted)?;
-        mint_to_vault(&a.token_program, &a.config, &a.io_mint, &a.rewards_vault, step.minted)?;
+        mint_to_vault(
+            &a.token_program,
+            &a.config,
+            &a.io_mint,
+            &a.rewards_vault.to_account_info(),
+            step.minted,
+        )?;
         a.io_mint.reload()?;
         minted = Some(Minted {
             reason: MintReason::Emission,

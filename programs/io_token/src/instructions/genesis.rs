@@ -8,13 +8,13 @@ use crate::{
     state::*,
 };
 use anchor_lang::prelude::*;
-use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token::{Mint, Token};
 use io_math::{add, mul_div_floor, MAX_BPS};
 
-// The vaults are `init_if_needed` so that a second genesis reaches the config's `GenesisDone`
-// check (Anchor creates `init` accounts before it checks the others) instead of failing inside the
-// system program; an existing vault must still be a token account of the $IO mint owned by the
-// config.
+// The six vaults are created here through `io_program_kit`, so that lamports sent to their
+// predictable addresses beforehand cannot block genesis. Each slot is pinned to its own PDA by its
+// seeds, so no two slots can alias. A second genesis stops at the config's `GenesisDone` check,
+// before any account is touched.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Genesis<'info> {
@@ -25,26 +25,44 @@ pub struct Genesis<'info> {
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut)]
     pub io_mint: Box<Account<'info, Mint>>,
-    #[account(init_if_needed, payer = admin, seeds = [VAULT_SEED, &Bucket::Community.seed()], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub community_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init_if_needed, payer = admin, seeds = [VAULT_SEED, &Bucket::RnD.seed()], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub rnd_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init_if_needed, payer = admin, seeds = [VAULT_SEED, &Bucket::EarlyContributors.seed()],
-        bump, token::mint = io_mint, token::authority = config)]
-    pub early_contributors_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init_if_needed, payer = admin, seeds = [VAULT_SEED, &Bucket::SeriesA.seed()], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub series_a_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init_if_needed, payer = admin, seeds = [VAULT_SEED, &Bucket::Seed.seed()], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub seed_vault: Box<Account<'info, TokenAccount>>,
-    #[account(init_if_needed, payer = admin, seeds = [REWARDS_VAULT_SEED], bump,
-        token::mint = io_mint, token::authority = config)]
-    pub rewards_vault: Box<Account<'info, TokenAccount>>,
+    /// CHECK: created here as the community bucket's token vault (owner the config).
+    #[account(mut, seeds = [VAULT_SEED, &Bucket::Community.seed()], bump)]
+    pub community_vault: UncheckedAccount<'info>,
+    /// CHECK: created here as the R&D bucket's token vault (owner the config).
+    #[account(mut, seeds = [VAULT_SEED, &Bucket::RnD.seed()], bump)]
+    pub rnd_vault: UncheckedAccount<'info>,
+    /// CHECK: created here as the early contributors bucket's token vault (owner the config).
+    #[account(mut, seeds = [VAULT_SEED, &Bucket::EarlyContributors.seed()], bump)]
+    pub early_contributors_vault: UncheckedAccount<'info>,
+    /// CHECK: created here as the series A bucket's token vault (owner the config).
+    #[account(mut, seeds = [VAULT_SEED, &Bucket::SeriesA.seed()], bump)]
+    pub series_a_vault: UncheckedAccount<'info>,
+    /// CHECK: created here as the seed bucket's token vault (owner the config).
+    #[account(mut, seeds = [VAULT_SEED, &Bucket::Seed.seed()], bump)]
+    pub seed_vault: UncheckedAccount<'info>,
+    /// CHECK: created here as the rewards vault (owner the config), where emissions land.
+    #[account(mut, seeds = [REWARDS_VAULT_SEED], bump)]
+    pub rewards_vault: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
+}
+
+impl<'info> Genesis<'info> {
+    /// Creates the $IO token vault `vault` (owner the config) at its PDA `seeds` + `bump`.
+    fn create_vault(&self, vault: &UncheckedAccount<'info>, seeds: &[&[u8]], bump: u8) -> Result<()> {
+        let bump = [bump];
+        let mut signer: Vec<&[u8]> = seeds.to_vec();
+        signer.push(&bump);
+        io_program_kit::create_token_vault(
+            &self.admin,
+            vault,
+            &self.io_mint.to_account_info(),
+            &self.config.to_account_info(),
+            &self.system_program,
+            &self.token_program,
+            &signer,
+        )
+    }
 }
 
 /// The genesis amount of each bucket for a genesis supply of `genesis_supply` base units:
@@ -63,8 +81,19 @@ pub fn allocations_for(genesis_supply: u64) -> Result<[u64; BUCKET_COUNT]> {
 pub fn handle_genesis(mut ctx: Context<Genesis>) -> Result<()> {
     let ts = now()?;
     let a = &mut ctx.accounts;
+    let b = &ctx.bumps;
     let genesis_supply = whole_io(GENESIS_SUPPLY_IO, a.config.decimals)?;
     let allocations = allocations_for(genesis_supply)?;
+    a.create_vault(&a.community_vault, &[VAULT_SEED, &Bucket::Community.seed()], b.community_vault)?;
+    a.create_vault(&a.rnd_vault, &[VAULT_SEED, &Bucket::RnD.seed()], b.rnd_vault)?;
+    a.create_vault(
+        &a.early_contributors_vault,
+        &[VAULT_SEED, &Bucket::EarlyContributors.seed()],
+        b.early_contributors_vault,
+    )?;
+    a.create_vault(&a.series_a_vault, &[VAULT_SEED, &Bucket::SeriesA.seed()], b.series_a_vault)?;
+    a.create_vault(&a.seed_vault, &[VAULT_SEED, &Bucket::Seed.seed()], b.seed_vault)?;
+    a.create_vault(&a.rewards_vault, &[REWARDS_VAULT_SEED], b.rewards_vault)?;
     let vaults = [
         a.community_vault.key(),
         a.rnd_vault.key(),

@@ -25,18 +25,14 @@ pub(crate) fn mint_to_vault<'info>(
     token_program: &Program<'info, Token>,
     config: &Account<'info, TokenConfig>,
     mint: &Account<'info, Mint>,
-    to: &Account<'info, TokenAccount>,
+    to: &AccountInfo<'info>,
     amount: u64,
 ) -> Result<()> {
     let seeds = config.signer_seeds();
     token::mint_to(
         CpiContext::new_with_signer(
             token_program.key(),
-            MintTo {
-                mint: mint.to_account_info(),
-                to: to.to_account_info(),
-                authority: config.to_account_info(),
-            },
+            MintTo { mint: mint.to_account_info(), to: to.clone(), authority: config.to_account_info() },
             &[&seeds],
         ),
         amount,

@@ -20,10 +20,11 @@ pub struct CreateVesting<'info> {
     pub admin: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = admin)]
     pub config: Box<Account<'info, TokenConfig>>,
-    #[account(init, payer = admin, space = 8 + VestingSchedule::INIT_SPACE,
-        seeds = [VESTING_SEED, beneficiary.as_ref(), &bucket.seed(),
-            &config.schedule_count[bucket.index()].to_le_bytes()], bump)]
-    pub schedule: Box<Account<'info, VestingSchedule>>,
+    /// CHECK: the schedule, created here through `io_program_kit`: its address follows the
+    /// public schedule count, so anyone could send it lamports first.
+    #[account(mut, seeds = [VESTING_SEED, beneficiary.as_ref(), &bucket.seed(),
+        &config.schedule_count[bucket.index()].to_le_bytes()], bump)]
+    pub schedule: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -50,7 +51,7 @@ pub fn handle_create_vesting(
     let allocated_before = config.allocated[b];
     config.allocated[b] = add(allocated_before, amount).math()?;
     config.schedule_count[b] = index.checked_add(1).ok_or(TokenError::MathOverflow)?;
-    a.schedule.set_inner(VestingSchedule {
+    let schedule = VestingSchedule {
         beneficiary,
         bucket,
         index,
@@ -60,9 +61,19 @@ pub fn handle_create_vesting(
         total: amount,
         claimed: 0,
         bump: ctx.bumps.schedule,
-    });
-    a.schedule.invariant()?;
+    };
+    schedule.invariant()?;
     a.config.invariant()?;
+    let (bucket_seed, index_seed, bump) = (bucket.seed(), index.to_le_bytes(), [ctx.bumps.schedule]);
+    io_program_kit::create_program_account(
+        &a.admin,
+        &a.schedule,
+        &a.system_program,
+        &crate::ID,
+        8 + VestingSchedule::INIT_SPACE,
+        &[VESTING_SEED, beneficiary.as_ref(), &bucket_seed, &index_seed, &bump],
+        &schedule,
+    )?;
     let ev = VestingCreated {
         schedule: a.schedule.key(),
         beneficiary,
@@ -86,7 +97,8 @@ pub struct ClaimVested<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
         constraint = !config.paused @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
-    #[account(mut, has_one = beneficiary)]
+    #[account(mut, has_one = beneficiary, seeds = [VESTING_SEED, schedule.beneficiary.as_ref(),
+        &schedule.bucket.seed(), &schedule.index.to_le_bytes()], bump = schedule.bump)]
     pub schedule: Box<Account<'info, VestingSchedule>>,
     pub io_mint: Box<Account<'info, Mint>>,
     /// The vault of the schedule's bucket.

@@ -3,7 +3,9 @@ use anchor_lang::prelude::*;
 use io_math::{mul_div_floor, MathError, MathResult};
 
 /// What a schedule of `total` has vested at `now`: nothing before `cliff_ts`, then linear from
-/// `start_ts` to `end_ts` rounded down, everything from `end_ts` on.
+/// `start_ts` to `end_ts` rounded down, everything from `end_ts` on. The spans are taken in `i128`:
+/// any two `i64` times are at most `u64::MAX` seconds apart, so even the widest schedule
+/// (`i64::MIN` to `i64::MAX`) computes instead of overflowing.
 pub fn vested_amount(total: u64, start_ts: i64, cliff_ts: i64, end_ts: i64, now: i64) -> MathResult<u64> {
     if now < cliff_ts {
         return Ok(0);
@@ -11,11 +13,11 @@ pub fn vested_amount(total: u64, start_ts: i64, cliff_ts: i64, end_ts: i64, now:
     if now >= end_ts {
         return Ok(total);
     }
-    let elapsed = now.checked_sub(start_ts).ok_or(MathError::Overflow)?;
-    let length = end_ts.checked_sub(start_ts).ok_or(MathError::Overflow)?;
-    let elapsed = u64::try_from(elapsed).map_err(|_| MathError::Underflow)?;
-    let length = u64::try_from(length).map_err(|_| MathError::Underflow)?;
-    mul_div_floor(total, elapsed, length)
+    let span = |from: i64, to: i64| -> MathResult<u64> {
+        let d = i128::from(to).checked_sub(i128::from(from)).ok_or(MathError::Overflow)?;
+        u64::try_from(d).map_err(|_| MathError::Underflow)
+    };
+    mul_div_floor(total, span(start_ts, now)?, span(start_ts, end_ts)?)
 }
 
 /// Whether schedule times are acceptable: `start ≤ cliff ≤ end` and `start < end`.
