@@ -37,9 +37,9 @@ fmt:
 # Longer runs of the randomized staking and escrow tests (make fuzz SEEDS=64 STEPS=500), then the
 # cross-program fuzzer (crates/testkit/tests/fuzz): FLOWS seeded flows of FLOW_STEPS steps over the
 # four programs, on FUZZ_THREADS threads, in a release build (LTO off: it builds in minutes, not an
-# hour). Measured on a shared 2-core machine: ~90 flows/s of 6 steps on 2 threads (~45 per thread;
-# a debug build does ~1 per thread), so the 100,000 flows take about 18 minutes there, about 9 on 4
-# free cores. `cargo test` alone runs the CI size (8 flows, debug, well under a minute).
+# hour). Measured on a shared 2-core machine: 100,000 flows of 6 steps in 1,091 s on 2 threads
+# (91.6 flows/s, ~46 per thread; a debug build does ~1 per thread), so about 9 minutes on 4 free
+# cores. `cargo test` alone runs the CI size (8 flows, debug, a few seconds).
 SEEDS ?= 32
 STEPS ?= 400
 FLOWS ?= 100000
