@@ -191,16 +191,7 @@ impl EscrowFixture {
 /// the canonical one that is off the curve): what an attacker would pass to get a second,
 /// "equally valid" PDA.
 pub fn non_canonical_pda(seeds: &[&[u8]]) -> Pubkey {
-    let (_, canonical) = Pubkey::find_program_address(seeds, &io_escrow::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|b| {
-            let bump = [b];
-            let mut all = seeds.to_vec();
-            all.push(&bump);
-            Pubkey::create_program_address(&all, &io_escrow::ID).ok()
-        })
-        .expect("a non-canonical bump exists")
+    crate::non_canonical_pda(seeds, &io_escrow::ID)
 }
 
 /// Moves of the cross-program fuzzer (crates/testkit/tests/fuzz) that the common helpers above do

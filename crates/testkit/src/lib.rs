@@ -98,24 +98,29 @@ pub fn error_code(err: &BanksClientError) -> Option<u32> {
     }
 }
 
-/// Asserts that a second creation of an existing account was refused. Accounts at predictable
-/// addresses are created through `io_program_kit::create_pda`, which refuses an address that is
-/// already an account with Anchor's `AccountDiscriminatorAlreadySet` (3000). Accounts still made
-/// by Anchor's `init` are refused by the system program ("account already in use", custom 0) or,
-/// where Anchor falls back to `CreateAccountAllowPrefund`, as invalid instruction data. Either way
-/// nothing changes.
+/// A valid address for `seeds` under `program_id` with a bump below the canonical one (the
+/// highest such bump that is off the curve): the second, "equally valid" PDA an attacker would
+/// pass where the program must insist on the canonical bump.
+pub fn non_canonical_pda(seeds: &[&[u8]], program_id: &Pubkey) -> Pubkey {
+    let (_, canonical) = Pubkey::find_program_address(seeds, program_id);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let bump = [bump];
+            let mut with_bump = seeds.to_vec();
+            with_bump.push(&bump);
+            Pubkey::create_program_address(&with_bump, program_id).ok()
+        })
+        .expect("some lower bump is off the curve")
+}
+
+/// Asserts that a second creation of an existing account was refused. Every account at a
+/// predictable address is created through `io_program_kit::create_pda`, which refuses an address
+/// that is already an account with Anchor's `AccountDiscriminatorAlreadySet` (3000), in every
+/// program; nothing changes.
 #[track_caller]
 pub fn assert_reinit_refused<T: std::fmt::Debug>(result: Result<T, BanksClientError>) {
-    use solana_instruction::error::InstructionError;
-    match result {
-        Err(BanksClientError::TransactionError(TransactionError::InstructionError(
-            _,
-            InstructionError::InvalidInstructionData
-            | InstructionError::Custom(0)
-            | InstructionError::Custom(3000),
-        ))) => {}
-        other => panic!("expected the re-initialisation to be refused, got {other:?}"),
-    }
+    assert_error(result, 3000u32);
 }
 
 /// Asserts that `result` failed with exactly the custom error `code`.

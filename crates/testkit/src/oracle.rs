@@ -277,14 +277,5 @@ impl OracleFixture {
 /// An io_oracle address for `seeds` with a valid bump below the canonical one: the address a
 /// non-canonical-bump attack would use.
 pub fn non_canonical_pda(seeds: &[&[u8]]) -> Pubkey {
-    let (_, canonical) = Pubkey::find_program_address(seeds, &io_oracle::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|bump| {
-            let bump = [bump];
-            let mut with_bump = seeds.to_vec();
-            with_bump.push(&bump);
-            Pubkey::create_program_address(&with_bump, &io_oracle::ID).ok()
-        })
-        .expect("some lower bump is off the curve")
+    crate::non_canonical_pda(seeds, &io_oracle::ID)
 }

@@ -265,19 +265,6 @@ impl StakingFixture {
 /// Moves of the cross-program fuzzer (crates/testkit/tests/fuzz) that the common helpers above do
 /// not cover. Kept together so that an interface change of io_staking is adapted here once.
 impl StakingFixture {
-    /// Proposes a slash of `amount` against `operator` under `evidence`, as the oracle authority;
-    /// returns the slash address.
-    pub async fn propose_slash_with(
-        &mut self,
-        operator: &Pubkey,
-        amount: u64,
-        evidence: [u8; 32],
-    ) -> Result<Pubkey, BanksClientError> {
-        let ix = sdk::propose_slash(&self.oracle.pubkey(), operator, amount, evidence);
-        let oracle = self.oracle.insecure_clone();
-        self.h.send_one(ix, &[&oracle]).await.map(|_| sdk::slash(operator, &evidence))
-    }
-
     /// Opens the slash a certified report's slashes tree holds (anyone may, the payer here).
     pub async fn propose_slash_from_report(
         &mut self,

@@ -51,9 +51,9 @@ impl World {
                     continue;
                 }
                 let staker = self.stakers[s].wallet.pubkey();
-                let shares =
-                    self.f.s.position(&self.providers[p].op.address, &staker).await.map_or(0, |x| x.shares);
-                let value = st.stake_pool().value_of_floor(shares).expect("value");
+                // Earning and warming-up stake together: the position's whole value.
+                let pos = self.f.s.position(&self.providers[p].op.address, &staker).await;
+                let value = pos.map_or(0, |x| x.value_floor(&st).expect("value"));
                 assert!(
                     value == 0 || value >= min,
                     "{at}: position of {value} below the minimum, never slashed"

@@ -133,7 +133,7 @@ impl World {
         let amount = self.slash_amount(p, rng).await;
         let evidence = self.fresh_evidence();
         let op = self.operator(p);
-        let r = self.f.s.propose_slash_with(&op, amount, evidence).await;
+        let r = self.f.s.propose_slash_for(&op, amount, evidence).await;
         if let Ok(slash) = r {
             self.flow.slashes.push(slash);
         }

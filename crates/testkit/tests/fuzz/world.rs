@@ -278,8 +278,9 @@ impl World {
     pub async fn position_value(&mut self, s: usize, p: usize) -> u64 {
         let op = self.operator(p);
         let st = self.f.s.operator_state(&op).await;
-        let shares = self.f.s.position(&op, &self.stakers[s].wallet.pubkey()).await.map_or(0, |x| x.shares);
-        st.stake_pool().value_of_floor(shares).expect("value of shares")
+        // Earning and warming-up stake together: what an exit must take out.
+        let pos = self.f.s.position(&op, &self.stakers[s].wallet.pubkey()).await;
+        pos.map_or(0, |x| x.value_floor(&st).expect("value of the position"))
     }
 
     pub async fn now(&mut self) -> i64 {

@@ -424,11 +424,7 @@ async fn look_alikes_and_type_cosplay_are_refused() {
 
 /// A valid PDA of the same seeds with a bump other than the canonical one.
 fn non_canonical(seeds: &[&[u8]]) -> Pubkey {
-    let (_, canonical) = Pubkey::find_program_address(seeds, &io_staking::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|b| Pubkey::create_program_address(&[seeds, &[&[b][..]]].concat(), &io_staking::ID).ok())
-        .expect("some lower bump is off the curve")
+    io_testkit::non_canonical_pda(seeds, &io_staking::ID)
 }
 
 /// Copies the account at `from` to `to`, owner included: a program account at another address.

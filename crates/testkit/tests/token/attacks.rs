@@ -127,16 +127,7 @@ impl Scene {
 /// A PDA of io_token for `seeds` at a bump below the canonical one: a valid program address that
 /// the program must never accept in place of the canonical one.
 fn non_canonical(seeds: &[&[u8]]) -> Pubkey {
-    let (_, canonical) = Pubkey::find_program_address(seeds, &io_token::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|bump| {
-            let b = [bump];
-            let mut s = seeds.to_vec();
-            s.push(&b);
-            Pubkey::create_program_address(&s, &io_token::ID).ok()
-        })
-        .expect("a non-canonical bump exists")
+    io_testkit::non_canonical_pda(seeds, &io_token::ID)
 }
 
 /// Copies the account at `from` to `to`, same owner and bytes.
