@@ -978,7 +978,8 @@ async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<()> {
             amount::format(rewards, d)
         ));
         if activating > 0 {
-            let start = i64::try_from(p.activation_period).unwrap_or(i64::MAX).saturating_mul(3600);
+            let start =
+                i64::try_from(p.activation_period).unwrap_or(i64::MAX).saturating_mul(io_oracle::PERIOD_SECS);
             lines.push(format!(
                 "    activating {} IO: earns from reward period {} (the hour from unix {start})",
                 amount::format(activating, d),

@@ -43,6 +43,7 @@ pub const STAKING: &[S] = &[
     S::ClassMismatch,
     S::SlashPending,
     S::VaultBelowLedger,
+    S::InvalidPosition,
 ];
 
 pub const ESCROW: &[E] = &[
@@ -196,6 +197,10 @@ fn framework_error(code: u32) -> Option<String> {
         c if c == u32::from(A::ConstraintTokenMint) => "a token account of the wrong mint",
         c if c == u32::from(A::ConstraintTokenOwner) => "a token account that belongs to someone else",
         c if c == u32::from(A::AccountNotSigner) => "a required signature is missing",
+        // io-program-kit refuses to create an account that already exists with this code.
+        c if c == u32::from(A::AccountDiscriminatorAlreadySet) => {
+            "that account already exists (the same lease nonce, evidence or id used twice?)"
+        }
         _ => return None,
     };
     Some(s.to_string())
@@ -228,5 +233,10 @@ mod tests {
         assert_eq!(describe(&io_staking::ID, 6010), "a stake position must be at least the minimum stake");
         assert_eq!(describe(&anchor_spl::token::ID, 1), "not enough tokens in the account");
         assert!(describe(&io_staking::ID, 2006).contains("not the one expected"));
+        // The errors the hardening appended have their sentences too.
+        assert_eq!(describe(&io_staking::ID, 6034), S::InvalidPosition.to_string());
+        assert_eq!(describe(&io_escrow::ID, 6032), E::LeaseOffersMissing.to_string());
+        assert_eq!(describe(&io_oracle::ID, 6027), O::SetRevoked.to_string());
+        assert!(describe(&io_escrow::ID, 3000).contains("already exists"));
     }
 }

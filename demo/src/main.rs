@@ -133,11 +133,7 @@ async fn main() {
         io(s.from_bond), io(s.from_stake + s.from_unbonding), io(supply0 - f.h.mint_supply(&mint).await));
     println!(
         "   carol's 3,000 IO stake is now worth {}",
-        io(o.stake_pool()
-            .value_of_floor(
-                f.position(&alpha.address, &carol.wallet.pubkey()).await.unwrap().pool_shares().unwrap()
-            )
-            .unwrap())
+        io(f.position(&alpha.address, &carol.wallet.pubkey()).await.unwrap().value_floor(&o).unwrap())
     );
 
     // A renter leases beta's device for 2 hours in USDC; an hour later the oracle report attests

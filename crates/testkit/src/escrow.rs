@@ -166,7 +166,7 @@ impl EscrowFixture {
 
     pub async fn close(&mut self, r: &Renter, lease: &Pubkey) -> Result<(), BanksClientError> {
         let l: io_escrow::Lease = self.s.h.account(lease).await;
-        let token = if l.payment_mint == self.usdc_mint() { r.usdc } else { r.io };
+        let token = self.renter_token(r, &l);
         let devices: Vec<Pubkey> = l.devices.iter().map(|d| d.device).collect();
         let ix = sdk::close_lease(&r.wallet.pubkey(), lease, &l.payment_mint, &token, &devices);
         self.s.h.send_one(ix, &[&r.wallet]).await
@@ -174,7 +174,7 @@ impl EscrowFixture {
 
     pub async fn finalize(&mut self, r: &Renter, lease: &Pubkey) -> Result<(), BanksClientError> {
         let l: io_escrow::Lease = self.s.h.account(lease).await;
-        let token = if l.payment_mint == self.usdc_mint() { r.usdc } else { r.io };
+        let token = self.renter_token(r, &l);
         self.s.h.send_one(sdk::finalize_lease(lease, &l.payment_mint, &token), &[]).await
     }
 

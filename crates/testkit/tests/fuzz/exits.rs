@@ -6,10 +6,6 @@ use io_escrow::LeaseStatus;
 use io_staking::SlashStatus;
 use io_testkit::TestSigner;
 
-fn staking_code(e: io_staking::error::StakingError) -> u32 {
-    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
-}
-
 impl World {
     pub async fn exits(&mut self) {
         // 1. Every slash of the flow still pending executes once its appeal window is over (a
@@ -47,8 +43,8 @@ impl World {
         // 3. Every position of the flow is emptied: matured tickets withdrawn, the rest unstaked,
         //    withdrawn after the cooldown, rewards claimed.
         let cooldown = self.f.s.params.unstake_cooldown_secs;
-        let nothing_to_withdraw = staking_code(io_staking::error::StakingError::NothingToWithdraw);
-        let nothing_to_claim = staking_code(io_staking::error::StakingError::NothingToClaim);
+        let nothing_to_withdraw = u32::from(io_staking::error::StakingError::NothingToWithdraw);
+        let nothing_to_claim = u32::from(io_staking::error::StakingError::NothingToClaim);
         let positions: Vec<_> = self.flow.positions.iter().copied().collect();
         let now = self.now().await;
         self.advance_to(now + cooldown).await;

@@ -33,14 +33,9 @@ pub enum Target {
     NextVesting,
 }
 
-/// Targets whose fix lives on another branch of issue 10: skipped unless `IO_FUZZ_GRIEF=all` or
-/// `IO_FUZZ_GRIEF` names them (comma-separated, as spelled here).
-/// Before the hardening of issue 10, LeaseVault (F-11: io_escrow required vault == held), NextLease
-/// (S-1: open_lease's `init`), NewPosition (S-1: stake's `init`) and NextSlash (F-6: propose_slash's
-/// `init`) each broke a flow; they are fixed, so nothing is pending. A target added here is one
-/// whose fix has not landed yet: the fuzzer leaves it out unless `IO_FUZZ_GRIEF` names it.
-pub const PENDING: &[Target] = &[];
-
+/// Every target. Before the hardening of issue 10, LeaseVault (F-11: io_escrow required
+/// vault == held), NextLease (S-1: open_lease's `init`), NewPosition (S-1: stake's `init`) and
+/// NextSlash (F-6: propose_slash's `init`) each broke a flow within a few thousand flows.
 const ALL: [Target; 16] = [
     Target::TokenVault(0),
     Target::TokenVault(1),
@@ -76,13 +71,7 @@ impl Griefer {
         let usdc = f.s.h.create_token_account(&usdc_mint, &wallet.pubkey()).await;
         f.s.h.mint_to(&io_mint, &io, 10_000_000 * IO).await;
         f.s.h.mint_to(&usdc_mint, &usdc, 100_000_000 * USDC).await;
-        // `all`, or a comma-separated list of pending targets to add (`LeaseVault,NextSlash`).
-        let wanted = std::env::var("IO_FUZZ_GRIEF").unwrap_or_default();
-        let enabled = |t: &Target| {
-            let name = format!("{t:?}");
-            !PENDING.contains(t) || wanted == "all" || wanted.split(',').any(|w| w.trim() == name)
-        };
-        let mut targets: Vec<Target> = ALL.into_iter().filter(enabled).collect();
+        let mut targets: Vec<Target> = ALL.to_vec();
         targets.push(Target::NextVesting);
         Griefer { wallet, io, usdc, targets }
     }

@@ -81,7 +81,7 @@ impl World {
         assert!(treasury_io >= e.fees_io, "{at}: $IO treasury below its fees");
         for (lease, _) in self.flow.leases.clone() {
             let l: io_escrow::Lease = self.f.s.h.account(&lease).await;
-            let held = l.deposit - l.paid - l.fees - l.refunded; // panics if paid out more than deposited
+            let held = l.held().unwrap_or_else(|_| panic!("{at}: lease paid out more than deposited"));
             if l.status == LeaseStatus::Closed {
                 assert_eq!(held, 0, "{at}: closed lease balances");
             } else {

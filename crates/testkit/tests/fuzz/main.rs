@@ -21,9 +21,7 @@
 //! - `IO_FUZZ_THREADS` — shards (default: the machine's cores, at most 4);
 //! - `IO_FUZZ_WORLD_FLOWS` — flows per bank before a shard starts a fresh one (default 500);
 //! - `IO_FUZZ_STEPS` — random steps per flow (default 6);
-//! - `IO_FUZZ_SEED` — the base seed (default fixed);
-//! - `IO_FUZZ_GRIEF=all` (or a comma-separated list of their names) — also run the griefing
-//!   targets whose fixes live on other branches (see [`grief::PENDING`]).
+//! - `IO_FUZZ_SEED` — the base seed (default fixed).
 //!
 //! `make fuzz` runs the long campaign; the figures (flows per second, release build) are in the
 //! Makefile's comment.

@@ -24,16 +24,14 @@ pub const RATE_IO: u64 = 2 * IO;
 /// the caller — io_token's 6023 is io_escrow's `PriceStale` — so only the top-level program's is
 /// judged here; the ledger invariants checked after every step cover the callees.)
 pub fn invariant_failure(what: &str) -> u32 {
-    let base = anchor_lang::error::ERROR_CODE_OFFSET;
-    let overflow = match what {
-        "emit" => io_token::error::TokenError::MathOverflow as u32,
+    match what {
+        "emit" => u32::from(io_token::error::TokenError::MathOverflow),
         "open_lease" | "top_up_lease" | "settle" | "settle_attested" | "close_lease" | "finalize_lease"
         | "buyback_burn" | "set_price" | "price_from_report" => {
-            io_escrow::error::EscrowError::MathOverflow as u32
+            u32::from(io_escrow::error::EscrowError::MathOverflow)
         }
-        _ => io_staking::error::StakingError::MathOverflow as u32,
-    };
-    base + overflow
+        _ => u32::from(io_staking::error::StakingError::MathOverflow),
+    }
 }
 
 /// What happened in the flow so far: the accounts its exits must release.

@@ -108,3 +108,19 @@ async fn a_freeze_on_one_operator_leaves_the_others_free() {
     });
     assert_error(f.cancel_slash(&good.address, &slash).await, anchor_code(AnchorError::ConstraintAddress));
 }
+
+/// Stake made this hour may leave at once (it never earned), but it sits in the slashable pool:
+/// while a slash is pending it stays like a ticket would, and leaves once the slash is settled.
+#[tokio::test]
+async fn stake_made_this_hour_cannot_leave_while_a_slash_is_pending() {
+    let mut f = StakingFixture::new().await;
+    let op = f.operator(0, 0).await;
+    let s = f.staker(1_000 * IO).await;
+    f.stake(&s, &op.address, 500 * IO).await.unwrap();
+    let slash = f.propose_slash(&op.address, IO).await.unwrap();
+    assert_error(f.unstake(&s, &op.address, 500 * IO).await, code(StakingError::SlashPending));
+    f.cancel_slash(&op.address, &slash).await.unwrap();
+    let before = f.h.token_balance(&s.token).await;
+    f.unstake(&s, &op.address, 500 * IO).await.unwrap();
+    assert_eq!(f.h.token_balance(&s.token).await - before, 500 * IO, "left at once, no ticket");
+}

@@ -265,8 +265,11 @@ pub fn handle_price_from_report(ctx: Context<PriceFromReport>) -> Result<()> {
     let body = ctx.accounts.report.body;
     let feed = &mut ctx.accounts.price_feed;
     require!(body.usdc_per_io > 0, EscrowError::ZeroAmount);
-    let end =
-        body.period.checked_add(1).and_then(|p| p.checked_mul(3_600)).ok_or(EscrowError::MathOverflow)?;
+    let end = body
+        .period
+        .checked_add(1)
+        .and_then(|p| p.checked_mul(io_oracle::PERIOD_SECS as u64))
+        .ok_or(EscrowError::MathOverflow)?;
     let end = i64::try_from(end).map_err(|_| EscrowError::MathOverflow)?;
     require!(body.period > feed.period && end > feed.updated_ts, EscrowError::StaleReport);
     let before = feed.usdc_per_io;

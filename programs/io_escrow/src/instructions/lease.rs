@@ -204,8 +204,7 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
         offer.exit(&crate::ID)?;
     }
     let rates: Vec<u64> = lease.devices.iter().map(|d| d.rate_per_hour).collect();
-    let (base, fee_reserve) = math::deposit_for(&rates, hours, Bps::new(lease.fee_bps).math()?).math()?;
-    let amount = add(base, fee_reserve).math()?;
+    let amount = math::deposit_total(&rates, hours, lease.fee_bps).math()?;
     require!(
         amount >= ctx.accounts.config.min_deposit(&lease.payment_mint)?,
         EscrowError::DepositBelowMinimum

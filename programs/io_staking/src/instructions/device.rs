@@ -151,9 +151,7 @@ pub fn handle_jail_device(ctx: Context<OracleSetDeviceStatus>) -> Result<()> {
 /// if certified or applied later, cannot silently undo it. Only a report of a later period, one
 /// the quorum certified with the authority's decision already in force, moves the device again.
 fn supersede_reports_until_now(device: &mut Device) -> Result<()> {
-    let period = u64::try_from(now()?.checked_div(io_oracle::PERIOD_SECS).ok_or(StakingError::MathOverflow)?)
-        .map_err(|_| StakingError::MathOverflow)?;
-    device.attested_period = device.attested_period.max(period);
+    device.attested_period = device.attested_period.max(period_of(now()?)?);
     Ok(())
 }
 

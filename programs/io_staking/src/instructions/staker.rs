@@ -216,6 +216,9 @@ pub fn handle_unstake(mut ctx: Context<StakerAction>, amount: u64) -> Result<()>
         op.delegator_count = op.delegator_count.checked_sub(1).ok_or(StakingError::MathOverflow)?;
     }
     if from_fresh > 0 {
+        // Stake made this hour sits in the slashable pool: it may not leave while a slash is
+        // pending any more than a ticket may (F-8 / S-2).
+        a.operator.require_no_pending_slash()?;
         a.config.total_staked = sub(a.config.total_staked, from_fresh).math()?;
         pay_out(&a.token_program, &a.config, &a.stake_vault, &a.staker_token, &a.io_mint, from_fresh)?;
     }

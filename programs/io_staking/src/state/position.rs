@@ -1,11 +1,8 @@
 use crate::{constants::*, error::MathResultExt, state::Operator};
 use anchor_lang::prelude::*;
 
-/// The reward period (io_oracle's report period: hours since the Unix epoch) of `ts`.
-pub fn period_of(ts: i64) -> Result<u64> {
-    let hours = ts.checked_div(io_oracle::PERIOD_SECS).ok_or(crate::error::StakingError::MathOverflow)?;
-    u64::try_from(hours).map_err(|_| error!(crate::error::StakingError::MathOverflow))
-}
+/// The reward period of `ts`: io_oracle's report period (hours since the Unix epoch).
+pub use io_oracle::period_at as period_of;
 
 /// Stake waiting out its cooldown: shares of the operator's unbonding pool (so a slash still
 /// reaches it) and the moment it may be withdrawn. `shares == 0` marks a free slot.
