@@ -28,6 +28,9 @@ pub enum BackendError {
     SizeMismatch { expected: usize, got: usize },
     #[error("multiply called before load_b")]
     NotLoaded,
+    /// A side the backends cannot tile: the protocol's sides are powers of two from `MIN_N` up.
+    #[error("matrix side {0} is not a power of two of at least {min}", min = crate::params::MIN_N)]
+    BadSide(usize),
 }
 
 /// A prover that cannot answer.

@@ -40,6 +40,9 @@ fn cpu_backend_and_triple_loop_give_the_same_chain() {
 fn a_backend_used_before_load_b_says_so() {
     let mut c = vec![0; 16 * 16];
     assert_eq!(CpuBackend::new().multiply(&[0; 256], &mut c), Err(BackendError::NotLoaded));
+    // A side the kernels cannot tile is refused with its own error, never a panic.
+    assert_eq!(CpuBackend::new().load_b(&[0; 100], 10), Err(BackendError::BadSide(10)));
+    assert_eq!(CpuBackend::new().load_b(&[], 0), Err(BackendError::BadSide(0)));
 }
 
 #[cfg(feature = "cuda")]

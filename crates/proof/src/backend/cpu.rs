@@ -197,6 +197,10 @@ impl Backend for CpuBackend {
     }
 
     fn load_b(&mut self, b: &[i8], n: usize) -> Result<(), BackendError> {
+        // The kernels work in tiles of 16 rows; any other side would panic inside them.
+        if n < crate::params::MIN_N as usize || !n.is_power_of_two() {
+            return Err(BackendError::BadSide(n));
+        }
         if b.len() != n * n {
             return Err(BackendError::SizeMismatch { expected: n * n, got: b.len() });
         }

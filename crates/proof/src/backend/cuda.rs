@@ -308,7 +308,11 @@ impl Backend for CudaBackend {
     }
 
     fn load_b(&mut self, b: &[i8], n: usize) -> Result<(), BackendError> {
-        if b.len() != n * n || !n.is_multiple_of(4) {
+        // Same sides as the CPU backend (the kernel reads B in groups of 4 columns).
+        if n < crate::params::MIN_N as usize || !n.is_power_of_two() {
+            return Err(BackendError::BadSide(n));
+        }
+        if b.len() != n * n {
             return Err(BackendError::SizeMismatch { expected: n * n, got: b.len() });
         }
         // SAFETY: the context was created by this backend.
