@@ -419,7 +419,8 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn latency(store: &Store, requests: usize, max_slot: u64) -> Vec<(String, f64, f64)> {
-    let app = io_indexer::api::app(io_indexer::api::AppState::new(store.clone()));
+    let feed = io_indexer::feed::Feed::new(0);
+    let app = io_indexer::api::app(io_indexer::api::AppState::new(store.clone(), feed));
     let mut rng = Rng(42);
     let kinds: Vec<(&str, UriGen)> = vec![
         (

@@ -1,11 +1,20 @@
 //! `indexer`: runs migrations, ingests from a Solana RPC node and serves the query API. Thin:
-//! settings, tracing, store, the ingest task, the router.
+//! settings, tracing, the stores (a read pool for the API, a connection of its own for the
+//! writer), the ingest task, the router, and a shutdown that never waits on the node.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use io_indexer::{api, ingest::Ingestor, settings::Settings, store::Store};
+use io_indexer::api::{self, limit::Limits};
+use io_indexer::feed::Feed;
+use io_indexer::ingest::Ingestor;
+use io_indexer::settings::{Override, Settings};
+use io_indexer::store::Store;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// How long open responses (SSE streams end at once) may take to finish after a stop signal.
+const DRAIN: Duration = Duration::from_secs(5);
 
 #[derive(Parser)]
 #[command(
@@ -17,7 +26,7 @@ struct Cli {
     /// TOML settings file (see pkg/settings-template.toml).
     #[arg(long, env = "INDEXER_CONFIG")]
     config: Option<PathBuf>,
-    /// Database URL: sqlite://path?mode=rwc or postgres://…
+    /// Database URL: sqlite://path?mode=rwc or postgres://… (database.url).
     #[arg(long)]
     db: Option<String>,
     #[command(subcommand)]
@@ -28,62 +37,83 @@ struct Cli {
 enum Cmd {
     /// Apply migrations, ingest from the RPC node and serve the API (the default).
     Serve {
-        /// Listen address.
+        /// Listen address (api.listen).
         #[arg(long)]
         listen: Option<SocketAddr>,
-        /// Solana JSON-RPC endpoint to ingest from.
+        /// Solana JSON-RPC endpoint to ingest from (ingest.rpc_url).
         #[arg(long)]
         rpc_url: Option<String>,
-        /// WebSocket endpoint (default: the RPC URL with ws:// and port + 1).
+        /// WebSocket endpoint (ingest.ws_url; default: the RPC URL with ws:// and port + 1).
         #[arg(long)]
         ws_url: Option<String>,
-        /// Serve what the database holds without ingesting.
+        /// Serve what the database holds without ingesting (ingest.enabled = false).
         #[arg(long)]
         no_ingest: bool,
+        /// When the node serves another chain than the database holds (a new genesis, a fork
+        /// below the indexed data), wipe the database and index the node's chain
+        /// (ingest.reset_on_new_chain = true). Without it the indexer refuses and stops.
+        #[arg(long)]
+        reset_on_new_chain: bool,
     },
     /// Apply migrations and exit.
     Migrate,
 }
 
+impl Cli {
+    /// The flags given, each as the settings field it sets.
+    fn overrides(&self) -> Vec<Override> {
+        let s = |v: &str| toml::Value::String(v.to_owned());
+        let mut o: Vec<Override> = Vec::new();
+        if let Some(db) = &self.db {
+            o.push(("database.url", s(db)));
+        }
+        if let Some(Cmd::Serve { listen, rpc_url, ws_url, no_ingest, reset_on_new_chain }) = &self.cmd {
+            if let Some(l) = listen {
+                o.push(("api.listen", s(&l.to_string())));
+            }
+            if let Some(u) = rpc_url {
+                o.push(("ingest.rpc_url", s(u)));
+            }
+            if let Some(u) = ws_url {
+                o.push(("ingest.ws_url", s(u)));
+            }
+            if *no_ingest {
+                o.push(("ingest.enabled", toml::Value::Boolean(false)));
+            }
+            if *reset_on_new_chain {
+                o.push(("ingest.reset_on_new_chain", toml::Value::Boolean(true)));
+            }
+        }
+        o
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let mut settings = Settings::load(cli.config.as_deref()).context("loading settings")?;
-    if let Some(db) = cli.db {
-        settings.database_url = db;
-    }
-    if let Some(Cmd::Serve { listen, rpc_url, ws_url, no_ingest }) = &cli.cmd {
-        if let Some(l) = listen {
-            settings.listen = *l;
-        }
-        if let Some(u) = rpc_url {
-            settings.rpc_url.clone_from(u);
-        }
-        if let Some(u) = ws_url {
-            settings.ws_url.clone_from(u);
-        }
-        if *no_ingest {
-            settings.ingest = false;
-        }
-    }
+    let settings = Settings::load(cli.config.as_deref(), std::env::vars(), &cli.overrides())
+        .context("loading settings")?;
     settings.validate().context("invalid settings")?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&settings.log));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&settings.log.filter));
     tracing_subscriber::fmt().with_env_filter(filter).init();
     tracing::info!(settings = %serde_json::to_string(&settings)?, "starting");
 
-    let store = Store::connect(&settings.database_url).await.context("connecting to the database")?;
+    let url = &settings.database.url;
+    // The read pool: a connection per request slot, and a few for what skips the queue.
+    let reads = u32::try_from(settings.api.max_concurrent_requests).unwrap_or(u32::MAX).saturating_add(4);
+    let store = Store::connect_with(url, reads).await.context("connecting to the database")?;
     store.migrate().await.context("applying migrations")?;
     if matches!(cli.cmd, Some(Cmd::Migrate)) {
         tracing::info!("migrations applied");
         return Ok(());
     }
 
-    let mut state = api::AppState::new(store.clone());
-    state.stream_poll = Duration::from_millis(settings.stream_poll_ms);
-    let listener = tokio::net::TcpListener::bind(settings.listen)
+    let feed = Feed::for_store(&store).await.context("reading the newest event")?;
+    let mut state = api::AppState::new(store.clone(), feed.clone()).with_limits(Limits::new(&settings.api));
+    let listener = tokio::net::TcpListener::bind(settings.api.listen)
         .await
-        .with_context(|| format!("binding {}", settings.listen))?;
+        .with_context(|| format!("binding {}", settings.api.listen))?;
     // One signal stops both the ingest task and the server.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop_tx = std::sync::Arc::new(stop_tx);
@@ -93,25 +123,53 @@ async fn main() -> anyhow::Result<()> {
             let _ = rx.wait_for(|s| *s).await;
         }
     };
-    let ingest = settings.ingest.then(|| {
-        let cfg = settings.ingest_config();
-        tracing::info!(rpc = %cfg.rpc_url, ws = ?cfg.ws_url, "ingesting");
-        let (ingestor, stop_tx) = (Ingestor::new(store.clone(), cfg), stop_tx.clone());
-        let until = stopped();
-        tokio::spawn(async move {
+    let mut poller = None;
+    let ingest = if settings.ingest.enabled {
+        // The writer's own store: API reads never hold the connection a commit needs.
+        let writer = Store::connect_with(url, 2).await.context("connecting the writer")?;
+        let ingestor = Ingestor::new(writer.clone(), settings.ingest.clone()).with_feed(feed.clone());
+        state = state.with_liveness(ingestor.liveness());
+        tracing::info!(rpc = %settings.ingest.rpc_url, ws = ?settings.ingest.ws_endpoint(), "ingesting");
+        let (stop_tx, until) = (stop_tx.clone(), stopped());
+        Some(tokio::spawn(async move {
             let r = ingestor.run(until).await;
-            // A store failure ends ingestion; serving stale data silently would be worse.
+            // A store failure or another chain ends ingestion; serving stale data silently
+            // would be worse.
             let _ = stop_tx.send(true);
+            writer.close().await;
             r
-        })
-    });
+        }))
+    } else {
+        // Another process writes: one query a second finds its events for every stream client.
+        poller = Some(feed.spawn_poller(store.clone(), Duration::from_secs(1)));
+        None
+    };
     tokio::spawn(async move {
         shutdown().await;
         let _ = stop_tx.send(true);
     });
     // Printed, not logged: `make up` and scripts look for this line whatever the log filter.
-    println!("indexer API: http://{}  (docs: http://{}/docs)", settings.listen, settings.listen);
-    let served = axum::serve(listener, api::app(state)).with_graceful_shutdown(stopped()).await;
+    let listen = settings.api.listen;
+    println!("indexer API: http://{listen}  (docs: http://{listen}/docs)");
+    let closing = {
+        let (feed, until) = (feed.clone(), stopped());
+        async move {
+            until.await;
+            feed.close();
+        }
+    };
+    let server = axum::serve(listener, api::app(state)).with_graceful_shutdown(closing).into_future();
+    tokio::pin!(server);
+    let served = tokio::select! {
+        r = &mut server => r,
+        () = async { stopped().await; tokio::time::sleep(DRAIN).await } => {
+            tracing::warn!("open requests did not finish in time; stopping anyway");
+            Ok(())
+        }
+    };
+    if let Some(p) = poller {
+        p.abort();
+    }
     let ingested = match ingest {
         Some(task) => task.await.context("ingest task")?.context("ingesting"),
         None => Ok(()),

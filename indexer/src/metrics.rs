@@ -1,5 +1,6 @@
 //! Prometheus metrics in the text exposition format: a fixed set of counters and gauges kept in
-//! atomics, plus request counts per route and status.
+//! atomics, plus request counts per route and status. The ingest loop records its commits here
+//! (the store only reports what it did); the API records requests.
 use crate::store::{Batch, CommitOutcome};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -17,6 +18,8 @@ pub struct Metrics {
     pub cursor_slot: AtomicI64,
     pub stream_clients: AtomicI64,
     pub rpc_retries: AtomicU64,
+    pub chain_resets: AtomicU64,
+    pub shed_requests: AtomicU64,
     requests: Mutex<BTreeMap<(String, u16), u64>>,
 }
 
@@ -45,8 +48,13 @@ impl Metrics {
         }
     }
 
-    /// The exposition text; `sync` adds the store's slots as gauges.
-    pub fn render(&self, sync: Option<&crate::store::SyncState>) -> String {
+    /// The exposition text; `sync` adds the store's slots as gauges, `live` the node's slot as
+    /// the probe read it (the lag) and the health.
+    pub fn render(
+        &self,
+        sync: Option<&crate::store::SyncState>,
+        live: Option<&crate::ingest::liveness::Report>,
+    ) -> String {
         let mut out = String::new();
         let counters = [
             ("indexer_batches_committed_total", "Batches committed.", self.batches.load(Ordering::Relaxed)),
@@ -76,6 +84,16 @@ impl Metrics {
                 "RPC requests retried after a timeout, 429, 5xx or node-behind answer.",
                 self.rpc_retries.load(Ordering::Relaxed),
             ),
+            (
+                "indexer_chain_resets_total",
+                "Database wipes for a node on another chain (reset_on_new_chain).",
+                self.chain_resets.load(Ordering::Relaxed),
+            ),
+            (
+                "indexer_requests_shed_total",
+                "API requests answered 503 because every slot stayed busy.",
+                self.shed_requests.load(Ordering::Relaxed),
+            ),
         ];
         for (name, help, v) in counters {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
@@ -86,11 +104,24 @@ impl Metrics {
             self.stream_clients.load(Ordering::Relaxed)
         );
         if let Some(s) = sync {
+            for (name, v) in
+                [("indexer_indexed_slot", s.indexed_slot), ("indexer_finalized_slot", s.finalized_slot)]
+            {
+                let _ = writeln!(out, "# TYPE {name} gauge\n{name} {v}");
+            }
+            if let Some(node) = live.and_then(|l| l.node_slot) {
+                let node = i64::try_from(node).unwrap_or(i64::MAX);
+                for (name, v) in
+                    [("indexer_chain_slot", node), ("indexer_lag_slots", (node - s.indexed_slot).max(0))]
+                {
+                    let _ = writeln!(out, "# TYPE {name} gauge\n{name} {v}");
+                }
+            }
+        }
+        if let Some(l) = live {
             for (name, v) in [
-                ("indexer_indexed_slot", s.indexed_slot),
-                ("indexer_finalized_slot", s.finalized_slot),
-                ("indexer_chain_slot", s.chain_slot),
-                ("indexer_lag_slots", (s.chain_slot - s.indexed_slot).max(0)),
+                ("indexer_healthy", u64::from(l.healthy)),
+                ("indexer_last_progress_age_ms", l.last_progress_age_ms),
             ] {
                 let _ = writeln!(out, "# TYPE {name} gauge\n{name} {v}");
             }

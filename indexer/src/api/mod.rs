@@ -3,10 +3,15 @@
 //! are keyset-paginated with an opaque `cursor` and `limit` ≤ 1,000; bad parameters are 400s
 //! naming the parameter. `/v1/stream` is a Server-Sent Events stream of new events, resumable
 //! from an event id (`cursor` or the `Last-Event-ID` header).
+pub mod limit;
 pub mod openapi;
 pub mod params;
+pub mod query;
+pub mod stream;
 
 use crate::decode::{events as event_table, Program};
+use crate::feed::Feed;
+use crate::ingest::liveness::Liveness;
 use crate::metrics::METRICS;
 use crate::regions;
 use crate::store::read::{
@@ -15,19 +20,16 @@ use crate::store::read::{
 };
 use crate::store::{conn::Rows, Store, SyncState};
 use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use futures_util::Stream;
+use limit::Limits;
 use params::{address, encode_cursor, signature, ApiError, Params};
+use query::{typed, AvailabilityParam, OperatorSortParam, OperatorStatusParam, OrderParam};
 use serde_json::{json, Map, Value};
-use std::collections::VecDeque;
-use std::convert::Infallible;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::sync::Arc;
 
 /// Longest region / GPU model accepted in filters (the programs' limits).
 const MAX_REGION_LEN: usize = io_staking::MAX_REGION_LEN;
@@ -36,14 +38,28 @@ const MAX_GPU_MODEL_LEN: usize = io_staking::MAX_GPU_MODEL_LEN;
 /// Shared state of the API.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The read pool (ingestion writes through a store of its own).
     pub store: Store,
-    /// How often an idle SSE stream looks for new events.
-    pub stream_poll: Duration,
+    /// New events, broadcast by the writer to the stream clients.
+    pub feed: Arc<Feed>,
+    /// The ingest side's health (`None`: serving only, nothing ingests here).
+    pub liveness: Option<Arc<Liveness>>,
+    pub limits: Limits,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> AppState {
-        AppState { store, stream_poll: Duration::from_millis(250) }
+    pub fn new(store: Store, feed: Arc<Feed>) -> AppState {
+        AppState { store, feed, liveness: None, limits: Limits::default() }
+    }
+
+    pub fn with_liveness(mut self, liveness: Arc<Liveness>) -> AppState {
+        self.liveness = Some(liveness);
+        self
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.limits = limits;
+        self
     }
 }
 
@@ -67,8 +83,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reports/{period}", get(reports))
         .route("/v1/transactions/{signature}", get(transaction))
         .route("/v1/events", get(events))
-        .route("/v1/stream", get(stream))
+        .route("/v1/stream", get(stream::stream))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.limits.clone(), limit::limit))
         .layer(middleware::from_fn(track))
         .with_state(state)
 }
@@ -123,31 +140,54 @@ fn rows(r: Rows) -> Value {
     Value::Array(r.into_iter().map(Value::Object).collect())
 }
 
+/// Healthy: the database answers and, when this process ingests, the node answers the slot
+/// probe, ingestion made progress recently and the node is on the database's chain. Unhealthy
+/// is a 503 whose `data.reasons` say why.
 async fn health(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Params::parse(q.as_deref(), &[])?;
     let sync = st.store.sync_state().await.map_err(ApiError::unavailable)?;
-    Ok(reply(&sync, json!({ "status": "ok" }), None))
+    let live = st.liveness.as_ref().map(|l| l.report());
+    let reasons = live.as_ref().map(|r| r.reasons.clone()).unwrap_or_default();
+    let healthy = reasons.is_empty();
+    let data = json!({ "status": if healthy { "ok" } else { "unhealthy" }, "reasons": reasons });
+    let mut res = reply(&sync, data, None);
+    if !healthy {
+        *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    Ok(res)
+}
+
+/// The node's slot: the probe's reading when this process ingests, else what the table holds.
+fn chain_slot(st: &AppState, sync: &SyncState) -> i64 {
+    st.liveness
+        .as_ref()
+        .and_then(|l| l.node_slot())
+        .map_or(sync.chain_slot, |s| i64::try_from(s).unwrap_or(i64::MAX))
 }
 
 async fn status(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Params::parse(q.as_deref(), &[])?;
     let (sync, (cursors, last_event_id)) = st.store.status().await?;
+    let chain = chain_slot(&st, &sync);
     let data = json!({
         "indexed_slot": sync.indexed_slot,
         "indexed_block_time": sync.indexed_block_time,
         "finalized_slot": sync.finalized_slot,
-        "chain_slot": sync.chain_slot,
-        "lag_slots": (sync.chain_slot - sync.indexed_slot).max(0),
+        "chain_slot": chain,
+        "lag_slots": (chain - sync.indexed_slot).max(0),
         "unfinalized_slots": (sync.indexed_slot - sync.finalized_slot).max(0),
         "last_event_id": last_event_id,
         "cursors": rows(cursors),
+        "ingest": st.liveness.as_ref().map(|l| l.report()),
     });
     Ok(reply(&sync, data, None))
 }
 
 async fn metrics(State(st): State<AppState>) -> Response {
     let sync = st.store.sync_state().await.ok();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], METRICS.render(sync.as_ref())).into_response()
+    let live = st.liveness.as_ref().map(|l| l.report());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], METRICS.render(sync.as_ref(), live.as_ref()))
+        .into_response()
 }
 
 async fn openapi_json() -> Json<Value> {
@@ -161,33 +201,27 @@ async fn docs() -> Html<String> {
 // ---------------------------------------------------------------------------------------------
 
 async fn operators(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(
-        q.as_deref(),
-        &["region", "gpu_model", "min_vram", "green", "status", "sort", "cursor", "limit"],
-    )?;
-    let sort = match p.one_of("sort", &["stake", "commission"])?.as_deref() {
-        Some("commission") => OperatorSort::Commission,
-        _ => OperatorSort::Stake,
+    let q: query::OperatorsQuery = typed(q.as_deref())?;
+    let sort = match q.sort {
+        OperatorSortParam::Stake => OperatorSort::Stake,
+        OperatorSortParam::Commission => OperatorSort::Commission,
     };
     let kind = match sort {
         OperatorSort::Stake => "operators:stake",
         OperatorSort::Commission => "operators:commission",
     };
     let f = OperatorFilter {
-        region: p.text("region", MAX_REGION_LEN)?,
-        gpu_model: p.text("gpu_model", MAX_GPU_MODEL_LEN)?,
-        min_vram: p.int("min_vram", 0, i64::from(u16::MAX))?,
-        green: p.boolean("green")?,
-        status: p.one_of("status", &["active", "inactive"])?.map(|s| {
-            if s == "active" {
-                OperatorStatus::Active
-            } else {
-                OperatorStatus::Inactive
-            }
+        region: query::text("region", q.region, MAX_REGION_LEN)?,
+        gpu_model: query::text("gpu_model", q.gpu_model, MAX_GPU_MODEL_LEN)?,
+        min_vram: q.min_vram.map(i64::from),
+        green: q.green,
+        status: q.status.map(|s| match s {
+            OperatorStatusParam::Active => OperatorStatus::Active,
+            OperatorStatusParam::Inactive => OperatorStatus::Inactive,
         }),
         sort,
-        after: p.cursor(kind)?,
-        limit: p.limit()?,
+        after: q.cursor.as_deref().map(|c| params::decode_cursor(kind, c)).transpose()?,
+        limit: query::limit(q.limit)?,
     };
     let (sync, page) = st.store.operators(&f).await?;
     let next = page.next.map(|k| encode_cursor(kind, k));
@@ -206,50 +240,46 @@ async fn operator(
     Ok(reply(&sync, op, None))
 }
 
-const DEVICE_CLASSES: &[&str] = &["cpu", "consumer_gpu", "workstation_gpu", "datacenter_gpu", "flagship_gpu"];
-const DEVICE_STATUSES: &[&str] = &["pending", "active", "jailed", "retired"];
+pub const DEVICE_CLASSES: &[&str] =
+    &["cpu", "consumer_gpu", "workstation_gpu", "datacenter_gpu", "flagship_gpu"];
+pub const DEVICE_STATUSES: &[&str] = &["pending", "active", "jailed", "retired"];
+pub const LEASE_STATUSES: &[&str] = &["open", "ended", "closed"];
+pub const BURN_REASONS: &[&str] = &["lease_fee", "buyback", "slash", "other"];
+
+/// One of `values`, or a 400 naming `name`.
+fn one_of(name: &str, v: Option<String>, values: &[&str]) -> Result<Option<String>, ApiError> {
+    match v {
+        Some(x) if !values.contains(&x.as_str()) => {
+            Err(ApiError::bad(name, format!("unknown value {x:?}; expected one of: {}", values.join(", "))))
+        }
+        v => Ok(v),
+    }
+}
 
 async fn devices(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(
-        q.as_deref(),
-        &[
-            "operator",
-            "region",
-            "gpu_model",
-            "min_vram",
-            "green",
-            "class",
-            "status",
-            "availability",
-            "near",
-            "cursor",
-            "limit",
-        ],
-    )?;
-    let near_text = p.text("near", MAX_REGION_LEN)?;
+    let q: query::DevicesQuery = typed(q.as_deref())?;
+    let near_text = query::text("near", q.near, MAX_REGION_LEN)?;
     let near = near_text.as_deref().map(parse_near).transpose()?;
     let kind = match &near_text {
         Some(n) => format!("devices:near:{n}"),
         None => "devices".to_owned(),
     };
     let f = DeviceFilter {
-        operator: p.address("operator")?,
-        region: p.text("region", MAX_REGION_LEN)?,
-        gpu_model: p.text("gpu_model", MAX_GPU_MODEL_LEN)?,
-        min_vram: p.int("min_vram", 0, i64::from(u16::MAX))?,
-        green: p.boolean("green")?,
-        class: p.one_of("class", DEVICE_CLASSES)?,
-        status: p.one_of("status", DEVICE_STATUSES)?,
-        availability: p.one_of("availability", &["available", "leased", "unlisted"])?.map(|a| {
-            match a.as_str() {
-                "available" => Availability::Available,
-                "leased" => Availability::Leased,
-                _ => Availability::Unlisted,
-            }
+        operator: q.operator.as_deref().map(|a| address("operator", a)).transpose()?,
+        region: query::text("region", q.region, MAX_REGION_LEN)?,
+        gpu_model: query::text("gpu_model", q.gpu_model, MAX_GPU_MODEL_LEN)?,
+        min_vram: q.min_vram.map(i64::from),
+        green: q.green,
+        class: one_of("class", q.class, DEVICE_CLASSES)?,
+        status: one_of("status", q.status, DEVICE_STATUSES)?,
+        availability: q.availability.map(|a| match a {
+            AvailabilityParam::Available => Availability::Available,
+            AvailabilityParam::Leased => Availability::Leased,
+            AvailabilityParam::Unlisted => Availability::Unlisted,
         }),
         near,
-        after: p.cursor(&kind)?,
-        limit: p.limit()?,
+        after: q.cursor.as_deref().map(|c| params::decode_cursor(&kind, c)).transpose()?,
+        limit: query::limit(q.limit)?,
     };
     let (sync, page) = st.store.devices(&f).await?;
     let next = page.next.map(|k| encode_cursor(&kind, k));
@@ -283,13 +313,13 @@ async fn positions(
 }
 
 async fn leases(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(q.as_deref(), &["renter", "operator", "status", "cursor", "limit"])?;
+    let q: query::LeasesQuery = typed(q.as_deref())?;
     let f = LeaseFilter {
-        renter: p.address("renter")?,
-        operator: p.address("operator")?,
-        status: p.one_of("status", &["open", "ended", "closed"])?,
-        after: p.cursor("leases")?,
-        limit: p.limit()?,
+        renter: q.renter.as_deref().map(|a| address("renter", a)).transpose()?,
+        operator: q.operator.as_deref().map(|a| address("operator", a)).transpose()?,
+        status: one_of("status", q.status, LEASE_STATUSES)?,
+        after: q.cursor.as_deref().map(|c| params::decode_cursor("leases", c)).transpose()?,
+        limit: query::limit(q.limit)?,
     };
     let (sync, page) = st.store.leases(&f).await?;
     let next = page.next.map(|k| encode_cursor("leases", k));
@@ -323,11 +353,11 @@ async fn transaction(
 }
 
 async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(q.as_deref(), &["reason", "cursor", "limit"])?;
+    let q: query::BurnsQuery = typed(q.as_deref())?;
     let f = BurnFilter {
-        reason: p.one_of("reason", &["lease_fee", "buyback", "slash", "other"])?,
-        after: p.cursor("burns")?,
-        limit: p.limit()?,
+        reason: one_of("reason", q.reason, BURN_REASONS)?,
+        after: q.cursor.as_deref().map(|c| params::decode_cursor("burns", c)).transpose()?,
+        limit: query::limit(q.limit)?,
     };
     let (sync, (page, totals)) = st.store.burns(&f).await?;
     let next = page.next.map(|k| encode_cursor("burns", k));
@@ -352,12 +382,12 @@ async fn reports(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::parse(q.as_deref(), &[])?;
-    let period = match period.parse::<i64>() {
-        Ok(p) if p >= 0 => p,
-        _ => {
+    let period = match period.parse::<u64>().ok().and_then(|p| i64::try_from(p).ok()) {
+        Some(p) => p,
+        None => {
             return Err(ApiError::bad(
                 "period",
-                "must be a non-negative integer (hours since the emission start)",
+                format!("must be an integer from 0 to {} (hours since the emission start)", i64::MAX),
             ))
         }
     };
@@ -369,23 +399,20 @@ async fn reports(
 }
 
 async fn events(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(
-        q.as_deref(),
-        &["type", "program", "account", "from_slot", "to_slot", "order", "cursor", "limit"],
-    )?;
+    let q: query::EventsQuery = typed(q.as_deref())?;
     let names: Vec<&str> = event_table::names().collect();
     let programs: Vec<&str> = Program::ALL.iter().map(|p| p.name()).collect();
-    let desc = p.one_of("order", &["asc", "desc"])?.as_deref() == Some("desc");
+    let desc = q.order == OrderParam::Desc;
     let kind = if desc { "events:desc" } else { "events:asc" };
     let f = EventFilter {
-        name: p.one_of("type", &names)?,
-        program: p.one_of("program", &programs)?,
-        account: p.address("account")?,
-        from_slot: p.int("from_slot", 0, i64::MAX)?,
-        to_slot: p.int("to_slot", 0, i64::MAX)?,
+        name: one_of("type", q.name, &names)?,
+        program: one_of("program", q.program, &programs)?,
+        account: q.account.as_deref().map(|a| address("account", a)).transpose()?,
+        from_slot: query::up_to_i64("from_slot", q.from_slot)?,
+        to_slot: query::up_to_i64("to_slot", q.to_slot)?,
         desc,
-        after: p.cursor(kind)?,
-        limit: p.limit()?,
+        after: q.cursor.as_deref().map(|c| params::decode_cursor(kind, c)).transpose()?,
+        limit: query::limit(q.limit)?,
     };
     if let (Some(a), Some(b)) = (f.from_slot, f.to_slot) {
         if a > b {
@@ -395,91 +422,4 @@ async fn events(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
     let (sync, page) = st.store.events(&f).await?;
     let next = page.next.map(|k| encode_cursor(kind, k));
     Ok(reply(&sync, rows(page.rows), Some(next)))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Live stream
-
-struct StreamState {
-    store: Store,
-    after: i64,
-    name: Option<String>,
-    program: Option<String>,
-    buf: VecDeque<Map<String, Value>>,
-    poll: Duration,
-    _client: ClientGuard,
-}
-
-/// Counts connected stream clients.
-struct ClientGuard;
-
-impl ClientGuard {
-    fn new() -> ClientGuard {
-        METRICS.stream_clients.fetch_add(1, Ordering::Relaxed);
-        ClientGuard
-    }
-}
-
-impl Drop for ClientGuard {
-    fn drop(&mut self) {
-        METRICS.stream_clients.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-async fn stream(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let p = Params::parse(q.as_deref(), &["cursor", "type", "program"])?;
-    let names: Vec<&str> = event_table::names().collect();
-    let programs: Vec<&str> = Program::ALL.iter().map(|p| p.name()).collect();
-    let name = p.one_of("type", &names)?;
-    let program = p.one_of("program", &programs)?;
-    let from_header = match headers.get("last-event-id") {
-        None => None,
-        Some(v) => match v.to_str().ok().and_then(|s| s.parse::<i64>().ok()).filter(|n| *n >= 0) {
-            Some(n) => Some(n),
-            None => {
-                return Err(ApiError::bad("Last-Event-ID", "must be an event id (a non-negative integer)"))
-            }
-        },
-    };
-    let after = match p.int("cursor", 0, i64::MAX)?.or(from_header) {
-        Some(a) => a,
-        // No cursor: only events from now on.
-        None => st.store.status().await?.1 .1,
-    };
-    let state = StreamState {
-        store: st.store.clone(),
-        after,
-        name,
-        program,
-        buf: VecDeque::new(),
-        poll: st.stream_poll,
-        _client: ClientGuard::new(),
-    };
-    let s = futures_util::stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(row) = s.buf.pop_front() {
-                let id = row.get("id").and_then(Value::as_i64).unwrap_or(0);
-                let name = row.get("event_name").and_then(Value::as_str).unwrap_or("event").to_owned();
-                let ev = Event::default().id(id.to_string()).event(name).data(Value::Object(row).to_string());
-                return Some((Ok(ev), s));
-            }
-            match s.store.events_since(s.after, s.name.as_deref(), s.program.as_deref(), 500).await {
-                Ok((_, rows)) if !rows.is_empty() => {
-                    s.after =
-                        rows.last().and_then(|r| r.get("id")).and_then(Value::as_i64).unwrap_or(s.after);
-                    s.buf.extend(rows);
-                }
-                Ok(_) => tokio::time::sleep(s.poll).await,
-                Err(e) => {
-                    tracing::warn!(error = %e, "stream poll failed");
-                    tokio::time::sleep(s.poll).await;
-                }
-            }
-        }
-    });
-    Ok(Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

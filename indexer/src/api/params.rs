@@ -101,6 +101,11 @@ impl Params {
         Ok(Params { pairs })
     }
 
+    /// Every `(name, value)` as given.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
@@ -177,19 +182,42 @@ impl Params {
     }
 }
 
-/// Validates a base58 account address.
+/// The base58 alphabet (Bitcoin's: no 0, O, I, l).
+const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+/// Lengths of base58 text of 32 bytes (a key) and of 64 bytes (a signature).
+pub const ADDRESS_LEN: (usize, usize) = (32, 44);
+pub const SIGNATURE_LEN: (usize, usize) = (64, 88);
+
+/// The OpenAPI pattern of base58 text of `len` characters.
+pub fn base58_pattern((min, max): (usize, usize)) -> String {
+    format!("^[{}]{{{min},{max}}}$", "1-9A-HJ-NP-Za-km-z")
+}
+
+fn is_base58(v: &str, (min, max): (usize, usize)) -> bool {
+    (min..=max).contains(&v.len()) && v.chars().all(|c| BASE58.contains(c))
+}
+
+/// An account address as the OpenAPI document admits it: base58 text of 32 to 44 characters.
+/// A regular expression cannot say "decodes to 32 bytes"; such text that does not is accepted
+/// too, and simply matches no account (a 404 for a path, an empty page for a filter), so that
+/// the server accepts exactly what the document admits.
 pub fn address(name: &str, v: &str) -> Result<String, ApiError> {
-    match io_sdk::Pubkey::from_str(v) {
-        Ok(k) => Ok(k.to_string()),
-        Err(_) => Err(ApiError::bad(name, "not a base58 account address")),
+    if is_base58(v, ADDRESS_LEN) {
+        Ok(v.to_owned())
+    } else {
+        Err(ApiError::bad(name, "not a base58 account address (32 to 44 characters of the base58 alphabet)"))
     }
 }
 
-/// A transaction signature: base58 of 64 bytes.
+/// A transaction signature as the document admits it: base58 text of 64 to 88 characters.
 pub fn signature(name: &str, v: &str) -> Result<String, ApiError> {
-    match bs58::decode(v).into_vec() {
-        Ok(b) if b.len() == 64 => Ok(v.to_owned()),
-        _ => Err(ApiError::bad(name, "not a base58 transaction signature (64 bytes)")),
+    if is_base58(v, SIGNATURE_LEN) {
+        Ok(v.to_owned())
+    } else {
+        Err(ApiError::bad(
+            name,
+            "not a base58 transaction signature (64 to 88 characters of the base58 alphabet)",
+        ))
     }
 }
 

@@ -1,30 +1,44 @@
 //! Ingestion from a Solana JSON-RPC node into the store.
 //!
-//! One task owns every write (the store's one-writer rule). Each round it:
-//! 1. reads the confirmed tip (`/status` lag);
+//! One task owns every write (the store's one-writer rule), through a store of its own so that
+//! API reads never hold the connection a commit needs. It first checks that the node serves the
+//! database's chain (see [`chain`]). Then each round it:
+//! 1. reads the confirmed tip; a tip below the indexed slot is a node behind (waited for) or a
+//!    fork (refused, or reset with `reset_on_new_chain`);
 //! 2. for each program, lists the signatures newer than its durable cursor
-//!    (`getSignaturesForAddress … until = cursor`, confirmed, paged by 1,000), fetches them oldest
+//!    (`getSignaturesForAddress … until = cursor`, confirmed, paged by 1,000); before storing any,
+//!    checks the genesis hash and that the node knows every cursor signature; fetches them oldest
 //!    first in JSON-RPC batches (`getTransaction`, json, v0), decodes them, re-reads the accounts
-//!    they could write (writable keys) that our programs own (`getMultipleAccounts`), and commits rows, account
-//!    states and the cursor in one database transaction per chunk — a transaction the node
-//!    cannot return yet leaves a gap the cursor stops before, and the next round retries it;
+//!    they could write (writable keys) that our programs own (`getMultipleAccounts`), and commits
+//!    rows, account states and the cursor in one database transaction per chunk — a transaction
+//!    the node cannot return yet leaves a gap the cursor stops before, and the next round retries
+//!    it; after each commit it records the metrics and broadcasts the new events ([`crate::feed`]);
 //! 3. raises the indexed slot to the tip when every program is caught up;
 //! 4. promotes rows at or below the finalized slot.
 //!
-//! A round starts every `poll_interval`, or at once when a `logsSubscribe` notification (see
-//! [`ws`]) says one of our programs was just mentioned. At start-up, and every
-//! `resync_interval`, `getProgramAccounts` refreshes every account of the four programs: what no
-//! event carries (report certification, slash counters, rewards owed) comes from there.
+//! A round starts every `poll_ms`, or at once when a `logsSubscribe` notification (see [`ws`])
+//! says one of our programs was just mentioned. At start-up, and every `resync_secs`,
+//! `getProgramAccounts` refreshes every account of the four programs: what no event carries
+//! (report certification, slash counters, rewards owed) comes from there. Beside the rounds, the
+//! [`probe`] reads the node's slot on its own with a short timeout: `/status`'s lag and
+//! `/health` come from it and from [`liveness`], not from the loop, which a hanging node stalls.
+pub mod chain;
+pub mod liveness;
+pub mod probe;
 pub mod rpc;
 pub mod ws;
 
 use crate::decode::{self, Program};
+use crate::feed::Feed;
+use crate::metrics::METRICS;
+use crate::settings::IngestSettings;
 use crate::store::{AccountSnapshot, Batch, Cursor, SigRef, Store, StoreError};
+use liveness::Liveness;
 use rpc::{RawAccount, Rpc, RpcError};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::Notify;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,43 +47,10 @@ pub enum IngestError {
     Rpc(#[from] RpcError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// How to ingest.
-#[derive(Clone, Debug)]
-pub struct IngestConfig {
-    pub rpc_url: String,
-    /// WebSocket endpoint for the `logsSubscribe` trigger; `None` polls only.
-    pub ws_url: Option<String>,
-    /// Longest wait between rounds when no notification arrives.
-    pub poll_interval: Duration,
-    /// Signatures per database commit (and per `getTransaction` batch group).
-    pub signatures_per_commit: usize,
-    /// `getTransaction` calls per JSON-RPC batch request.
-    pub transactions_per_request: usize,
-    /// Re-read the accounts each transaction touched (and all of them at start-up and every
-    /// `resync_interval`). Off, the tables follow events alone.
-    pub account_sync: bool,
-    pub resync_interval: Duration,
-    /// Show a progress bar on stderr during a long catch-up (when stderr is a terminal).
-    pub progress: bool,
-    pub retry: rpc::Retry,
-}
-
-impl IngestConfig {
-    pub fn new(rpc_url: &str) -> IngestConfig {
-        IngestConfig {
-            rpc_url: rpc_url.to_owned(),
-            ws_url: Some(ws_url_for(rpc_url)),
-            poll_interval: Duration::from_millis(250),
-            signatures_per_commit: 500,
-            transactions_per_request: 100,
-            account_sync: true,
-            resync_interval: Duration::from_secs(300),
-            progress: false,
-            retry: rpc::Retry::default(),
-        }
-    }
+    /// The node serves another chain than the database holds (or forked below it), and the
+    /// settings do not allow a reset.
+    #[error("{0}")]
+    OtherChain(String),
 }
 
 /// The WebSocket URL a Solana node serves next to `rpc_url`: same host, `ws(s)`, port + 1 (the
@@ -105,15 +86,38 @@ pub struct Round {
 pub struct Ingestor {
     store: Store,
     rpc: Rpc,
-    cfg: IngestConfig,
+    cfg: IngestSettings,
     wake: Arc<Notify>,
+    liveness: Arc<Liveness>,
+    feed: Option<Arc<Feed>>,
     progress: Option<indicatif::ProgressBar>,
 }
 
 impl Ingestor {
-    pub fn new(store: Store, cfg: IngestConfig) -> Ingestor {
-        let rpc = Rpc::new(&cfg.rpc_url, cfg.retry);
-        Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), progress: None }
+    /// `store` should be the writer's own (see [`Store::connect_with`]): API reads on another
+    /// pool then never delay a commit.
+    pub fn new(store: Store, cfg: IngestSettings) -> Ingestor {
+        let rpc = Rpc::new(&cfg.rpc_url, rpc::Retry::default());
+        let liveness =
+            Arc::new(Liveness::new(cfg.stale_after(), cfg.probe_timeout() + cfg.probe_interval() * 2));
+        Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), liveness, feed: None, progress: None }
+    }
+
+    /// Retries of the ingest RPC client (tests shorten them).
+    pub fn with_retry(mut self, retry: rpc::Retry) -> Ingestor {
+        self.rpc = Rpc::new(&self.cfg.rpc_url, retry);
+        self
+    }
+
+    /// Broadcast what each commit stored to the stream clients.
+    pub fn with_feed(mut self, feed: Arc<Feed>) -> Ingestor {
+        self.feed = Some(feed);
+        self
+    }
+
+    /// What `/health` and `/status` read (share it with the API's state).
+    pub fn liveness(&self) -> Arc<Liveness> {
+        self.liveness.clone()
     }
 
     /// Wakes the loop for an immediate round (what the WebSocket trigger calls).
@@ -121,54 +125,156 @@ impl Ingestor {
         self.wake.clone()
     }
 
-    /// Runs until `shutdown` resolves: start-up account sync, then rounds. RPC failures are
-    /// logged and retried next round (the cursors do not move); a store failure ends the loop.
+    /// Runs until `shutdown` resolves: the chain check, the start-up account sync, then rounds,
+    /// with the slot probe beside them. RPC failures are logged and retried next round (the
+    /// cursors do not move); a store failure or a node on another chain ends the loop.
+    /// `shutdown` interrupts whatever is in flight — an RPC call to a node that hangs, or a
+    /// commit, which then rolls back with its cursor — so stopping never waits on the node.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Result<(), IngestError> {
         tokio::pin!(shutdown);
-        let triggers = self.cfg.ws_url.clone().map(|url| ws::spawn(url, self.wake.clone()));
-        let mut last_resync: Option<Instant> = None;
-        let result = loop {
-            if self.cfg.account_sync && last_resync.is_none_or(|t| t.elapsed() >= self.cfg.resync_interval) {
-                match self.resync_accounts().await {
-                    Ok(n) => {
-                        tracing::info!(accounts = n, "accounts synchronised");
-                        last_resync = Some(Instant::now());
-                    }
-                    Err(IngestError::Rpc(e)) => tracing::warn!(error = %e, "account sync failed; retrying"),
-                    Err(e) => break Err(e),
-                }
-            }
-            match self.round().await {
-                Ok(r) if r.signatures > 0 => {
-                    tracing::info!(tip = r.tip, signatures = r.signatures, events = r.events, "ingested")
-                }
-                Ok(_) => {}
-                Err(IngestError::Rpc(e)) => tracing::warn!(error = %e, "ingest round failed; retrying"),
-                Err(e) => break Err(e),
-            }
-            tokio::select! {
-                () = &mut shutdown => break Ok(()),
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.cfg.poll_interval) => {}
-            }
+        let probe = probe::spawn(
+            &self.cfg.rpc_url,
+            self.cfg.probe_interval(),
+            self.cfg.probe_timeout(),
+            self.liveness.clone(),
+        );
+        let triggers = self.cfg.ws_endpoint().map(|url| ws::spawn(url, self.wake.clone()));
+        let result = tokio::select! {
+            () = &mut shutdown => Ok(()),
+            r = self.rounds() => r,
         };
+        probe.abort();
         if let Some(t) = triggers {
             t.abort();
         }
         if let Some(p) = self.progress.take() {
             p.finish_and_clear();
         }
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "ingestion stopped");
+        }
         result
+    }
+
+    async fn rounds(&mut self) -> Result<(), IngestError> {
+        self.start_chain().await?;
+        let mut last_resync: Option<Instant> = None;
+        loop {
+            if self.cfg.account_sync && last_resync.is_none_or(|t| t.elapsed() >= self.cfg.resync_interval())
+            {
+                match self.resync_accounts().await {
+                    Ok(n) => {
+                        tracing::info!(accounts = n, "accounts synchronised");
+                        last_resync = Some(Instant::now());
+                    }
+                    Err(IngestError::Rpc(e)) => tracing::warn!(error = %e, "account sync failed; retrying"),
+                    Err(e) => return Err(e),
+                }
+            }
+            match self.round().await {
+                Ok(r) => {
+                    self.liveness.round_ok();
+                    if r.signatures > 0 {
+                        tracing::info!(tip = r.tip, signatures = r.signatures, events = r.events, "ingested");
+                    }
+                }
+                Err(IngestError::Rpc(e)) => {
+                    tracing::warn!(error = %e, "ingest round failed; retrying");
+                    self.liveness.round_failed(e.to_string());
+                }
+                Err(IngestError::OtherChain(why)) if self.cfg.reset_on_new_chain => {
+                    self.reset(&why).await?;
+                    last_resync = None;
+                }
+                Err(e) => return Err(e),
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.cfg.poll_interval()) => {}
+            }
+        }
+    }
+
+    /// Compares the node's genesis hash with the database's (recording it in a new database);
+    /// another chain is refused, or wiped with `reset_on_new_chain`. Waits for a node that does
+    /// not answer yet.
+    async fn start_chain(&mut self) -> Result<(), IngestError> {
+        loop {
+            match chain::check(&self.store, &self.rpc).await {
+                Ok(chain::Verdict::Same) => return Ok(()),
+                Ok(chain::Verdict::Other(why)) => {
+                    if !self.cfg.reset_on_new_chain {
+                        self.liveness.chain_problem(Some(why.clone()));
+                        return Err(IngestError::OtherChain(why));
+                    }
+                    self.reset(&why).await?;
+                    return Ok(());
+                }
+                Err(IngestError::Rpc(e)) => {
+                    tracing::warn!(error = %e, "reading the node's genesis hash failed; retrying");
+                    self.liveness.round_failed(e.to_string());
+                    tokio::time::sleep(self.cfg.poll_interval().max(std::time::Duration::from_millis(500)))
+                        .await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Wipes the database and records the node's chain (`reset_on_new_chain`).
+    async fn reset(&mut self, why: &str) -> Result<(), IngestError> {
+        tracing::warn!(
+            reason = why,
+            "the node serves another chain: wiping the database and indexing it afresh"
+        );
+        self.store.wipe().await?;
+        let genesis = self.rpc.genesis_hash().await?;
+        self.store.record_chain(&genesis, &self.cfg.rpc_url).await?;
+        if let Some(f) = &self.feed {
+            f.restart(0);
+        }
+        self.liveness.chain_problem(None);
+        self.liveness.reset_done();
+        METRICS.chain_resets.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// A sign that the node may not be on the database's chain (its tip below the indexed
+    /// slot, a cursor signature it does not know): decides with the genesis hash and the
+    /// cursors. A node merely behind (same genesis, every cursor known) skips the round.
+    async fn confirm_chain(&mut self, sign: &str) -> Result<(), IngestError> {
+        match chain::verify(&self.store, &self.rpc).await? {
+            chain::Verdict::Same => Ok(()),
+            chain::Verdict::Other(why) => {
+                let why = format!("{sign}: {why}");
+                self.liveness.chain_problem(Some(why.clone()));
+                Err(IngestError::OtherChain(why))
+            }
+        }
     }
 
     /// One round over every program (see the module docs).
     pub async fn round(&mut self) -> Result<Round, IngestError> {
         let tip = self.rpc.get_slot("confirmed").await?;
-        self.store.set_chain_slot(tip).await?;
+        let indexed = self.store.sync_state().await?.indexed_slot;
+        if i64::try_from(tip).unwrap_or(i64::MAX) < indexed {
+            let sign = format!("the node's confirmed tip {tip} is below the indexed slot {indexed}");
+            self.confirm_chain(&sign).await?;
+            // Same chain, a node behind (another node behind a load balancer): wait for it.
+            tracing::warn!(tip, indexed, "the node is behind the indexed slot; waiting");
+            return Ok(Round { tip, ..Round::default() });
+        }
         let mut round = Round { tip, caught_up: true, ..Round::default() };
         let mut pending = Vec::with_capacity(Program::ALL.len());
         for program in Program::ALL {
             pending.push((program, self.list_new(program).await?));
+        }
+        if pending.iter().any(|(_, l)| !l.is_empty()) {
+            // About to store: make sure it is the database's chain, whose cursors the node knows.
+            if let chain::Verdict::Other(why) = chain::verify(&self.store, &self.rpc).await? {
+                self.liveness.chain_problem(Some(why.clone()));
+                return Err(IngestError::OtherChain(why));
+            }
         }
         let total: usize = pending.iter().map(|(_, l)| l.len()).sum();
         self.start_progress(total);
@@ -184,6 +290,8 @@ impl Ingestor {
                 p.finish_and_clear();
             }
         }
+        // Kept for readers of the table; `/status` and the metrics use the probe's reading.
+        self.store.set_chain_slot(tip).await?;
         let finalized = self.rpc.get_slot("finalized").await?;
         self.store.promote_finalized(finalized).await?;
         Ok(round)
@@ -260,6 +368,13 @@ impl Ingestor {
             };
             let batch = Batch { expected: chunk.to_vec(), transactions, accounts };
             let out = self.store.commit_batch(&batch, &cursor).await?;
+            METRICS.record_commit(&out, &batch);
+            self.liveness.progress();
+            if out.events_inserted > 0 {
+                if let Some(feed) = &self.feed {
+                    feed.publish_new(&self.store).await?;
+                }
+            }
             round.commits += 1;
             round.events += out.events_inserted;
             let stored = out

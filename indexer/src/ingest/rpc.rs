@@ -76,8 +76,15 @@ enum Attempt {
 
 impl Rpc {
     pub fn new(url: &str, retry: Retry) -> Rpc {
+        Rpc::with_timeout(url, retry, Duration::from_secs(30))
+    }
+
+    /// A client whose every request gives up after `timeout` (the slot probe's is short: a
+    /// node that hangs must show in `/health` within seconds).
+    pub fn with_timeout(url: &str, retry: Retry, timeout: Duration) -> Rpc {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
+            .connect_timeout(timeout)
             .connect_timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
@@ -214,6 +221,26 @@ impl Rpc {
     pub async fn get_slot(&self, commitment: &str) -> Result<u64, RpcError> {
         let v = self.call("getSlot", json!([{ "commitment": commitment }])).await?;
         v.as_u64().ok_or_else(|| RpcError::Shape { method: "getSlot".into(), message: v.to_string() })
+    }
+
+    /// The hash of the node's genesis block: which chain it serves.
+    pub async fn genesis_hash(&self) -> Result<String, RpcError> {
+        let v = self.call("getGenesisHash", json!([])).await?;
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| RpcError::Shape { method: "getGenesisHash".into(), message: v.to_string() })
+    }
+
+    /// Whether the node knows each of `signatures` (searching its whole history).
+    pub async fn known_signatures(&self, signatures: &[String]) -> Result<Vec<bool>, RpcError> {
+        let v = self
+            .call("getSignatureStatuses", json!([signatures, { "searchTransactionHistory": true }]))
+            .await?;
+        let list = v.get("value").and_then(Value::as_array).ok_or_else(|| RpcError::Shape {
+            method: "getSignatureStatuses".into(),
+            message: v.to_string(),
+        })?;
+        Ok(list.iter().map(|s| !s.is_null()).collect())
     }
 
     /// The block time of `slot`, if the node has one.

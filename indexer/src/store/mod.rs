@@ -2,6 +2,7 @@
 //! (`migrations/{sqlite,postgres}`), idempotent writes keyed by each event's natural key
 //! `(signature, ix_path, event_index)`, the ingest cursor written in the same database
 //! transaction as the rows it covers, and never moved past a gap.
+pub mod chain;
 pub mod conn;
 pub mod plan;
 pub mod read;
@@ -178,6 +179,12 @@ fn unix_now() -> i64 {
 impl Store {
     /// Connects to `sqlite:…` (WAL, `synchronous = NORMAL`) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, if url.starts_with("sqlite:") { 8 } else { 16 }).await
+    }
+
+    /// [`Store::connect`] with a pool of at most `max_connections` (the ingest writer opens a
+    /// store of its own, so API reads never queue in front of it).
+    pub async fn connect_with(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
@@ -189,12 +196,12 @@ impl Store {
                 // once (the WAL grows to ~64 MiB between checkpoints).
                 .pragma("wal_autocheckpoint", "16384")
                 .pragma("mmap_size", "1073741824");
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(opts).await?;
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
@@ -224,9 +231,7 @@ impl Store {
     /// cursor in one database transaction. Replaying a batch changes nothing; the cursor never
     /// moves back and never past an expected signature that is stored nowhere.
     pub async fn commit_batch(&self, batch: &Batch, cursor: &Cursor) -> Result<CommitOutcome, StoreError> {
-        let out = with_conn!(self, tx, |c| write::commit_batch(c, batch, cursor));
-        crate::metrics::METRICS.record_commit(&out, batch);
-        Ok(out)
+        Ok(with_conn!(self, tx, |c| write::commit_batch(c, batch, cursor)))
     }
 
     /// Writes account snapshots alone (each guarded by its slot).

@@ -7,7 +7,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use io_indexer::api::{app, AppState};
+use io_indexer::feed::Feed;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
@@ -26,13 +28,18 @@ dual!(
 );
 
 async fn setup(db: &TestDb) -> (axum::Router, Net) {
+    let (app, n, _) = setup_with_feed(db).await;
+    (app, n)
+}
+
+/// The fixture network committed, and the API with the feed the writer would publish to.
+async fn setup_with_feed(db: &TestDb) -> (axum::Router, Net, Arc<Feed>) {
     let n = net();
     db.store.commit_batch(&n.batch(), &n.cursor()).await.unwrap();
     db.store.promote_finalized(15).await.unwrap();
     db.store.set_chain_slot(25).await.unwrap();
-    let mut st = AppState::new(db.store.clone());
-    st.stream_poll = Duration::from_millis(20);
-    (app(st), n)
+    let feed = Feed::for_store(&db.store).await.unwrap();
+    (app(AppState::new(db.store.clone(), feed.clone())), n, feed)
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
@@ -503,7 +510,7 @@ async fn read_stream(
 }
 
 async fn stream_resumes_from_a_cursor(db: TestDb) {
-    let (app, n) = setup(&db).await;
+    let (app, n, feed) = setup_with_feed(&db).await;
     let total = n.event_count();
     let all = read_stream(&app, "/v1/stream?cursor=0", None, total).await;
     let ids: Vec<i64> = all.iter().map(|e| e.0).collect();
@@ -532,6 +539,8 @@ async fn stream_resumes_from_a_cursor(db: TestDb) {
     );
     let b = io_indexer::store::Batch { transactions: vec![t.clone()], ..Default::default() };
     db.store.commit_batch(&b, &crate::common::fixtures::cursor_at(&t)).await.unwrap();
+    // What the ingest loop does after a commit: one read, broadcast to every client.
+    assert_eq!(feed.publish_new(&db.store).await.unwrap(), 1);
     let got = live.await.unwrap();
     assert_eq!((got[0].1.as_str(), &got[0].2["payload"]["amount"]), ("CommissionClaimed", &json!(42)));
 }
@@ -542,7 +551,7 @@ async fn bad_parameters_name_the_parameter(db: TestDb) {
     let cases: Vec<(String, &str)> = vec![
         // Malformed addresses.
         ("/v1/operators/not-an-address".into(), "address"),
-        (format!("/v1/operators/{big}"), "address"),
+        (format!("/v1/operators/{big}0"), "address"),
         ("/v1/wallets/0OIl/positions".into(), "address"),
         ("/v1/leases/xyz".into(), "address"),
         ("/v1/devices?operator=abc".into(), "operator"),
@@ -599,6 +608,13 @@ async fn bad_parameters_name_the_parameter(db: TestDb) {
         assert_eq!(v["error"]["parameter"], json!(param), "{uri}: {v}");
         assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}");
     }
+    // What the OpenAPI document admits is accepted: base58 of an address's length that is not
+    // a 32-byte key names no account; an empty cursor is no cursor.
+    let (status, v) = get(&app, &format!("/v1/operators/{big}")).await;
+    assert_eq!((status, &v["error"]["parameter"]), (StatusCode::NOT_FOUND, &json!("address")), "{v}");
+    assert_eq!(ok(&app, &format!("/v1/devices?operator={big}")).await["data"], json!([]));
+    let first = ok(&app, "/v1/events?cursor=&limit=2").await;
+    assert_eq!(first["data"], ok(&app, "/v1/events?limit=2").await["data"]);
     let res = app
         .clone()
         .oneshot(Request::get("/v1/stream").header("last-event-id", "x").body(Body::empty()).unwrap())

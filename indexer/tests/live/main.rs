@@ -7,7 +7,8 @@
 mod common;
 
 use common::{snapshot, TestDb};
-use io_indexer::ingest::{IngestConfig, Ingestor};
+use io_indexer::ingest::Ingestor;
+use io_indexer::settings::IngestSettings;
 use io_localnet::bootstrap::{read_keypair, Chain};
 use io_localnet::{Config, Localnet};
 use io_sdk::Pubkey;
@@ -46,7 +47,7 @@ struct Indexer {
 }
 
 impl Indexer {
-    async fn start(db: &TestDb, cfg: IngestConfig) -> Indexer {
+    async fn start(db: &TestDb, cfg: IngestSettings) -> Indexer {
         let (stop, rx) = watch::channel(false);
         let until = {
             let mut rx = rx.clone();
@@ -54,11 +55,13 @@ impl Indexer {
                 let _ = rx.wait_for(|s| *s).await;
             }
         };
-        let ingestor = Ingestor::new(db.store.clone(), cfg);
+        let feed = io_indexer::feed::Feed::for_store(&db.store).await.unwrap();
+        let ingestor = Ingestor::new(db.store.clone(), cfg).with_feed(feed.clone());
+        let state = io_indexer::api::AppState::new(db.store.clone(), feed).with_liveness(ingestor.liveness());
         let task = tokio::spawn(async move { ingestor.run(until).await.expect("ingestion ends cleanly") });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let api = format!("http://{}", listener.local_addr().unwrap());
-        let app = io_indexer::api::app(io_indexer::api::AppState::new(db.store.clone()));
+        let app = io_indexer::api::app(state);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -78,9 +81,10 @@ impl Indexer {
     }
 }
 
-fn config(rpc_url: &str, ws_url: Option<&str>) -> IngestConfig {
-    let mut c = IngestConfig::new(rpc_url);
-    c.ws_url = ws_url.map(str::to_owned);
+fn config(rpc_url: &str, ws_url: Option<&str>) -> IngestSettings {
+    let mut c = IngestSettings::for_rpc(rpc_url);
+    c.websocket = ws_url.is_some();
+    c.ws_url = ws_url.unwrap_or_default().to_owned();
     c
 }
 
@@ -317,7 +321,7 @@ async fn a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate(db
         c.account_sync = false;
         c.signatures_per_commit = 3;
         c.transactions_per_request = 1;
-        c.poll_interval = Duration::from_millis(50);
+        c.poll_ms = 50;
         c
     };
 
