@@ -4,12 +4,13 @@
 //! naming the parameter. `/v1/stream` is a Server-Sent Events stream of new events, resumable
 //! from an event id (`cursor` or the `Last-Event-ID` header).
 pub mod limit;
+pub mod names;
 pub mod openapi;
 pub mod params;
 pub mod query;
+pub mod schemas;
 pub mod stream;
 
-use crate::decode::{events as event_table, Program};
 use crate::feed::Feed;
 use crate::ingest::liveness::Liveness;
 use crate::metrics::METRICS;
@@ -270,8 +271,8 @@ async fn devices(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
         gpu_model: query::text("gpu_model", q.gpu_model, MAX_GPU_MODEL_LEN)?,
         min_vram: q.min_vram.map(i64::from),
         green: q.green,
-        class: one_of("class", q.class, DEVICE_CLASSES)?,
-        status: one_of("status", q.status, DEVICE_STATUSES)?,
+        class: one_of("class", q.class, &names::device_classes())?,
+        status: one_of("status", q.status, &names::device_statuses())?,
         availability: q.availability.map(|a| match a {
             AvailabilityParam::Available => Availability::Available,
             AvailabilityParam::Leased => Availability::Leased,
@@ -317,7 +318,7 @@ async fn leases(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
     let f = LeaseFilter {
         renter: q.renter.as_deref().map(|a| address("renter", a)).transpose()?,
         operator: q.operator.as_deref().map(|a| address("operator", a)).transpose()?,
-        status: one_of("status", q.status, LEASE_STATUSES)?,
+        status: one_of("status", q.status, &names::lease_statuses())?,
         after: q.cursor.as_deref().map(|c| params::decode_cursor("leases", c)).transpose()?,
         limit: query::limit(q.limit)?,
     };
@@ -346,16 +347,51 @@ async fn transaction(
     Params::parse(q.as_deref(), &[])?;
     let sig = signature("signature", &sig)?;
     let (sync, t) = st.store.transaction(&sig).await?;
-    let t = t.ok_or_else(|| {
+    let mut t = t.ok_or_else(|| {
         ApiError::not_found("signature", "no transaction of our programs with this signature")
     })?;
+    let error = program_error(&t);
+    if let Some(o) = t.as_object_mut() {
+        o.insert("error".into(), error);
+    }
     Ok(reply(&sync, t, None))
+}
+
+/// A failed transaction's program error in words, from the sdk's error table:
+/// `{program, code, name, message}` for `{"InstructionError": [i, {"Custom": code}]}` raised by
+/// outer instruction `i` of one of our programs; `null` otherwise (success, another kind of
+/// error, or an instruction that is not ours). `err` keeps the node's error as it was.
+fn program_error(t: &Value) -> Value {
+    let parsed;
+    let err = match &t["err"] {
+        Value::String(text) => {
+            parsed = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+            &parsed
+        }
+        v => v,
+    };
+    let failing = &err["InstructionError"];
+    let (Some(index), Some(code)) =
+        (failing[0].as_u64(), failing[1]["Custom"].as_u64().and_then(|c| u32::try_from(c).ok()))
+    else {
+        return Value::Null;
+    };
+    let path = index.to_string();
+    let program = t["instructions"]
+        .as_array()
+        .and_then(|ixs| ixs.iter().find(|i| i["path"].as_str() == Some(path.as_str())))
+        .and_then(|i| i["program"].as_str())
+        .and_then(io_sdk::Program::from_name);
+    match program {
+        Some(p) => json!(io_sdk::errors::describe(&p.id(), code)),
+        None => Value::Null,
+    }
 }
 
 async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q: query::BurnsQuery = typed(q.as_deref())?;
     let f = BurnFilter {
-        reason: one_of("reason", q.reason, BURN_REASONS)?,
+        reason: one_of("reason", q.reason, &names::burn_reasons())?,
         after: q.cursor.as_deref().map(|c| params::decode_cursor("burns", c)).transpose()?,
         limit: query::limit(q.limit)?,
     };
@@ -400,13 +436,11 @@ async fn reports(
 
 async fn events(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q: query::EventsQuery = typed(q.as_deref())?;
-    let names: Vec<&str> = event_table::names().collect();
-    let programs: Vec<&str> = Program::ALL.iter().map(|p| p.name()).collect();
     let desc = q.order == OrderParam::Desc;
     let kind = if desc { "events:desc" } else { "events:asc" };
     let f = EventFilter {
-        name: one_of("type", q.name, &names)?,
-        program: one_of("program", q.program, &programs)?,
+        name: one_of("type", q.name, &names::event_types())?,
+        program: one_of("program", q.program, &names::programs())?,
         account: q.account.as_deref().map(|a| address("account", a)).transpose()?,
         from_slot: query::up_to_i64("from_slot", q.from_slot)?,
         to_slot: query::up_to_i64("to_slot", q.to_slot)?,
@@ -414,11 +448,8 @@ async fn events(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
         after: q.cursor.as_deref().map(|c| params::decode_cursor(kind, c)).transpose()?,
         limit: query::limit(q.limit)?,
     };
-    if let (Some(a), Some(b)) = (f.from_slot, f.to_slot) {
-        if a > b {
-            return Err(ApiError::bad("to_slot", "must not be below from_slot"));
-        }
-    }
+    // from_slot above to_slot is a valid request for an empty range (each is within its
+    // documented bounds, and the document cannot relate the two): an empty page.
     let (sync, page) = st.store.events(&f).await?;
     let next = page.next.map(|k| encode_cursor(kind, k));
     Ok(reply(&sync, rows(page.rows), Some(next)))

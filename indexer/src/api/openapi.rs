@@ -1,5 +1,8 @@
 //! The OpenAPI 3.1 document, written by hand from one table of endpoints (which also renders the
-//! `/docs` page), and checked by the API tests against the router.
+//! `/docs` page), and checked by the API tests against the router and by schemathesis against
+//! the server. Parameter schemas state what the server accepts, no more and no less: the base58
+//! patterns and the ranges come from `params`/`query`, enumerations from [`super::names`]; the
+//! response schemas are in [`super::schemas`].
 use serde_json::{json, Map, Value};
 
 /// A query or path parameter.
@@ -19,6 +22,34 @@ pub struct Endpoint {
     pub kind: Kind,
 }
 
+/// The 200 body schema of a JSON endpoint.
+fn response(path: &str) -> Value {
+    use super::schemas::{item, list_of, named, page};
+    match path {
+        "/health" => item(named("Health")),
+        "/status" => item(named("Status")),
+        "/v1/operators" => page("Operator", &[]),
+        "/v1/operators/{address}" => item(named("OperatorDetail")),
+        "/v1/devices" => page("DeviceRow", &[]),
+        "/v1/wallets/{address}/positions" => item(list_of("Position")),
+        "/v1/leases" => page("Lease", &[]),
+        "/v1/leases/{address}" => item(named("LeaseDetail")),
+        "/v1/transactions/{signature}" => item(named("Transaction")),
+        "/v1/burns" => page(
+            "Burn",
+            &[(
+                "totals",
+                json!({ "type": "object", "description": "burned amount per reason, and all together" }),
+            )],
+        ),
+        "/v1/supply" => item(named("Supply")),
+        "/v1/network" => item(named("Network")),
+        "/v1/reports/{period}" => item(list_of("Report")),
+        "/v1/events" => page("Event", &[]),
+        _ => json!({}),
+    }
+}
+
 #[derive(Clone, Copy)]
 pub enum Kind {
     /// `{ slot, finalized_slot, data: [...], next_cursor }`.
@@ -36,16 +67,19 @@ pub enum Kind {
 }
 
 fn address() -> Value {
-    json!({ "type": "string", "description": "base58 account address", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$" })
+    json!({ "type": "string", "description": "base58 account address (text of that form that is not a 32-byte key matches nothing)",
+            "pattern": super::params::base58_pattern(super::params::ADDRESS_LEN) })
 }
 fn tx_signature() -> Value {
-    json!({ "type": "string", "description": "base58 transaction signature (64 bytes)", "pattern": "^[1-9A-HJ-NP-Za-km-z]{64,88}$" })
+    json!({ "type": "string", "description": "base58 transaction signature (64 bytes)",
+            "pattern": super::params::base58_pattern(super::params::SIGNATURE_LEN) })
 }
 fn region() -> Value {
-    json!({ "type": "string", "minLength": 1, "maxLength": 16, "examples": ["us-east", "eu-west"] })
+    json!({ "type": "string", "minLength": 1, "maxLength": io_staking::MAX_REGION_LEN,
+            "description": "length in characters", "examples": ["us-east", "eu-west"] })
 }
 fn gpu_model() -> Value {
-    json!({ "type": "string", "minLength": 1, "maxLength": 32 })
+    json!({ "type": "string", "minLength": 1, "maxLength": io_staking::MAX_GPU_MODEL_LEN, "description": "length in characters" })
 }
 fn vram() -> Value {
     json!({ "type": "integer", "minimum": 0, "maximum": 65535 })
@@ -54,10 +88,10 @@ fn boolean() -> Value {
     json!({ "type": "boolean" })
 }
 fn slot() -> Value {
-    json!({ "type": "integer", "minimum": 0 })
+    json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX })
 }
 fn cursor() -> Value {
-    json!({ "type": "string", "description": "opaque: next_cursor of the previous page (same endpoint and ordering)" })
+    json!({ "type": "string", "description": "opaque: next_cursor of the previous page (same endpoint and ordering); empty: none" })
 }
 fn limit() -> Value {
     json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 })
@@ -69,31 +103,31 @@ fn op_sort() -> Value {
     json!({ "type": "string", "enum": ["stake", "commission"], "default": "stake" })
 }
 fn dev_class() -> Value {
-    json!({ "type": "string", "enum": ["cpu", "consumer_gpu", "workstation_gpu", "datacenter_gpu", "flagship_gpu"] })
+    json!({ "type": "string", "enum": super::names::device_classes() })
 }
 fn dev_status() -> Value {
-    json!({ "type": "string", "enum": ["pending", "active", "jailed", "retired"] })
+    json!({ "type": "string", "enum": super::names::device_statuses() })
 }
 fn availability() -> Value {
     json!({ "type": "string", "enum": ["available", "leased", "unlisted"] })
 }
 fn lease_status() -> Value {
-    json!({ "type": "string", "enum": ["open", "ended", "closed"] })
+    json!({ "type": "string", "enum": super::names::lease_statuses() })
 }
 fn burn_reason() -> Value {
-    json!({ "type": "string", "enum": ["lease_fee", "buyback", "slash", "other"] })
+    json!({ "type": "string", "enum": super::names::burn_reasons() })
 }
 fn event_type() -> Value {
-    json!({ "type": "string", "enum": crate::decode::events::names().collect::<Vec<_>>() })
+    json!({ "type": "string", "enum": super::names::event_types() })
 }
 fn program() -> Value {
-    json!({ "type": "string", "enum": ["io_staking", "io_token", "io_escrow", "io_oracle"] })
+    json!({ "type": "string", "enum": super::names::programs() })
 }
 fn order() -> Value {
     json!({ "type": "string", "enum": ["asc", "desc"], "default": "asc" })
 }
 fn event_id() -> Value {
-    json!({ "type": "integer", "minimum": 0, "description": "id of the last event received (the SSE id field)" })
+    json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX, "description": "id of the last event received (the SSE id field)" })
 }
 
 const fn q(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
@@ -105,10 +139,18 @@ const fn p(name: &'static str, schema: fn() -> Value, description: &'static str)
 
 /// Every endpoint of the API.
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint { path: "/health", summary: "Liveness: the database answers.", params: &[], kind: Kind::Item },
+    Endpoint {
+        path: "/health",
+        summary: "Health: the database answers and, when this process ingests, the node answers the slot probe \
+                  within its timeout, ingestion made progress within stale_after_secs and the node serves the \
+                  database's chain. Unhealthy: 503 with the reasons.",
+        params: &[],
+        kind: Kind::Item,
+    },
     Endpoint {
         path: "/status",
-        summary: "Indexed, finalized and chain slots, lag, cursors per program, newest event id.",
+        summary: "Indexed and finalized slots, the node's slot read apart from ingestion and the lag to it, cursors per \
+                  program, newest event id, and the ingest side's health (age of the last progress, last error).",
         params: &[],
         kind: Kind::Item,
     },
@@ -242,9 +284,9 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
 ];
 
-fn error_response() -> Value {
+fn error_response(description: &str) -> Value {
     json!({
-        "description": "Bad parameter (400) or unknown resource (404)",
+        "description": description,
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
     })
 }
@@ -268,10 +310,10 @@ pub fn document() -> Value {
             .collect();
         let ok = match e.kind {
             Kind::List => {
-                json!({ "description": "A page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Page" } } } })
+                json!({ "description": "A page", "content": { "application/json": { "schema": response(e.path) } } })
             }
             Kind::Item => {
-                json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Item" } } } })
+                json!({ "description": "OK", "content": { "application/json": { "schema": response(e.path) } } })
             }
             Kind::Text => json!({ "description": "Prometheus text format", "content": { "text/plain": {} } }),
             Kind::Html => json!({ "description": "HTML", "content": { "text/html": {} } }),
@@ -280,13 +322,19 @@ pub fn document() -> Value {
             }
             Kind::Document => json!({ "description": "OpenAPI 3.1", "content": { "application/json": {} } }),
         };
+        let mut responses = json!({
+            "200": ok,
+            "400": error_response("A bad parameter, named"),
+            "404": error_response("No such resource (the parameter that named it)"),
+            "503": error_response("Busy: retry after the Retry-After header's seconds"),
+        });
+        if e.path == "/health" {
+            responses["503"] = json!({ "description": "Unhealthy (data.reasons say why), or the database is unavailable",
+                "content": { "application/json": { "schema": { "oneOf": [response(e.path), { "$ref": "#/components/schemas/Error" }] } } } });
+        }
         paths.insert(
             e.path.to_owned(),
-            json!({ "get": {
-                "summary": e.summary,
-                "parameters": params,
-                "responses": { "200": ok, "400": error_response(), "404": error_response() },
-            }}),
+            json!({ "get": { "summary": e.summary, "parameters": params, "responses": responses }}),
         );
     }
     json!({
@@ -300,35 +348,7 @@ pub fn document() -> Value {
                             base units; u128 values are decimal strings.",
         },
         "paths": paths,
-        "components": { "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": { "error": { "type": "object", "properties": {
-                    "parameter": { "type": ["string", "null"], "description": "the parameter at fault" },
-                    "message": { "type": "string" },
-                }}},
-            },
-            "Page": {
-                "type": "object",
-                "required": ["slot", "finalized_slot", "data", "next_cursor"],
-                "properties": {
-                    "slot": { "type": "integer", "description": "indexed slot the data reflects" },
-                    "finalized_slot": { "type": "integer" },
-                    "data": { "type": "array", "items": { "type": "object" } },
-                    "next_cursor": { "type": ["string", "null"] },
-                },
-            },
-            "Item": {
-                "type": "object",
-                "required": ["slot", "finalized_slot", "data"],
-                "properties": {
-                    "slot": { "type": "integer", "description": "indexed slot the data reflects" },
-                    "finalized_slot": { "type": "integer" },
-                    "data": {},
-                },
-            },
-        }},
+        "components": { "schemas": super::schemas::components() },
     })
 }
 

@@ -5,7 +5,6 @@
 use super::params::ApiError;
 use super::query::{typed, StreamQuery};
 use super::AppState;
-use crate::decode::{events as event_table, Program};
 use crate::feed::FeedEvent;
 use crate::metrics::METRICS;
 use crate::store::Store;
@@ -125,9 +124,8 @@ pub async fn stream(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let q: StreamQuery = typed(q.as_deref())?;
-    let names: Vec<&str> = event_table::names().collect();
     if let Some(n) = &q.name {
-        if !names.contains(&n.as_str()) {
+        if !super::names::event_types().contains(&n.as_str()) {
             return Err(ApiError::bad(
                 "type",
                 format!("unknown event name {n:?}; see the enum in /openapi.json"),
@@ -135,8 +133,8 @@ pub async fn stream(
         }
     }
     if let Some(p) = &q.program {
-        if Program::ALL.iter().all(|x| x.name() != p) {
-            let all: Vec<&str> = Program::ALL.iter().map(|p| p.name()).collect();
+        let all = super::names::programs();
+        if !all.contains(&p.as_str()) {
             return Err(ApiError::bad(
                 "program",
                 format!("unknown value {p:?}; expected one of: {}", all.join(", ")),

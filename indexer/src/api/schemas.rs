@@ -1,0 +1,402 @@
+//! The JSON Schemas of the responses, as the OpenAPI document's `components.schemas`: the rows'
+//! JSON shape, field by field. Columns the schema lets be NULL are `[type, "null"]`: a row can
+//! be known from an event before the account that fills the rest is read. Every listed field is
+//! required (the server always writes the key); extra fields are allowed, so that adding a
+//! column is not a breaking change. The API tests run schemathesis's response-conformance check
+//! against these on the fixture database.
+use serde_json::{json, Map, Value};
+
+fn t(ty: &str) -> Value {
+    json!({ "type": ty })
+}
+fn n(ty: &str) -> Value {
+    json!({ "type": [ty, "null"] })
+}
+fn int() -> Value {
+    t("integer")
+}
+fn nint() -> Value {
+    n("integer")
+}
+fn text() -> Value {
+    t("string")
+}
+fn ntext() -> Value {
+    n("string")
+}
+fn nbool() -> Value {
+    n("boolean")
+}
+/// A u128 figure: a decimal string (JSON numbers lose precision past 2^53 in most clients).
+fn big() -> Value {
+    json!({ "type": ["string", "null"], "pattern": "^[0-9]+$" })
+}
+fn r(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+fn array(items: Value) -> Value {
+    json!({ "type": "array", "items": items })
+}
+fn nullable(schema: Value) -> Value {
+    json!({ "oneOf": [schema, { "type": "null" }] })
+}
+fn any_object() -> Value {
+    t("object")
+}
+
+/// An object with these fields, all required.
+fn obj(fields: &[(&str, Value)]) -> Value {
+    let mut props = Map::new();
+    for (k, v) in fields {
+        props.insert((*k).to_owned(), v.clone());
+    }
+    let required: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    json!({ "type": "object", "required": required, "properties": props })
+}
+
+/// `obj` plus fields that only some responses carry.
+fn obj_with_optional(fields: &[(&str, Value)], optional: &[(&str, Value)]) -> Value {
+    let mut o = obj(fields);
+    for (k, v) in optional {
+        o["properties"][*k] = v.clone();
+    }
+    o
+}
+
+fn operator_fields() -> Vec<(&'static str, Value)> {
+    vec![
+        ("address", text()),
+        ("authority", ntext()),
+        ("name", ntext()),
+        ("region", ntext()),
+        ("metadata_url", ntext()),
+        ("commission_bps", nint()),
+        ("pending_commission_bps", nint()),
+        ("commission_effective_ts", nint()),
+        ("bond", nint()),
+        ("bond_withdrawing", nint()),
+        ("bond_unlock_ts", nint()),
+        ("required_bond", nint()),
+        ("devices_active", nint()),
+        ("devices_registered", nint()),
+        ("gpus_active", nint()),
+        ("stake_shares", nint()),
+        ("stake_tokens", nint()),
+        ("unbonding_tokens", nint()),
+        ("reward_per_share", big()),
+        ("commission_claimable", nint()),
+        ("delegator_count", nint()),
+        ("slash_count", nint()),
+        ("total_slashed", nint()),
+        ("registered_ts", nint()),
+        ("slot", int()),
+    ]
+}
+
+fn device_fields() -> Vec<(&'static str, Value)> {
+    vec![
+        ("address", text()),
+        ("operator", ntext()),
+        ("id_hash", ntext()),
+        ("gpu_model", ntext()),
+        ("gpu_count", nint()),
+        ("vram_gb", nint()),
+        ("region", ntext()),
+        ("green", nbool()),
+        ("class", ntext()),
+        ("status", ntext()),
+        ("registered_ts", nint()),
+        ("status_ts", nint()),
+        ("slot", int()),
+        ("offer", ntext()),
+        ("offer_active", nbool()),
+        ("price_usdc_per_hour", nint()),
+        ("price_io_per_hour", nint()),
+        ("min_hours", nint()),
+        ("max_hours", nint()),
+        ("lease", ntext()),
+        ("leased_until", nint()),
+    ]
+}
+
+fn lease_fields() -> Vec<(&'static str, Value)> {
+    vec![
+        ("address", text()),
+        ("renter", ntext()),
+        ("payment_mint", ntext()),
+        ("fee_bps", nint()),
+        ("hours", nint()),
+        ("start_ts", nint()),
+        ("end_ts", nint()),
+        ("deposit", nint()),
+        ("paid", nint()),
+        ("fees", nint()),
+        ("refunded", nint()),
+        ("device_count", nint()),
+        ("status", ntext()),
+        ("slot", int()),
+    ]
+}
+
+fn with(
+    mut base: Vec<(&'static str, Value)>,
+    more: Vec<(&'static str, Value)>,
+) -> Vec<(&'static str, Value)> {
+    base.extend(more);
+    base
+}
+
+fn supply() -> Value {
+    obj(&[
+        ("decimals", nint()),
+        ("max_supply", nint()),
+        ("total_minted", nint()),
+        ("total_burned", nint()),
+        ("supply", nint()),
+        ("burned_lease_fee", nint()),
+        ("burned_buyback", nint()),
+        ("burned_slash", nint()),
+        ("burned_other", nint()),
+        ("emitted", nint()),
+        ("rewards_withdrawn", nint()),
+        ("circulating", nint()),
+        ("emission_schedule", n("object")),
+        ("slot", int()),
+    ])
+}
+
+/// The named schemas: the envelopes, and each endpoint's `data`.
+pub fn components() -> Value {
+    let event = obj(&[
+        ("id", int()),
+        ("signature", text()),
+        ("slot", int()),
+        ("block_time", nint()),
+        ("program", text()),
+        ("event_name", text()),
+        ("ix_path", text()),
+        ("event_index", int()),
+        ("finalized", t("boolean")),
+        ("payload", any_object()),
+    ]);
+    let program_error = obj(&[("program", text()), ("code", int()), ("name", text()), ("message", text())]);
+    let transaction = obj(&[
+        ("signature", text()),
+        ("slot", int()),
+        ("block_time", nint()),
+        ("success", t("boolean")),
+        ("finalized", t("boolean")),
+        (
+            "err",
+            json!({ "type": ["object", "string", "null"], "description": "the node's error as it gave it" }),
+        ),
+        ("error", nullable(r("ProgramError"))),
+        ("event_count", int()),
+        ("events", array(r("Event"))),
+        ("instructions", array(obj(&[("path", text()), ("program", text()), ("name", ntext())]))),
+    ]);
+    let operator_detail = obj(&with(
+        operator_fields(),
+        vec![
+            (
+                "commission_history",
+                array(obj(&[
+                    ("event", text()),
+                    ("signature", text()),
+                    ("slot", int()),
+                    ("block_time", nint()),
+                    ("commission_bps", nint()),
+                    ("requested_bps", nint()),
+                    ("effective_ts", nint()),
+                ])),
+            ),
+            ("devices", array(r("Device"))),
+            ("slashes", array(any_object())),
+        ],
+    ));
+    let device_row = obj_with_optional(
+        &with(
+            device_fields(),
+            vec![("availability", json!({ "type": "string", "enum": ["available", "leased", "unlisted"] }))],
+        ),
+        &[("distance", nint()), ("distance_km", nint())],
+    );
+    let position = obj(&[
+        ("operator", text()),
+        ("staker", text()),
+        ("address", ntext()),
+        ("operator_name", ntext()),
+        ("commission_bps", nint()),
+        ("shares", nint()),
+        ("value", nint()),
+        ("activating_shares", nint()),
+        ("activating_value", nint()),
+        ("activation_period", nint()),
+        ("pending_unstakes", array(any_object())),
+        ("pool_shares", nint()),
+        ("pool_tokens", nint()),
+        ("reward_per_share_paid", big()),
+        ("rewards_owed", nint()),
+        ("rewards_claimed", nint()),
+        ("claimable_rewards", nint()),
+        ("slot", int()),
+    ]);
+    let lease_detail = obj(&with(
+        lease_fields(),
+        vec![
+            (
+                "devices",
+                array(obj(&[
+                    ("device", text()),
+                    ("operator", ntext()),
+                    ("device_index", nint()),
+                    ("rate_per_hour", nint()),
+                    ("attested_seconds", nint()),
+                    ("paid", nint()),
+                ])),
+            ),
+            (
+                "settlements",
+                array(obj(&[
+                    ("event_id", int()),
+                    ("signature", text()),
+                    ("slot", int()),
+                    ("block_time", nint()),
+                    ("device", ntext()),
+                    ("device_index", nint()),
+                    ("attested_before", nint()),
+                    ("attested_after", nint()),
+                    ("paid", nint()),
+                    ("fee", nint()),
+                ])),
+            ),
+        ],
+    ));
+    let burn = obj(&[
+        ("event_id", int()),
+        ("signature", text()),
+        ("slot", int()),
+        ("block_time", nint()),
+        ("reason", ntext()),
+        ("authority", ntext()),
+        ("source", ntext()),
+        ("amount", nint()),
+    ]);
+    let report = obj(&[
+        ("address", text()),
+        ("period", nint()),
+        ("digest", ntext()),
+        ("set_epoch", nint()),
+        ("rewards_root", ntext()),
+        ("usage_root", ntext()),
+        ("devices_root", ntext()),
+        ("slashes_root", ntext()),
+        ("usdc_per_io", nint()),
+        ("emission_distributed", nint()),
+        ("device_seconds", nint()),
+        ("devices_attested", nint()),
+        ("expiry_slot", nint()),
+        ("status", ntext()),
+        ("signers", nint()),
+        ("posted_by", ntext()),
+        ("certified_slot", nint()),
+        ("slot", int()),
+    ]);
+    let network = obj(&[
+        ("operators", any_object()),
+        ("devices", any_object()),
+        ("devices_by_class", array(any_object())),
+        ("leases", any_object()),
+        ("settlements", any_object()),
+        ("buybacks", any_object()),
+        ("reports", any_object()),
+        ("oracle_set", n("object")),
+        ("supply", r("Supply")),
+    ]);
+    let health = obj(&[
+        ("status", json!({ "type": "string", "enum": ["ok", "unhealthy"] })),
+        ("reasons", array(text())),
+    ]);
+    let status = obj(&[
+        ("indexed_slot", int()),
+        ("indexed_block_time", nint()),
+        ("finalized_slot", int()),
+        (
+            "chain_slot",
+            json!({ "type": "integer", "description": "the node's confirmed slot, read apart from ingestion" }),
+        ),
+        ("lag_slots", int()),
+        ("unfinalized_slots", int()),
+        ("last_event_id", int()),
+        ("cursors", array(obj(&[("program", text()), ("last_signature", text()), ("last_slot", int())]))),
+        (
+            "ingest",
+            nullable(obj(&[
+                ("healthy", t("boolean")),
+                ("reasons", array(text())),
+                ("node_slot", nint()),
+                ("node_slot_age_ms", nint()),
+                ("last_progress_age_ms", int()),
+                ("last_round_error", ntext()),
+                ("chain_problem", ntext()),
+                ("resets", int()),
+            ])),
+        ),
+    ]);
+    let error = json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": { "error": { "type": "object", "required": ["parameter", "message"], "properties": {
+            "parameter": { "type": ["string", "null"], "description": "the parameter at fault" },
+            "message": { "type": "string" },
+        }}},
+    });
+    json!({
+        "Error": error,
+        "Event": event,
+        "ProgramError": program_error,
+        "Transaction": transaction,
+        "Operator": obj(&operator_fields()),
+        "OperatorDetail": operator_detail,
+        "Device": obj(&device_fields()),
+        "DeviceRow": device_row,
+        "Position": position,
+        "Lease": obj(&lease_fields()),
+        "LeaseDetail": lease_detail,
+        "Burn": burn,
+        "Supply": supply(),
+        "Network": network,
+        "Report": report,
+        "Health": health,
+        "Status": status,
+    })
+}
+
+/// `{ slot, finalized_slot, data: [<row>], next_cursor }` (and `extra` top-level fields).
+pub fn page(row: &str, extra: &[(&str, Value)]) -> Value {
+    let mut fields = vec![
+        ("slot", json!({ "type": "integer", "description": "indexed slot the data reflects" })),
+        ("finalized_slot", int()),
+        ("data", array(r(row))),
+        ("next_cursor", ntext()),
+    ];
+    fields.extend(extra.iter().cloned());
+    obj(&fields)
+}
+
+/// `{ slot, finalized_slot, data: <schema> }`.
+pub fn item(data: Value) -> Value {
+    obj(&[
+        ("slot", json!({ "type": "integer", "description": "indexed slot the data reflects" })),
+        ("finalized_slot", int()),
+        ("data", data),
+    ])
+}
+
+pub fn named(name: &str) -> Value {
+    r(name)
+}
+
+pub fn list_of(name: &str) -> Value {
+    array(r(name))
+}
