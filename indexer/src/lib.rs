@@ -12,6 +12,7 @@ pub mod decode;
 pub mod ingest;
 pub mod metrics;
 pub mod pgtemp;
+pub mod projection;
 pub mod regions;
 pub mod settings;
 pub mod store;

@@ -16,7 +16,7 @@ use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
     UiParsedInstruction,
 };
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 pub mod instructions;
 pub use accounts::{decode_account, DecodedAccount};
@@ -96,7 +96,8 @@ impl Program {
     }
 }
 
-/// One decoded `emit_cpi!` event.
+/// One decoded `emit_cpi!` event: the typed value (what the projection matches) and its JSON
+/// form (what the events table and the API carry), produced from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecodedEvent {
     /// `"{outer instruction index}.{inner instruction index}"`.
@@ -108,6 +109,25 @@ pub struct DecodedEvent {
     pub payload: Value,
     /// Every non-zero account the event mentions, base58.
     pub accounts: Vec<String>,
+    /// The event as the program crate's own struct (shared: the structs are not `Clone`).
+    pub event: Arc<events::Event>,
+}
+
+impl DecodedEvent {
+    /// The event at `ix_path`, `event_index`, with its JSON form and accounts.
+    pub fn new(ix_path: String, event_index: u32, event: events::Event) -> DecodedEvent {
+        let mut cx = json::Cx::default();
+        let payload = event.to_json(&mut cx);
+        DecodedEvent {
+            ix_path,
+            event_index,
+            program: event.program(),
+            name: event.name().to_owned(),
+            payload,
+            accounts: cx.accounts.iter().map(ToString::to_string).collect(),
+            event: Arc::new(event),
+        }
+    }
 }
 
 /// One transaction as the store records it.
@@ -195,21 +215,14 @@ pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Res
                     continue;
                 }
             }
-            let decoded = rest.get(..8).and_then(|disc| events::lookup(program, disc)).and_then(|def| {
-                let (payload, accounts) = (def.decode)(&inner.data)?;
-                Some((def.name, payload, accounts))
-            });
+            let decoded = rest
+                .get(..8)
+                .and_then(|disc| events::lookup(program, disc))
+                .and_then(|def| (def.decode)(&inner.data));
             match decoded {
-                Some((name, payload, accounts)) => {
+                Some(event) => {
                     let event_index = u32::try_from(out.events.len()).unwrap_or(u32::MAX);
-                    out.events.push(DecodedEvent {
-                        ix_path: path,
-                        event_index,
-                        program,
-                        name: name.to_owned(),
-                        payload,
-                        accounts: accounts.iter().map(ToString::to_string).collect(),
-                    });
+                    out.events.push(DecodedEvent::new(path, event_index, event));
                 }
                 None => out.undecoded = out.undecoded.saturating_add(1),
             }

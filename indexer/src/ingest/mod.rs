@@ -260,6 +260,7 @@ impl Ingestor {
             };
             let batch = Batch { expected: chunk.to_vec(), transactions, accounts };
             let out = self.store.commit_batch(&batch, &cursor).await?;
+            crate::metrics::METRICS.record_commit(&out);
             round.commits += 1;
             round.events += out.events_inserted;
             let stored = out

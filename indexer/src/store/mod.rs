@@ -3,8 +3,10 @@
 //! `(signature, ix_path, event_index)`, the ingest cursor written in the same database
 //! transaction as the rows it covers, and never moved past a gap.
 pub mod conn;
+pub mod ids;
 pub mod plan;
 pub mod read;
+pub mod u64;
 pub mod write;
 
 use crate::decode::{DecodedTx, Program};
@@ -93,15 +95,22 @@ pub struct Batch {
     pub accounts: Vec<AccountSnapshot>,
 }
 
-/// Result of [`Store::commit_batch`].
+/// Result of [`Store::commit_batch`]: what the commit did, for the caller to act on and to
+/// record (the store records no metrics itself).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommitOutcome {
     /// The cursor as written, `None` when it did not move.
     pub cursor: Option<Cursor>,
     /// The first expected signature that is stored nowhere (the cursor stopped before it).
     pub gap: Option<String>,
+    /// Transactions stored by this commit (not stored before).
     pub transactions_inserted: u64,
+    /// Events stored (and projected) by this commit.
     pub events_inserted: u64,
+    /// Failed transactions in the batch (recorded, without events).
+    pub failed_transactions: u64,
+    /// Event-shaped inner instructions of the batch that did not decode.
+    pub undecoded: u64,
 }
 
 /// How far ingestion and finalization have come.
@@ -224,9 +233,7 @@ impl Store {
     /// cursor in one database transaction. Replaying a batch changes nothing; the cursor never
     /// moves back and never past an expected signature that is stored nowhere.
     pub async fn commit_batch(&self, batch: &Batch, cursor: &Cursor) -> Result<CommitOutcome, StoreError> {
-        let out = with_conn!(self, tx, |c| write::commit_batch(c, batch, cursor));
-        crate::metrics::METRICS.record_commit(&out, batch);
-        Ok(out)
+        Ok(with_conn!(self, tx, |c| write::commit_batch(c, batch, cursor)))
     }
 
     /// Writes account snapshots alone (each guarded by its slot).
