@@ -25,14 +25,8 @@ pub use accounts::{decode_account, DecodedAccount};
 /// the bytes are not one of its type.
 pub type DecodeFn = fn(&[u8]) -> Option<(Value, Vec<io_sdk::Pubkey>)>;
 
-/// One of the four programs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Program {
-    Staking,
-    Token,
-    Escrow,
-    Oracle,
-}
+/// The four programs: the sdk's one enum (ids, names as stored in the `program` columns).
+pub use io_sdk::Program;
 
 struct Ids {
     id: String,
@@ -40,60 +34,37 @@ struct Ids {
 }
 
 static IDS: LazyLock<[Ids; 4]> = LazyLock::new(|| {
-    Program::ALL.map(|p| Ids {
-        id: p.id().to_string(),
-        event_authority: io_sdk::event_authority(&p.id()).to_string(),
-    })
+    Program::ALL.map(|p| Ids { id: p.id().to_string(), event_authority: p.event_authority().to_string() })
 });
 
-impl Program {
-    pub const ALL: [Program; 4] = [Program::Staking, Program::Token, Program::Escrow, Program::Oracle];
-
-    pub fn id(self) -> io_sdk::Pubkey {
-        match self {
-            Program::Staking => io_staking::ID,
-            Program::Token => io_token::ID,
-            Program::Escrow => io_escrow::ID,
-            Program::Oracle => io_oracle::ID,
-        }
-    }
-
-    /// The crate name, as stored in the `program` columns.
-    pub fn name(self) -> &'static str {
-        match self {
-            Program::Staking => "io_staking",
-            Program::Token => "io_token",
-            Program::Escrow => "io_escrow",
-            Program::Oracle => "io_oracle",
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Program::Staking => 0,
-            Program::Token => 1,
-            Program::Escrow => 2,
-            Program::Oracle => 3,
-        }
-    }
-
+/// The program ids in base58, computed once: decoding compares them against every instruction's
+/// program and first account, which arrive as base58 text.
+pub trait ProgramIds: Sized {
     /// The program id, base58.
-    pub fn id_str(self) -> &'static str {
-        &IDS[self.index()].id
-    }
-
+    fn id_str(self) -> &'static str;
     /// The program's event-authority PDA, base58.
-    pub fn event_authority_str(self) -> &'static str {
-        &IDS[self.index()].event_authority
+    fn event_authority_str(self) -> &'static str;
+    /// The program whose id is `id` (base58).
+    fn from_id_str(id: &str) -> Option<Self>;
+}
+
+impl ProgramIds for Program {
+    fn id_str(self) -> &'static str {
+        &IDS[position(self)].id
     }
 
-    pub fn from_id_str(id: &str) -> Option<Program> {
+    fn event_authority_str(self) -> &'static str {
+        &IDS[position(self)].event_authority
+    }
+
+    fn from_id_str(id: &str) -> Option<Program> {
         Program::ALL.into_iter().find(|p| p.id_str() == id)
     }
+}
 
-    pub fn from_name(name: &str) -> Option<Program> {
-        Program::ALL.into_iter().find(|p| p.name() == name)
-    }
+/// The program's place in `Program::ALL` (the order of `IDS`).
+fn position(p: Program) -> usize {
+    Program::ALL.iter().position(|q| *q == p).unwrap_or(0)
 }
 
 /// One decoded `emit_cpi!` event: the typed value (what the projection matches) and its JSON

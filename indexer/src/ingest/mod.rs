@@ -18,7 +18,7 @@
 pub mod rpc;
 pub mod ws;
 
-use crate::decode::{self, Program};
+use crate::decode::{self, Program, ProgramIds};
 use crate::store::{AccountSnapshot, Batch, Cursor, SigRef, Store, StoreError};
 use rpc::{RawAccount, Rpc, RpcError};
 use std::collections::BTreeSet;

@@ -45,10 +45,10 @@ pub fn event(plan: &mut Plan, cx: &EventCtx<'_>, e: &Event) {
     }
 }
 
-/// The stored spelling of a program enum value (`DeviceStatus::Active` → `"active"`), the same
-/// as in the events' JSON form.
-fn name_of(v: &impl std::fmt::Debug) -> Val {
-    Val::T(crate::decode::json::snake_case(&format!("{v:?}")))
+/// The stored spelling of a program enum value: its `io_sdk::Name` (`DeviceStatus::Active` →
+/// `"active"`), the same as in the events' JSON form and the API.
+fn name_of(v: &impl io_sdk::Name) -> Val {
+    Val::T(v.name().to_owned())
 }
 
 /// A value for a column (by its Rust type, see `Val`'s `From` impls).

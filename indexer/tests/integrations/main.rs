@@ -2,4 +2,5 @@
 //! on PostgreSQL (a server started from the machine's packages unless `DATABASE_URL` is set).
 mod api;
 mod common;
+mod projection;
 mod store;
