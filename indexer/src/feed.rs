@@ -3,7 +3,12 @@
 //! (200 idle clients polling every 250 ms cost 43% of a core). A client that falls more than the
 //! channel's capacity behind is not dropped: it reads what it missed from the database and
 //! rejoins the broadcast.
-use crate::store::{Store, StoreError};
+//!
+//! Event ids order events by slot (see [`crate::store::ids`]), and a program whose cursor is
+//! behind another's can still store events below ids already stored. So only events at or below
+//! the indexed slot — which the store raises once every program is stored up to it — are
+//! published or served; "after id N" then never skips one.
+use crate::store::{Store, StoreError, SyncState};
 use serde_json::Value;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -26,6 +31,11 @@ pub struct FeedEvent {
 }
 
 impl FeedEvent {
+    /// The slot of an event row.
+    fn slot_of(row: &serde_json::Map<String, Value>) -> i64 {
+        row.get("slot").and_then(Value::as_i64).unwrap_or(i64::MAX)
+    }
+
     /// From an event row as the store's reads return it.
     pub fn from_row(row: &serde_json::Map<String, Value>) -> FeedEvent {
         FeedEvent {
@@ -35,6 +45,12 @@ impl FeedEvent {
             data: Value::Object(row.clone()).to_string(),
         }
     }
+}
+
+/// How many of `rows` (in id order, read with `sync` in one transaction) may be served: those up
+/// to the first above the indexed slot.
+pub fn visible(sync: &SyncState, rows: &[serde_json::Map<String, Value>]) -> usize {
+    rows.iter().take_while(|r| FeedEvent::slot_of(r) <= sync.indexed_slot).count()
 }
 
 #[derive(Debug)]
@@ -80,9 +96,10 @@ impl Feed {
         let mut n = 0;
         loop {
             let after = self.published();
-            let (_, rows) = store.events_since(after, None, None, PAGE).await?;
-            let full = rows.len() == PAGE as usize;
-            for row in &rows {
+            let (sync, rows) = store.events_since(after, None, None, PAGE).await?;
+            let shown = visible(&sync, &rows);
+            let full = shown == PAGE as usize;
+            for row in &rows[..shown] {
                 let ev = FeedEvent::from_row(row);
                 self.published.fetch_max(ev.id, Ordering::AcqRel);
                 // No receiver is not an error: nobody is listening.

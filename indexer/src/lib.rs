@@ -15,6 +15,7 @@ pub mod feed;
 pub mod ingest;
 pub mod metrics;
 pub mod pgtemp;
+pub mod projection;
 pub mod regions;
 pub mod settings;
 pub mod store;

@@ -1,7 +1,7 @@
 //! Prometheus metrics in the text exposition format: a fixed set of counters and gauges kept in
 //! atomics, plus request counts per route and status. The ingest loop records its commits here
 //! (the store only reports what it did); the API records requests.
-use crate::store::{Batch, CommitOutcome};
+use crate::store::CommitOutcome;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -26,14 +26,12 @@ pub struct Metrics {
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::default);
 
 impl Metrics {
-    pub fn record_commit(&self, out: &CommitOutcome, batch: &Batch) {
+    pub fn record_commit(&self, out: &CommitOutcome) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.transactions.fetch_add(out.transactions_inserted, Ordering::Relaxed);
         self.events.fetch_add(out.events_inserted, Ordering::Relaxed);
-        let failed = batch.transactions.iter().filter(|t| t.err.is_some()).count() as u64;
-        self.failed_transactions.fetch_add(failed, Ordering::Relaxed);
-        let undecoded: u64 = batch.transactions.iter().map(|t| u64::from(t.undecoded)).sum();
-        self.undecoded.fetch_add(undecoded, Ordering::Relaxed);
+        self.failed_transactions.fetch_add(out.failed_transactions, Ordering::Relaxed);
+        self.undecoded.fetch_add(out.undecoded, Ordering::Relaxed);
         if out.gap.is_some() {
             self.gaps.fetch_add(1, Ordering::Relaxed);
         }

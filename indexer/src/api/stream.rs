@@ -73,9 +73,12 @@ impl Client {
                     .events_since(self.after, self.name.as_deref(), self.program.as_deref(), PAGE)
                     .await
                 {
-                    Ok((_, rows)) if rows.is_empty() => self.catching_up = false,
-                    Ok((_, rows)) => {
-                        for row in &rows {
+                    Ok((sync, rows)) => {
+                        let shown = crate::feed::visible(&sync, &rows);
+                        if shown == 0 {
+                            self.catching_up = false;
+                        }
+                        for row in &rows[..shown] {
                             let e = FeedEvent::from_row(row);
                             self.after = self.after.max(e.id);
                             self.buf.push_back(Arc::new(e));

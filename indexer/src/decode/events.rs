@@ -1,11 +1,15 @@
 //! The event table: one entry per `emit_cpi!` event type of the four programs, keyed by (program,
-//! discriminator). Each entry decodes with the program crate's own type (`io_sdk::decode_event`)
-//! and converts to JSON field by field (`json_struct!`, checked against the struct at compile
-//! time); a test checks that every `#[event]` struct in `programs/*/src/events.rs` has an entry.
+//! discriminator). The same table generates the typed event enums — one per program
+//! ([`StakingEvent`], [`TokenEvent`], [`EscrowEvent`], [`OracleEvent`]) and [`Event`] over them,
+//! each variant holding the program crate's own struct — so an event added to the table is a new
+//! variant that every `match` on it (the projection) must handle. Each entry decodes with the
+//! program crate's own type (`io_sdk::decode_event`); the JSON form (the events' payload column
+//! and the API) is produced from the typed value field by field (`json_struct!`, checked against
+//! the struct at compile time). A test checks that every `#[event]` struct in
+//! `programs/*/src/events.rs` has an entry.
 use super::json::{json_enum, json_struct, Cx, ToJson};
 use super::Program;
-use anchor_lang::{AnchorDeserialize, AnchorSerialize, Discriminator, Event};
-use io_sdk::Pubkey;
+use anchor_lang::{AnchorDeserialize, AnchorSerialize, Discriminator, Event as AnchorEvent};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -15,23 +19,93 @@ pub struct EventDef {
     pub program: Program,
     pub name: &'static str,
     pub discriminator: &'static [u8],
-    /// Decodes the inner instruction's full data (tag ‖ discriminator ‖ borsh) into its JSON form
-    /// and the accounts it mentions.
-    pub decode: super::DecodeFn,
+    /// Decodes the inner instruction's full data (tag ‖ discriminator ‖ borsh) into the typed event.
+    pub decode: fn(&[u8]) -> Option<Event>,
 }
 
-fn decode_as<E: Event + AnchorDeserialize + Discriminator + ToJson>(
-    data: &[u8],
-) -> Option<(Value, Vec<Pubkey>)> {
-    let event = io_sdk::decode_event::<E>(data)?;
-    let mut cx = Cx::default();
-    let value = event.to_json(&mut cx);
-    Some((value, cx.accounts))
+/// A program event struct as a variant of [`Event`] (implemented by the table for each entry).
+pub trait IntoEvent {
+    fn into_event(self) -> Event;
+}
+
+fn decode_as<E: AnchorEvent + AnchorDeserialize + Discriminator + IntoEvent>(data: &[u8]) -> Option<Event> {
+    io_sdk::decode_event::<E>(data).map(IntoEvent::into_event)
 }
 
 macro_rules! event_table {
-    ($($prog:ident => $variant:ident [ $($ev:ident { $($f:ident),* $(,)? }),* $(,)? ];)*) => {
+    ($($prog:ident => $variant:ident ($enum:ident) [ $($ev:ident { $($f:ident),* $(,)? }),* $(,)? ];)*) => {
         $($(json_struct!($prog::events::$ev { $($f),* });)*)*
+
+        $(
+            #[doc = concat!("Every event of `", stringify!($prog), "`, as the program crate's own struct.")]
+            pub enum $enum {
+                $($ev($prog::events::$ev),)*
+            }
+
+            impl $enum {
+                /// The event's type name (the struct name).
+                pub fn name(&self) -> &'static str {
+                    match self {
+                        $(Self::$ev(_) => stringify!($ev),)*
+                    }
+                }
+
+                fn to_json(&self, cx: &mut Cx) -> Value {
+                    match self {
+                        $(Self::$ev(e) => e.to_json(cx),)*
+                    }
+                }
+
+                fn borsh(&self) -> Vec<u8> {
+                    let mut out = Vec::new();
+                    // Writing into a Vec cannot fail.
+                    let _ = match self {
+                        $(Self::$ev(e) => e.serialize(&mut out),)*
+                    };
+                    out
+                }
+            }
+
+            $(impl IntoEvent for $prog::events::$ev {
+                fn into_event(self) -> Event {
+                    Event::$variant($enum::$ev(self))
+                }
+            })*
+        )*
+
+        /// A decoded event of one of the four programs.
+        pub enum Event {
+            $($variant($enum),)*
+        }
+
+        impl Event {
+            pub fn program(&self) -> Program {
+                match self {
+                    $(Event::$variant(_) => Program::$variant,)*
+                }
+            }
+
+            /// The event's type name (the struct name, as stored in `event_name`).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Event::$variant(e) => e.name(),)*
+                }
+            }
+
+            /// The JSON form (the `payload` column and the API) and the accounts it mentions.
+            pub fn to_json(&self, cx: &mut Cx) -> Value {
+                match self {
+                    $(Event::$variant(e) => e.to_json(cx),)*
+                }
+            }
+
+            /// The borsh body (what the program emitted after the discriminator).
+            fn borsh(&self) -> Vec<u8> {
+                match self {
+                    $(Event::$variant(e) => e.borsh(),)*
+                }
+            }
+        }
 
         /// Every event type of the four programs.
         pub static EVENTS: &[EventDef] = &[
@@ -43,6 +117,20 @@ macro_rules! event_table {
             },)*)*
         ];
     };
+}
+
+/// The program structs derive neither `Debug` nor `PartialEq`: an event shows as its name and JSON
+/// form, and two events are equal when they are the same type with the same bytes.
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}::{}({})", self.program().name(), self.name(), self.to_json(&mut Cx::default()))
+    }
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        self.program() == other.program() && self.name() == other.name() && self.borsh() == other.borsh()
+    }
 }
 
 json_enum!(
@@ -124,7 +212,7 @@ impl ToJson for io_oracle::state::OracleSet {
 }
 
 event_table! {
-io_staking => Staking [
+io_staking => Staking (StakingEvent) [
     ConfigInitialized { admin, io_mint, oracle_authority, rewards_authority, params },
     AdminProposed { admin, pending_admin },
     AdminAccepted { old_admin, new_admin },
@@ -149,7 +237,7 @@ io_staking => Staking [
     OperatorRewardsClaimed { operator, period, cumulative, amount, commission, to_delegators, commission_bps, pool_shares, reward_per_share_before, reward_per_share_after },
     ActivatingUnstaked { operator, staker, amount, shares_burned, activating_shares_after, pool_shares_after, pool_tokens_before, pool_tokens_after, delegator_count_after },
 ];
-io_token => Token [
+io_token => Token (TokenEvent) [
     TokenInitialized { admin, io_mint, decimals, max_supply, params },
     AdminProposed { admin, pending_admin },
     AdminAccepted { old_admin, new_admin },
@@ -167,7 +255,7 @@ io_token => Token [
     AirdropClosed { campaign, campaign_id, total, claimed_amount, returned, community_allocated_before, community_allocated_after },
     RewardsWithdrawn { distributor, destination, amount, withdrawn_before, withdrawn_after, vault_balance_after },
 ];
-io_escrow => Escrow [
+io_escrow => Escrow (EscrowEvent) [
     EscrowInitialized { admin, usdc_mint, io_mint, usage_authority, price_authority, treasury_authority, params },
     AdminProposed { admin, pending_admin },
     AdminAccepted { old_admin, new_admin },
@@ -184,7 +272,7 @@ io_escrow => Escrow [
     LeaseClosed { lease, deposit, paid, fees, refunded, final_refund, excess_swept },
     BuybackBurned { usdc_spent, io_burned, usdc_per_io, min_io, total_usdc_spent, total_io_burned, buyback_count, donation_burned },
 ];
-io_oracle => Oracle [
+io_oracle => Oracle (OracleEvent) [
     AdminProposed { pending_admin },
     AdminAccepted { old_admin, new_admin },
     PausedSet { paused_before, paused_after },
@@ -217,15 +305,7 @@ pub fn as_decoded<E: AnchorSerialize + Discriminator>(
     data.extend_from_slice(E::DISCRIMINATOR);
     event.serialize(&mut data).ok()?;
     let def = lookup(program, E::DISCRIMINATOR)?;
-    let (payload, accounts) = (def.decode)(&data)?;
-    Some(super::DecodedEvent {
-        ix_path: String::new(),
-        event_index: 0,
-        program,
-        name: def.name.to_owned(),
-        payload,
-        accounts: accounts.iter().map(ToString::to_string).collect(),
-    })
+    Some(super::DecodedEvent::new(String::new(), 0, (def.decode)(&data)?))
 }
 
 /// The names of all event types (for validating the API's `type` filter).

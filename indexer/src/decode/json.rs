@@ -6,7 +6,7 @@
 //! - integers up to 64 bits → JSON numbers (exact in `serde_json`; JavaScript readers beyond 2^53
 //!   should parse them as big integers); `u128` → decimal string;
 //! - `[u8; N]` → lowercase hex; other arrays and `Vec`s → JSON arrays;
-//! - unit enums → `snake_case` variant names (`DeviceStatus::Active` → `"active"`).
+//! - unit enums → their `io_sdk::Name` (`DeviceStatus::Active` → `"active"`).
 //!
 //! [`json_struct!`] implements [`ToJson`] for a struct by destructuring it with every field
 //! named, so a field added to a program struct fails to compile here until it is listed.
@@ -114,12 +114,13 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-/// Implements [`ToJson`] for unit enums (deriving `Debug`) as their `snake_case` variant name.
+/// Implements [`ToJson`] for the programs' unit enums as their one user-facing name
+/// (`io_sdk::Name`: the spelling the API, CLI and manifest share).
 macro_rules! json_enum {
     ($($t:path),* $(,)?) => {$(
         impl $crate::decode::json::ToJson for $t {
             fn to_json(&self, _: &mut $crate::decode::json::Cx) -> serde_json::Value {
-                serde_json::Value::String($crate::decode::json::snake_case(&format!("{self:?}")))
+                serde_json::Value::String(io_sdk::Name::name(self).to_owned())
             }
         }
     )*};

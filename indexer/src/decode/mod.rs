@@ -16,7 +16,7 @@ use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
     UiParsedInstruction,
 };
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 pub mod instructions;
 pub use accounts::{decode_account, DecodedAccount};
@@ -25,14 +25,8 @@ pub use accounts::{decode_account, DecodedAccount};
 /// the bytes are not one of its type.
 pub type DecodeFn = fn(&[u8]) -> Option<(Value, Vec<io_sdk::Pubkey>)>;
 
-/// One of the four programs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Program {
-    Staking,
-    Token,
-    Escrow,
-    Oracle,
-}
+/// The four programs: the sdk's one enum (ids, names as stored in the `program` columns).
+pub use io_sdk::Program;
 
 struct Ids {
     id: String,
@@ -40,63 +34,41 @@ struct Ids {
 }
 
 static IDS: LazyLock<[Ids; 4]> = LazyLock::new(|| {
-    Program::ALL.map(|p| Ids {
-        id: p.id().to_string(),
-        event_authority: io_sdk::event_authority(&p.id()).to_string(),
-    })
+    Program::ALL.map(|p| Ids { id: p.id().to_string(), event_authority: p.event_authority().to_string() })
 });
 
-impl Program {
-    pub const ALL: [Program; 4] = [Program::Staking, Program::Token, Program::Escrow, Program::Oracle];
-
-    pub fn id(self) -> io_sdk::Pubkey {
-        match self {
-            Program::Staking => io_staking::ID,
-            Program::Token => io_token::ID,
-            Program::Escrow => io_escrow::ID,
-            Program::Oracle => io_oracle::ID,
-        }
-    }
-
-    /// The crate name, as stored in the `program` columns.
-    pub fn name(self) -> &'static str {
-        match self {
-            Program::Staking => "io_staking",
-            Program::Token => "io_token",
-            Program::Escrow => "io_escrow",
-            Program::Oracle => "io_oracle",
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Program::Staking => 0,
-            Program::Token => 1,
-            Program::Escrow => 2,
-            Program::Oracle => 3,
-        }
-    }
-
+/// The program ids in base58, computed once: decoding compares them against every instruction's
+/// program and first account, which arrive as base58 text.
+pub trait ProgramIds: Sized {
     /// The program id, base58.
-    pub fn id_str(self) -> &'static str {
-        &IDS[self.index()].id
-    }
-
+    fn id_str(self) -> &'static str;
     /// The program's event-authority PDA, base58.
-    pub fn event_authority_str(self) -> &'static str {
-        &IDS[self.index()].event_authority
+    fn event_authority_str(self) -> &'static str;
+    /// The program whose id is `id` (base58).
+    fn from_id_str(id: &str) -> Option<Self>;
+}
+
+impl ProgramIds for Program {
+    fn id_str(self) -> &'static str {
+        &IDS[position(self)].id
     }
 
-    pub fn from_id_str(id: &str) -> Option<Program> {
+    fn event_authority_str(self) -> &'static str {
+        &IDS[position(self)].event_authority
+    }
+
+    fn from_id_str(id: &str) -> Option<Program> {
         Program::ALL.into_iter().find(|p| p.id_str() == id)
-    }
-
-    pub fn from_name(name: &str) -> Option<Program> {
-        Program::ALL.into_iter().find(|p| p.name() == name)
     }
 }
 
-/// One decoded `emit_cpi!` event.
+/// The program's place in `Program::ALL` (the order of `IDS`).
+fn position(p: Program) -> usize {
+    Program::ALL.iter().position(|q| *q == p).unwrap_or(0)
+}
+
+/// One decoded `emit_cpi!` event: the typed value (what the projection matches) and its JSON
+/// form (what the events table and the API carry), produced from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecodedEvent {
     /// `"{outer instruction index}.{inner instruction index}"`.
@@ -108,6 +80,25 @@ pub struct DecodedEvent {
     pub payload: Value,
     /// Every non-zero account the event mentions, base58.
     pub accounts: Vec<String>,
+    /// The event as the program crate's own struct (shared: the structs are not `Clone`).
+    pub event: Arc<events::Event>,
+}
+
+impl DecodedEvent {
+    /// The event at `ix_path`, `event_index`, with its JSON form and accounts.
+    pub fn new(ix_path: String, event_index: u32, event: events::Event) -> DecodedEvent {
+        let mut cx = json::Cx::default();
+        let payload = event.to_json(&mut cx);
+        DecodedEvent {
+            ix_path,
+            event_index,
+            program: event.program(),
+            name: event.name().to_owned(),
+            payload,
+            accounts: cx.accounts.iter().map(ToString::to_string).collect(),
+            event: Arc::new(event),
+        }
+    }
 }
 
 /// One transaction as the store records it.
@@ -195,21 +186,14 @@ pub fn decode_transaction(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Res
                     continue;
                 }
             }
-            let decoded = rest.get(..8).and_then(|disc| events::lookup(program, disc)).and_then(|def| {
-                let (payload, accounts) = (def.decode)(&inner.data)?;
-                Some((def.name, payload, accounts))
-            });
+            let decoded = rest
+                .get(..8)
+                .and_then(|disc| events::lookup(program, disc))
+                .and_then(|def| (def.decode)(&inner.data));
             match decoded {
-                Some((name, payload, accounts)) => {
+                Some(event) => {
                     let event_index = u32::try_from(out.events.len()).unwrap_or(u32::MAX);
-                    out.events.push(DecodedEvent {
-                        ix_path: path,
-                        event_index,
-                        program,
-                        name: name.to_owned(),
-                        payload,
-                        accounts: accounts.iter().map(ToString::to_string).collect(),
-                    });
+                    out.events.push(DecodedEvent::new(path, event_index, event));
                 }
                 None => out.undecoded = out.undecoded.saturating_add(1),
             }

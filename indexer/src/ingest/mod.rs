@@ -28,7 +28,7 @@ pub mod probe;
 pub mod rpc;
 pub mod ws;
 
-use crate::decode::{self, Program};
+use crate::decode::{self, Program, ProgramIds};
 use crate::feed::Feed;
 use crate::metrics::METRICS;
 use crate::settings::IngestSettings;
@@ -286,6 +286,10 @@ impl Ingestor {
         if round.caught_up {
             let block_time = self.rpc.get_block_time(tip).await;
             self.store.mark_caught_up(tip, block_time).await?;
+            // The indexed slot rose: events up to it may be served now.
+            if let Some(feed) = &self.feed {
+                feed.publish_new(&self.store).await?;
+            }
             if let Some(p) = self.progress.take() {
                 p.finish_and_clear();
             }
@@ -368,7 +372,7 @@ impl Ingestor {
             };
             let batch = Batch { expected: chunk.to_vec(), transactions, accounts };
             let out = self.store.commit_batch(&batch, &cursor).await?;
-            METRICS.record_commit(&out, &batch);
+            METRICS.record_commit(&out);
             self.liveness.progress();
             if out.events_inserted > 0 {
                 if let Some(feed) = &self.feed {

@@ -1,7 +1,7 @@
 //! The WebSocket trigger: `logsSubscribe {mentions: [program]}` at `confirmed` for each of our
 //! programs. A notification is a hint only — it wakes the ingest loop for an immediate round;
 //! what is stored always comes from the poller, so a lost notification costs latency, never data.
-use crate::decode::Program;
+use crate::decode::{Program, ProgramIds};
 use futures_util::StreamExt;
 use solana_commitment_config::CommitmentConfig;
 use solana_pubsub_client::nonblocking::pubsub_client::PubsubClient;

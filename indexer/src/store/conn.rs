@@ -86,17 +86,26 @@ pub trait Conn: Send {
 }
 
 macro_rules! bind_all {
-    ($q:expr, $args:expr, |$qq:ident, $a:ident| $arr:expr) => {{
+    ($q:expr, $args:expr, |$qq:ident, $a:ident| $arr:expr, |$uq:ident, $u:ident| $unsigned:expr) => {{
         let mut q = $q;
         for v in $args {
             q = match v {
                 Val::I(i) => q.bind(*i),
+                Val::U($u) => {
+                    let $uq = q;
+                    $unsigned
+                }
+                Val::NullU => q.bind(None::<i64>),
                 Val::T(t) => q.bind(t.as_str()),
                 Val::B(b) => q.bind(*b),
                 Val::NullI => q.bind(None::<i64>),
                 Val::NullT => q.bind(None::<String>),
                 Val::NullB => q.bind(None::<bool>),
                 Val::ArrI($a) => {
+                    let $qq = q;
+                    $arr
+                }
+                Val::ArrU($a) => {
                     let $qq = q;
                     $arr
                 }
@@ -155,21 +164,37 @@ impl Conn for SqliteConnection {
 
     async fn exec<'a>(&'a mut self, s: &'a Stmt) -> Result<u64, sqlx::Error> {
         let (sql, args) = anonymous_placeholders(s);
-        let q = bind_all!(sqlx::query::<sqlx::Sqlite>(&sql), args, |q, a| {
-            // SQLite has no array parameters; the store never builds them for SQLite.
-            let _ = a;
-            q.bind(None::<String>)
-        });
+        let q = bind_all!(
+            sqlx::query::<sqlx::Sqlite>(&sql),
+            args,
+            |q, a| {
+                // SQLite has no array parameters; the store never builds them for SQLite.
+                let _ = a;
+                q.bind(None::<String>)
+            },
+            |q, u| match super::u64::to_sqlite(*u) {
+                super::u64::SqliteU64::Int(i) => q.bind(i),
+                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
+            }
+        );
         Ok(q.execute(self).await?.rows_affected())
     }
 
     async fn fetch<'a>(&'a mut self, s: &'a Stmt) -> Result<Rows, sqlx::Error> {
         let (sql, args) = anonymous_placeholders(s);
-        let q = bind_all!(sqlx::query::<sqlx::Sqlite>(&sql), args, |q, a| {
-            // SQLite has no array parameters; the store never builds them for SQLite.
-            let _ = a;
-            q.bind(None::<String>)
-        });
+        let q = bind_all!(
+            sqlx::query::<sqlx::Sqlite>(&sql),
+            args,
+            |q, a| {
+                // SQLite has no array parameters; the store never builds them for SQLite.
+                let _ = a;
+                q.bind(None::<String>)
+            },
+            |q, u| match super::u64::to_sqlite(*u) {
+                super::u64::SqliteU64::Int(i) => q.bind(i),
+                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
+            }
+        );
         let rows = q.fetch_all(self).await?;
         rows.iter().map(sqlite_row).collect()
     }
@@ -181,15 +206,48 @@ impl Conn for PgConnection {
     }
 
     async fn exec<'a>(&'a mut self, s: &'a Stmt) -> Result<u64, sqlx::Error> {
-        let q = bind_all!(sqlx::query::<sqlx::Postgres>(&s.sql), &s.args, |q, a| q.bind(a.clone()));
+        let q =
+            bind_all!(sqlx::query::<sqlx::Postgres>(&s.sql), &s.args, |q, a| q.bind(pg_array(a)), |q, u| q
+                .bind(super::u64::PgU64(*u)));
         Ok(q.execute(self).await?.rows_affected())
     }
 
     async fn fetch<'a>(&'a mut self, s: &'a Stmt) -> Result<Rows, sqlx::Error> {
-        let q = bind_all!(sqlx::query::<sqlx::Postgres>(&s.sql), &s.args, |q, a| q.bind(a.clone()));
+        let q =
+            bind_all!(sqlx::query::<sqlx::Postgres>(&s.sql), &s.args, |q, a| q.bind(pg_array(a)), |q, u| q
+                .bind(super::u64::PgU64(*u)));
         let rows = q.fetch_all(self).await?;
         rows.iter().map(pg_row).collect()
     }
+}
+
+/// Array parameters (PostgreSQL's bulk statements): u64 elements as NUMERIC.
+trait PgArray {
+    type Out;
+    fn pg(&self) -> Self::Out;
+}
+
+macro_rules! pg_same {
+    ($($t:ty),*) => {$(
+        impl PgArray for Vec<Option<$t>> {
+            type Out = Vec<Option<$t>>;
+            fn pg(&self) -> Self::Out {
+                self.clone()
+            }
+        }
+    )*};
+}
+pg_same!(i64, String, bool);
+
+impl PgArray for Vec<Option<u64>> {
+    type Out = Vec<Option<super::u64::PgU64>>;
+    fn pg(&self) -> Self::Out {
+        self.iter().map(|v| v.map(super::u64::PgU64)).collect()
+    }
+}
+
+fn pg_array<A: PgArray>(a: &A) -> A::Out {
+    a.pg()
 }
 
 /// Columns holding JSON text that the API returns as JSON.
@@ -220,6 +278,10 @@ fn sqlite_row(row: &SqliteRow) -> Result<Map<String, Value>, sqlx::Error> {
             Value::Bool(row.try_get::<bool, _>(i)?)
         } else if stored == "INTEGER" {
             Value::from(row.try_get::<i64, _>(i)?)
+        } else if stored == "BLOB" {
+            // The only blobs are u64 values above i64::MAX (see `store::u64`).
+            let bytes = row.try_get::<Vec<u8>, _>(i)?;
+            super::u64::from_sqlite_blob(&bytes).map_or(Value::Null, Value::from)
         } else if stored == "REAL" {
             Number::from_f64(row.try_get::<f64, _>(i)?).map_or(Value::Null, Value::Number)
         } else {
@@ -240,6 +302,8 @@ fn pg_row(row: &PgRow) -> Result<Map<String, Value>, sqlx::Error> {
             "INT2" => row.try_get::<Option<i16>, _>(i)?.map(Value::from),
             "BOOL" => row.try_get::<Option<bool>, _>(i)?.map(Value::Bool),
             "FLOAT8" => row.try_get::<Option<f64>, _>(i)?.and_then(Number::from_f64).map(Value::Number),
+            // u64 columns (see `store::u64`).
+            "NUMERIC" => row.try_get::<Option<super::u64::PgU64>, _>(i)?.map(|v| Value::from(v.0)),
             _ => row.try_get::<Option<String>, _>(i)?.map(|s| text_value(name, s)),
         };
         m.insert(name.to_owned(), v.unwrap_or(Value::Null));

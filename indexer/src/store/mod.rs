@@ -4,8 +4,10 @@
 //! transaction as the rows it covers, and never moved past a gap.
 pub mod chain;
 pub mod conn;
+pub mod ids;
 pub mod plan;
 pub mod read;
+pub mod u64;
 pub mod write;
 
 use crate::decode::{DecodedTx, Program};
@@ -94,15 +96,22 @@ pub struct Batch {
     pub accounts: Vec<AccountSnapshot>,
 }
 
-/// Result of [`Store::commit_batch`].
+/// Result of [`Store::commit_batch`]: what the commit did, for the caller to act on and to
+/// record (the store records no metrics itself).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommitOutcome {
     /// The cursor as written, `None` when it did not move.
     pub cursor: Option<Cursor>,
     /// The first expected signature that is stored nowhere (the cursor stopped before it).
     pub gap: Option<String>,
+    /// Transactions stored by this commit (not stored before).
     pub transactions_inserted: u64,
+    /// Events stored (and projected) by this commit.
     pub events_inserted: u64,
+    /// Failed transactions in the batch (recorded, without events).
+    pub failed_transactions: u64,
+    /// Event-shaped inner instructions of the batch that did not decode.
+    pub undecoded: u64,
 }
 
 /// How far ingestion and finalization have come.

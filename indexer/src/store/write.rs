@@ -2,9 +2,11 @@
 //! one database transaction; account snapshots; finality promotion. Every function here takes
 //! the connection it runs on (a transaction's, normally), so callers choose the boundary.
 use super::conn::{Conn, Dialect, Stmt};
-use super::plan::{i64_of, key_columns, EventCtx, Patch, Plan, Special, Val};
+use super::ids;
+use super::plan::{i64_of, key_columns, Patch, Plan, Special, Val};
 use super::{AccountSnapshot, Batch, CommitOutcome, Cursor, SyncState};
 use crate::decode::{DecodedEvent, DecodedTx};
+use crate::projection::{self, EventCtx};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,6 +39,7 @@ pub fn multi_insert(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Ve
 fn pg_column(rows: &[Vec<Val>], j: usize) -> (Val, &'static str) {
     let kind = rows.iter().find_map(|r| match r.get(j) {
         Some(Val::I(_)) | Some(Val::NullI) => Some('i'),
+        Some(Val::U(_)) | Some(Val::NullU) => Some('u'),
         Some(Val::B(_)) | Some(Val::NullB) => Some('b'),
         Some(Val::T(_)) | Some(Val::NullT) => Some('t'),
         _ => None,
@@ -47,6 +50,12 @@ fn pg_column(rows: &[Vec<Val>], j: usize) -> (Val, &'static str) {
                 rows.iter().map(|r| if let Some(Val::I(v)) = r.get(j) { Some(*v) } else { None }).collect(),
             ),
             "int8[]",
+        ),
+        Some('u') => (
+            Val::ArrU(
+                rows.iter().map(|r| if let Some(Val::U(v)) = r.get(j) { Some(*v) } else { None }).collect(),
+            ),
+            "numeric[]",
         ),
         Some('b') => (
             Val::ArrB(
@@ -181,18 +190,24 @@ async fn insert_transactions<C: Conn>(
 
 type EventKey = (i64, String, i64);
 
+/// An event id out of range, as the database layer's error.
+fn id_error(e: ids::IdError) -> sqlx::Error {
+    sqlx::Error::Encode(Box::new(e))
+}
+
 /// Inserts the events of successful transactions; returns the id of each event this call
 /// inserted (events already stored are skipped by the natural key). The key is unique as
 /// `(tx_id, ix_path, event_index)`: the same as `(signature, ix_path, event_index)`, one
 /// transaction id per signature, but new keys land at the end of the index instead of at
 /// random places in it.
 ///
-/// Event ids are given here, in batch order from the largest stored id (one writer, inside the
-/// batch's transaction), not by the database: the events of a transaction inserted by this
-/// batch (`tx_id > tx_floor`) cannot be stored yet, so they are inserted without a conflict
-/// check and without `RETURNING` (reading 2,000 ids back was a third of the insert); only the
-/// events of transactions stored before (replays) go through `ON CONFLICT DO NOTHING
-/// RETURNING`.
+/// Event ids are stable (`store::ids`): slot, transaction bucket, event position. The buckets
+/// already used in the batch's slots are read once (a range of the primary key, empty when the
+/// batch is the newest); a transaction stored before keeps its prefix. The events of a
+/// transaction inserted by this batch (`tx_id > tx_floor`) cannot be stored yet, so they are
+/// inserted without a conflict check and without `RETURNING` (reading 2,000 ids back was a third
+/// of the insert); only the events of transactions stored before (replays) go through
+/// `ON CONFLICT DO NOTHING`.
 async fn insert_events<C: Conn>(
     c: &mut C,
     txs: &[&DecodedTx],
@@ -200,28 +215,62 @@ async fn insert_events<C: Conn>(
     tx_floor: i64,
     finalized_slot: i64,
 ) -> Result<HashMap<EventKey, i64>, sqlx::Error> {
-    let last = c.fetch(&Stmt::new("SELECT COALESCE(MAX(id), 0) AS last FROM events")).await?;
-    let mut next = last.first().and_then(|r| r.get("last")).and_then(Value::as_i64).unwrap_or(0) + 1;
+    let mut with_events: Vec<(&DecodedTx, i64)> = txs
+        .iter()
+        .filter(|t| t.err.is_none() && !t.events.is_empty())
+        .filter_map(|t| tx_ids.get(&t.signature).map(|id| (*t, *id)))
+        .collect();
+    let mut ids = HashMap::new();
+    let (Some(first), Some(last)) =
+        (with_events.iter().map(|(t, _)| t.slot).min(), with_events.iter().map(|(t, _)| t.slot).max())
+    else {
+        return Ok(ids);
+    };
+    let (lo, hi) = ids::slot_range(first, last);
+    let stored = c
+        .fetch(
+            &Stmt::new("SELECT tx_id, MIN(id) AS id FROM events WHERE id >= $1 AND id < $2 GROUP BY tx_id")
+                .arg(Val::I(lo))
+                .arg(Val::I(hi)),
+        )
+        .await?;
+    let mut alloc = ids::Allocator::default();
+    let mut prefixes: HashMap<i64, i64> = HashMap::new();
+    for r in &stored {
+        if let (Some(tx), Some(id)) =
+            (r.get("tx_id").and_then(Value::as_i64), r.get("id").and_then(Value::as_i64))
+        {
+            alloc.take(ids::prefix_of(id));
+            prefixes.insert(tx, ids::prefix_of(id));
+        }
+    }
+    // New transactions take buckets in (slot, signature) order: the order a rebuild sees too.
+    let mut fresh: Vec<&(&DecodedTx, i64)> =
+        with_events.iter().filter(|(_, id)| !prefixes.contains_key(id)).collect();
+    fresh.sort_by(|a, b| (a.0.slot, &a.0.signature).cmp(&(b.0.slot, &b.0.signature)));
+    for (t, tx_id) in fresh {
+        prefixes.insert(*tx_id, alloc.assign(t.slot, &t.signature).map_err(id_error)?);
+    }
+    with_events.sort_by_key(|(t, _)| t.slot);
     let mut seen = HashSet::new();
     let mut new_rows = Vec::new();
     let mut replayed = Vec::new();
-    let mut ids = HashMap::new();
-    for t in txs.iter().filter(|t| t.err.is_none()) {
-        let Some(&tx_id) = tx_ids.get(&t.signature) else { continue };
+    for (t, tx_id) in &with_events {
+        let prefix = prefixes[tx_id];
         let slot = i64_of(t.slot);
         for e in &t.events {
             if !seen.insert((t.signature.as_str(), e.ix_path.as_str(), e.event_index)) {
                 continue;
             }
-            let mut row = vec![Val::I(next)];
-            row.extend(event_row(tx_id, t, e, slot <= finalized_slot));
-            if tx_id > tx_floor {
-                ids.insert((tx_id, e.ix_path.clone(), i64::from(e.event_index)), next);
+            let id = ids::event_id(prefix, e.event_index).map_err(id_error)?;
+            let mut row = vec![Val::I(id)];
+            row.extend(event_row(*tx_id, t, e, slot <= finalized_slot));
+            if *tx_id > tx_floor {
+                ids.insert((*tx_id, e.ix_path.clone(), i64::from(e.event_index)), id);
                 new_rows.push(row);
             } else {
                 replayed.push(row);
             }
-            next += 1;
         }
     }
     let cols: Vec<&str> = ["id"].into_iter().chain(EVENT_COLS.iter().copied()).collect();
@@ -233,7 +282,7 @@ async fn insert_events<C: Conn>(
         "events",
         &cols,
         &replayed,
-        " ON CONFLICT (tx_id, ix_path, event_index) DO NOTHING RETURNING id, tx_id, ix_path, event_index",
+        " ON CONFLICT DO NOTHING RETURNING id, tx_id, ix_path, event_index",
     ) {
         for r in c.fetch(&s).await? {
             let key = (
@@ -321,6 +370,7 @@ async fn apply_plan<C: Conn>(c: &mut C, plan: &Plan) -> Result<(), sqlx::Error> 
 fn null_like(rows: &[&Patch], c: &str) -> Val {
     match rows.iter().find_map(|p| p.cols.get(c)).map(|(v, _)| v) {
         Some(Val::I(_)) | Some(Val::NullI) => Val::NullI,
+        Some(Val::U(_)) | Some(Val::NullU) => Val::NullU,
         Some(Val::B(_)) | Some(Val::NullB) => Val::NullB,
         _ => Val::NullT,
     }
@@ -563,19 +613,19 @@ pub async fn advance_indexed<C: Conn>(
     Ok(())
 }
 
-/// Event ids per merge of `account_events_recent` into `account_events` (about 100,000 account
-/// rows: 25 batches of 2,000 events).
-const ACCOUNT_MERGE_EVENTS: i64 = 50_000;
+/// Staged account rows per merge of `account_events_recent` into `account_events` (about 25
+/// batches of 2,000 events).
+const ACCOUNT_MERGE_ROWS: i64 = 100_000;
 
 /// The account rows `(address, slot, event_id)` of new events (sorted, distinct). On SQLite,
 /// addresses interned in `account_ids`, rows into `account_events_recent`, which moves into
-/// `account_events` in key order when the batch's event ids cross a multiple of
-/// [`ACCOUNT_MERGE_EVENTS`]. Where the rows lie is not visible: reads go through both tables
+/// `account_events` in key order once it holds [`ACCOUNT_MERGE_ROWS`] rows (counted: stable
+/// event ids are sparse). Where the rows lie is not visible: reads go through both tables
 /// (the `event_accounts` view, the account filter of the events page).
 async fn insert_event_accounts<C: Conn>(
     c: &mut C,
     keys: &[(&str, i64, i64)],
-    merge_every: i64,
+    merge_at: i64,
 ) -> Result<(), sqlx::Error> {
     if keys.is_empty() {
         return Ok(());
@@ -609,9 +659,8 @@ async fn insert_event_accounts<C: Conn>(
     for s in &stmts {
         c.exec(s).await?;
     }
-    let first = keys.iter().map(|k| k.2).min().unwrap_or(0);
-    let last = keys.iter().map(|k| k.2).max().unwrap_or(0);
-    if (first - 1) / merge_every != last / merge_every {
+    let staged = c.fetch(&Stmt::new("SELECT COUNT(*) AS n FROM account_events_recent")).await?;
+    if staged.first().and_then(|r| r.get("n")).and_then(Value::as_i64).unwrap_or(0) >= merge_at {
         c.exec(&Stmt::new(
             "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
              FROM account_events_recent ORDER BY account_id, slot, event_id",
@@ -658,22 +707,23 @@ pub async fn commit_batch<C: Conn>(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    insert_event_accounts(c, &keys, ACCOUNT_MERGE_EVENTS).await?;
+    insert_event_accounts(c, &keys, ACCOUNT_MERGE_ROWS).await?;
 
     let mut plan = Plan::default();
     for (id, t, e) in &fresh {
-        plan.add_event(&EventCtx {
-            id: *id,
-            signature: &t.signature,
-            slot: i64_of(t.slot),
-            block_time: t.block_time,
-            program: e.program,
-            name: &e.name,
-            payload: &e.payload,
-        });
+        let cx =
+            EventCtx { id: *id, signature: &t.signature, slot: i64_of(t.slot), block_time: t.block_time };
+        projection::event(&mut plan, &cx, &e.event);
     }
     for a in &batch.accounts {
-        plan.add_account(&a.address, a.program, &a.account_type, i64_of(a.slot), &a.state);
+        projection::accounts::account(
+            &mut plan,
+            &a.address,
+            a.program,
+            &a.account_type,
+            i64_of(a.slot),
+            &a.state,
+        );
     }
     apply_plan(c, &plan).await?;
     upsert_accounts(c, &batch.accounts).await?;
@@ -692,14 +742,28 @@ pub async fn commit_batch<C: Conn>(
             written = Some(cur);
         }
     }
-    Ok(CommitOutcome { cursor: written, gap, transactions_inserted, events_inserted: fresh.len() as u64 })
+    Ok(CommitOutcome {
+        cursor: written,
+        gap,
+        transactions_inserted,
+        events_inserted: fresh.len() as u64,
+        failed_transactions: batch.transactions.iter().filter(|t| t.err.is_some()).count() as u64,
+        undecoded: batch.transactions.iter().map(|t| u64::from(t.undecoded)).sum(),
+    })
 }
 
 /// Account snapshots alone (account sync), without a cursor.
 pub async fn commit_accounts<C: Conn>(c: &mut C, accounts: &[AccountSnapshot]) -> Result<(), sqlx::Error> {
     let mut plan = Plan::default();
     for a in accounts {
-        plan.add_account(&a.address, a.program, &a.account_type, i64_of(a.slot), &a.state);
+        projection::accounts::account(
+            &mut plan,
+            &a.address,
+            a.program,
+            &a.account_type,
+            i64_of(a.slot),
+            &a.state,
+        );
     }
     apply_plan(c, &plan).await?;
     upsert_accounts(c, accounts).await
@@ -771,7 +835,7 @@ mod tests {
         }
         let count = |t: &'static str| Stmt::new(format!("SELECT COUNT(*) AS n FROM {t}"));
         let n = |rows: crate::store::conn::Rows| rows[0]["n"].as_i64().unwrap_or(-1);
-        // Ids 1..=3 stay staged (no multiple of 4 crossed); 4..=6 cross 4: everything moves.
+        // Merge at 4 staged rows: 3 stay staged; 3 + 2 reach 4, everything moves; 1 stays.
         insert_event_accounts(c, &[("A", 101, 1), ("A", 102, 2), ("B", 103, 3)], 4).await.expect("first");
         assert_eq!(n(c.fetch(&count("account_events_recent")).await.expect("count")), 3);
         insert_event_accounts(c, &[("A", 104, 4), ("B", 105, 5)], 4).await.expect("second");

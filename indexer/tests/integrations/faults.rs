@@ -126,7 +126,8 @@ async fn a_new_genesis_is_refused_and_with_the_flag_wiped(db: TestDb) {
     let before = snapshot(&db.store).await;
 
     // The local network restarted: another genesis. Refused, with what to do, nothing changed.
-    let (b, _) = node(chain("GenesisB")).await;
+    // (The new chain is young: its tip is below the old chain's indexed slot.)
+    let (b, _) = node(Chain { slot: 7, ..chain("GenesisB") }).await;
     let err = run_until(&db, settings(&b), || async { false }).await.expect_err("another chain is refused");
     let msg = err.to_string();
     assert!(matches!(err, IngestError::OtherChain(_)), "{msg}");
@@ -142,12 +143,13 @@ async fn a_new_genesis_is_refused_and_with_the_flag_wiped(db: TestDb) {
     // (Mid-wipe the table may not exist: not done yet.)
     let reset = || async {
         db.store.chain_identity().await.ok().flatten().is_some_and(|c| c.genesis_hash == "GenesisB")
+            && db.store.sync_state().await.is_ok_and(|s| s.indexed_slot == 7)
     };
     run_until(&db, s, reset).await.expect("reset");
     let after = snapshot(&db.store).await;
     let count = |t: &str| after.iter().find(|(n, _, _)| n == t).map(|x| x.1);
     assert_eq!((count("events"), count("transactions"), count("cursors")), (Some(0), Some(0), Some(0)));
-    assert_eq!(db.store.sync_state().await.unwrap().indexed_slot, 0);
+    assert_eq!(db.store.sync_state().await.unwrap().indexed_slot, 7, "indexed from scratch: the new tip");
 }
 
 async fn a_fork_below_the_indexed_data_is_refused_and_a_node_behind_is_waited_for(db: TestDb) {

@@ -16,6 +16,8 @@ dual!(
     finality_is_promoted_by_slot,
     withdrawal_pays_matured_tickets,
     account_snapshots_alone,
+    u64_values_round_trip_and_order,
+    event_ids_survive_a_rebuild,
 );
 
 async fn commit_projects_the_network(db: TestDb) {
@@ -391,4 +393,107 @@ async fn account_snapshots_alone(db: TestDb) {
     // No cursor, no indexed slot from snapshots alone.
     assert_eq!(s.sync_state().await.unwrap().indexed_slot, 0);
     assert_eq!(s.cursor("io_staking").await.unwrap(), None);
+}
+
+/// A u64 above i64::MAX goes in through an event and comes back exact through the store's read
+/// (the offer price used to be clamped to 9223372036854775807), and orders as a number.
+async fn u64_values_round_trip_and_order(db: TestDb) {
+    let s = &db.store;
+    let (op, authority) = (key(90), key(91));
+    let mut events = vec![ev(
+        Program::Staking,
+        &io_staking::events::OperatorRegistered {
+            operator: op,
+            authority,
+            name: "big".into(),
+            region: "eu-west".into(),
+            metadata_url: String::new(),
+            commission_bps: 0,
+            ts: T0,
+        },
+    )];
+    let prices = [u64::MAX, 5, i64::MAX as u64 + 1, i64::MAX as u64];
+    for (i, price) in prices.iter().enumerate() {
+        let device = key(100 + i as u8);
+        events.push(ev(
+            Program::Staking,
+            &io_staking::events::DeviceRegistered {
+                device,
+                operator: op,
+                id_hash: [0; 32],
+                gpu_model: "H100".into(),
+                gpu_count: 1,
+                vram_gb: 80,
+                region: "eu-west".into(),
+                green: false,
+                class: io_staking::state::HardwareClass::DatacenterGpu,
+                ts: T0,
+            },
+        ));
+        events.push(ev(
+            Program::Escrow,
+            &io_escrow::events::OfferPosted {
+                offer: key(110 + i as u8),
+                operator: op,
+                device,
+                price_usdc_per_hour: *price,
+                price_io_per_hour: u64::MAX - i as u64,
+                min_hours: 1,
+                max_hours: 2,
+            },
+        ));
+    }
+    let t = tx(1, 10, events);
+    s.commit_batch(&Batch { transactions: vec![t.clone()], ..Batch::default() }, &cursor_at(&t))
+        .await
+        .unwrap();
+    let (_, detail) = s.operator(&op.to_string()).await.unwrap();
+    let devices = detail.unwrap()["devices"].clone();
+    let mut got: Vec<u64> =
+        devices.as_array().unwrap().iter().map(|d| d["price_usdc_per_hour"].as_u64().unwrap()).collect();
+    got.sort_unstable();
+    let mut want = prices.to_vec();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    // The event's payload and the current-state row agree.
+    let payload = rows(s, "SELECT payload FROM events WHERE event_name = 'OfferPosted' ORDER BY id").await;
+    assert!(payload.iter().any(|r| r["payload"]["price_usdc_per_hour"] == json!(u64::MAX)));
+    let ordered = rows(s, "SELECT price_usdc_per_hour AS p FROM offers ORDER BY price_usdc_per_hour").await;
+    assert_eq!(ordered.iter().map(|r| r["p"].as_u64().unwrap()).collect::<Vec<_>>(), want);
+    let above =
+        rows(s, &format!("SELECT COUNT(*) AS n FROM offers WHERE price_usdc_per_hour > {}", i64::MAX)).await;
+    assert_eq!(above[0]["n"], json!(2));
+}
+
+/// Event ids come from chain positions: indexing the same transactions again from scratch, in
+/// other batches and another order, gives every event the same id.
+async fn event_ids_survive_a_rebuild(db: TestDb) {
+    let ids = |s: &io_indexer::store::Store| {
+        let s = s.clone();
+        async move {
+            rows(&s, "SELECT id, signature, ix_path, event_index FROM events ORDER BY id")
+                .await
+                .into_iter()
+                .map(|r| serde_json::Value::Object(r).to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let n = net();
+    db.store.commit_batch(&n.batch(), &n.cursor()).await.unwrap();
+    let first = ids(&db.store).await;
+    assert_eq!(first.len(), n.event_count());
+    // The rebuild: a fresh database of the same kind, one transaction per batch, newest first.
+    let again = match db.store.dialect() {
+        io_indexer::store::conn::Dialect::Sqlite => crate::common::sqlite().await,
+        io_indexer::store::conn::Dialect::Postgres => crate::common::postgres().await,
+    };
+    for t in n.txs.iter().rev() {
+        let b = Batch { transactions: vec![t.clone()], ..Batch::default() };
+        again.store.commit_batch(&b, &cursor_at(t)).await.unwrap();
+    }
+    assert_eq!(ids(&again.store).await, first);
+    // Ids order events by slot: the newest event has the largest id.
+    let newest = rows(&db.store, "SELECT slot FROM events ORDER BY id DESC LIMIT 1").await;
+    let top = rows(&db.store, "SELECT MAX(slot) AS slot FROM events").await;
+    assert_eq!(newest[0]["slot"], top[0]["slot"]);
 }

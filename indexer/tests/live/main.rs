@@ -370,7 +370,7 @@ async fn a_restart_in_the_middle_of_a_catch_up_leaves_no_gap_and_no_duplicate(db
 
 async fn the_cursor_waits_at_a_transaction_the_node_cannot_return_yet(db: TestDb) {
     let net = network().await;
-    let staking = io_indexer::decode::Program::Staking.id_str();
+    let staking = io_indexer::decode::ProgramIds::id_str(io_indexer::decode::Program::Staking);
     let listed =
         Chain::new(&net.net.rpc_url).rpc.get_signatures_for_address(&pk(staking)).await.expect("signatures");
     // The fourth-oldest io_staking transaction is missing for the first three times it is asked.
