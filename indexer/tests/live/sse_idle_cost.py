@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CPU cost of idle /v1/stream clients: starts `indexer serve --no-ingest` on an empty SQLite
 database, opens N SSE connections that read nothing, and reports the server process's CPU use
-over an interval, from /proc/<pid>/stat (utime + stime). Linux only.
+over an interval, from /proc/<pid>/stat (utime + stime), then how long SIGTERM takes to stop it
+with the clients connected. Linux only.
 
     python3 indexer/tests/live/sse_idle_cost.py path/to/indexer [clients=200] [seconds=10]
 """
@@ -43,6 +44,15 @@ try:
     t1, w1 = ticks(), time.monotonic()
     alive = sum(1 for c in conns if c.fileno() >= 0)
     print(f"{binary}: {alive} idle SSE clients, server CPU {100.0 * (t1 - t0) / hz / (w1 - w0):.1f}% of a core over {w1 - w0:.1f} s")
-finally:
+    # SIGTERM with the clients still connected: how long until the server exits.
+    t = time.monotonic()
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=10)
+        print(f"stopped {time.monotonic() - t:.2f} s after SIGTERM with {clients} streams open")
+    except subprocess.TimeoutExpired:
+        print(f"still running 10 s after SIGTERM with {clients} streams open")
+finally:
+    if server.poll() is None:
+        server.kill()
+        server.wait()
