@@ -13,7 +13,7 @@ use crate::store::read::{
     Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, Near, OperatorFilter, OperatorSort,
     OperatorStatus,
 };
-use crate::store::{conn::Rows, Store, SyncState};
+use crate::store::{Store, SyncState};
 use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -119,8 +119,10 @@ fn reply_with<const N: usize>(
     res
 }
 
-fn rows(r: Rows) -> Value {
-    Value::Array(r.into_iter().map(Value::Object).collect())
+/// Typed rows (`store::rows`) as the JSON array the API serves (their serialization cannot fail:
+/// plain structs of numbers, strings and JSON values).
+fn rows<T: serde::Serialize>(r: Vec<T>) -> Value {
+    serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
 async fn health(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
@@ -279,7 +281,7 @@ async fn positions(
     Params::parse(q.as_deref(), &[])?;
     let addr = address("address", &addr)?;
     let (sync, list) = st.store.wallet_positions(&addr).await?;
-    Ok(reply(&sync, Value::Array(list), None))
+    Ok(reply(&sync, rows(list), None))
 }
 
 async fn leases(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
@@ -331,7 +333,12 @@ async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Resp
     };
     let (sync, (page, totals)) = st.store.burns(&f).await?;
     let next = page.next.map(|k| encode_cursor("burns", k));
-    Ok(reply_with(&sync, rows(page.rows), Some(next), [("totals", totals)]))
+    Ok(reply_with(
+        &sync,
+        rows(page.rows),
+        Some(next),
+        [("totals", serde_json::to_value(totals).unwrap_or(Value::Null))],
+    ))
 }
 
 async fn supply(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
@@ -405,7 +412,7 @@ struct StreamState {
     after: i64,
     name: Option<String>,
     program: Option<String>,
-    buf: VecDeque<Map<String, Value>>,
+    buf: VecDeque<crate::store::rows::events::EventRow>,
     poll: Duration,
     _client: ClientGuard,
 }
@@ -462,15 +469,13 @@ async fn stream(
     let s = futures_util::stream::unfold(state, |mut s| async move {
         loop {
             if let Some(row) = s.buf.pop_front() {
-                let id = row.get("id").and_then(Value::as_i64).unwrap_or(0);
-                let name = row.get("event_name").and_then(Value::as_str).unwrap_or("event").to_owned();
-                let ev = Event::default().id(id.to_string()).event(name).data(Value::Object(row).to_string());
+                let data = serde_json::to_string(&row).unwrap_or_default();
+                let ev = Event::default().id(row.id.to_string()).event(row.event_name).data(data);
                 return Some((Ok(ev), s));
             }
             match s.store.events_since(s.after, s.name.as_deref(), s.program.as_deref(), 500).await {
                 Ok((_, rows)) if !rows.is_empty() => {
-                    s.after =
-                        rows.last().and_then(|r| r.get("id")).and_then(Value::as_i64).unwrap_or(s.after);
+                    s.after = rows.last().map_or(s.after, |r| r.id);
                     s.buf.extend(rows);
                 }
                 Ok(_) => tokio::time::sleep(s.poll).await,

@@ -4,7 +4,8 @@
 use super::conn::{Conn, Dialect, Stmt};
 use super::ids;
 use super::plan::{i64_of, key_columns, Patch, Plan, Special, Val};
-use super::{AccountSnapshot, Batch, CommitOutcome, Cursor, SyncState};
+use super::read::read_sync;
+use super::{AccountSnapshot, Batch, CommitOutcome, Cursor};
 use crate::decode::{DecodedEvent, DecodedTx};
 use crate::projection::{self, EventCtx};
 use serde_json::Value;
@@ -103,22 +104,6 @@ fn relation(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> 
 /// `INSERT INTO table (cols) <rows> tail`, in the dialect's bulk form.
 pub fn bulk_insert(d: Dialect, table: &str, cols: &[&str], rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> {
     relation(d, &format!("INSERT INTO {table} ({}) ", cols.join(", ")), rows, tail)
-}
-
-pub async fn read_sync<C: Conn>(c: &mut C) -> Result<SyncState, sqlx::Error> {
-    let rows = c
-        .fetch(&Stmt::new(
-            "SELECT indexed_slot, indexed_block_time, finalized_slot, chain_slot FROM sync_state WHERE id = 1",
-        ))
-        .await?;
-    let r = rows.first();
-    let get = |k: &str| r.and_then(|r| r.get(k)).and_then(Value::as_i64);
-    Ok(SyncState {
-        indexed_slot: get("indexed_slot").unwrap_or(0),
-        indexed_block_time: get("indexed_block_time"),
-        finalized_slot: get("finalized_slot").unwrap_or(0),
-        chain_slot: get("chain_slot").unwrap_or(0),
-    })
 }
 
 /// The transactions of the batch, first occurrence of each signature.
@@ -865,7 +850,7 @@ mod tests {
             let mut ids = Vec::new();
             loop {
                 let p = events(c, &f).await.expect("page");
-                ids.extend(p.rows.iter().map(|r| r["id"].as_i64().unwrap_or(0)));
+                ids.extend(p.rows.iter().map(|r| r.id));
                 match p.next {
                     Some(k) => f.after = Some(k),
                     None => break,
