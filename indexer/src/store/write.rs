@@ -604,9 +604,10 @@ const ACCOUNT_MERGE_ROWS: i64 = 100_000;
 
 /// The account rows `(address, slot, event_id)` of new events (sorted, distinct). On SQLite,
 /// addresses interned in `account_ids`, rows into `account_events_recent`, which moves into
-/// `account_events` in key order once it holds [`ACCOUNT_MERGE_ROWS`] rows (counted: stable
-/// event ids are sparse). Where the rows lie is not visible: reads go through both tables
-/// (the `event_accounts` view, the account filter of the events page).
+/// `account_events` in key order once it holds [`ACCOUNT_MERGE_ROWS`] rows (counted in
+/// `sync_state.account_rows_staged`: stable event ids are sparse). Where the rows lie is not
+/// visible: reads go through both tables (the `event_accounts` view, the account filter of the
+/// events page).
 async fn insert_event_accounts<C: Conn>(
     c: &mut C,
     keys: &[(&str, i64, i64)],
@@ -644,8 +645,18 @@ async fn insert_event_accounts<C: Conn>(
     for s in &stmts {
         c.exec(s).await?;
     }
-    let staged = c.fetch(&Stmt::new("SELECT COUNT(*) AS n FROM account_events_recent")).await?;
+    let added = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let staged = c
+        .fetch(
+            &Stmt::new(
+                "UPDATE sync_state SET account_rows_staged = account_rows_staged + $1 WHERE id = 1 \
+                 RETURNING account_rows_staged AS n",
+            )
+            .arg(Val::I(added)),
+        )
+        .await?;
     if staged.first().and_then(|r| r.get("n")).and_then(Value::as_i64).unwrap_or(0) >= merge_at {
+        c.exec(&Stmt::new("UPDATE sync_state SET account_rows_staged = 0 WHERE id = 1")).await?;
         c.exec(&Stmt::new(
             "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
              FROM account_events_recent ORDER BY account_id, slot, event_id",
