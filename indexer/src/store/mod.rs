@@ -316,7 +316,7 @@ impl Store {
     pub async fn devices(
         &self,
         f: &read::DeviceFilter,
-    ) -> Result<(SyncState, read::Page<serde_json::Map<String, Value>, (i64, String)>), StoreError> {
+    ) -> Result<(SyncState, read::Page<rows::staking::DeviceListRow, (i64, String)>), StoreError> {
         Ok(read_tx!(self, |c, sync| read::devices(c, f, sync.indexed_block_time.unwrap_or_else(unix_now))))
     }
 

@@ -2,13 +2,14 @@
 //! pagination (`limit + 1` rows are read to know whether a next page exists) and never `OFFSET`.
 //! Rows come back typed (`store::rows`); the few composite answers (an operator with its devices,
 //! a lease with its settlements, the network figures) are assembled as JSON from typed parts.
-use super::conn::{Conn, Dialect, Rows, Stmt};
+use super::conn::{Conn, Dialect, Stmt};
 use super::plan::Val;
 use super::rows::escrow::LeaseRow;
 use super::rows::events::{CursorRow, EventRow, TransactionRow};
 use super::rows::oracle::ReportRow;
 use super::rows::staking::{
-    ClaimedRow, OperatorRow, PositionCountersRow, SlashRow, TicketRow, WalletPosition,
+    ClaimedRow, DeviceListRow, DeviceRow, OperatorRow, PositionCountersRow, SlashRow, TicketRow,
+    WalletPosition,
 };
 use super::rows::token::{BurnRow, BurnTotals};
 use super::rows::U64;
@@ -36,10 +37,6 @@ fn page<T, K>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Page<T, K>
 /// An integer column of a JSON row (the device list's keyset key).
 fn get_i(r: &Map<String, Value>, k: &str) -> Option<i64> {
     r.get(k).and_then(Value::as_i64)
-}
-
-fn get_s(r: &Map<String, Value>, k: &str) -> Option<String> {
-    r.get(k).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// A stored u64 as a keyset key (token amounts: below i64::MAX; saturates).
@@ -167,8 +164,8 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>
         .arg(Val::T(address.to_owned()));
     let Some(op) = c.fetch_as::<OperatorRow>(&s).await?.into_iter().next() else { return Ok(None) };
     let Value::Object(mut op) = json(&op)? else { return Ok(None) };
-    let devices = c
-        .fetch(
+    let devices: Vec<DeviceRow> = c
+        .fetch_as(
             &Stmt::new(format!("SELECT {DEVICE_COLS} FROM devices d LEFT JOIN offers f ON f.device = d.address WHERE d.operator = $1 ORDER BY d.address"))
                 .arg(Val::T(address.to_owned())),
         )
@@ -207,7 +204,7 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>
         }
     }
     history.sort_by_key(|h| h["slot"].as_i64().unwrap_or(0));
-    op.insert("devices".into(), Value::Array(devices.into_iter().map(Value::Object).collect()));
+    op.insert("devices".into(), json(&devices)?);
     op.insert("slashes".into(), json(&slashes)?);
     op.insert("commission_history".into(), Value::Array(history));
     Ok(Some(Value::Object(op)))
@@ -341,14 +338,14 @@ pub async fn devices<C: Conn>(
     c: &mut C,
     f: &DeviceFilter,
     now: i64,
-) -> Result<Page<Map<String, Value>, (i64, String)>, sqlx::Error> {
+) -> Result<Page<DeviceListRow, (i64, String)>, sqlx::Error> {
     let limit = Val::I(i64::from(f.limit) + 1);
     let mut s = Stmt::default();
     let head = |s: &mut Stmt, distance: i64, extra: &str| {
         s.push(&format!("SELECT {DEVICE_COLS}, "));
         availability_sql(s, now);
         s.push(&format!(
-            " AS availability, {distance} AS distance{extra} FROM devices d LEFT JOIN offers f ON f.device = d.address"
+            " AS availability, CAST({distance} AS BIGINT) AS distance{extra} FROM devices d LEFT JOIN offers f ON f.device = d.address"
         ));
     };
     match &f.near {
@@ -368,7 +365,7 @@ pub async fn devices<C: Conn>(
             // a page of each.
             let ranked = matches!(near, Near::Ranked(_));
             let want = f.limit as usize + 1;
-            let mut rows = Rows::new();
+            let mut rows: Vec<DeviceListRow> = Vec::new();
             for (distance, tier) in (0i64..).zip(near.tiers()) {
                 if rows.len() >= want {
                     break;
@@ -413,17 +410,17 @@ pub async fn devices<C: Conn>(
                     s.push(" AND d.address > ").bind(Val::T(a));
                 }
                 s.push(" ORDER BY d.address LIMIT ").bind(Val::I((want - rows.len()) as i64));
-                rows.extend(c.fetch(&s).await?);
+                rows.extend(c.fetch_as::<DeviceListRow>(&s).await?);
             }
             return Ok(page(rows, f.limit, device_key));
         }
     }
-    Ok(page(c.fetch(&s).await?, f.limit, device_key))
+    Ok(page(c.fetch_as(&s).await?, f.limit, device_key))
 }
 
 /// The keyset key of a device row: (distance, address).
-fn device_key(r: &Map<String, Value>) -> (i64, String) {
-    (get_i(r, "distance").unwrap_or(0), get_s(r, "address").unwrap_or_default())
+fn device_key(r: &DeviceListRow) -> (i64, String) {
+    (r.distance, r.device.address.clone())
 }
 
 // ---------------------------------------------------------------------------------------------

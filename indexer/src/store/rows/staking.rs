@@ -119,3 +119,61 @@ pub struct WalletPosition {
     pub pending_unstakes: Vec<TicketRow>,
     pub rewards_claimed: u64,
 }
+
+typed_row! {
+/// One device with its offer (an operator's device list).
+pub struct DeviceRow {
+    pub address: String,
+    pub operator: Option<String>,
+    pub id_hash: Option<String>,
+    pub gpu_model: Option<String>,
+    pub gpu_count: Option<i64>,
+    pub vram_gb: Option<i64>,
+    pub region: Option<String>,
+    pub green: Option<bool>,
+    pub class: Option<String>,
+    pub status: Option<String>,
+    pub registered_ts: Option<i64>,
+    pub status_ts: Option<i64>,
+    pub slot: i64,
+    pub offer: Option<String>,
+    pub price_usdc_per_hour: Option<U64>,
+    pub price_io_per_hour: Option<U64>,
+    pub min_hours: Option<i64>,
+    pub max_hours: Option<i64>,
+    pub offer_active: Option<bool>,
+    pub lease: Option<String>,
+    pub leased_until: Option<i64>,
+}
+}
+
+/// One device of `/v1/devices`: the device, its availability now and its rank by proximity
+/// (`distance_km` only when ranked from a point or a known region).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DeviceListRow {
+    #[serde(flatten)]
+    pub device: DeviceRow,
+    pub availability: String,
+    pub distance: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<Option<i64>>,
+}
+
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for DeviceListRow
+where
+    &'static str: sqlx::ColumnIndex<R>,
+    DeviceRow: sqlx::FromRow<'r, R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let ranked = row.try_column("distance_km").is_ok();
+        Ok(DeviceListRow {
+            device: DeviceRow::from_row(row)?,
+            availability: row.try_get("availability")?,
+            distance: row.try_get("distance")?,
+            distance_km: if ranked { Some(row.try_get("distance_km")?) } else { None },
+        })
+    }
+}
