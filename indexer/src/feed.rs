@@ -5,11 +5,12 @@
 //! rejoins the broadcast.
 //!
 //! Event ids order events by slot (see [`crate::store::ids`]), and a program whose cursor is
-//! behind another's can still store events below ids already stored. So only events at or below
-//! the indexed slot — which the store raises once every program is stored up to it — are
-//! published or served; "after id N" then never skips one.
-use crate::store::{Store, StoreError, SyncState};
-use serde_json::Value;
+//! behind another's can still store events below ids already stored. The store's
+//! `events_since` therefore returns only events at or below the indexed slot — which it raises
+//! once every program is stored up to it — so "after id N" never skips one; the feed publishes
+//! after each commit and when a caught-up round raises the indexed slot.
+use crate::store::rows::events::EventRow;
+use crate::store::{Store, StoreError};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,26 +32,15 @@ pub struct FeedEvent {
 }
 
 impl FeedEvent {
-    /// The slot of an event row.
-    fn slot_of(row: &serde_json::Map<String, Value>) -> i64 {
-        row.get("slot").and_then(Value::as_i64).unwrap_or(i64::MAX)
-    }
-
-    /// From an event row as the store's reads return it.
-    pub fn from_row(row: &serde_json::Map<String, Value>) -> FeedEvent {
+    /// From an event row as the store reads it.
+    pub fn from_row(row: &EventRow) -> FeedEvent {
         FeedEvent {
-            id: row.get("id").and_then(Value::as_i64).unwrap_or(0),
-            name: row.get("event_name").and_then(Value::as_str).unwrap_or("event").to_owned(),
-            program: row.get("program").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            data: Value::Object(row.clone()).to_string(),
+            id: row.id,
+            name: row.event_name.clone(),
+            program: row.program.clone(),
+            data: serde_json::to_string(row).unwrap_or_default(),
         }
     }
-}
-
-/// How many of `rows` (in id order, read with `sync` in one transaction) may be served: those up
-/// to the first above the indexed slot.
-pub fn visible(sync: &SyncState, rows: &[serde_json::Map<String, Value>]) -> usize {
-    rows.iter().take_while(|r| FeedEvent::slot_of(r) <= sync.indexed_slot).count()
 }
 
 #[derive(Debug)]
@@ -96,10 +86,9 @@ impl Feed {
         let mut n = 0;
         loop {
             let after = self.published();
-            let (sync, rows) = store.events_since(after, None, None, PAGE).await?;
-            let shown = visible(&sync, &rows);
-            let full = shown == PAGE as usize;
-            for row in &rows[..shown] {
+            let (_, rows) = store.events_since(after, None, None, PAGE).await?;
+            let full = rows.len() == PAGE as usize;
+            for row in &rows {
                 let ev = FeedEvent::from_row(row);
                 self.published.fetch_max(ev.id, Ordering::AcqRel);
                 // No receiver is not an error: nobody is listening.

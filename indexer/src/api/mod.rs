@@ -19,7 +19,7 @@ use crate::store::read::{
     Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, Near, OperatorFilter, OperatorSort,
     OperatorStatus,
 };
-use crate::store::{conn::Rows, Store, SyncState};
+use crate::store::{Store, SyncState};
 use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -137,8 +137,10 @@ fn reply_with<const N: usize>(
     res
 }
 
-fn rows(r: Rows) -> Value {
-    Value::Array(r.into_iter().map(Value::Object).collect())
+/// Typed rows (`store::rows`) as the JSON array the API serves (their serialization cannot fail:
+/// plain structs of numbers, strings and JSON values).
+fn rows<T: serde::Serialize>(r: Vec<T>) -> Value {
+    serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
 /// Healthy: the database answers and, when this process ingests, the node answers the slot
@@ -310,7 +312,7 @@ async fn positions(
     Params::parse(q.as_deref(), &[])?;
     let addr = address("address", &addr)?;
     let (sync, list) = st.store.wallet_positions(&addr).await?;
-    Ok(reply(&sync, Value::Array(list), None))
+    Ok(reply(&sync, rows(list), None))
 }
 
 async fn leases(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
@@ -397,7 +399,12 @@ async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Resp
     };
     let (sync, (page, totals)) = st.store.burns(&f).await?;
     let next = page.next.map(|k| encode_cursor("burns", k));
-    Ok(reply_with(&sync, rows(page.rows), Some(next), [("totals", totals)]))
+    Ok(reply_with(
+        &sync,
+        rows(page.rows),
+        Some(next),
+        [("totals", serde_json::to_value(totals).unwrap_or(Value::Null))],
+    ))
 }
 
 async fn supply(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {

@@ -73,12 +73,11 @@ impl Client {
                     .events_since(self.after, self.name.as_deref(), self.program.as_deref(), PAGE)
                     .await
                 {
-                    Ok((sync, rows)) => {
-                        let shown = crate::feed::visible(&sync, &rows);
-                        if shown == 0 {
+                    Ok((_, rows)) => {
+                        if rows.is_empty() {
                             self.catching_up = false;
                         }
-                        for row in &rows[..shown] {
+                        for row in &rows {
                             let e = FeedEvent::from_row(row);
                             self.after = self.after.max(e.id);
                             self.buf.push_back(Arc::new(e));

@@ -76,6 +76,27 @@ impl Stmt {
 
 pub type Rows = Vec<Map<String, Value>>;
 
+/// A typed row (`store::rows`) that both databases decode. The bounds live here, on a trait
+/// without lifetimes, so the futures that read rows stay `Send` for every lifetime (a
+/// higher-ranked bound in the method itself makes axum's handlers fail to prove it).
+pub trait TypedRow: Sized + Send + Unpin + 'static {
+    fn from_sqlite(row: &SqliteRow) -> Result<Self, sqlx::Error>;
+    fn from_pg(row: &PgRow) -> Result<Self, sqlx::Error>;
+}
+
+impl<T> TypedRow for T
+where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin + 'static,
+{
+    fn from_sqlite(row: &SqliteRow) -> Result<Self, sqlx::Error> {
+        T::from_row(row)
+    }
+
+    fn from_pg(row: &PgRow) -> Result<Self, sqlx::Error> {
+        T::from_row(row)
+    }
+}
+
 /// A connection of either database.
 pub trait Conn: Send {
     fn dialect(&self) -> Dialect;
@@ -83,6 +104,13 @@ pub trait Conn: Send {
     fn exec<'a>(&'a mut self, s: &'a Stmt) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'a;
     /// Runs a query; its rows as JSON objects.
     fn fetch<'a>(&'a mut self, s: &'a Stmt) -> impl Future<Output = Result<Rows, sqlx::Error>> + Send + 'a;
+    /// Runs a query; its rows as typed rows (`store::rows`), decoded by column name.
+    fn fetch_as<'a, T>(
+        &'a mut self,
+        s: &'a Stmt,
+    ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send + 'a
+    where
+        T: TypedRow;
 }
 
 macro_rules! bind_all {
@@ -198,6 +226,27 @@ impl Conn for SqliteConnection {
         let rows = q.fetch_all(self).await?;
         rows.iter().map(sqlite_row).collect()
     }
+    async fn fetch_as<'a, T>(&'a mut self, s: &'a Stmt) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: TypedRow,
+    {
+        let (sql, args) = anonymous_placeholders(s);
+        let q = bind_all!(
+            sqlx::query::<sqlx::Sqlite>(&sql),
+            args,
+            |q, a| {
+                // SQLite has no array parameters; the store never builds them for SQLite.
+                let _ = a;
+                q.bind(None::<String>)
+            },
+            |q, u| match super::u64::to_sqlite(*u) {
+                super::u64::SqliteU64::Int(i) => q.bind(i),
+                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
+            }
+        );
+        let rows = q.fetch_all(self).await?;
+        rows.iter().map(T::from_sqlite).collect()
+    }
 }
 
 impl Conn for PgConnection {
@@ -218,6 +267,16 @@ impl Conn for PgConnection {
                 .bind(super::u64::PgU64(*u)));
         let rows = q.fetch_all(self).await?;
         rows.iter().map(pg_row).collect()
+    }
+    async fn fetch_as<'a, T>(&'a mut self, s: &'a Stmt) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: TypedRow,
+    {
+        let q =
+            bind_all!(sqlx::query::<sqlx::Postgres>(&s.sql), &s.args, |q, a| q.bind(pg_array(a)), |q, u| q
+                .bind(super::u64::PgU64(*u)));
+        let rows = q.fetch_all(self).await?;
+        rows.iter().map(T::from_pg).collect()
     }
 }
 

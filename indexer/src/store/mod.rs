@@ -7,6 +7,7 @@ pub mod conn;
 pub mod ids;
 pub mod plan;
 pub mod read;
+pub mod rows;
 pub mod u64;
 pub mod write;
 
@@ -171,7 +172,7 @@ macro_rules! with_conn {
 macro_rules! read_tx {
     ($self:expr, |$c:ident, $sync:ident| $body:expr) => {
         with_conn!($self, tx, |$c| async move {
-            let $sync = write::read_sync($c).await?;
+            let $sync = read::read_sync($c).await?;
             let data = $body.await?;
             Ok::<_, sqlx::Error>(($sync, data))
         })
@@ -268,7 +269,7 @@ impl Store {
     }
 
     pub async fn sync_state(&self) -> Result<SyncState, StoreError> {
-        Ok(with_conn!(self, conn, |c| write::read_sync(c)))
+        Ok(with_conn!(self, conn, |c| read::read_sync(c)))
     }
 
     /// The stored cursor of `program`.
@@ -310,7 +311,7 @@ impl Store {
     pub async fn operators(
         &self,
         f: &read::OperatorFilter,
-    ) -> Result<(SyncState, read::Page<(i64, String)>), StoreError> {
+    ) -> Result<(SyncState, read::Page<rows::staking::OperatorRow, (i64, String)>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::operators(c, f)))
     }
 
@@ -322,18 +323,21 @@ impl Store {
     pub async fn devices(
         &self,
         f: &read::DeviceFilter,
-    ) -> Result<(SyncState, read::Page<(i64, String)>), StoreError> {
+    ) -> Result<(SyncState, read::Page<rows::staking::DeviceListRow, (i64, String)>), StoreError> {
         Ok(read_tx!(self, |c, sync| read::devices(c, f, sync.indexed_block_time.unwrap_or_else(unix_now))))
     }
 
-    pub async fn wallet_positions(&self, staker: &str) -> Result<(SyncState, Vec<Value>), StoreError> {
+    pub async fn wallet_positions(
+        &self,
+        staker: &str,
+    ) -> Result<(SyncState, Vec<rows::staking::WalletPosition>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::wallet_positions(c, staker)))
     }
 
     pub async fn leases(
         &self,
         f: &read::LeaseFilter,
-    ) -> Result<(SyncState, read::Page<(i64, String)>), StoreError> {
+    ) -> Result<(SyncState, read::Page<rows::escrow::LeaseRow, (i64, String)>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::leases(c, f)))
     }
 
@@ -348,7 +352,10 @@ impl Store {
     pub async fn burns(
         &self,
         f: &read::BurnFilter,
-    ) -> Result<(SyncState, (read::Page<i64>, Value)), StoreError> {
+    ) -> Result<
+        (SyncState, (read::Page<rows::token::BurnRow, i64>, Option<rows::token::BurnTotals>)),
+        StoreError,
+    > {
         Ok(read_tx!(self, |c, _s| read::burns(c, f)))
     }
 
@@ -360,14 +367,17 @@ impl Store {
         Ok(read_tx!(self, |c, _s| read::network(c)))
     }
 
-    pub async fn reports(&self, period: i64) -> Result<(SyncState, Rows), StoreError> {
+    pub async fn reports(
+        &self,
+        period: i64,
+    ) -> Result<(SyncState, Vec<rows::oracle::ReportRow>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::reports(c, period)))
     }
 
     pub async fn events(
         &self,
         f: &read::EventFilter,
-    ) -> Result<(SyncState, read::Page<(i64, i64)>), StoreError> {
+    ) -> Result<(SyncState, read::Page<rows::events::EventRow, (i64, i64)>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::events(c, f)))
     }
 
@@ -377,11 +387,11 @@ impl Store {
         name: Option<&str>,
         program: Option<&str>,
         limit: u32,
-    ) -> Result<(SyncState, Rows), StoreError> {
+    ) -> Result<(SyncState, Vec<rows::events::EventRow>), StoreError> {
         Ok(read_tx!(self, |c, _s| read::events_since(c, after, name, program, limit)))
     }
 
-    pub async fn status(&self) -> Result<(SyncState, (Rows, i64)), StoreError> {
+    pub async fn status(&self) -> Result<(SyncState, (Vec<rows::events::CursorRow>, i64)), StoreError> {
         Ok(read_tx!(self, |c, _s| read::status(c)))
     }
 

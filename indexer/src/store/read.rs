@@ -1,17 +1,29 @@
 //! Reads behind the query API. Filters arrive validated (see `api`); lists use keyset
 //! pagination (`limit + 1` rows are read to know whether a next page exists) and never `OFFSET`.
-use super::conn::{Conn, Dialect, Rows, Stmt};
+//! Rows come back typed (`store::rows`); the few composite answers (an operator with its devices,
+//! a lease with its settlements, the network figures) are assembled as JSON from typed parts.
+use super::conn::{Conn, Dialect, Stmt};
 use super::plan::Val;
+use super::rows::escrow::LeaseRow;
+use super::rows::events::{CursorRow, EventRow, TransactionRow};
+use super::rows::oracle::ReportRow;
+use super::rows::staking::{
+    ClaimedRow, DeviceListRow, DeviceRow, OperatorRow, PositionCountersRow, SlashRow, TicketRow,
+    WalletPosition,
+};
+use super::rows::token::{BurnRow, BurnTotals};
+use super::rows::U64;
+use super::SyncState;
 use serde_json::{Map, Value};
 
 /// A page of rows and the keyset position after its last row, when more rows follow.
 #[derive(Debug)]
-pub struct Page<K> {
-    pub rows: Rows,
+pub struct Page<T, K> {
+    pub rows: Vec<T>,
     pub next: Option<K>,
 }
 
-fn page<K>(mut rows: Rows, limit: u32, key: impl Fn(&Map<String, Value>) -> K) -> Page<K> {
+fn page<T, K>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Page<T, K> {
     let limit = limit as usize;
     let next = if rows.len() > limit {
         rows.truncate(limit);
@@ -22,12 +34,19 @@ fn page<K>(mut rows: Rows, limit: u32, key: impl Fn(&Map<String, Value>) -> K) -
     Page { rows, next }
 }
 
-fn get_i(r: &Map<String, Value>, k: &str) -> i64 {
-    r.get(k).and_then(Value::as_i64).unwrap_or(0)
+/// An integer column of a JSON row (the device list's keyset key).
+fn get_i(r: &Map<String, Value>, k: &str) -> Option<i64> {
+    r.get(k).and_then(Value::as_i64)
 }
 
-fn get_s(r: &Map<String, Value>, k: &str) -> String {
-    r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+/// A stored u64 as a keyset key (token amounts: below i64::MAX; saturates).
+fn key_of(v: Option<U64>) -> i64 {
+    v.map_or(0, |u| i64::try_from(u.0).unwrap_or(i64::MAX))
+}
+
+/// A typed value as the JSON the API serves.
+fn json<T: serde::Serialize>(v: &T) -> Result<Value, sqlx::Error> {
+    serde_json::to_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// ` WHERE ` before the first condition, ` AND ` after.
@@ -79,7 +98,10 @@ const OPERATOR_COLS: &str = "o.address, o.authority, o.name, o.region, o.metadat
     (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address) AS devices_registered, \
     (SELECT CAST(COALESCE(SUM(d.gpu_count), 0) AS BIGINT) FROM devices d WHERE d.operator = o.address AND d.status = 'active') AS gpus_active";
 
-pub async fn operators<C: Conn>(c: &mut C, f: &OperatorFilter) -> Result<Page<(i64, String)>, sqlx::Error> {
+pub async fn operators<C: Conn>(
+    c: &mut C,
+    f: &OperatorFilter,
+) -> Result<Page<OperatorRow, (i64, String)>, sqlx::Error> {
     let mut s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o"));
     let mut w = Where(false);
     if let Some(r) = &f.region {
@@ -126,26 +148,30 @@ pub async fn operators<C: Conn>(c: &mut C, f: &OperatorFilter) -> Result<Page<(i
             .push("))");
     }
     s.push(&format!(" ORDER BY {col} {dir}, o.address ASC LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
-    let key = match f.sort {
-        OperatorSort::Stake => "stake_tokens",
-        OperatorSort::Commission => "commission_bps",
-    };
-    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, key), get_s(r, "address"))))
+    let sort = f.sort;
+    Ok(page(c.fetch_as(&s).await?, f.limit, |r: &OperatorRow| {
+        let k = match sort {
+            OperatorSort::Stake => key_of(r.stake_tokens),
+            OperatorSort::Commission => r.commission_bps.unwrap_or(0),
+        };
+        (k, r.address.clone())
+    }))
 }
 
 /// One operator with its devices and slashes.
 pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>, sqlx::Error> {
     let s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o WHERE o.address = $1"))
         .arg(Val::T(address.to_owned()));
-    let Some(mut op) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
-    let devices = c
-        .fetch(
+    let Some(op) = c.fetch_as::<OperatorRow>(&s).await?.into_iter().next() else { return Ok(None) };
+    let Value::Object(mut op) = json(&op)? else { return Ok(None) };
+    let devices: Vec<DeviceRow> = c
+        .fetch_as(
             &Stmt::new(format!("SELECT {DEVICE_COLS} FROM devices d LEFT JOIN offers f ON f.device = d.address WHERE d.operator = $1 ORDER BY d.address"))
                 .arg(Val::T(address.to_owned())),
         )
         .await?;
-    let slashes = c
-        .fetch(
+    let slashes: Vec<SlashRow> = c
+        .fetch_as(
             &Stmt::new(
                 "SELECT address, idx, amount, evidence_hash, executable_ts, status, from_bond, from_stake, from_unbonding, slot \
                  FROM slashes WHERE operator = $1 ORDER BY idx",
@@ -164,16 +190,12 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>
             ..EventFilter::default()
         };
         for e in events(c, &f).await?.rows {
-            let payload = e.get("payload").cloned().unwrap_or(Value::Null);
-            let payload = match payload {
-                Value::String(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
-                other => other,
-            };
+            let payload = &e.payload.0;
             let bps = |k: &str| payload.get(k).cloned().unwrap_or(Value::Null);
             history.push(serde_json::json!({
-                "slot": e.get("slot"),
-                "block_time": e.get("block_time"),
-                "signature": e.get("signature"),
+                "slot": e.slot,
+                "block_time": e.block_time,
+                "signature": e.signature,
                 "event": name,
                 "commission_bps": bps("commission_bps"),
                 "requested_bps": if name == "OperatorRegistered" { bps("commission_bps") } else { bps("requested_bps") },
@@ -182,8 +204,8 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>
         }
     }
     history.sort_by_key(|h| h["slot"].as_i64().unwrap_or(0));
-    op.insert("devices".into(), Value::Array(devices.into_iter().map(Value::Object).collect()));
-    op.insert("slashes".into(), Value::Array(slashes.into_iter().map(Value::Object).collect()));
+    op.insert("devices".into(), json(&devices)?);
+    op.insert("slashes".into(), json(&slashes)?);
     op.insert("commission_history".into(), Value::Array(history));
     Ok(Some(Value::Object(op)))
 }
@@ -316,14 +338,14 @@ pub async fn devices<C: Conn>(
     c: &mut C,
     f: &DeviceFilter,
     now: i64,
-) -> Result<Page<(i64, String)>, sqlx::Error> {
+) -> Result<Page<DeviceListRow, (i64, String)>, sqlx::Error> {
     let limit = Val::I(i64::from(f.limit) + 1);
     let mut s = Stmt::default();
     let head = |s: &mut Stmt, distance: i64, extra: &str| {
         s.push(&format!("SELECT {DEVICE_COLS}, "));
         availability_sql(s, now);
         s.push(&format!(
-            " AS availability, {distance} AS distance{extra} FROM devices d LEFT JOIN offers f ON f.device = d.address"
+            " AS availability, CAST({distance} AS BIGINT) AS distance{extra} FROM devices d LEFT JOIN offers f ON f.device = d.address"
         ));
     };
     match &f.near {
@@ -343,7 +365,7 @@ pub async fn devices<C: Conn>(
             // a page of each.
             let ranked = matches!(near, Near::Ranked(_));
             let want = f.limit as usize + 1;
-            let mut rows = Rows::new();
+            let mut rows: Vec<DeviceListRow> = Vec::new();
             for (distance, tier) in (0i64..).zip(near.tiers()) {
                 if rows.len() >= want {
                     break;
@@ -388,34 +410,41 @@ pub async fn devices<C: Conn>(
                     s.push(" AND d.address > ").bind(Val::T(a));
                 }
                 s.push(" ORDER BY d.address LIMIT ").bind(Val::I((want - rows.len()) as i64));
-                rows.extend(c.fetch(&s).await?);
+                rows.extend(c.fetch_as::<DeviceListRow>(&s).await?);
             }
-            return Ok(page(rows, f.limit, |r| (get_i(r, "distance"), get_s(r, "address"))));
+            return Ok(page(rows, f.limit, device_key));
         }
     }
-    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "distance"), get_s(r, "address"))))
+    Ok(page(c.fetch_as(&s).await?, f.limit, device_key))
+}
+
+/// The keyset key of a device row: (distance, address).
+fn device_key(r: &DeviceListRow) -> (i64, String) {
+    (r.distance, r.device.address.clone())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Positions
 
 /// The positions of a wallet, with their value at the operator's current pool rate, pending
-/// unstake tickets and rewards claimed.
-pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Value>, sqlx::Error> {
-    let rows = c
-        .fetch(
+/// unstake tickets and rewards claimed. The figures are `io_sdk::views::staking::PositionView`'s
+/// (the program's own value and claimable computations), from the stored counters.
+pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<WalletPosition>, sqlx::Error> {
+    let rows: Vec<PositionCountersRow> = c
+        .fetch_as(
             &Stmt::new(
                 "SELECT p.operator, p.staker, p.address, p.shares, p.rewards_owed, p.reward_per_share_paid, p.slot, \
                  p.activating_shares, p.activation_period, \
                  o.name AS operator_name, o.commission_bps, o.stake_shares AS pool_shares, o.stake_tokens AS pool_tokens, \
-                 o.reward_per_share AS pool_reward_per_share \
+                 o.activating_shares AS pool_activating_shares, o.reward_per_share AS pool_reward_per_share, \
+                 o.rewards_period AS pool_rewards_period \
                  FROM positions p LEFT JOIN operators o ON o.address = p.operator WHERE p.staker = $1 ORDER BY p.operator",
             )
             .arg(Val::T(staker.to_owned())),
         )
         .await?;
-    let tickets = c
-        .fetch(
+    let tickets: Vec<TicketRow> = c
+        .fetch_as(
             &Stmt::new(
                 "SELECT operator, amount, unbonding_shares, unlock_ts, signature, slot FROM unstake_tickets \
                  WHERE staker = $1 AND withdrawn_slot IS NULL ORDER BY unlock_ts, event_id",
@@ -423,8 +452,8 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
             .arg(Val::T(staker.to_owned())),
         )
         .await?;
-    let claimed = c
-        .fetch(
+    let claimed: Vec<ClaimedRow> = c
+        .fetch_as(
             &Stmt::new(
                 "SELECT operator, CAST(SUM(amount) AS BIGINT) AS claimed FROM reward_claims \
                  WHERE staker = $1 AND kind = 'delegator' GROUP BY operator",
@@ -432,59 +461,54 @@ pub async fn wallet_positions<C: Conn>(c: &mut C, staker: &str) -> Result<Vec<Va
             .arg(Val::T(staker.to_owned())),
         )
         .await?;
+    let n = |v: Option<U64>| v.map_or(0, |u| u.0);
     let mut out = Vec::with_capacity(rows.len());
-    for mut r in rows {
-        let op = get_s(&r, "operator");
-        let shares = u128::from(get_i(&r, "shares").max(0).unsigned_abs());
-        let activating = u128::from(get_i(&r, "activating_shares").max(0).unsigned_abs());
-        let pool_shares = u128::from(get_i(&r, "pool_shares").max(0).unsigned_abs());
-        let pool_tokens = u128::from(get_i(&r, "pool_tokens").max(0).unsigned_abs());
-        // Value of all the position's shares (earning and still warming up) at the pool's rate,
-        // rounded down like the program does.
-        let value = ((shares + activating) * pool_tokens).checked_div(pool_shares).unwrap_or(0);
-        r.insert("value".into(), Value::from(u64::try_from(value).unwrap_or(u64::MAX)));
-        // Stake still warming up (F-10): it earns from reward period `activation_period` on.
-        let warming = (activating * pool_tokens).checked_div(pool_shares).unwrap_or(0);
-        r.insert("activating_value".into(), Value::from(u64::try_from(warming).unwrap_or(u64::MAX)));
-        if activating == 0 {
-            r.insert("activation_period".into(), Value::Null);
-        }
-        // Claimable exactly as the program computes it when it settles the position: what is owed
-        // plus ⌊earning shares × (pool reward per share − paid per share) / 10¹²⌋ (warming-up
-        // shares earn nothing through the accumulator; a reward crank pays them directly).
-        let per_share = u128_of(r.remove("pool_reward_per_share").as_ref());
-        let paid = u128_of(r.get("reward_per_share_paid"));
-        let owed = u64::try_from(get_i(&r, "rewards_owed").max(0)).unwrap_or(0);
-        let claimable = io_math::RewardAccumulator { per_share }
-            .earned_floor(u64::try_from(shares).unwrap_or(u64::MAX), paid)
-            .ok()
-            .and_then(|earned| owed.checked_add(earned));
-        r.insert("claimable_rewards".into(), claimable.map_or(Value::Null, Value::from));
-        let mine: Vec<Value> = tickets
-            .iter()
-            .filter(|t| get_s(t, "operator") == op)
-            .map(|t| {
-                let mut t = t.clone();
-                t.remove("operator");
-                Value::Object(t)
-            })
-            .collect();
-        r.insert("pending_unstakes".into(), Value::Array(mine));
-        let claimed_here =
-            claimed.iter().find(|x| get_s(x, "operator") == op).map_or(0, |x| get_i(x, "claimed"));
-        r.insert("rewards_claimed".into(), Value::from(claimed_here));
-        out.push(Value::Object(r));
+    for r in rows {
+        let position = io_sdk::views::staking::PositionCounters {
+            shares: n(r.shares),
+            activating_shares: n(r.activating_shares),
+            activation_period: n(r.activation_period),
+            reward_per_share_paid: u128_of(r.reward_per_share_paid.as_deref()),
+            rewards_owed: n(r.rewards_owed),
+            ..Default::default()
+        };
+        let pool = io_sdk::views::staking::PoolCounters {
+            stake_shares: n(r.pool_shares),
+            stake_tokens: n(r.pool_tokens),
+            activating_shares: n(r.pool_activating_shares),
+            reward_per_share: u128_of(r.pool_reward_per_share.as_deref()),
+            rewards_period: n(r.pool_rewards_period),
+            ..Default::default()
+        };
+        let view = io_sdk::views::staking::PositionView::from_counters(&position, &pool).ok();
+        let op = r.operator.clone();
+        out.push(WalletPosition {
+            value: view.as_ref().map_or(0, |v| v.value),
+            activating_value: view.as_ref().map_or(0, |v| v.activating),
+            activation_period: view.as_ref().and_then(|v| v.activation_period),
+            claimable_rewards: view.as_ref().map(|v| v.claimable),
+            pending_unstakes: tickets.iter().filter(|t| t.operator == op).cloned().collect(),
+            rewards_claimed: claimed.iter().find(|x| x.operator == op).map_or(0, |x| n(x.claimed)),
+            operator: r.operator,
+            staker: r.staker,
+            address: r.address,
+            shares: r.shares,
+            rewards_owed: r.rewards_owed,
+            reward_per_share_paid: r.reward_per_share_paid,
+            slot: r.slot,
+            activating_shares: r.activating_shares,
+            operator_name: r.operator_name,
+            commission_bps: r.commission_bps,
+            pool_shares: r.pool_shares,
+            pool_tokens: r.pool_tokens,
+        });
     }
     Ok(out)
 }
 
-/// A u128 stored as decimal text (or a number).
-fn u128_of(v: Option<&Value>) -> u128 {
-    match v {
-        Some(Value::String(t)) => t.parse().unwrap_or(0),
-        Some(Value::Number(n)) => n.as_u64().map_or(0, u128::from),
-        _ => 0,
-    }
+/// A u128 stored as decimal text.
+fn u128_of(v: Option<&str>) -> u128 {
+    v.and_then(|t| t.parse().ok()).unwrap_or(0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +529,10 @@ const LEASE_COLS: &str =
     "l.address, l.renter, l.payment_mint, l.fee_bps, l.hours, l.start_ts, l.end_ts, l.deposit, \
     l.paid, l.fees, l.refunded, l.device_count, l.status, l.slot";
 
-pub async fn leases<C: Conn>(c: &mut C, f: &LeaseFilter) -> Result<Page<(i64, String)>, sqlx::Error> {
+pub async fn leases<C: Conn>(
+    c: &mut C,
+    f: &LeaseFilter,
+) -> Result<Page<LeaseRow, (i64, String)>, sqlx::Error> {
     let mut s = Stmt::new(format!("SELECT {LEASE_COLS} FROM leases l"));
     let mut w = Where(false);
     if let Some(r) = &f.renter {
@@ -536,14 +563,15 @@ pub async fn leases<C: Conn>(c: &mut C, f: &LeaseFilter) -> Result<Page<(i64, St
             .push("))");
     }
     s.push(" ORDER BY l.start_ts DESC, l.address DESC LIMIT ").bind(Val::I(i64::from(f.limit) + 1));
-    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "start_ts"), get_s(r, "address"))))
+    Ok(page(c.fetch_as(&s).await?, f.limit, |r: &LeaseRow| (r.start_ts.unwrap_or(0), r.address.clone())))
 }
 
 /// One lease with its devices (and what each was paid) and its latest settlements.
 pub async fn lease<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>, sqlx::Error> {
     let s = Stmt::new(format!("SELECT {LEASE_COLS} FROM leases l WHERE l.address = $1"))
         .arg(Val::T(address.to_owned()));
-    let Some(mut l) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
+    let Some(l) = c.fetch_as::<LeaseRow>(&s).await?.into_iter().next() else { return Ok(None) };
+    let Value::Object(mut l) = json(&l)? else { return Ok(None) };
     let devices = c
         .fetch(
             &Stmt::new(
@@ -580,7 +608,10 @@ pub struct BurnFilter {
     pub limit: u32,
 }
 
-pub async fn burns<C: Conn>(c: &mut C, f: &BurnFilter) -> Result<(Page<i64>, Value), sqlx::Error> {
+pub async fn burns<C: Conn>(
+    c: &mut C,
+    f: &BurnFilter,
+) -> Result<(Page<BurnRow, i64>, Option<BurnTotals>), sqlx::Error> {
     let mut s = Stmt::new(
         "SELECT event_id, signature, slot, block_time, reason, authority, source, amount FROM burns b",
     );
@@ -594,15 +625,15 @@ pub async fn burns<C: Conn>(c: &mut C, f: &BurnFilter) -> Result<(Page<i64>, Val
         s.push("b.event_id < ").bind(Val::I(id));
     }
     s.push(" ORDER BY b.event_id DESC LIMIT ").bind(Val::I(i64::from(f.limit) + 1));
-    let p = page(c.fetch(&s).await?, f.limit, |r| get_i(r, "event_id"));
+    let p = page(c.fetch_as(&s).await?, f.limit, |r: &BurnRow| r.event_id);
     // Totals per reason as io_token's ledger records them (its `reason_burned_after` values).
     let totals = c
-        .fetch(&Stmt::new(
+        .fetch_as(&Stmt::new(
             "SELECT burned_lease_fee AS lease_fee, burned_buyback AS buyback, burned_slash AS slash, \
              burned_other AS other, total_burned AS total FROM supply WHERE id = 'io'",
         ))
         .await?;
-    Ok((p, totals.into_iter().next().map_or(Value::Null, Value::Object)))
+    Ok((p, totals.into_iter().next()))
 }
 
 pub async fn supply<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
@@ -627,60 +658,30 @@ pub async fn supply<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
             other => Some(other.clone()),
         })
         .unwrap_or(Value::Null);
-    let supply = u64::try_from(get_i(&out, "supply").max(0)).unwrap_or(0);
-    out.insert("circulating".into(), circulating(supply, &state).map_or(Value::Null, Value::from));
-    out.insert("emission_schedule".into(), emission_schedule(&state).unwrap_or(Value::Null));
+    let counters = serde_json::from_value::<io_sdk::views::token::SupplyCounters>(state).ok();
+    let circ = counters.as_ref().and_then(|c| io_sdk::views::token::circulating(c).ok());
+    out.insert("circulating".into(), circ.map_or(Value::Null, Value::from));
+    let schedule = counters.as_ref().and_then(emission_schedule);
+    out.insert("emission_schedule".into(), schedule.unwrap_or(Value::Null));
     Ok(Value::Object(out))
 }
 
-/// Supply less what io_token's own vaults hold: each genesis bucket's unreleased part
-/// (allocation − released, which the program keeps equal to its vault's balance) and the
-/// rewards vault (emitted − withdrawn).
-fn circulating(supply: u64, config: &Value) -> Option<u64> {
-    let list =
-        |k: &str| -> Option<Vec<u64>> { config.get(k)?.as_array()?.iter().map(Value::as_u64).collect() };
-    let (alloc, released) = (list("allocations")?, list("released")?);
-    let mut locked: u64 = 0;
-    for (a, r) in alloc.iter().zip(&released) {
-        locked = locked.checked_add(a.checked_sub(*r)?)?;
-    }
-    let emitted = config.get("emission")?.get("emitted")?.as_u64()?;
-    let withdrawn = config.get("rewards_withdrawn")?.as_u64()?;
-    locked = locked.checked_add(emitted.checked_sub(withdrawn)?)?;
-    Some(supply.saturating_sub(locked))
-}
-
-/// Where emissions stand and the next twelve months of the schedule, with io_token's own
-/// integer schedule functions (what `emit` will mint).
-fn emission_schedule(config: &Value) -> Option<Value> {
-    use io_token::schedule::{hour_amount, month_amount, HOURS_PER_MONTH, SECS_PER_HOUR};
-    let e = config.get("emission")?;
-    let p = config.get("params")?;
-    let first = p.get("first_month_emission")?.as_u64()?;
-    let decay = u16::try_from(p.get("decay_bps")?.as_u64()?).ok()?;
-    let start_ts = e.get("start_ts")?.as_i64()?;
-    let next_hour = e.get("next_hour")?.as_u64()?;
-    let current = e.get("month_amount")?.as_u64()?;
-    let month = next_hour / HOURS_PER_MONTH;
-    let next_hour_ts = i64::try_from(next_hour).ok()?.checked_mul(SECS_PER_HOUR)?.checked_add(start_ts)?;
-    let months: Vec<Value> = (month..month + 12)
-        .map(|m| {
-            let amount = month_amount(first, decay, m).ok()?;
-            let starts =
-                i64::try_from(m * HOURS_PER_MONTH).ok()?.checked_mul(SECS_PER_HOUR)?.checked_add(start_ts)?;
-            Some(serde_json::json!({ "month": m, "starts_ts": starts, "amount": amount }))
-        })
-        .collect::<Option<_>>()?;
+/// Where emissions stand and the next twelve months of the schedule: the sdk's figures
+/// (`io_sdk::views::token`: what `emit` will mint next, io_token's own schedule).
+fn emission_schedule(c: &io_sdk::views::token::SupplyCounters) -> Option<Value> {
+    use io_token::schedule::HOURS_PER_MONTH;
+    let next = io_sdk::views::token::next_emission(c).ok()?;
+    let months = io_sdk::views::token::months_ahead(c, 12).ok()?;
     Some(serde_json::json!({
-        "first_month_emission": first,
-        "decay_bps": decay,
-        "start_ts": start_ts,
-        "emitted": e.get("emitted")?.as_u64()?,
-        "next_hour": next_hour,
-        "next_hour_ts": next_hour_ts,
-        "next_hour_amount": hour_amount(current, next_hour % HOURS_PER_MONTH).ok()?,
-        "month": month,
-        "month_amount": current,
+        "first_month_emission": c.params.first_month_emission,
+        "decay_bps": c.params.decay_bps,
+        "start_ts": c.emission.start_ts,
+        "emitted": c.emission.emitted,
+        "next_hour": next.hour,
+        "next_hour_ts": next.starts_ts,
+        "next_hour_amount": next.amount,
+        "month": c.emission.next_hour / HOURS_PER_MONTH,
+        "month_amount": c.emission.month_amount,
         "months": months,
     }))
 }
@@ -761,8 +762,8 @@ pub async fn network<C: Conn>(c: &mut C) -> Result<Value, sqlx::Error> {
     }))
 }
 
-pub async fn reports<C: Conn>(c: &mut C, period: i64) -> Result<Rows, sqlx::Error> {
-    c.fetch(
+pub async fn reports<C: Conn>(c: &mut C, period: i64) -> Result<Vec<ReportRow>, sqlx::Error> {
+    c.fetch_as(
         &Stmt::new(
             "SELECT address, period, digest, set_epoch, rewards_root, usage_root, devices_root, slashes_root, usdc_per_io, \
              emission_distributed, device_seconds, devices_attested, expiry_slot, status, signers, posted_by, certified_slot, slot \
@@ -783,24 +784,39 @@ pub async fn transaction<C: Conn>(c: &mut C, signature: &str) -> Result<Option<V
          FROM transactions WHERE signature = $1",
     )
     .arg(Val::T(signature.to_owned()));
-    let Some(mut t) = c.fetch(&s).await?.into_iter().next() else { return Ok(None) };
-    let id = get_i(&t, "id");
-    // The error as the node reported it (JSON), not its text.
-    if let Some(Value::String(e)) = t.get("err") {
-        let parsed = serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.clone()));
-        t.insert("err".into(), parsed);
-    }
-    let events = c
-        .fetch(
+    let Some(t) = c.fetch_as::<TxWithId>(&s).await?.into_iter().next() else { return Ok(None) };
+    let events: Vec<EventRow> = c
+        .fetch_as(
             &Stmt::new(format!(
                 "SELECT {EVENT_COLS} FROM events e WHERE e.tx_id = $1 ORDER BY e.event_index"
             ))
-            .arg(Val::I(id)),
+            .arg(Val::I(t.id)),
         )
         .await?;
-    t.remove("id");
-    t.insert("events".into(), Value::Array(events.into_iter().map(Value::Object).collect()));
-    Ok(Some(Value::Object(t)))
+    let Value::Object(mut out) = json(&t.tx)? else { return Ok(None) };
+    // The error as the node reported it (JSON), not its text.
+    let err =
+        t.tx.err.as_deref().map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_owned())));
+    out.insert("err".into(), err.unwrap_or(Value::Null));
+    out.insert("events".into(), json(&events)?);
+    Ok(Some(Value::Object(out)))
+}
+
+/// A transaction row and its id (the id stays inside the store).
+struct TxWithId {
+    id: i64,
+    tx: TransactionRow,
+}
+
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for TxWithId
+where
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    TransactionRow: sqlx::FromRow<'r, R>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(TxWithId { id: row.try_get("id")?, tx: TransactionRow::from_row(row)? })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -822,13 +838,13 @@ pub struct EventFilter {
 const EVENT_COLS: &str =
     "e.id, e.signature, e.ix_path, e.event_index, e.slot, e.block_time, e.program, e.event_name, e.payload, e.finalized";
 
-pub async fn events<C: Conn>(c: &mut C, f: &EventFilter) -> Result<Page<(i64, i64)>, sqlx::Error> {
+pub async fn events<C: Conn>(c: &mut C, f: &EventFilter) -> Result<Page<EventRow, (i64, i64)>, sqlx::Error> {
     let dir = if f.desc { "DESC" } else { "ASC" };
     let Some(acc) = &f.account else {
         let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM events e"));
         event_filters(&mut s, f, Where(false), ("e.slot", "e.id"));
         s.push(&format!(" ORDER BY e.slot {dir}, e.id {dir} LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
-        return Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))));
+        return Ok(page(c.fetch_as(&s).await?, f.limit, |r: &EventRow| (r.slot, r.id)));
     };
     // On SQLite the account's rows lie in two tables (see its migration): one page from each
     // over its (account_id, slot, event_id) key, then the first `limit + 1` of both. PostgreSQL
@@ -857,7 +873,7 @@ pub async fn events<C: Conn>(c: &mut C, f: &EventFilter) -> Result<Page<(i64, i6
             .push(&format!(") AS r{i}"));
     }
     s.push(&format!(" ORDER BY slot {dir}, id {dir} LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
-    Ok(page(c.fetch(&s).await?, f.limit, |r| (get_i(r, "slot"), get_i(r, "id"))))
+    Ok(page(c.fetch_as(&s).await?, f.limit, |r: &EventRow| (r.slot, r.id)))
 }
 
 /// The name, program, slot range and page-cursor conditions of an events query; `(slot, id)`
@@ -890,15 +906,20 @@ fn event_filters(s: &mut Stmt, f: &EventFilter, mut w: Where, (slot_col, id_col)
     }
 }
 
-/// Events with an id above `after`, in insertion order (the live stream).
+/// Events with an id above `after`, in id order (the live stream), at or below the indexed slot.
+/// Ids order events by slot (`store::ids`), and a program behind the others can still add events
+/// below ids already served; below the indexed slot every program is stored, so nothing can
+/// appear there any more and "after the last id seen" never skips an event.
 pub async fn events_since<C: Conn>(
     c: &mut C,
     after: i64,
     name: Option<&str>,
     program: Option<&str>,
     limit: u32,
-) -> Result<Rows, sqlx::Error> {
-    let mut s = Stmt::new(format!("SELECT {EVENT_COLS} FROM events e WHERE e.id > "));
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let mut s = Stmt::new(format!(
+        "SELECT {EVENT_COLS} FROM events e WHERE e.slot <= (SELECT indexed_slot FROM sync_state WHERE id = 1) AND e.id > "
+    ));
     s.bind(Val::I(after));
     if let Some(n) = name {
         s.push(" AND e.event_name = ").bind(Val::T(n.to_owned()));
@@ -907,14 +928,37 @@ pub async fn events_since<C: Conn>(
         s.push(" AND e.program = ").bind(Val::T(p.to_owned()));
     }
     s.push(" ORDER BY e.id LIMIT ").bind(Val::I(i64::from(limit)));
-    c.fetch(&s).await
+    c.fetch_as(&s).await
 }
 
-/// Cursors and the newest event id.
-pub async fn status<C: Conn>(c: &mut C) -> Result<(Rows, i64), sqlx::Error> {
+/// Cursors and the newest event id at or below the indexed slot (where a live stream without a
+/// cursor starts; see [`events_since`]).
+pub async fn status<C: Conn>(c: &mut C) -> Result<(Vec<CursorRow>, i64), sqlx::Error> {
     let cursors = c
-        .fetch(&Stmt::new("SELECT program, last_signature, last_slot FROM cursors ORDER BY program"))
+        .fetch_as(&Stmt::new("SELECT program, last_signature, last_slot FROM cursors ORDER BY program"))
         .await?;
-    let last = c.fetch(&Stmt::new("SELECT COALESCE(MAX(id), 0) AS last_event_id FROM events")).await?;
-    Ok((cursors, last.first().map_or(0, |r| get_i(r, "last_event_id"))))
+    let last = c
+        .fetch(&Stmt::new(
+            "SELECT COALESCE(MAX(id), 0) AS last_event_id FROM events \
+             WHERE slot <= (SELECT indexed_slot FROM sync_state WHERE id = 1)",
+        ))
+        .await?;
+    Ok((cursors, last.first().and_then(|r| get_i(r, "last_event_id")).unwrap_or(0)))
+}
+
+/// How far ingestion and finalization have come (the sync state every read reports).
+pub async fn read_sync<C: Conn>(c: &mut C) -> Result<SyncState, sqlx::Error> {
+    let rows = c
+        .fetch(&Stmt::new(
+            "SELECT indexed_slot, indexed_block_time, finalized_slot, chain_slot FROM sync_state WHERE id = 1",
+        ))
+        .await?;
+    let r = rows.first();
+    let get = |k: &str| r.and_then(|r| get_i(r, k));
+    Ok(SyncState {
+        indexed_slot: get("indexed_slot").unwrap_or(0),
+        indexed_block_time: get("indexed_block_time"),
+        finalized_slot: get("finalized_slot").unwrap_or(0),
+        chain_slot: get("chain_slot").unwrap_or(0),
+    })
 }

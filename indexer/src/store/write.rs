@@ -4,7 +4,8 @@
 use super::conn::{Conn, Dialect, Stmt};
 use super::ids;
 use super::plan::{i64_of, key_columns, Patch, Plan, Special, Val};
-use super::{AccountSnapshot, Batch, CommitOutcome, Cursor, SyncState};
+use super::read::read_sync;
+use super::{AccountSnapshot, Batch, CommitOutcome, Cursor};
 use crate::decode::{DecodedEvent, DecodedTx};
 use crate::projection::{self, EventCtx};
 use serde_json::Value;
@@ -103,22 +104,6 @@ fn relation(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> 
 /// `INSERT INTO table (cols) <rows> tail`, in the dialect's bulk form.
 pub fn bulk_insert(d: Dialect, table: &str, cols: &[&str], rows: &[Vec<Val>], tail: &str) -> Vec<Stmt> {
     relation(d, &format!("INSERT INTO {table} ({}) ", cols.join(", ")), rows, tail)
-}
-
-pub async fn read_sync<C: Conn>(c: &mut C) -> Result<SyncState, sqlx::Error> {
-    let rows = c
-        .fetch(&Stmt::new(
-            "SELECT indexed_slot, indexed_block_time, finalized_slot, chain_slot FROM sync_state WHERE id = 1",
-        ))
-        .await?;
-    let r = rows.first();
-    let get = |k: &str| r.and_then(|r| r.get(k)).and_then(Value::as_i64);
-    Ok(SyncState {
-        indexed_slot: get("indexed_slot").unwrap_or(0),
-        indexed_block_time: get("indexed_block_time"),
-        finalized_slot: get("finalized_slot").unwrap_or(0),
-        chain_slot: get("chain_slot").unwrap_or(0),
-    })
 }
 
 /// The transactions of the batch, first occurrence of each signature.
@@ -619,9 +604,10 @@ const ACCOUNT_MERGE_ROWS: i64 = 100_000;
 
 /// The account rows `(address, slot, event_id)` of new events (sorted, distinct). On SQLite,
 /// addresses interned in `account_ids`, rows into `account_events_recent`, which moves into
-/// `account_events` in key order once it holds [`ACCOUNT_MERGE_ROWS`] rows (counted: stable
-/// event ids are sparse). Where the rows lie is not visible: reads go through both tables
-/// (the `event_accounts` view, the account filter of the events page).
+/// `account_events` in key order once it holds [`ACCOUNT_MERGE_ROWS`] rows (counted in
+/// `sync_state.account_rows_staged`: stable event ids are sparse). Where the rows lie is not
+/// visible: reads go through both tables (the `event_accounts` view, the account filter of the
+/// events page).
 async fn insert_event_accounts<C: Conn>(
     c: &mut C,
     keys: &[(&str, i64, i64)],
@@ -659,8 +645,18 @@ async fn insert_event_accounts<C: Conn>(
     for s in &stmts {
         c.exec(s).await?;
     }
-    let staged = c.fetch(&Stmt::new("SELECT COUNT(*) AS n FROM account_events_recent")).await?;
+    let added = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let staged = c
+        .fetch(
+            &Stmt::new(
+                "UPDATE sync_state SET account_rows_staged = account_rows_staged + $1 WHERE id = 1 \
+                 RETURNING account_rows_staged AS n",
+            )
+            .arg(Val::I(added)),
+        )
+        .await?;
     if staged.first().and_then(|r| r.get("n")).and_then(Value::as_i64).unwrap_or(0) >= merge_at {
+        c.exec(&Stmt::new("UPDATE sync_state SET account_rows_staged = 0 WHERE id = 1")).await?;
         c.exec(&Stmt::new(
             "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
              FROM account_events_recent ORDER BY account_id, slot, event_id",
@@ -865,7 +861,7 @@ mod tests {
             let mut ids = Vec::new();
             loop {
                 let p = events(c, &f).await.expect("page");
-                ids.extend(p.rows.iter().map(|r| r["id"].as_i64().unwrap_or(0)));
+                ids.extend(p.rows.iter().map(|r| r.id));
                 match p.next {
                     Some(k) => f.after = Some(k),
                     None => break,

@@ -18,6 +18,7 @@ dual!(
     account_snapshots_alone,
     u64_values_round_trip_and_order,
     event_ids_survive_a_rebuild,
+    supply_figures_are_the_sdk_views,
 );
 
 async fn commit_projects_the_network(db: TestDb) {
@@ -496,4 +497,35 @@ async fn event_ids_survive_a_rebuild(db: TestDb) {
     let newest = rows(&db.store, "SELECT slot FROM events ORDER BY id DESC LIMIT 1").await;
     let top = rows(&db.store, "SELECT MAX(slot) AS slot FROM events").await;
     assert_eq!(newest[0]["slot"], top[0]["slot"]);
+}
+
+/// Circulating supply and the next emission are io_sdk's one definition of each (the indexer used
+/// its own: allocation − released + emitted − withdrawn, and an unclipped hour amount).
+async fn supply_figures_are_the_sdk_views(db: TestDb) {
+    let s = &db.store;
+    // Genesis not complete (minted ≠ Σ allocations + emitted), the last hour of a month, and the
+    // cap 5 base units away.
+    let state = json!({
+        "decimals": 9, "max_supply": 1_000_005, "total_minted": 1_000_000, "total_burned": 30,
+        "burned": [10, 20, 0, 0], "allocations": [400_000, 300_000, 0, 0, 0],
+        "released": [1_000, 2_000, 0, 0, 0], "rewards_withdrawn": 500,
+        "emission": {"start_ts": T0, "next_hour": 729, "month_amount": 730 * 5 + 3, "emitted": 9_000},
+        "params": {"first_month_emission": 730 * 5 + 3, "decay_bps": 100},
+    });
+    let snap = AccountSnapshot {
+        address: key(200).to_string(),
+        program: Program::Token,
+        account_type: "TokenConfig".into(),
+        slot: 5,
+        state: state.clone(),
+    };
+    s.commit_accounts(&[snap]).await.unwrap();
+    let (_, supply) = s.supply().await.unwrap();
+    let counters: io_sdk::views::token::SupplyCounters = serde_json::from_value(state).unwrap();
+    assert_eq!(supply["circulating"], json!(1_000 + 2_000 + 500 - 30));
+    assert_eq!(supply["circulating"], json!(io_sdk::views::token::circulating(&counters).unwrap()));
+    let next = io_sdk::views::token::next_emission(&counters).unwrap();
+    assert_eq!(supply["emission_schedule"]["next_hour_amount"], json!(5));
+    assert_eq!(supply["emission_schedule"]["next_hour_amount"], json!(next.amount));
+    assert_eq!(supply["emission_schedule"]["next_hour_ts"], json!(next.starts_ts));
 }
