@@ -28,7 +28,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use limit::Limits;
 use params::{address, encode_cursor, signature, ApiError, Params};
-use query::{typed, AvailabilityParam, OperatorSortParam, OperatorStatusParam, OrderParam};
+use query::{AvailabilityParam, OperatorSortParam, OperatorStatusParam, OrderParam, TypedQuery};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -203,8 +203,10 @@ async fn docs() -> Html<String> {
 
 // ---------------------------------------------------------------------------------------------
 
-async fn operators(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q: query::OperatorsQuery = typed(q.as_deref())?;
+async fn operators(
+    State(st): State<AppState>,
+    TypedQuery(q): TypedQuery<query::OperatorsQuery>,
+) -> Result<Response, ApiError> {
     let sort = match q.sort {
         OperatorSortParam::Stake => OperatorSort::Stake,
         OperatorSortParam::Commission => OperatorSort::Commission,
@@ -259,8 +261,10 @@ fn one_of(name: &str, v: Option<String>, values: &[&str]) -> Result<Option<Strin
     }
 }
 
-async fn devices(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q: query::DevicesQuery = typed(q.as_deref())?;
+async fn devices(
+    State(st): State<AppState>,
+    TypedQuery(q): TypedQuery<query::DevicesQuery>,
+) -> Result<Response, ApiError> {
     let near_text = query::text("near", q.near, MAX_REGION_LEN)?;
     let near = near_text.as_deref().map(parse_near).transpose()?;
     let kind = match &near_text {
@@ -315,8 +319,10 @@ async fn positions(
     Ok(reply(&sync, rows(list), None))
 }
 
-async fn leases(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q: query::LeasesQuery = typed(q.as_deref())?;
+async fn leases(
+    State(st): State<AppState>,
+    TypedQuery(q): TypedQuery<query::LeasesQuery>,
+) -> Result<Response, ApiError> {
     let f = LeaseFilter {
         renter: q.renter.as_deref().map(|a| address("renter", a)).transpose()?,
         operator: q.operator.as_deref().map(|a| address("operator", a)).transpose()?,
@@ -390,8 +396,10 @@ fn program_error(t: &Value) -> Value {
     }
 }
 
-async fn burns(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q: query::BurnsQuery = typed(q.as_deref())?;
+async fn burns(
+    State(st): State<AppState>,
+    TypedQuery(q): TypedQuery<query::BurnsQuery>,
+) -> Result<Response, ApiError> {
     let f = BurnFilter {
         reason: one_of("reason", q.reason, &names::burn_reasons())?,
         after: q.cursor.as_deref().map(|c| params::decode_cursor("burns", c)).transpose()?,
@@ -441,8 +449,10 @@ async fn reports(
     Ok(reply(&sync, rows(list), None))
 }
 
-async fn events(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q: query::EventsQuery = typed(q.as_deref())?;
+async fn events(
+    State(st): State<AppState>,
+    TypedQuery(q): TypedQuery<query::EventsQuery>,
+) -> Result<Response, ApiError> {
     let desc = q.order == OrderParam::Desc;
     let kind = if desc { "events:desc" } else { "events:asc" };
     let f = EventFilter {

@@ -4,6 +4,8 @@
 //! accepts exactly what it admits: an empty `cursor=` is absent, a base58 string of the
 //! documented length and alphabet is accepted (one that is not a 32-byte key matches nothing).
 use super::params::{ApiError, Params, MAX_LIMIT};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -30,6 +32,18 @@ pub fn typed<T: QueryParams>(raw: Option<&str>) -> Result<T, ApiError> {
         let message = e.inner().to_string();
         ApiError::bad(if param == "." { "query" } else { &param }, message)
     })
+}
+
+/// The extractor: `TypedQuery(q): TypedQuery<EventsQuery>` in a handler's arguments; a bad
+/// query string is the 400 naming the parameter (see [`typed`]).
+pub struct TypedQuery<T>(pub T);
+
+impl<S: Send + Sync, T: QueryParams> FromRequestParts<S> for TypedQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        typed(parts.uri.query()).map(TypedQuery)
+    }
 }
 
 /// `limit`: 100 by default, 1 to 1,000.

@@ -3,12 +3,12 @@
 //! broadcast ([`crate::feed`]); an idle client costs nothing but its connection. A client that
 //! falls behind the broadcast's buffer reads the gap from the database and rejoins.
 use super::params::ApiError;
-use super::query::{typed, StreamQuery};
+use super::query::{StreamQuery, TypedQuery};
 use super::AppState;
 use crate::feed::FeedEvent;
 use crate::metrics::METRICS;
 use crate::store::Store;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -123,9 +123,8 @@ impl Client {
 pub async fn stream(
     State(st): State<AppState>,
     headers: HeaderMap,
-    RawQuery(q): RawQuery,
+    TypedQuery(q): TypedQuery<StreamQuery>,
 ) -> Result<Response, ApiError> {
-    let q: StreamQuery = typed(q.as_deref())?;
     if let Some(n) = &q.name {
         if !super::names::event_types().contains(&n.as_str()) {
             return Err(ApiError::bad(
