@@ -337,6 +337,7 @@ pub fn components() -> Value {
                 ("node_slot", nint()),
                 ("node_slot_age_ms", nint()),
                 ("last_progress_age_ms", int()),
+                ("last_round_age_ms", nint()),
                 ("last_round_error", ntext()),
                 ("chain_problem", ntext()),
                 ("resets", int()),

@@ -23,6 +23,7 @@ struct Inner {
     probe_ok_at: Option<Instant>,
     probe_error: Option<String>,
     progress_at: Option<Instant>,
+    round_ok_at: Option<Instant>,
     round_error: Option<String>,
     chain_problem: Option<String>,
     resets: u64,
@@ -40,6 +41,8 @@ pub struct Report {
     pub node_slot_age_ms: Option<u64>,
     /// Age of the last ingest progress (a commit or a completed round); since start-up if none.
     pub last_progress_age_ms: u64,
+    /// Age of the last successful round; `None` before the first.
+    pub last_round_age_ms: Option<u64>,
     /// The last ingest round's error, cleared by a successful round.
     pub last_round_error: Option<String>,
     /// Another chain or a fork found (and, with the reset flag, how many resets so far).
@@ -82,7 +85,9 @@ impl Liveness {
 
     pub fn round_ok(&self) {
         self.with(|i| {
-            i.progress_at = Some(Instant::now());
+            let now = Instant::now();
+            i.progress_at = Some(now);
+            i.round_ok_at = Some(now);
             i.round_error = None;
         });
     }
@@ -129,6 +134,7 @@ impl Liveness {
                 node_slot: i.node_slot,
                 node_slot_age_ms: i.probe_ok_at.map(|t| ms(now.duration_since(t))),
                 last_progress_age_ms: ms(progress),
+                last_round_age_ms: i.round_ok_at.map(|t| ms(now.duration_since(t))),
                 last_round_error: i.round_error.clone(),
                 chain_problem: i.chain_problem.clone(),
                 resets: i.resets,

@@ -260,10 +260,16 @@ impl Ingestor {
         if i64::try_from(tip).unwrap_or(i64::MAX) < indexed {
             let sign = format!("the node's confirmed tip {tip} is below the indexed slot {indexed}");
             self.confirm_chain(&sign).await?;
-            // Same chain, a node behind (another node behind a load balancer): wait for it.
+            // Same chain, a node behind (another node behind a load balancer): wait for it, and
+            // say so in /health and /status meanwhile.
             tracing::warn!(tip, indexed, "the node is behind the indexed slot; waiting");
+            self.liveness.chain_problem(Some(format!(
+                "the node's confirmed tip {tip} is below the indexed slot {indexed} (same chain): waiting for it"
+            )));
             return Ok(Round { tip, ..Round::default() });
         }
+        // On the database's chain and not behind it (another chain ends ingestion or resets).
+        self.liveness.chain_problem(None);
         let mut round = Round { tip, caught_up: true, ..Round::default() };
         let mut pending = Vec::with_capacity(Program::ALL.len());
         for program in Program::ALL {

@@ -165,6 +165,10 @@ async fn a_fork_below_the_indexed_data_is_refused_and_a_node_behind_is_waited_fo
     let r = ingestor.round().await.expect("a node behind is no error");
     assert!(!r.caught_up);
     assert_eq!(db.store.sync_state().await.unwrap().indexed_slot, 40, "nothing moved back");
+    let api = app(AppState::new(db.store.clone(), Feed::new(0)).with_liveness(ingestor.liveness()));
+    let (status, health) = get(&api, "/health").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{health}");
+    assert!(health["data"]["reasons"][0].as_str().unwrap().contains("below the indexed slot 40"), "{health}");
 
     // The node does not know the cursor: it forked below what the database holds. Refused,
     // whether the sign is a tip below the indexed slot or new signatures to store.
@@ -184,11 +188,7 @@ async fn a_fork_below_the_indexed_data_is_refused_and_a_node_behind_is_waited_fo
         err.to_string().contains("does not know") && err.to_string().contains("cursor signature"),
         "{err}"
     );
-    let (_, health) = get(
-        &app(AppState::new(db.store.clone(), Feed::new(0)).with_liveness(ingestor.liveness())),
-        "/health",
-    )
-    .await;
+    let (_, health) = get(&api, "/health").await;
     assert!(health["data"]["reasons"][0].as_str().unwrap().contains("forked"), "{health}");
 }
 
