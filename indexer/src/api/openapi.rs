@@ -273,8 +273,9 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/stream",
-        summary: "Server-Sent Events: each new event (id = event id, event = its name, data = the event JSON). \
-                  Resume with cursor or the Last-Event-ID header; without either, from now.",
+        summary: "Server-Sent Events: each new event at or below the indexed slot (id = event id, event = its name, \
+                  data = the event JSON), broadcast by the writer after each commit. Resume with cursor or the \
+                  Last-Event-ID header (ids are stable across a rebuild); without either, from now.",
         params: &[
             q("cursor", event_id, "resume after this event id"),
             q("type", event_type, "only this event name"),
