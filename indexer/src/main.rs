@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use io_indexer::api::{self, limit::Limits};
 use io_indexer::feed::Feed;
-use io_indexer::ingest::Ingestor;
+use io_indexer::ingest;
 use io_indexer::settings::{Override, Settings};
 use io_indexer::store::Store;
 use std::future::IntoFuture;
@@ -125,18 +125,20 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut poller = None;
     let ingest = if settings.ingest.enabled {
-        // The writer's own store: API reads never hold the connection a commit needs.
-        let writer = Store::connect_with(url, 2).await.context("connecting the writer")?;
-        let ingestor = Ingestor::new(writer.clone(), settings.ingest.clone()).with_feed(feed.clone());
-        state = state.with_liveness(ingestor.liveness());
+        // Its own thread, runtime and store: API load neither delays its awaits nor holds the
+        // connection a commit needs.
         tracing::info!(rpc = %settings.ingest.rpc_url, ws = ?settings.ingest.ws_endpoint(), "ingesting");
-        let (stop_tx, until) = (stop_tx.clone(), stopped());
-        Some(tokio::spawn(async move {
-            let r = ingestor.run(until).await;
+        let running =
+            ingest::thread::spawn(url.clone(), settings.ingest.clone(), Some(feed.clone()), stopped())
+                .context("starting ingestion")?;
+        state = state.with_liveness(running.liveness);
+        let stop_tx = stop_tx.clone();
+        let thread = running.thread;
+        Some(tokio::task::spawn_blocking(move || {
+            let r = thread.join();
             // A store failure or another chain ends ingestion; serving stale data silently
             // would be worse.
             let _ = stop_tx.send(true);
-            writer.close().await;
             r
         }))
     } else {
@@ -171,7 +173,10 @@ async fn main() -> anyhow::Result<()> {
         p.abort();
     }
     let ingested = match ingest {
-        Some(task) => task.await.context("ingest task")?.context("ingesting"),
+        Some(task) => match task.await.context("ingest task")? {
+            Ok(r) => r.context("ingesting"),
+            Err(_) => Err(anyhow::anyhow!("the ingest thread panicked")),
+        },
         None => Ok(()),
     };
     store.close().await;

@@ -66,6 +66,12 @@ impl Liveness {
         f(&mut g)
     }
 
+    /// Thresholds from the settings: progress older than `stale_after_secs`, or no probe answer
+    /// for a probe timeout and two intervals.
+    pub fn for_settings(s: &crate::settings::IngestSettings) -> Liveness {
+        Liveness::new(s.stale_after(), s.probe_timeout() + s.probe_interval() * 2)
+    }
+
     pub fn probe_ok(&self, slot: u64) {
         self.with(|i| {
             i.node_slot = Some(slot);

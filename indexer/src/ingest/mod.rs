@@ -26,6 +26,7 @@ pub mod chain;
 pub mod liveness;
 pub mod probe;
 pub mod rpc;
+pub mod thread;
 pub mod ws;
 
 use crate::decode::{self, Program, ProgramIds};
@@ -51,6 +52,8 @@ pub enum IngestError {
     /// settings do not allow a reset.
     #[error("{0}")]
     OtherChain(String),
+    #[error("starting the ingest thread: {0}")]
+    Thread(std::io::Error),
 }
 
 /// The WebSocket URL a Solana node serves next to `rpc_url`: same host, `ws(s)`, port + 1 (the
@@ -98,8 +101,7 @@ impl Ingestor {
     /// pool then never delay a commit.
     pub fn new(store: Store, cfg: IngestSettings) -> Ingestor {
         let rpc = Rpc::new(&cfg.rpc_url, rpc::Retry::default());
-        let liveness =
-            Arc::new(Liveness::new(cfg.stale_after(), cfg.probe_timeout() + cfg.probe_interval() * 2));
+        let liveness = Arc::new(Liveness::for_settings(&cfg));
         Ingestor { store, rpc, cfg, wake: Arc::new(Notify::new()), liveness, feed: None, progress: None }
     }
 
@@ -112,6 +114,12 @@ impl Ingestor {
     /// Broadcast what each commit stored to the stream clients.
     pub fn with_feed(mut self, feed: Arc<Feed>) -> Ingestor {
         self.feed = Some(feed);
+        self
+    }
+
+    /// Report into `liveness` (one made before the ingestor, e.g. on another thread).
+    pub fn with_liveness(mut self, liveness: Arc<Liveness>) -> Ingestor {
+        self.liveness = liveness;
         self
     }
 
