@@ -48,6 +48,8 @@ pub struct Feed {
     tx: broadcast::Sender<Arc<FeedEvent>>,
     /// Highest event id broadcast so far.
     published: AtomicI64,
+    /// Counts database wipes (a new chain): the ids before one mean nothing after it.
+    generation: std::sync::atomic::AtomicU64,
     /// Serializes publishers (the writer and, serving only, the poller).
     publishing: tokio::sync::Mutex<()>,
     closed: watch::Sender<bool>,
@@ -61,6 +63,7 @@ impl Feed {
         Arc::new(Feed {
             tx,
             published: AtomicI64::new(last_id),
+            generation: std::sync::atomic::AtomicU64::new(0),
             publishing: tokio::sync::Mutex::new(()),
             closed,
         })
@@ -101,9 +104,17 @@ impl Feed {
         }
     }
 
-    /// After the database was wiped (a new chain): ids start again.
+    /// After the database was wiped (a new chain): ids start again, and every stream client
+    /// reads the new chain's events from its start (see [`Feed::generation`]).
     pub fn restart(&self, last_id: i64) {
         self.published.store(last_id, Ordering::Release);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Changes when the database is wiped: a client's position (an event id of the old chain)
+    /// no longer means anything.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Ends every stream (shutdown: the server's graceful stop waits for open responses).

@@ -26,6 +26,9 @@ const PAGE: u32 = 500;
 
 struct Client {
     store: Store,
+    feed: Arc<crate::feed::Feed>,
+    /// The feed's generation this client's position belongs to.
+    generation: u64,
     rx: Receiver<Arc<FeedEvent>>,
     /// Highest event id sent (or skipped as not wanted).
     after: i64,
@@ -64,6 +67,14 @@ impl Client {
     /// The next event to send; `None` when the server shuts down.
     async fn next(&mut self) -> Option<Arc<FeedEvent>> {
         loop {
+            let generation = self.feed.generation();
+            if generation != self.generation {
+                // The database was wiped for a new chain: its events, from the start.
+                self.generation = generation;
+                self.after = -1;
+                self.buf.clear();
+                self.catching_up = true;
+            }
             if let Some(e) = self.buf.pop_front() {
                 return Some(e);
             }
@@ -162,6 +173,8 @@ pub async fn stream(
     let rx = st.feed.subscribe();
     let client = Client {
         store: st.store.clone(),
+        feed: st.feed.clone(),
+        generation: st.feed.generation(),
         rx,
         after,
         name: q.name,

@@ -23,6 +23,7 @@ dual!(
     one_transaction_with_its_status_and_events,
     events_filter_and_page,
     stream_resumes_from_a_cursor,
+    a_stream_follows_a_reset_to_the_new_chain,
     bad_parameters_name_the_parameter,
     openapi_docs_and_metrics,
 );
@@ -566,6 +567,30 @@ async fn stream_resumes_from_a_cursor(db: TestDb) {
     assert_eq!(feed.publish_new(&db.store).await.unwrap(), 1);
     let got = live.await.unwrap();
     assert_eq!((got[0].1.as_str(), &got[0].2["payload"]["amount"]), ("CommissionClaimed", &json!(42)));
+}
+
+/// After a wipe for a new chain, an open stream's position (an id of the old chain) means
+/// nothing: the client gets the new chain's events, though their ids are lower.
+async fn a_stream_follows_a_reset_to_the_new_chain(db: TestDb) {
+    let (app, n, feed) = setup_with_feed(&db).await;
+    let app2 = app.clone();
+    let live = tokio::spawn(async move { read_stream(&app2, "/v1/stream", None, 1).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    db.store.wipe().await.unwrap();
+    feed.restart(0);
+    let t = crate::common::fixtures::tx(
+        1,
+        3,
+        vec![crate::common::fixtures::ev(
+            io_indexer::decode::Program::Staking,
+            &io_staking::events::CommissionClaimed { operator: n.op_a, amount: 7 },
+        )],
+    );
+    let b = io_indexer::store::Batch { transactions: vec![t.clone()], ..Default::default() };
+    db.store.commit_batch(&b, &crate::common::fixtures::cursor_at(&t)).await.unwrap();
+    assert_eq!(feed.publish_new(&db.store).await.unwrap(), 1);
+    let got = live.await.unwrap();
+    assert_eq!((got[0].1.as_str(), &got[0].2["payload"]["amount"]), ("CommissionClaimed", &json!(7)));
 }
 
 async fn bad_parameters_name_the_parameter(db: TestDb) {
