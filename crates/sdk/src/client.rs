@@ -202,6 +202,12 @@ impl Client {
         Ok(m.decimals)
     }
 
+    /// The decimals of $IO: io_token's mint, whose decimals are the `initialize` parameter the
+    /// config records.
+    pub async fn io_decimals(&self) -> Result<u8, ClientError> {
+        self.mint_decimals(&crate::token::mint()).await
+    }
+
     /// `owner`'s SPL token accounts of `mint` with their balances, largest first.
     pub async fn token_accounts(
         &self,
