@@ -82,8 +82,17 @@ pub struct PositionCounters {
     pub fresh_shares: u64,
     pub reward_per_share_paid: u128,
     pub rewards_owed: u64,
-    /// Open tickets: `(unbonding shares, unlock_ts, era)`; at most `MAX_UNSTAKE_TICKETS`.
-    pub tickets: Vec<(u64, i64, u32)>,
+    /// Open tickets, at most `MAX_UNSTAKE_TICKETS`.
+    pub tickets: Vec<TicketCounters>,
+}
+
+/// An open unstake ticket: shares of the operator's unbonding pool, cut in `era` of that pool (a
+/// ticket of an earlier era is worth nothing: the pool was slashed to zero since).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCounters {
+    pub shares: u64,
+    pub unlock_ts: i64,
+    pub era: u32,
 }
 
 impl From<&Position> for PositionCounters {
@@ -99,7 +108,7 @@ impl From<&Position> for PositionCounters {
                 .tickets
                 .iter()
                 .filter(|t| t.shares > 0)
-                .map(|t| (t.shares, t.unlock_ts, t.era))
+                .map(|t| TicketCounters { shares: t.shares, unlock_ts: t.unlock_ts, era: t.era })
                 .collect(),
         }
     }
@@ -111,8 +120,8 @@ impl PositionCounters {
             return Err(ViewError { figure: "pending unstakes" });
         }
         let mut tickets = [UnstakeTicket::default(); MAX_UNSTAKE_TICKETS];
-        for (slot, (shares, unlock_ts, era)) in tickets.iter_mut().zip(&self.tickets) {
-            *slot = UnstakeTicket { shares: *shares, unlock_ts: *unlock_ts, era: *era };
+        for (slot, t) in tickets.iter_mut().zip(&self.tickets) {
+            *slot = UnstakeTicket { shares: t.shares, unlock_ts: t.unlock_ts, era: t.era };
         }
         Ok(Position {
             operator: Pubkey::default(),
@@ -249,7 +258,11 @@ mod tests {
             fresh_shares: 0,
             reward_per_share_paid: io_math::REWARD_SCALE,
             rewards_owed: 7,
-            tickets: vec![(100, 1_000, 2), (200, 5_000, 2), (300, 2_000, 1)],
+            tickets: vec![
+                TicketCounters { shares: 100, unlock_ts: 1_000, era: 2 },
+                TicketCounters { shares: 200, unlock_ts: 5_000, era: 2 },
+                TicketCounters { shares: 300, unlock_ts: 2_000, era: 1 },
+            ],
         }
     }
 
@@ -302,7 +315,10 @@ mod tests {
         let empty = PoolCounters { stake_shares: 0, stake_tokens: 0, activating_shares: 0, ..pool() };
         let v = PositionView::from_counters(&p, &empty).unwrap();
         assert_eq!((v.value, v.activating, v.activation_period), (0, 0, None));
-        let too_many = PositionCounters { tickets: vec![(1, 0, 0); MAX_UNSTAKE_TICKETS + 1], ..position() };
+        let too_many = PositionCounters {
+            tickets: vec![TicketCounters::default(); MAX_UNSTAKE_TICKETS + 1],
+            ..position()
+        };
         assert!(PositionView::from_counters(&too_many, &pool()).is_err());
         assert!(v.value_after_stake(u64::MAX).is_ok());
         let big = PositionView { value: 1, ..v };
