@@ -256,11 +256,13 @@ fn framework(code: u32) -> Option<(String, String)> {
         .map(|(e, hint)| (e.name(), hint.map_or_else(|| e.to_string(), str::to_owned)))
 }
 
+/// The SPL Token error `code`: its name, and our sentence or else the token program's own message.
 fn spl_token(code: u32) -> Option<(String, String)> {
     use anchor_spl::token::spl_token::error::TokenError;
-    let (_, sentence) = SPL_TOKEN.iter().find(|(c, _)| *c == code)?;
     let e = TokenError::try_from(code).ok()?;
-    Some((format!("{e:?}"), (*sentence).to_owned()))
+    let sentence =
+        SPL_TOKEN.iter().find(|(c, _)| *c == code).map_or_else(|| e.to_string(), |(_, s)| (*s).to_owned());
+    Some((format!("{e:?}"), sentence))
 }
 
 /// The meaning of custom error `code` raised by the program at `program_id`.
@@ -410,6 +412,9 @@ mod tests {
         let i = describe(&anchor_spl::token::ID, 1);
         assert_eq!((i.program.as_str(), i.name.as_str()), ("spl_token", "InsufficientFunds"));
         assert_eq!(i.message, "not enough tokens in the account");
+        let other = describe(&anchor_spl::token::ID, 2);
+        assert_eq!(other.name, "InvalidMint");
+        assert!(!other.message.is_empty() && !other.message.contains("refused it"), "{}", other.message);
         let other = Pubkey::new_unique();
         let u = describe(&other, 2006);
         assert_eq!(u.program, other.to_string());
