@@ -2,7 +2,7 @@
 //! as io_staking computes them (`Position::value_floor`, `Position::claimable_floor`,
 //! `Operator::ticket_value_floor`).
 use super::ViewError;
-use anchor_lang::prelude::Pubkey;
+use anchor_lang::{AnchorDeserialize, Space};
 use io_staking::{Operator, Position, UnstakeTicket, MAX_UNSTAKE_TICKETS};
 use serde::{Deserialize, Serialize};
 
@@ -35,42 +35,27 @@ impl From<&Operator> for PoolCounters {
 }
 
 impl PoolCounters {
-    /// An operator account carrying these counters (everything else empty), so the program's own
-    /// methods compute the figures.
-    fn operator(&self) -> Operator {
-        Operator {
-            authority: Pubkey::default(),
-            name: String::new(),
-            region: String::new(),
-            metadata_url: String::new(),
-            commission_bps: 0,
-            pending_commission_bps: 0,
-            commission_effective_ts: 0,
-            last_commission_epoch: 0,
-            bond: 0,
-            bond_withdrawing: 0,
-            bond_unlock_ts: 0,
-            required_bond: 0,
-            devices_registered: 0,
-            devices_active: 0,
-            stake_shares: self.stake_shares,
-            stake_tokens: self.stake_tokens,
-            unbonding_shares: self.unbonding_shares,
-            unbonding_tokens: self.unbonding_tokens,
-            reward_per_share: self.reward_per_share,
-            commission_claimable: 0,
-            rewards_claimed_cumulative: 0,
-            delegator_count: 0,
-            slash_count: 0,
-            pending_slashes: 0,
-            unbonding_era: self.unbonding_era,
-            total_slashed: 0,
-            registered_ts: 0,
-            rewards_period: self.rewards_period,
-            activating_shares: self.activating_shares,
-            bump: 0,
-        }
+    /// An operator account carrying these counters (everything else zero or empty), so the
+    /// program's own methods compute the figures.
+    fn operator(&self) -> Result<Operator, ViewError> {
+        let mut o: Operator = zeroed()?;
+        o.stake_shares = self.stake_shares;
+        o.stake_tokens = self.stake_tokens;
+        o.activating_shares = self.activating_shares;
+        o.unbonding_shares = self.unbonding_shares;
+        o.unbonding_tokens = self.unbonding_tokens;
+        o.unbonding_era = self.unbonding_era;
+        o.reward_per_share = self.reward_per_share;
+        o.rewards_period = self.rewards_period;
+        Ok(o)
     }
+}
+
+/// An account of type `T` with every field zero, empty or the default key: the borsh decoding of
+/// zero bytes. Only the counters a view sets are read.
+fn zeroed<T: AnchorDeserialize + Space>() -> Result<T, ViewError> {
+    T::deserialize(&mut vec![0u8; T::INIT_SPACE].as_slice())
+        .map_err(|_| ViewError { figure: "account template" })
 }
 
 /// A position's own counters (the indexer's `positions` row and its open unstake tickets).
@@ -119,22 +104,17 @@ impl PositionCounters {
         if self.tickets.len() > MAX_UNSTAKE_TICKETS {
             return Err(ViewError { figure: "pending unstakes" });
         }
-        let mut tickets = [UnstakeTicket::default(); MAX_UNSTAKE_TICKETS];
-        for (slot, t) in tickets.iter_mut().zip(&self.tickets) {
+        let mut p: Position = zeroed()?;
+        for (slot, t) in p.tickets.iter_mut().zip(&self.tickets) {
             *slot = UnstakeTicket { shares: t.shares, unlock_ts: t.unlock_ts, era: t.era };
         }
-        Ok(Position {
-            operator: Pubkey::default(),
-            staker: Pubkey::default(),
-            shares: self.shares,
-            reward_per_share_paid: self.reward_per_share_paid,
-            rewards_owed: self.rewards_owed,
-            tickets,
-            activating_shares: self.activating_shares,
-            activation_period: self.activation_period,
-            fresh_shares: self.fresh_shares,
-            bump: 0,
-        })
+        p.shares = self.shares;
+        p.reward_per_share_paid = self.reward_per_share_paid;
+        p.rewards_owed = self.rewards_owed;
+        p.activating_shares = self.activating_shares;
+        p.activation_period = self.activation_period;
+        p.fresh_shares = self.fresh_shares;
+        Ok(p)
     }
 }
 
@@ -172,7 +152,7 @@ impl PositionView {
     /// The same figures from stored counters.
     pub fn from_counters(p: &PositionCounters, pool: &PoolCounters) -> Result<PositionView, ViewError> {
         let position = p.position()?;
-        let operator = pool.operator();
+        let operator = pool.operator()?;
         let value = position.value_floor(&operator).map_err(ViewError::of("position value"))?;
         let activating =
             position.activating_value_floor(&operator).map_err(ViewError::of("activating stake"))?;
@@ -295,7 +275,7 @@ mod tests {
         let (p, pool) = (position(), pool());
         let v = PositionView::from_counters(&p, &pool).unwrap();
         let mut position = p.position().unwrap();
-        let mut operator = pool.operator();
+        let mut operator = pool.operator().unwrap();
         position.settle(&mut operator).unwrap();
         assert_eq!(position.rewards_owed, v.claimable);
     }
@@ -303,7 +283,7 @@ mod tests {
     #[test]
     fn from_accounts_equals_from_counters() {
         let (p, pool) = (position(), pool());
-        let (position, operator) = (p.position().unwrap(), pool.operator());
+        let (position, operator) = (p.position().unwrap(), pool.operator().unwrap());
         assert_eq!(PositionCounters::from(&position), p);
         assert_eq!(PoolCounters::from(&operator), pool);
         assert_eq!(PositionView::new(&position, &operator), PositionView::from_counters(&p, &pool));
