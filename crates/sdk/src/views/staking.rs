@@ -127,8 +127,8 @@ pub struct PendingUnstake {
     pub unlock_ts: i64,
 }
 
-/// One position's figures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One position's figures (`Default`: no position — all zero, nothing pending).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PositionView {
     /// All the position's pool shares (earning and warming up) at the pool's rate, rounded down:
     /// what the position is worth now.
@@ -173,6 +173,13 @@ impl PositionView {
             claimable,
             pending,
         })
+    }
+
+    /// When the warming-up stake starts earning: the start of reward period `activation_period`
+    /// (io_oracle's hourly period). `None` when nothing is warming up.
+    pub fn activation_ts(&self) -> Option<i64> {
+        let period = i64::try_from(self.activation_period?).ok()?;
+        period.checked_mul(io_oracle::PERIOD_SECS)
     }
 
     /// What `withdraw` would pay at `now`: the tickets whose cooldown has ended.
@@ -253,6 +260,8 @@ mod tests {
         assert_eq!(v.value, 5_000);
         assert_eq!(v.activating, 1_666);
         assert_eq!(v.activation_period, Some(12));
+        assert_eq!(v.activation_ts(), Some(12 * 3_600));
+        assert_eq!(io_oracle::period_at(v.activation_ts().unwrap()).unwrap(), 12);
         // owed 7 + ⌊1,000 × 0.5⌋; warming-up shares earn nothing through the accumulator.
         assert_eq!(v.claimable, 507);
         // ⌊100 × 350 / 700⌋, ⌊200 × 350 / 700⌋, and an earlier era's ticket is worth nothing.
@@ -294,7 +303,8 @@ mod tests {
         let p = PositionCounters { activating_shares: 0, tickets: vec![], ..position() };
         let empty = PoolCounters { stake_shares: 0, stake_tokens: 0, activating_shares: 0, ..pool() };
         let v = PositionView::from_counters(&p, &empty).unwrap();
-        assert_eq!((v.value, v.activating, v.activation_period), (0, 0, None));
+        assert_eq!((v.value, v.activating, v.activation_period, v.activation_ts()), (0, 0, None, None));
+        assert_eq!(PositionView::default().pending, vec![]);
         let too_many = PositionCounters {
             tickets: vec![TicketCounters::default(); MAX_UNSTAKE_TICKETS + 1],
             ..position()
