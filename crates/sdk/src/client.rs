@@ -136,6 +136,21 @@ impl Client {
         Client { rpc: RpcClient::new_with_commitment(url.clone(), commitment), payer, url }
     }
 
+    /// Like [`Self::new`], with every request bounded by `timeout` (the RPC client's default is
+    /// 30 s): a service that must notice an unresponsive node sooner sets its own.
+    pub fn with_timeout(
+        url: String,
+        commitment: CommitmentConfig,
+        payer: Keypair,
+        timeout: std::time::Duration,
+    ) -> Client {
+        Client {
+            rpc: RpcClient::new_with_timeout_and_commitment(url.clone(), timeout, commitment),
+            payer,
+            url,
+        }
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -424,6 +439,22 @@ mod tests {
         let e = c.submit(&[crate::token::emit()], &[&payer]).await.unwrap_err();
         assert!(e.is_network(), "{e:?}");
         assert!(matches!(c.submit(&[], &[]).await, Err(ClientError::NoSigner)));
+    }
+
+    /// A node that accepts the connection and never answers: the request ends at the client's
+    /// timeout, as a network error.
+    #[tokio::test]
+    async fn an_unresponsive_node_times_out_as_a_network_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let timeout = std::time::Duration::from_millis(300);
+        let c = Client::with_timeout(url.clone(), CommitmentConfig::confirmed(), Keypair::new(), timeout);
+        let started = std::time::Instant::now();
+        let e = c.token_balance(&Pubkey::new_unique()).await.unwrap_err();
+        assert!(e.is_network(), "{e:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "bounded by the timeout");
+        assert!(e.to_string().starts_with(&format!("cannot reach the RPC node at {url}")), "{e}");
+        drop(listener);
     }
 
     #[test]
