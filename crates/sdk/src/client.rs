@@ -3,7 +3,7 @@
 //! into a zero, and the send path — simulate, explain a refusal in plain words (with
 //! [`crate::errors`]), send, confirm. A node that cannot be reached is named as such.
 use crate::errors::explain;
-use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator};
+use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator, Owner};
 use anchor_spl::token::{Mint, TokenAccount};
 use solana_account_decoder_client_types::{UiAccount, UiAccountEncoding};
 use solana_commitment_config::CommitmentConfig;
@@ -189,13 +189,19 @@ impl Client {
         Ok(Some((owner, data)))
     }
 
-    /// An Anchor account of type `T` (discriminator checked), or `None` if nothing is there.
-    pub async fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>, ClientError> {
+    /// An Anchor account of type `T`, or `None` if nothing is there. The owner must be `T`'s
+    /// program and the discriminator `T`'s: an account of the same layout owned by another
+    /// program is refused, never read as ours.
+    pub async fn account<T: AccountDeserialize + Owner>(
+        &self,
+        address: &Pubkey,
+    ) -> Result<Option<T>, ClientError> {
+        let wrong =
+            || ClientError::WrongAccount { address: *address, expected: "the kind of account expected" };
         match self.account_data(address).await? {
             None => Ok(None),
-            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| {
-                ClientError::WrongAccount { address: *address, expected: "the kind of account expected" }
-            }),
+            Some((owner, _)) if owner != T::owner() => Err(wrong()),
+            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| wrong()),
         }
     }
 
