@@ -256,11 +256,13 @@ fn framework(code: u32) -> Option<(String, String)> {
         .map(|(e, hint)| (e.name(), hint.map_or_else(|| e.to_string(), str::to_owned)))
 }
 
+/// The SPL Token error `code`: its name, and our sentence or else the token program's own message.
 fn spl_token(code: u32) -> Option<(String, String)> {
     use anchor_spl::token::spl_token::error::TokenError;
-    let (_, sentence) = SPL_TOKEN.iter().find(|(c, _)| *c == code)?;
     let e = TokenError::try_from(code).ok()?;
-    Some((format!("{e:?}"), (*sentence).to_owned()))
+    let sentence =
+        SPL_TOKEN.iter().find(|(c, _)| *c == code).map_or_else(|| e.to_string(), |(_, s)| (*s).to_owned());
+    Some((format!("{e:?}"), sentence))
 }
 
 /// The meaning of custom error `code` raised by the program at `program_id`.
@@ -286,14 +288,36 @@ pub fn describe(program_id: &Pubkey, code: u32) -> ProgramErrorInfo {
     ProgramErrorInfo { program: program_name, code, name, message }
 }
 
+/// The program error behind a failed transaction, when it is a custom code: `programs[i]` is
+/// the program id of the transaction's instruction `i` (what the indexer's transaction endpoint
+/// has from the stored transaction). `None` for any other failure.
+pub fn describe_failure(err: &TransactionError, programs: &[Pubkey]) -> Option<ProgramErrorInfo> {
+    match err {
+        TransactionError::InstructionError(i, InstructionError::Custom(code)) => {
+            let program = programs.get(usize::from(*i)).copied().unwrap_or_default();
+            Some(describe(&program, *code))
+        }
+        _ => None,
+    }
+}
+
+/// [`describe_failure`] for a transaction error as the RPC node serialises it
+/// (`{"InstructionError":[1,{"Custom":6010}]}`), which is how the indexer stores it.
+pub fn describe_failure_json(err: &serde_json::Value, programs: &[Pubkey]) -> Option<ProgramErrorInfo> {
+    let pair = err.get("InstructionError")?.as_array()?;
+    let index = u8::try_from(pair.first()?.as_u64()?).ok()?;
+    let code = u32::try_from(pair.get(1)?.get("Custom")?.as_u64()?).ok()?;
+    describe_failure(&TransactionError::InstructionError(index, InstructionError::Custom(code)), programs)
+}
+
 /// A refused transaction in plain words: the failing instruction's program picks the error
 /// table.
 pub fn explain(err: &TransactionError, ixs: &[Instruction]) -> String {
+    let programs: Vec<Pubkey> = ixs.iter().map(|ix| ix.program_id).collect();
+    if let Some(info) = describe_failure(err, &programs) {
+        return info.message;
+    }
     match err {
-        TransactionError::InstructionError(i, InstructionError::Custom(code)) => {
-            let program = ixs.get(usize::from(*i)).map(|ix| ix.program_id).unwrap_or_default();
-            describe(&program, *code).message
-        }
         TransactionError::InstructionError(_, InstructionError::InsufficientFunds) => {
             "not enough funds".into()
         }
@@ -327,10 +351,33 @@ mod tests {
         in_order(TOKEN);
     }
 
-    /// The last entry of each table is the last variant: the code after it is unknown, so a new
-    /// variant appended to a program must be added here (or this fails after the first use).
+    /// The variants of the program's error enum, in declaration order, read from its source: the
+    /// table must list exactly these, so a variant added to a program fails here until its table
+    /// has it.
+    fn declared(source: &str, enum_name: &str) -> Vec<String> {
+        let body = source.split(&format!("pub enum {enum_name} {{")).nth(1).expect("the enum");
+        let body = body.split("\n}").next().expect("its end");
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("#[") && !l.starts_with("//") && !l.is_empty())
+            .map(|l| l.trim_end_matches(',').to_owned())
+            .collect()
+    }
+
+    fn names<X: NameOf>(table: &[X]) -> Vec<String> {
+        table.iter().map(NameOf::error_name).collect()
+    }
+
     #[test]
-    fn tables_end_at_the_last_variant() {
+    fn tables_list_every_variant_of_the_program_source() {
+        let staking = include_str!("../../../programs/io_staking/src/error.rs");
+        let escrow = include_str!("../../../programs/io_escrow/src/error.rs");
+        let oracle = include_str!("../../../programs/io_oracle/src/error.rs");
+        let token = include_str!("../../../programs/io_token/src/error.rs");
+        assert_eq!(names(STAKING), declared(staking, "StakingError"));
+        assert_eq!(names(ESCROW), declared(escrow, "EscrowError"));
+        assert_eq!(names(ORACLE), declared(oracle, "OracleError"));
+        assert_eq!(names(TOKEN), declared(token, "TokenError"));
         for (p, len) in [
             (Program::Staking, STAKING.len()),
             (Program::Escrow, ESCROW.len()),
@@ -339,7 +386,6 @@ mod tests {
         ] {
             let past = 6000 + len as u32;
             assert_eq!(describe(&p.id(), past).name, "unknown", "{p}");
-            assert_ne!(describe(&p.id(), past - 1).name, "unknown", "{p}");
         }
     }
 
@@ -388,6 +434,9 @@ mod tests {
         let i = describe(&anchor_spl::token::ID, 1);
         assert_eq!((i.program.as_str(), i.name.as_str()), ("spl_token", "InsufficientFunds"));
         assert_eq!(i.message, "not enough tokens in the account");
+        let other = describe(&anchor_spl::token::ID, 2);
+        assert_eq!(other.name, "InvalidMint");
+        assert!(!other.message.is_empty() && !other.message.contains("refused it"), "{}", other.message);
         let other = Pubkey::new_unique();
         let u = describe(&other, 2006);
         assert_eq!(u.program, other.to_string());
@@ -405,5 +454,15 @@ mod tests {
         assert!(explain(&fee, &[]).contains("no SOL"));
         let gone = TransactionError::InstructionError(0, InstructionError::InsufficientFunds);
         assert_eq!(explain(&gone, &[other]), "not enough funds");
+        let info = describe_failure(&err, &[Pubkey::new_unique(), io_oracle::ID]).unwrap();
+        assert_eq!((info.program.as_str(), info.name.as_str()), ("io_oracle", "Paused"));
+        assert_eq!(describe_failure(&TransactionError::AccountNotFound, &[]), None);
+        let json: serde_json::Value =
+            serde_json::from_str(r#"{"InstructionError":[1,{"Custom":6000}]}"#).unwrap();
+        assert_eq!(describe_failure_json(&json, &[Pubkey::new_unique(), io_oracle::ID]), Some(info));
+        let other: serde_json::Value =
+            serde_json::from_str(r#"{"InstructionError":[0,"InvalidArgument"]}"#).unwrap();
+        assert_eq!(describe_failure_json(&other, &[io_oracle::ID]), None);
+        assert_eq!(describe_failure_json(&serde_json::json!("AccountNotFound"), &[]), None);
     }
 }
