@@ -39,7 +39,7 @@ fn response(path: &str) -> Value {
             "Burn",
             &[(
                 "totals",
-                json!({ "type": "object", "description": "burned amount per reason, and all together" }),
+                json!({ "type": ["object", "null"], "description": "burned amount per reason, and all together; null before any burn" }),
             )],
         ),
         "/v1/supply" => item(named("Supply")),

@@ -765,30 +765,46 @@ async fn schemathesis_finds_the_server_and_the_document_in_agreement() {
     );
     let bin = String::from_utf8(venv.stdout).unwrap().trim().to_owned();
 
+    // The fixture network, then an empty database (every row nullable where the schema says so,
+    // every lookup a 404).
     let db = crate::common::sqlite().await;
     let (app, _) = setup(&db).await;
+    schemathesis(&bin, app, 100).await;
+    let empty = crate::common::sqlite().await;
+    let app = io_indexer::api::app(AppState::new(empty.store.clone(), Feed::new(0)));
+    schemathesis(&bin, app, 25).await;
+}
+
+/// `schemathesis run` against `app` on a real socket, `examples` per operation; fails the test
+/// on any failed check.
+async fn schemathesis(bin: &str, app: axum::Router, examples: u32) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let dir = tempfile::tempdir().unwrap();
     // A cursor is opaque: only one this server issued is valid, which no schema can say, so
     // generated requests carry the empty one (no cursor; the pages' own cursors are exercised by
     // the API tests).
     std::fs::write(dir.path().join("schemathesis.toml"), "[parameters]\n\"query.cursor\" = \"\"\n").unwrap();
     let cwd = dir.path().to_owned();
+    let bin = bin.to_owned();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(&bin)
-        .args(["run", &format!("{base}/openapi.json")])
-        .args(["--checks", "not_a_server_error,response_schema_conformance,positive_data_acceptance,negative_data_rejection"])
-        // A stream never ends: its handshake is covered by the API tests.
-        .args(["--exclude-path", "/v1/stream"])
-        .args(["--max-examples", "100", "--seed", "11", "--workers", "2", "--no-color"])
-        .current_dir(&cwd)
-        .output()
+            .args(["run", &format!("{base}/openapi.json")])
+            .args([
+                "--checks",
+                "not_a_server_error,response_schema_conformance,positive_data_acceptance,negative_data_rejection",
+            ])
+            // A stream never ends: its handshake is covered by the API tests.
+            .args(["--exclude-path", "/v1/stream"])
+            .args(["--max-examples", &examples.to_string(), "--seed", "11", "--workers", "2", "--no-color"])
+            .current_dir(&cwd)
+            .output()
     })
     .await
     .unwrap()
     .expect("schemathesis runs");
+    server.abort();
     let text = String::from_utf8_lossy(&out.stdout);
     eprintln!(
         "{}",
