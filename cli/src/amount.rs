@@ -31,6 +31,18 @@ pub fn parse(text: &str, decimals: u8, what: &str) -> Result<u64> {
     }
 }
 
+/// Checks that `text` is written like an amount (`100`, `99.5`) before the mint's decimals are
+/// known, so a typo is reported without touching the network; [`parse`] checks the rest.
+pub fn check_syntax(text: &str, what: &str) -> Result<()> {
+    let t = text.trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(whole) || (whole.is_empty() && digits(frac))) || (!frac.is_empty() && !digits(frac)) {
+        bail!("invalid {what} '{text}': write a plain number of tokens, like 100 or 99.5");
+    }
+    Ok(())
+}
+
 /// Base units as a whole-token string without trailing zeros (`99.5`, `100`).
 pub fn format(base: u64, decimals: u8) -> String {
     let scale = 10u64.pow(u32::from(decimals));

@@ -8,10 +8,14 @@ use solana_commitment_config::CommitmentConfig;
 use solana_instruction::error::InstructionError;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind as ClientErrorKind};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
-use std::path::{Path, PathBuf};
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+};
 
 /// Where `--url localnet` finds the local network: the manifest the `localnet` binary writes.
 pub const DEFAULT_MANIFEST: &str = ".localnet/manifest.json";
@@ -64,57 +68,89 @@ pub fn parse_pubkey(text: &str, what: &str) -> Result<Pubkey> {
 pub struct Client {
     pub rpc: RpcClient,
     pub payer: Keypair,
+    url: String,
 }
 
 impl Client {
     pub fn new(url: String, commitment: CommitmentConfig, payer: Keypair) -> Self {
-        Client { rpc: RpcClient::new_with_commitment(url, commitment), payer }
+        Client { rpc: RpcClient::new_with_commitment(url.clone(), commitment), payer, url }
+    }
+
+    /// Awaits one RPC request and names its failure: a node that cannot be reached is a network
+    /// error, never a missing account (the client reports some transport failures as
+    /// `AccountNotFound: … error sending request`, so an unclear failure is checked by asking the
+    /// node for its version); anything else keeps the node's own message.
+    pub async fn call<T>(&self, request: impl Future<Output = Result<T, ClientError>>) -> Result<T> {
+        let e = match request.await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let unreachable =
+            |e: &ClientError| matches!(e.kind(), ClientErrorKind::Io(_) | ClientErrorKind::Reqwest(_));
+        // The probe's own error is the clean transport failure worth showing.
+        let down = if unreachable(&e) {
+            Some(e.to_string())
+        } else {
+            match self.rpc.get_version().await {
+                Err(probe) if unreachable(&probe) => Some(probe.to_string()),
+                _ => None,
+            }
+        };
+        if let Some(cause) = down {
+            bail!("cannot reach the RPC node at {} — is it running? check --url ({cause})", self.url);
+        }
+        bail!("the RPC node at {} refused the request: {e}", self.url)
     }
 
     pub fn wallet(&self) -> Pubkey {
         self.payer.pubkey()
     }
 
+    /// The data of the account at `address`, or `None` if nothing is there.
+    pub async fn raw_account(&self, address: &Pubkey) -> Result<Option<Vec<u8>>> {
+        let resp = self.call(self.rpc.get_account_with_commitment(address, self.rpc.commitment())).await?;
+        Ok(resp.value.map(|a| a.data))
+    }
+
     /// An Anchor account of type `T`, or `None` if nothing is there.
     pub async fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>> {
-        let resp = self
-            .rpc
-            .get_account_with_commitment(address, self.rpc.commitment())
-            .await
-            .context("RPC request failed")?;
-        match resp.value {
+        match self.raw_account(address).await? {
             None => Ok(None),
-            Some(a) => io_sdk::decode_account(&a.data)
+            Some(data) => io_sdk::decode_account(&data)
                 .map(Some)
                 .map_err(|_| anyhow!("{address} is not the kind of account expected")),
         }
     }
 
-    /// Token balance of an SPL token account (0 when it does not exist).
-    pub async fn token_balance(&self, account: &Pubkey) -> Result<u64> {
-        match self.rpc.get_token_account_balance(account).await {
-            Ok(b) => Ok(b.amount.parse().unwrap_or(0)),
-            Err(_) => Ok(0),
-        }
+    /// Token balance of an SPL token account: `None` when no account is there; an RPC failure is
+    /// an error, never a balance of 0.
+    pub async fn token_balance(&self, account: &Pubkey) -> Result<Option<u64>> {
+        let token: Option<anchor_spl::token::TokenAccount> = self.account(account).await?;
+        Ok(token.map(|t| t.amount))
     }
 
     /// Simulates `ixs` signed by the wallet (and `extra`), explains a refusal, then sends and
     /// confirms. Returns the signature.
     pub async fn send(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<String> {
-        let blockhash = self
-            .rpc
-            .get_latest_blockhash()
-            .await
-            .context("cannot reach the RPC node (is it running? check --url)")?;
+        let blockhash = self.call(self.rpc.get_latest_blockhash()).await?;
         let mut signers: Vec<&Keypair> = vec![&self.payer];
         signers.extend_from_slice(extra);
         let tx = Transaction::new_signed_with_payer(ixs, Some(&self.payer.pubkey()), &signers, blockhash);
-        let sim = self.rpc.simulate_transaction(&tx).await.context("simulation failed")?.value;
+        let sim = self.call(self.rpc.simulate_transaction(&tx)).await?.value;
         if let Some(err) = sim.err {
             bail!("{}", explain(&TransactionError::from(err), ixs));
         }
-        let sig =
-            self.rpc.send_and_confirm_transaction(&tx).await.map_err(|e| anyhow!("sending failed: {e}"))?;
+        let sig = self
+            .call(async {
+                self.rpc.send_and_confirm_transaction(&tx).await.map_err(|e| {
+                    match e.get_transaction_error() {
+                        // A refusal after a clean simulation (the state moved in between).
+                        Some(err) => ClientErrorKind::Custom(explain(&err, ixs)).into(),
+                        None => e,
+                    }
+                })
+            })
+            .await?;
         Ok(sig.to_string())
     }
 }
