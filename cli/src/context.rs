@@ -1,16 +1,12 @@
-//! What every command has at hand: the connection and wallet, the prompt policy, and the reads
-//! several areas share (program configs, the wallet's token accounts, program account scans).
-use crate::{
-    amount,
-    client::{parse_pubkey, Client},
-};
-use anchor_lang::{prelude::Pubkey, Discriminator};
+//! What every command has at hand: the `io-sdk` client (connection and wallet), the prompt
+//! policy, and the CLI's glue around the sdk — program configs with the message to show when one
+//! is missing, money with the decimals the chain gives, and where to pay from and receive into.
+use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
-use io_sdk::{escrow as esdk, staking as ssdk, token as tsdk};
-use solana_rpc_client_api::{
-    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
-    filter::{Memcmp, RpcFilterType},
-    request::TokenAccountsFilter,
+use io_sdk::{
+    amount::{self, AmountError},
+    client::Client,
+    escrow as esdk, staking as ssdk, token as tsdk,
 };
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -35,18 +31,28 @@ impl Money {
     }
 
     pub fn parse(&self, text: &str, what: &str) -> Result<u64> {
-        amount::parse(text, self.decimals, what)
+        Ok(amount::parse(text, self.decimals, what)?)
+    }
+}
+
+/// Parses an address argument, naming what it should be.
+pub fn parse_pubkey(text: &str, what: &str) -> Result<Pubkey> {
+    text.parse().map_err(|_| anyhow!("'{text}' is not a valid {what} address (a base58 public key)"))
+}
+
+/// Checks how an amount is written before the mint's decimals are known, so a typo is reported
+/// without touching the network: the sdk's parser with more decimals than any mint has refuses
+/// only what is malformed (its "too large" is then meaningless, and the real parse follows).
+pub fn check_amount_syntax(text: &str, what: &str) -> Result<()> {
+    match amount::parse(text, u8::MAX, what) {
+        Err(e @ (AmountError::Empty { .. } | AmountError::Negative { .. } | AmountError::Format { .. })) => {
+            Err(e.into())
+        }
+        _ => Ok(()),
     }
 }
 
 impl Ctx {
-    /// The chain's clock (the time of its latest block): what vesting and lease ends are judged
-    /// by, which need not be this machine's time.
-    pub async fn chain_now(&self) -> Result<i64> {
-        let slot = self.c.call(self.c.rpc.get_slot()).await?;
-        self.c.call(self.c.rpc.get_block_time(slot)).await
-    }
-
     /// Asks for a yes unless `--yes`; refuses when no one can answer.
     pub fn confirm(&self, question: &str) -> Result<()> {
         if self.yes {
@@ -64,6 +70,13 @@ impl Ctx {
         } else {
             bail!("cancelled")
         }
+    }
+
+    /// The chain's clock (the time of its latest block): what vesting and lease ends are judged
+    /// by, which need not be this machine's time.
+    pub async fn chain_now(&self) -> Result<i64> {
+        let slot = self.c.rpc.get_slot().await.map_err(|e| self.c.error(&e))?;
+        Ok(self.c.rpc.get_block_time(slot).await.map_err(|e| self.c.error(&e))?)
     }
 
     pub async fn token_config(&self) -> Result<io_token::TokenConfig> {
@@ -102,11 +115,8 @@ impl Ctx {
 
     /// USDC: the mint io_escrow lists, with the decimals of that mint account.
     pub async fn usdc(&self, escrow: &io_escrow::EscrowConfig) -> Result<Money> {
-        let mint: anchor_spl::token::Mint =
-            self.c.account(&escrow.usdc_mint).await?.ok_or_else(|| {
-                anyhow!("the USDC mint {} io_escrow lists does not exist", escrow.usdc_mint)
-            })?;
-        Ok(Money { mint: escrow.usdc_mint, decimals: mint.decimals, symbol: "USDC" })
+        let decimals = self.c.mint_decimals(&escrow.usdc_mint).await?;
+        Ok(Money { mint: escrow.usdc_mint, decimals, symbol: "USDC" })
     }
 
     /// The money a lease or offer of `mint` is paid in.
@@ -119,38 +129,16 @@ impl Ctx {
     }
 
     pub async fn operator(&self, address: &Pubkey) -> Result<io_staking::Operator> {
-        match self.c.raw_account(address).await? {
+        match self.c.account_data(address).await? {
             None => bail!("no operator at {address}: see `io operator list`"),
-            Some(data) => io_sdk::decode_account(&data)
+            Some((_, data)) => io_sdk::decode_account(&data)
                 .map_err(|_| anyhow!("{address} is not an operator: see `io operator list`")),
         }
     }
 
-    /// The wallet's token accounts of `mint`, largest balance first.
-    pub async fn token_accounts(&self, owner: &Pubkey, mint: &Pubkey) -> Result<Vec<(Pubkey, u64)>> {
-        let accts = self
-            .c
-            .call(self.c.rpc.get_token_accounts_by_owner(owner, TokenAccountsFilter::Mint(*mint)))
-            .await?;
-        let mut out = Vec::new();
-        for a in accts {
-            let v = serde_json::to_value(&a.account.data)?;
-            let amount = v
-                .pointer("/parsed/info/tokenAmount/amount")
-                .and_then(|x| x.as_str())
-                .and_then(|x| x.parse().ok())
-                .ok_or_else(|| {
-                    anyhow!("the RPC node returned token account {} without a balance", a.pubkey)
-                })?;
-            out.push((parse_pubkey(&a.pubkey, "token account")?, amount));
-        }
-        out.sort_by_key(|a| std::cmp::Reverse(a.1));
-        Ok(out)
-    }
-
     /// The wallet's account to pay `need` of `money` from; refuses when the balance is short.
     pub async fn source(&self, money: &Money, need: u64) -> Result<Pubkey> {
-        let accts = self.token_accounts(&self.c.wallet(), &money.mint).await?;
+        let accts = self.c.token_accounts(&self.c.wallet(), &money.mint).await?;
         let symbol = money.symbol;
         match accts.first() {
             Some(&(account, held)) if held >= need => Ok(account),
@@ -169,7 +157,7 @@ impl Ctx {
         owner: &Pubkey,
         mint: &Pubkey,
     ) -> Result<(Pubkey, Vec<io_sdk::Instruction>)> {
-        if let Some((a, _)) = self.token_accounts(owner, mint).await?.first() {
+        if let Some((a, _)) = self.c.token_accounts(owner, mint).await?.first() {
             return Ok((*a, vec![]));
         }
         let ata = anchor_spl::associated_token::get_associated_token_address(owner, mint);
@@ -186,30 +174,20 @@ impl Ctx {
     pub async fn destination(&self, mint: &Pubkey) -> Result<(Pubkey, Vec<io_sdk::Instruction>)> {
         self.destination_of(&self.c.wallet(), mint).await
     }
+}
 
-    /// Every account of type `T` owned by `program`, narrowed by `extra` filters.
-    pub async fn program_accounts<T: anchor_lang::AccountDeserialize + Discriminator>(
-        &self,
-        program: &Pubkey,
-        extra: Vec<RpcFilterType>,
-    ) -> Result<Vec<(Pubkey, T)>> {
-        let mut filters = vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(0, T::DISCRIMINATOR.to_vec()))];
-        filters.extend(extra);
-        let config = RpcProgramAccountsConfig {
-            filters: Some(filters),
-            account_config: RpcAccountInfoConfig {
-                encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
-                commitment: Some(self.c.rpc.commitment()),
-                ..RpcAccountInfoConfig::default()
-            },
-            ..RpcProgramAccountsConfig::default()
-        };
-        let accts = self.c.call(self.c.rpc.get_program_ui_accounts_with_config(program, config)).await?;
-        Ok(accts
-            .into_iter()
-            .filter_map(|(k, a)| {
-                a.data.decode().and_then(|d| io_sdk::decode_account::<T>(&d).ok()).map(|v| (k, v))
-            })
-            .collect())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_syntax_check_refuses_only_what_is_malformed() {
+        for bad in ["", "abc", "1.2.3", "-5", "1e9", "1,5"] {
+            assert!(check_amount_syntax(bad, "amount").is_err(), "{bad}");
+        }
+        // Decimals and size are the mint's to judge, after the chain is read.
+        for ok in ["100", "99.5", ".5", "2.", "1.0000000000000000000001", "99999999999999999999999"] {
+            assert!(check_amount_syntax(ok, "amount").is_ok(), "{ok}");
+        }
     }
 }

@@ -4,11 +4,8 @@
 //! Every command that writes simulates first and explains a refusal in plain words; checks that can
 //! be made locally (amount format, the 100 $IO minimum, balances) are made before anything is
 //! signed.
-mod amount;
-mod client;
 mod commands;
 mod context;
-mod errors;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,7 +21,7 @@ pub struct Cli {
     #[arg(long, short = 'k', global = true, env = "IO_KEYPAIR")]
     pub keypair: Option<PathBuf>,
     /// Local network manifest, for --url localnet.
-    #[arg(long, global = true, default_value = client::DEFAULT_MANIFEST, env = "IO_MANIFEST")]
+    #[arg(long, global = true, default_value = io_sdk::client::DEFAULT_MANIFEST, env = "IO_MANIFEST")]
     pub manifest: PathBuf,
     #[arg(long, global = true, value_enum, default_value = "confirmed")]
     pub commitment: Commitment,

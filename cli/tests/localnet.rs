@@ -154,6 +154,15 @@ async fn staking_flow_leases_and_bad_input() {
             "next_emission_amount",
         ],
     );
+    // Circulating supply and the next emission are io-sdk's one definition (the indexer's too),
+    // computed from io_token's config counters.
+    let data = net.rpc.get_account_data(&io_sdk::token::config()).await.unwrap();
+    let config: io_token::TokenConfig = io_sdk::decode_account(&data).unwrap();
+    let view = io_sdk::views::SupplyView::new(&config).unwrap();
+    assert_eq!(supply["circulating"], view.circulating);
+    assert_eq!(supply["next_emission_amount"], view.next_emission.amount);
+    assert_eq!(supply["decimals"], config.decimals);
+    assert_eq!(supply["burned_by_reason"].as_object().unwrap().len(), view.burned_by_reason.len());
     let ops = io_json(&net, ak, &["operator", "list"]).await;
     assert_eq!(ops["operators"].as_array().unwrap().len(), m.operators.len());
     has_fields(

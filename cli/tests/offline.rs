@@ -40,7 +40,7 @@ fn a_malformed_operator_address_is_named() {
 #[test]
 fn a_malformed_amount_says_how_to_write_one() {
     let op = "11111111111111111111111111111111";
-    for bad in ["1.2.3", "abc", "-5", "1e3"] {
+    for bad in ["1.2.3", "abc", "1e3"] {
         let (code, _, err) = io(&["stake", op, bad]);
         assert_eq!(code, 1, "{bad}");
         assert!(
@@ -48,6 +48,9 @@ fn a_malformed_amount_says_how_to_write_one() {
             "{err}"
         );
     }
+    let (code, _, err) = io(&["stake", op, "-5"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("invalid amount '-5': an amount cannot be negative"), "{err}");
 }
 
 /// A port where nothing listens: bound, then released.
@@ -62,12 +65,12 @@ fn closed_port_url() -> String {
 fn a_refused_connection_is_named_a_network_error() {
     let url = closed_port_url();
     let op = "11111111111111111111111111111111";
-    let expect = format!("cannot reach the RPC node at {url} — is it running? check --url");
+    let expect = format!("cannot reach the RPC node at {url}");
     // A read, a write that reads first, and a send: none may pass for a missing account.
     for args in [&["supply"][..], &["stake", op, "100"], &["emit"], &["positions", op]] {
         let (code, out, err) = io_at(&url, args);
         assert_eq!(code, 1, "{args:?}: {out}{err}");
-        assert!(err.contains(&expect), "{args:?}: {err}");
+        assert!(err.contains(&expect) && err.contains("is it running? check --url"), "{args:?}: {err}");
         assert!(!err.contains("AccountNotFound") && !err.contains("no operator"), "{args:?}: {err}");
     }
     let (code, out, _) = io_at(&url, &["--output", "json", "supply"]);
@@ -139,4 +142,15 @@ fn a_report_with_a_missing_field_names_it() {
     let (code, _, err) = io(&["oracle", "submit-report", file.to_str().unwrap(), "--signer", "/nonexistent"]);
     assert_eq!(code, 1);
     assert!(err.contains("missing field `usdc_per_io`"), "{err}");
+}
+
+#[test]
+fn hardware_classes_are_the_sdk_names() {
+    let out = Command::new(env!("CARGO_BIN_EXE_io"))
+        .args(["device", "add", "--class", "consumer", "--region", "eu"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "clap refuses a name that is not the sdk's");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("consumer_gpu") && err.contains("flagship_gpu"), "{err}");
 }

@@ -1,15 +1,16 @@
 //! io_escrow: offers of devices for lease, and leases (open, show, top up, close, finalize).
 use crate::{
-    client::parse_pubkey,
-    commands::staking::status_name,
-    context::{Ctx, Money},
+    context::{parse_pubkey, Ctx, Money},
     output::{Render, Report, Sent},
 };
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
 use clap::{Subcommand, ValueEnum};
-use io_escrow::LeaseStatus;
-use io_sdk::escrow as esdk;
+use io_sdk::{
+    escrow as esdk,
+    views::{DepositQuote, LeaseView},
+    Name,
+};
 use io_staking::DeviceStatus;
 use serde::Serialize;
 
@@ -64,14 +65,6 @@ pub enum LeaseCmd {
     /// providers or taken in fees goes back to the renter, and the lease is closed for good.
     /// Usage itself is settled by the usage authority and the oracles, not from here.
     Finalize { lease: String },
-}
-
-pub fn lease_status_name(s: LeaseStatus) -> &'static str {
-    match s {
-        LeaseStatus::Open => "open",
-        LeaseStatus::Ended => "ended",
-        LeaseStatus::Closed => "closed",
-    }
 }
 
 // ---- offers -------------------------------------------------------------------------------
@@ -148,7 +141,7 @@ pub async fn offer(ctx: &Ctx, cmd: OfferCmd) -> Result<Report> {
         }
         OfferCmd::List => {
             let offers: Vec<(Pubkey, io_escrow::Offer)> =
-                ctx.program_accounts(&io_escrow::ID, vec![]).await?;
+                ctx.c.program_accounts(&io_escrow::ID, vec![]).await?;
             let now = ctx.chain_now().await?;
             let offers = offers
                 .into_iter()
@@ -240,20 +233,15 @@ pub struct ToppedUp {
     pub amount: u64,
 }
 
-/// The deposit for `hours` of `rates` with the fee reserve: (base, reserve, total), or a message
-/// saying that the prices are too large to pay for that long.
-fn deposit(rates: &[u64], hours: u32, fee_bps: u16, money: &Money) -> Result<(u64, u64, u64)> {
-    let too_large = || {
+/// io-sdk's quote for `hours` of `rates` with the fee reserve, or a message saying that the
+/// prices are too large to pay for that long (never an overflow panic).
+fn quote(rates: &[u64], hours: u32, fee_bps: u16, money: &Money) -> Result<DepositQuote> {
+    DepositQuote::new(rates, hours, fee_bps).map_err(|_| {
         anyhow!(
-            "the price of these devices for {hours} h is more {} than a 64-bit amount can hold: lease fewer hours or devices",
+            "the price of these devices for {hours} h (or their hourly rates added up) is more {} than a 64-bit amount can hold: lease fewer hours or devices",
             money.symbol
         )
-    };
-    let fee = io_math::Bps::new(fee_bps)
-        .map_err(|_| anyhow!("io_escrow's fee of {fee_bps} bps is not a valid fee"))?;
-    let (base, reserve) = io_escrow::math::deposit_for(rates, hours, fee).map_err(|_| too_large())?;
-    let total = base.checked_add(reserve).ok_or_else(too_large)?;
-    Ok((base, reserve, total))
+    })
 }
 
 fn not_found(address: &Pubkey) -> anyhow::Error {
@@ -280,7 +268,7 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                     .await?
                     .ok_or_else(|| anyhow!("no device at {dev}: see `io offer list`"))?;
                 if d.status != DeviceStatus::Active {
-                    bail!("device {dev} is {}: only active devices can be leased", status_name(d.status));
+                    bail!("device {dev} is {}: only active devices can be leased", d.status.name());
                 }
                 let o: io_escrow::Offer = ctx
                     .c
@@ -304,10 +292,8 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 keys.push(dev);
                 rates.push(rate);
             }
-            let (base, reserve, deposit) = deposit(&rates, hours, fee_bps, &money)?;
-            let rate = rates.iter().try_fold(0u64, |a, r| a.checked_add(*r)).ok_or_else(|| {
-                anyhow!("the hourly prices of these devices add up to more {symbol} than a 64-bit amount can hold: lease fewer devices")
-            })?;
+            let q = quote(&rates, hours, fee_bps, &money)?;
+            let (base, reserve, deposit, rate) = (q.base, q.fee_reserve, q.total, q.rate_per_hour);
             let f = |v: u64| money.format(v);
             if !ctx.json {
                 eprintln!(
@@ -344,22 +330,20 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
             let address = parse_pubkey(&lease, "lease")?;
             let l: io_escrow::Lease = ctx.c.account(&address).await?.ok_or_else(|| not_found(&address))?;
             let money = ctx.money_of(&e, &l.payment_mint).await?;
-            let held = l.held().map_err(|_| {
-                anyhow!("lease {address} holds more than it was paid: its ledger is inconsistent")
-            })?;
+            let view = LeaseView::new(&l)?;
             Report::of(&LeaseShow {
                 lease: address.to_string(),
                 renter: l.renter.to_string(),
-                status: lease_status_name(l.status),
+                status: view.status,
                 start_ts: l.start_ts,
                 end_ts: l.end_ts,
-                hours: l.hours,
+                hours: view.hours,
                 mint: l.payment_mint.to_string(),
-                deposit: l.deposit,
-                paid: l.paid,
-                fees: l.fees,
-                refunded: l.refunded,
-                held,
+                deposit: view.deposit,
+                paid: view.paid,
+                fees: view.fees,
+                refunded: view.refunded,
+                held: view.held,
                 devices: l
                     .devices
                     .iter()
@@ -381,7 +365,7 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
             }
             let money = ctx.money_of(&e, &l.payment_mint).await?;
             let rates: Vec<u64> = l.devices.iter().map(|d| d.rate_per_hour).collect();
-            let (_, _, amount) = deposit(&rates, hours, l.fee_bps, &money)?;
+            let amount = quote(&rates, hours, l.fee_bps, &money)?.total;
             let src = ctx.source(&money, amount).await?;
             let devices: Vec<Pubkey> = l.devices.iter().map(|d| d.device).collect();
             let sig = ctx

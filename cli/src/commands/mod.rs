@@ -1,6 +1,6 @@
 //! Every `io` command, one file per area as in `io-sdk` (token, staking, escrow, oracle, admin).
 //! This file only connects and dispatches: each command parses and checks its input locally,
-//! builds with `io-sdk`, sends through [`Client`], and returns one result that
+//! builds with `io-sdk`, sends through the sdk's [`Client`], and returns one result that
 //! [`crate::output`] prints as text or JSON.
 pub mod admin;
 pub mod escrow;
@@ -9,12 +9,15 @@ pub mod staking;
 pub mod token;
 
 use crate::{
-    client::{self, Client},
     context::Ctx,
     output::{Render, Report},
     Cli, Command, Commitment, Output,
 };
 use anyhow::Result;
+use io_sdk::{
+    client::{self, Client},
+    keypair,
+};
 use solana_commitment_config::CommitmentConfig;
 
 fn report<R: Render>(result: R) -> Result<Report> {
@@ -28,7 +31,7 @@ pub async fn run(cli: Cli) -> Result<Report> {
         Commitment::Confirmed => CommitmentConfig::confirmed(),
         Commitment::Finalized => CommitmentConfig::finalized(),
     };
-    let path = cli.keypair.clone().unwrap_or_else(client::default_keypair_path);
+    let path = cli.keypair.clone().unwrap_or_else(keypair::default_keypair_path);
     // Reading needs no wallet: a read-only command without a keypair file uses a throwaway key.
     let read_only = matches!(
         cli.command,
@@ -40,10 +43,10 @@ pub async fn run(cli: Cli) -> Result<Report> {
             | Command::Lease(escrow::LeaseCmd::Show { .. })
             | Command::Oracle(oracle::OracleCmd::Show)
     );
-    let payer = match client::read_keypair(&path) {
+    let payer = match keypair::read_keypair(&path) {
         Ok(k) => k,
         Err(_) if read_only && cli.keypair.is_none() => solana_keypair::Keypair::new(),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let ctx = Ctx { c: Client::new(url, commitment, payer), json: cli.output == Output::Json, yes: cli.yes };
     match cli.command {

@@ -1,6 +1,5 @@
 //! io_oracle: the oracle set, and posting a report certified by the set's signatures.
 use crate::{
-    client,
     commands::token::hex32,
     context::{Ctx, Money},
     output::{Render, Sent},
@@ -127,11 +126,14 @@ pub async fn submit_report(ctx: &Ctx, file: &Path, signer_files: &[PathBuf]) -> 
         root("devices_root", &r.devices_root)?,
         root("slashes_root", &r.slashes_root)?,
     );
-    let signers = signer_files.iter().map(|p| client::read_keypair(p)).collect::<Result<Vec<_>>>()?;
+    let signers = signer_files
+        .iter()
+        .map(|p| io_sdk::keypair::read_keypair(p).map_err(anyhow::Error::from))
+        .collect::<Result<Vec<_>>>()?;
     let expiry_slot = match r.expiry_slot {
         Some(s) => s,
         None => {
-            let slot = ctx.c.call(ctx.c.rpc.get_slot()).await?;
+            let slot = ctx.c.rpc.get_slot().await.map_err(|e| ctx.c.error(&e))?;
             slot.checked_add(DEFAULT_EXPIRY_SLOTS)
                 .ok_or_else(|| anyhow!("the node's slot {slot} is at the end of time"))?
         }
@@ -152,7 +154,7 @@ pub async fn submit_report(ctx: &Ctx, file: &Path, signer_files: &[PathBuf]) -> 
     // Signatures bind the cluster: sign for the one this network's io_oracle was set up for, and
     // only if the RPC endpoint is that cluster.
     let config = ctx.oracle_config().await?;
-    let genesis = ctx.c.call(ctx.c.rpc.get_genesis_hash()).await?;
+    let genesis = ctx.c.rpc.get_genesis_hash().await.map_err(|e| ctx.c.error(&e))?;
     if genesis.to_bytes() != config.cluster_id {
         bail!(
             "this RPC endpoint's genesis hash {genesis} is not the cluster io_oracle was initialised for \

@@ -1,16 +1,17 @@
 //! io_staking: operators, their bonds and devices, and delegated stake (stake, unstake, withdraw,
 //! claim, positions).
 use crate::{
-    amount,
-    client::parse_pubkey,
-    context::{Ctx, Money},
+    context::{check_amount_syntax, parse_pubkey, Ctx, Money},
     output::{Render, Report, Sent},
 };
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
-use clap::{Subcommand, ValueEnum};
-use io_sdk::staking as ssdk;
-use io_staking::{DeviceSpec, DeviceStatus, HardwareClass};
+use clap::{
+    builder::{PossibleValuesParser, TypedValueParser},
+    Subcommand,
+};
+use io_sdk::{staking as ssdk, views::PositionView, Name};
+use io_staking::{DeviceSpec, HardwareClass};
 use serde::Serialize;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 
@@ -49,30 +50,10 @@ pub enum BondCmd {
     Withdraw { amount: Option<String> },
 }
 
-/// A hardware class as typed on the command line (the names the API and manifest use).
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Class {
-    Cpu,
-    #[value(name = "consumer_gpu", alias = "consumer")]
-    ConsumerGpu,
-    #[value(name = "workstation_gpu", alias = "workstation")]
-    WorkstationGpu,
-    #[value(name = "datacenter_gpu", alias = "datacenter")]
-    DatacenterGpu,
-    #[value(name = "flagship_gpu", alias = "flagship")]
-    FlagshipGpu,
-}
-
-impl From<Class> for HardwareClass {
-    fn from(c: Class) -> Self {
-        match c {
-            Class::Cpu => HardwareClass::Cpu,
-            Class::ConsumerGpu => HardwareClass::ConsumerGpu,
-            Class::WorkstationGpu => HardwareClass::WorkstationGpu,
-            Class::DatacenterGpu => HardwareClass::DatacenterGpu,
-            Class::FlagshipGpu => HardwareClass::FlagshipGpu,
-        }
-    }
+/// A hardware class as typed on the command line: the sdk's names (`consumer_gpu`, …), the ones
+/// the API and the manifest use.
+fn class_arg() -> impl TypedValueParser<Value = HardwareClass> {
+    PossibleValuesParser::new(HardwareClass::names()).try_map(|s| HardwareClass::parse_name(&s))
 }
 
 #[derive(Subcommand)]
@@ -85,8 +66,8 @@ pub enum DeviceCmd {
         gpus: u16,
         #[arg(long, default_value_t = 0)]
         vram_gb: u16,
-        #[arg(long, value_enum)]
-        class: Class,
+        #[arg(long, value_parser = class_arg())]
+        class: HardwareClass,
         #[arg(long)]
         region: String,
         #[arg(long)]
@@ -102,25 +83,6 @@ pub enum DeviceCmd {
     },
     /// Retire a device of yours (final).
     Remove { device: String },
-}
-
-pub fn status_name(s: DeviceStatus) -> &'static str {
-    match s {
-        DeviceStatus::Pending => "pending",
-        DeviceStatus::Active => "active",
-        DeviceStatus::Jailed => "jailed",
-        DeviceStatus::Retired => "retired",
-    }
-}
-
-pub fn class_name(c: HardwareClass) -> &'static str {
-    match c {
-        HardwareClass::Cpu => "cpu",
-        HardwareClass::ConsumerGpu => "consumer_gpu",
-        HardwareClass::WorkstationGpu => "workstation_gpu",
-        HardwareClass::DatacenterGpu => "datacenter_gpu",
-        HardwareClass::FlagshipGpu => "flagship_gpu",
-    }
 }
 
 fn overflow(what: &str) -> anyhow::Error {
@@ -260,7 +222,7 @@ pub async fn operator(ctx: &Ctx, cmd: OperatorCmd) -> Result<Report> {
         }
         OperatorCmd::List => {
             let ops: Vec<(Pubkey, io_staking::Operator)> =
-                ctx.program_accounts(&io_staking::ID, vec![]).await?;
+                ctx.c.program_accounts(&io_staking::ID, vec![]).await?;
             let io = ctx.io().await?;
             let operators = ops
                 .into_iter()
@@ -400,7 +362,6 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
     let w = ctx.c.wallet();
     match cmd {
         DeviceCmd::Add { model, gpus, vram_gb, class, region, green, id } => {
-            let class: HardwareClass = class.into();
             io_staking::Device::validate_spec(class, &model, gpus, vram_gb, &region).map_err(|_| {
                 anyhow!("invalid device: a cpu device has --gpus 0 and --vram-gb 0; a GPU device has --model, 1 to {} --gpus and --vram-gb > 0; --region 1 to {} bytes", io_staking::MAX_GPUS_PER_DEVICE, io_staking::MAX_REGION_LEN)
             })?;
@@ -435,7 +396,7 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                 filters.push(RpcFilterType::Memcmp(Memcmp::new_raw_bytes(8, o.to_bytes().to_vec())));
             }
             let devs: Vec<(Pubkey, io_staking::Device)> =
-                ctx.program_accounts(&io_staking::ID, filters).await?;
+                ctx.c.program_accounts(&io_staking::ID, filters).await?;
             let devices = devs
                 .into_iter()
                 .map(|(k, d)| DeviceRow {
@@ -444,9 +405,9 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                     model: d.gpu_model,
                     gpus: d.gpu_count,
                     vram_gb: d.vram_gb,
-                    class: class_name(d.class),
+                    class: d.class.name(),
                     region: d.region,
-                    status: status_name(d.status),
+                    status: d.status.name(),
                     green: d.green,
                 })
                 .collect();
@@ -484,7 +445,7 @@ pub struct Staked {
 pub async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<Staked>> {
     // Arguments first: a typo is reported without touching the network.
     let op_address = parse_pubkey(operator, "operator")?;
-    amount::check_syntax(amount_text, "amount")?;
+    check_amount_syntax(amount_text, "amount")?;
     let cfg = ctx.staking_config().await?;
     let io = ctx.io().await?;
     let v = io.parse(amount_text, "amount")?;
@@ -494,15 +455,15 @@ pub async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<
     let op = ctx.operator(&op_address).await?;
     let w = ctx.c.wallet();
     let held = position_value(ctx, &op, &op_address, &w).await?;
-    let after = held.checked_add(v).ok_or_else(|| {
+    let after = held.value_after_stake(v).map_err(|_| {
         anyhow!(
             "{amount_text} IO on top of your {} IO position is more than any position can hold",
-            io.format(held)
+            io.format(held.value)
         )
     })?;
     let min = cfg.params.min_stake;
     if after < min {
-        if held == 0 {
+        if held.value == 0 {
             bail!("a stake must be at least {} IO; you asked for {amount_text}", io.format(min));
         }
         bail!("a stake position must be at least {} IO; yours would be {}", io.format(min), io.format(after));
@@ -520,14 +481,21 @@ pub async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<
     ))
 }
 
+/// The wallet's position with the operator, valued as the program values it (an empty view when
+/// there is none).
 async fn position_value(
     ctx: &Ctx,
     op: &io_staking::Operator,
     op_address: &Pubkey,
     wallet: &Pubkey,
-) -> Result<u64> {
+) -> Result<PositionView> {
     let pos: Option<io_staking::Position> = ctx.c.account(&ssdk::position(op_address, wallet)).await?;
-    pos.map_or(Ok(0), |p| p.value_floor(op)).map_err(|_| anyhow!("cannot value the position"))
+    Ok(match pos {
+        Some(p) => PositionView::new(&p, op)?,
+        None => {
+            PositionView { value: 0, activating: 0, activation_period: None, claimable: 0, pending: vec![] }
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -540,13 +508,13 @@ pub struct Unstaked {
 pub async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<Unstaked>> {
     let op_address = parse_pubkey(operator, "operator")?;
     if amount_text != "all" {
-        amount::check_syntax(amount_text, "amount")?;
+        check_amount_syntax(amount_text, "amount")?;
     }
     let cfg = ctx.staking_config().await?;
     let io = ctx.io().await?;
     let op = ctx.operator(&op_address).await?;
     let w = ctx.c.wallet();
-    let held = position_value(ctx, &op, &op_address, &w).await?;
+    let held = position_value(ctx, &op, &op_address, &w).await?.value;
     if held == 0 {
         bail!("you have no stake with operator {op_address}");
     }
@@ -610,20 +578,15 @@ pub async fn withdraw_or_claim(ctx: &Ctx, operator: &str, claim: bool) -> Result
 // ---- positions ----------------------------------------------------------------------------
 
 #[derive(Serialize)]
-pub struct Pending {
-    pub amount: u64,
-    pub unlock_ts: i64,
-}
-
-#[derive(Serialize)]
 pub struct PositionRow {
     pub operator: String,
+    /// io-sdk's figures: `staked` is the view's value; `claimable`, `activating`,
+    /// `activation_period` (`null` when nothing activates) and `pending` as it names them.
     pub staked: u64,
     pub claimable: u64,
     pub activating: u64,
-    /// The hourly reward period the activating stake earns from; `null` when nothing activates.
     pub activation_period: Option<u64>,
-    pub pending: Vec<Pending>,
+    pub pending: Vec<io_sdk::views::PendingUnstake>,
     #[serde(skip)]
     operator_name: String,
 }
@@ -676,30 +639,20 @@ pub async fn positions(ctx: &Ctx, wallet: Option<&str>) -> Result<Positions> {
     // Position: discriminator ‖ operator ‖ staker.
     let filter = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(8 + 32, w.to_bytes().to_vec()));
     let found: Vec<(Pubkey, io_staking::Position)> =
-        ctx.program_accounts(&io_staking::ID, vec![filter]).await?;
-    let unvalued =
-        |what: &str| anyhow!("cannot value the {what} of a position: the operator's ledger overflows");
+        ctx.c.program_accounts(&io_staking::ID, vec![filter]).await?;
     let mut positions = vec![];
     for (_, p) in found {
         let op = ctx.operator(&p.operator).await?;
-        let staked = p.value_floor(&op).map_err(|_| unvalued("stake"))?;
-        // Exactly as the program settles the position when it claims.
-        let claimable = p.claimable_floor(&op).map_err(|_| unvalued("rewards"))?;
-        // Stake still warming up (F-10): it earns from its activation period on, an hourly
-        // reward period; stake made in the current hour can be unstaked at once.
-        let activating = p.activating_value_floor(&op).map_err(|_| unvalued("activating stake"))?;
-        let mut pending = vec![];
-        for t in p.tickets.iter().filter(|t| t.shares > 0) {
-            let amount = op.ticket_value_floor(t).map_err(|_| unvalued("pending unstake"))?;
-            pending.push(Pending { amount, unlock_ts: t.unlock_ts });
-        }
+        // Exactly as the program values and settles the position; stake still warming up earns
+        // from its activation period (an hourly reward period) on.
+        let view = PositionView::new(&p, &op)?;
         positions.push(PositionRow {
             operator: p.operator.to_string(),
-            staked,
-            claimable,
-            activating,
-            activation_period: (activating > 0).then_some(p.activation_period),
-            pending,
+            staked: view.value,
+            claimable: view.claimable,
+            activating: view.activating,
+            activation_period: view.activation_period,
+            pending: view.pending,
             operator_name: op.name,
         });
     }

@@ -5,7 +5,7 @@ use crate::{
 };
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
-use io_sdk::token as tsdk;
+use io_sdk::{amount, token as tsdk, views::SupplyView};
 use serde::Serialize;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use std::{collections::BTreeMap, path::Path};
@@ -25,7 +25,8 @@ pub enum VestingCmd {
     Claim,
 }
 
-/// `io supply`.
+/// `io supply`: the ledger as io-sdk's [`SupplyView`] computes it (one definition of circulating
+/// supply and of the next emission for every client), plus the mint's own supply.
 #[derive(Serialize)]
 pub struct Supply {
     pub decimals: u8,
@@ -33,28 +34,35 @@ pub struct Supply {
     pub minted: u64,
     pub burned: u64,
     pub burned_by_reason: BTreeMap<&'static str, u64>,
+    /// The mint's supply as the token program reports it.
     pub supply: u64,
+    /// See `io_sdk::views::token::circulating`.
     pub circulating: u64,
     pub next_emission_hour: u64,
+    /// When that hour starts; `emit` can mint it from `next_emission_due_ts` on.
     pub next_emission_ts: i64,
+    pub next_emission_due_ts: i64,
     pub next_emission_amount: u64,
     #[serde(skip)]
-    burned_in_order: Vec<(&'static str, u64)>,
+    view: SupplyView,
 }
 
 impl Render for Supply {
     fn text(&self) -> String {
-        let f = |v: u64| crate::amount::format(v, self.decimals);
+        let f = |v: u64| amount::format(v, self.decimals);
+        let burned: Vec<String> =
+            self.view.burned_by_reason.iter().map(|(r, v)| format!("{r} {}", f(*v))).collect();
         format!(
-            "cap          {} IO\nminted       {} IO\nburned       {} IO ({})\nsupply       {} IO\ncirculating  {} IO (supply less genesis vaults and the rewards vault)\nnext emission  hour {} (unix {}), about {} IO",
+            "cap          {} IO\nminted       {} IO\nburned       {} IO ({})\nsupply       {} IO\ncirculating  {} IO (released from the genesis buckets and the rewards vault, less burned)\nnext emission  hour {} (unix {}, due at {}), {} IO",
             f(self.cap),
             f(self.minted),
             f(self.burned),
-            self.burned_in_order.iter().map(|(r, v)| format!("{r} {}", f(*v))).collect::<Vec<_>>().join(", "),
+            burned.join(", "),
             f(self.supply),
             f(self.circulating),
             self.next_emission_hour,
             self.next_emission_ts,
+            self.next_emission_due_ts,
             f(self.next_emission_amount)
         )
     }
@@ -62,34 +70,22 @@ impl Render for Supply {
 
 pub async fn supply(ctx: &Ctx) -> Result<Supply> {
     let t = ctx.token_config().await?;
-    let supply = ctx.c.call(ctx.c.rpc.get_token_supply(&tsdk::mint())).await?;
+    let view = SupplyView::new(&t)?;
+    let supply = ctx.c.rpc.get_token_supply(&tsdk::mint()).await.map_err(|e| ctx.c.error(&e))?;
     let supply: u64 = supply.amount.parse().context("the RPC node returned a malformed token supply")?;
-    let mut locked = 0u64;
-    for v in std::iter::once(tsdk::rewards_vault()).chain(t.vaults) {
-        let held =
-            ctx.c.token_balance(&v).await?.ok_or_else(|| anyhow!("io_token's vault {v} does not exist"))?;
-        locked = locked.checked_add(held).ok_or_else(|| anyhow!("the vault balances overflow"))?;
-    }
-    let reasons = ["lease_fee", "buyback", "slash", "other"];
-    let burned: Vec<(&str, u64)> = reasons.iter().copied().zip(t.burned.iter().copied()).collect();
-    let next_hour_ts = i64::try_from(t.emission.next_hour)
-        .ok()
-        .and_then(|h| h.checked_mul(3600))
-        .and_then(|s| s.checked_add(t.emission.start_ts))
-        .ok_or_else(|| anyhow!("the emission clock overflows"))?;
-    let next_amount = t.emission.month_amount / io_token::schedule::HOURS_PER_MONTH;
     Ok(Supply {
-        decimals: t.decimals,
-        cap: t.max_supply,
-        minted: t.total_minted,
-        burned: t.total_burned,
-        burned_by_reason: burned.iter().copied().collect(),
+        decimals: view.decimals,
+        cap: view.cap,
+        minted: view.minted,
+        burned: view.burned,
+        burned_by_reason: view.burned_by_reason.iter().copied().collect(),
         supply,
-        circulating: supply.saturating_sub(locked),
-        next_emission_hour: t.emission.next_hour,
-        next_emission_ts: next_hour_ts,
-        next_emission_amount: next_amount,
-        burned_in_order: burned,
+        circulating: view.circulating,
+        next_emission_hour: view.next_emission.hour,
+        next_emission_ts: view.next_emission.starts_ts,
+        next_emission_due_ts: view.next_emission.due_ts,
+        next_emission_amount: view.next_emission.amount,
+        view,
     })
 }
 
@@ -147,7 +143,7 @@ pub async fn vesting_claim(ctx: &Ctx) -> Result<Sent<Claimed>> {
     // VestingSchedule: discriminator ‖ beneficiary.
     let filter = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(8, w.to_bytes().to_vec()));
     let schedules: Vec<(io_sdk::Pubkey, io_token::VestingSchedule)> =
-        ctx.program_accounts(&io_token::ID, vec![filter]).await?;
+        ctx.c.program_accounts(&io_token::ID, vec![filter]).await?;
     let now = ctx.chain_now().await?;
     let io = ctx.io().await?;
     let (dst, mut ixs) = ctx.destination(&io.mint).await?;
