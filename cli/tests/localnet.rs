@@ -297,6 +297,11 @@ async fn staking_flow_leases_and_bad_input() {
     .await;
     let bonded = io_json(&net, ak, &["bond", "add", "100"]).await;
     has_fields(&bonded, &["signature", "amount"]);
+    let unbonding = io_json(&net, ak, &["bond", "withdraw", "10"]).await;
+    has_fields(&unbonding, &["signature", "amount"]);
+    assert_eq!(unbonding["amount"], 10_000_000_000u64);
+    let commission = io_json(&net, ak, &["operator", "commission", "600"]).await;
+    has_fields(&commission, &["signature", "bps"]);
     let dev = io_json(&net, ak, &["device", "add", "--class", "cpu", "--region", "eu-west"]).await;
     has_fields(&dev, &["signature", "device"]);
 
@@ -337,6 +342,22 @@ async fn staking_flow_leases_and_bad_input() {
             "refunded", "held",
         ],
     );
+    // The text of each read is the same result, rendered for people.
+    for args in [
+        &["supply"][..],
+        &["operator", "list"],
+        &["operator", "show", &op.operator],
+        &["device", "list"],
+        &["offer", "list"],
+        &["positions", aa],
+        &["oracle", "show"],
+    ] {
+        let (code, text, err) = io(&net, rk, args).await;
+        assert_eq!(code, 0, "io {args:?}: {err}");
+        assert!(!text.trim().is_empty() && !text.trim_start().starts_with('{'), "io {args:?}: {text}");
+    }
+    let (_, text, _) = io(&net, rk, &["lease", "show", lease]).await;
+    assert!(text.contains("status    open") && text.contains(" USDC"), "{text}");
     let topped = io_json(&net, rk, &["lease", "top-up", lease, "1"]).await;
     has_fields(&topped, &["signature", "lease", "amount"]);
     io_json(&net, rk, &["lease", "close", lease]).await;
