@@ -97,18 +97,35 @@ async fn reqwest_free_post(url: &str, body: &str) -> String {
     .unwrap()
 }
 
+/// Reads a keypair file (the tests' own reading: the CLI under test is not asked).
+fn keypair(path: &str) -> solana_keypair::Keypair {
+    let bytes: Vec<u8> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    solana_keypair::Keypair::try_from(bytes.as_slice()).unwrap()
+}
+
+/// Sends `ix` signed and paid by the keypair at `signer`.
+async fn send_as(net: &Net, signer: &str, ix: io_sdk::Instruction) {
+    use solana_signer::Signer;
+    let k = keypair(signer);
+    let blockhash = net.rpc.get_latest_blockhash().await.unwrap();
+    let tx =
+        solana_transaction::Transaction::new_signed_with_payer(&[ix], Some(&k.pubkey()), &[&k], blockhash);
+    net.rpc.send_and_confirm_transaction(&tx).await.expect("the setup transaction");
+}
+
+async fn chain_now(net: &Net) -> i64 {
+    net.rpc.get_block_time(net.rpc.get_slot().await.unwrap()).await.unwrap()
+}
+
 /// The admin grants `beneficiary` a genesis schedule of `amount` that vested by the chain's clock.
 async fn grant_vesting(net: &Net, admin_keypair: &str, beneficiary: &str, amount: u64) {
     use solana_signer::Signer;
-    let text = std::fs::read_to_string(admin_keypair).unwrap();
-    let bytes: Vec<u8> = serde_json::from_str(&text).unwrap();
-    let admin = solana_keypair::Keypair::try_from(bytes.as_slice()).unwrap();
     let bucket = io_token::Bucket::EarlyContributors;
     let data = net.rpc.get_account_data(&io_sdk::token::config()).await.unwrap();
     let config: io_token::TokenConfig = io_sdk::decode_account(&data).unwrap();
-    let now = net.rpc.get_block_time(net.rpc.get_slot().await.unwrap()).await.unwrap();
+    let now = chain_now(net).await;
     let ix = io_sdk::token::create_vesting(
-        &admin.pubkey(),
+        &keypair(admin_keypair).pubkey(),
         &beneficiary.parse().unwrap(),
         bucket,
         config.schedule_count[bucket.index()],
@@ -117,14 +134,43 @@ async fn grant_vesting(net: &Net, admin_keypair: &str, beneficiary: &str, amount
         now - 1,
         amount,
     );
-    let blockhash = net.rpc.get_latest_blockhash().await.unwrap();
-    let tx = solana_transaction::Transaction::new_signed_with_payer(
-        &[ix],
-        Some(&admin.pubkey()),
-        &[&admin],
-        blockhash,
+    send_as(net, admin_keypair, ix).await;
+}
+
+/// The admin opens airdrop campaign `campaign_id` for `(wallet, amount)` leaves (index = position);
+/// returns the proof file of each leaf, as a claimant is given it.
+async fn open_airdrop(
+    net: &Net,
+    admin_keypair: &str,
+    campaign_id: u64,
+    leaves: &[(&str, u64)],
+) -> Vec<serde_json::Value> {
+    use solana_signer::Signer;
+    let hashes: Vec<[u8; 32]> = leaves
+        .iter()
+        .enumerate()
+        .map(|(i, (w, a))| io_token::airdrop_leaf(campaign_id, i as u32, &w.parse().unwrap(), *a))
+        .collect();
+    let tree = io_merkle::MerkleTree::new(hashes);
+    let total = leaves.iter().map(|l| l.1).sum();
+    let expiry = chain_now(net).await + 30 * 24 * 3600;
+    let ix = io_sdk::token::create_airdrop(
+        &keypair(admin_keypair).pubkey(),
+        campaign_id,
+        tree.root(),
+        total,
+        expiry,
     );
-    net.rpc.send_and_confirm_transaction(&tx).await.expect("create_vesting");
+    send_as(net, admin_keypair, ix).await;
+    let hex = |h: &[u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    leaves
+        .iter()
+        .enumerate()
+        .map(|(i, (_, amount))| {
+            let proof: Vec<String> = tree.proof(i).unwrap().iter().map(hex).collect();
+            serde_json::json!({ "campaign_id": campaign_id, "index": i, "amount": amount, "proof": proof })
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -412,10 +458,25 @@ async fn staking_flow_leases_and_bad_input() {
     // Vesting: the admin grants alice a schedule that has fully vested by the chain's clock (the
     // chain is weeks ahead of this machine after the time travel); she claims it.
     refused(&net, ak, aa, &["vesting", "claim"], "nothing has vested yet").await;
-    grant_vesting(&net, &m.authorities["admin"].keypair, aa, 5_000_000_000).await;
+    let admin_key = m.authorities["admin"].keypair.as_str();
+    grant_vesting(&net, admin_key, aa, 5_000_000_000).await;
     let vested = io_json(&net, ak, &["vesting", "claim"]).await;
     has_fields(&vested, &["signature", "amount"]);
     assert_eq!(vested["amount"], 5_000_000_000u64);
+
+    // An airdrop: the admin opens a campaign of two leaves; alice claims hers with the proof file.
+    let bob = m.wallet("bob").expect("bob in the manifest");
+    let proofs =
+        open_airdrop(&net, admin_key, 1, &[(aa, 7_000_000_000), (bob.address.as_str(), 3_000_000_000)]).await;
+    let proof_file = net._dir.join("airdrop-alice.json");
+    std::fs::write(&proof_file, proofs[0].to_string()).unwrap();
+    let claimed = io_json(&net, ak, &["airdrop", "claim", "--proof", proof_file.to_str().unwrap()]).await;
+    has_fields(&claimed, &["signature", "amount", "campaign_id"]);
+    assert_eq!((claimed["amount"].as_u64(), claimed["campaign_id"].as_u64()), (Some(7_000_000_000), Some(1)));
+    // Bob's proof is not alice's: the program refuses it, and the CLI says so plainly.
+    let bob_file = net._dir.join("airdrop-bob.json");
+    std::fs::write(&bob_file, proofs[1].to_string()).unwrap();
+    refused(&net, ak, aa, &["airdrop", "claim", "--proof", bob_file.to_str().unwrap()], "proof").await;
 
     // A report certified by the oracle set's keys, every field given.
     let slot = net.rpc.get_slot().await.unwrap();
@@ -435,11 +496,10 @@ async fn staking_flow_leases_and_bad_input() {
     assert_eq!(io_json(&net, ak, &["oracle", "show"]).await["last_period"], period);
 
     // Admin: while io_staking is paused a stake is refused in plain words; unpaused, it goes through.
-    let admin = &m.authorities["admin"].keypair;
-    let paused = io_json(&net, admin, &["admin", "pause", "staking"]).await;
+    let paused = io_json(&net, admin_key, &["admin", "pause", "staking"]).await;
     assert_eq!(paused["paused"], true);
     refused(&net, ak, aa, &["stake", &op.operator, "100"], "paused").await;
-    let unpaused = io_json(&net, admin, &["admin", "unpause", "staking"]).await;
+    let unpaused = io_json(&net, admin_key, &["admin", "unpause", "staking"]).await;
     assert_eq!(unpaused["paused"], false);
     io_json(&net, ak, &["stake", &op.operator, "100"]).await;
 }
