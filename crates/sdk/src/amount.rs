@@ -22,6 +22,21 @@ fn scale(decimals: u8) -> Option<u128> {
     10u128.checked_pow(u32::from(decimals))
 }
 
+/// Checks that `text` is written as an amount, before the mint's decimals are known: a typo is
+/// reported without touching the network. The number of decimals and the range are checked by
+/// [`parse`] once the decimals are read from the chain.
+pub fn check_syntax(text: &str, what: &str) -> Result<(), AmountError> {
+    match parse(text, MAX_SYNTAX_DECIMALS, what) {
+        Err(e @ (AmountError::Empty { .. } | AmountError::Negative { .. } | AmountError::Format { .. })) => {
+            Err(e)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Enough decimals for any digit string in [`check_syntax`]; u128 holds 10^38.
+const MAX_SYNTAX_DECIMALS: u8 = 38;
+
 /// Parses a whole-token amount with up to `decimals` decimals into base units. Refuses signs,
 /// exponents, separators, empty parts, more decimals than the mint has and amounts past
 /// `u64::MAX` base units. `what` names the argument in the error (`amount`, `--usdc price`).
@@ -119,6 +134,15 @@ mod tests {
             assert!(e.to_string().contains("too large (at most 18446744073.709551615)"), "{e}");
         }
         assert!(matches!(parse("1", 40, "amount"), Err(AmountError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn syntax_alone() {
+        assert_eq!(check_syntax("99.123456789012345", "amount"), Ok(()));
+        assert_eq!(check_syntax("99999999999999999999999", "amount"), Ok(()));
+        assert!(matches!(check_syntax("1e9", "amount"), Err(AmountError::Format { .. })));
+        assert!(matches!(check_syntax("-1", "amount"), Err(AmountError::Negative { .. })));
+        assert!(matches!(check_syntax("", "amount"), Err(AmountError::Empty { .. })));
     }
 
     #[test]

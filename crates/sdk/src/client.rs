@@ -18,7 +18,7 @@ use solana_rpc_client_api::{
     response::Response,
 };
 use solana_signer::Signer;
-use solana_transaction::Transaction;
+use solana_transaction::{Signature, Transaction};
 use solana_transaction_error::TransactionError;
 use std::path::Path;
 
@@ -43,6 +43,13 @@ pub enum ClientError {
     Missing { address: Pubkey, what: &'static str },
     #[error("{0}")]
     Url(String),
+    /// A transaction sent without waiting failed on chain.
+    #[error("transaction {signature} failed: {message}")]
+    Failed { signature: String, message: String, error: TransactionError },
+    #[error("transactions not confirmed after {0:?}")]
+    Timeout(std::time::Duration),
+    #[error("a transaction needs at least one signer to pay for it")]
+    NoSigner,
 }
 
 impl ClientError {
@@ -202,6 +209,12 @@ impl Client {
         Ok(m.decimals)
     }
 
+    /// The decimals of $IO: io_token's mint, whose decimals are the `initialize` parameter the
+    /// config records.
+    pub async fn io_decimals(&self) -> Result<u8, ClientError> {
+        self.mint_decimals(&crate::token::mint()).await
+    }
+
     /// `owner`'s SPL token accounts of `mint` with their balances, largest first.
     pub async fn token_accounts(
         &self,
@@ -277,20 +290,16 @@ impl Client {
             .collect()
     }
 
-    fn sign(
-        &self,
-        ixs: &[Instruction],
-        extra: &[&Keypair],
-        blockhash: solana_transaction::Hash,
-    ) -> Transaction {
-        let mut signers: Vec<&Keypair> = vec![&self.payer];
-        signers.extend_from_slice(extra);
-        Transaction::new_signed_with_payer(ixs, Some(&self.payer.pubkey()), &signers, blockhash)
+    async fn signed(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, ClientError> {
+        let payer = signers.first().ok_or(ClientError::NoSigner)?;
+        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(&e))?;
+        Ok(Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), signers, blockhash))
     }
 
-    async fn signed(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<Transaction, ClientError> {
-        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(&e))?;
-        Ok(self.sign(ixs, extra, blockhash))
+    fn with_payer<'a>(&'a self, extra: &[&'a Keypair]) -> Vec<&'a Keypair> {
+        let mut signers: Vec<&Keypair> = vec![&self.payer];
+        signers.extend_from_slice(extra);
+        signers
     }
 
     async fn simulate_tx(&self, tx: &Transaction, ixs: &[Instruction]) -> Result<Simulation, ClientError> {
@@ -305,18 +314,82 @@ impl Client {
 
     /// Simulates `ixs` signed by the wallet (and `extra`); a refusal comes back explained.
     pub async fn simulate(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<Simulation, ClientError> {
-        let tx = self.signed(ixs, extra).await?;
+        let tx = self.signed(ixs, &self.with_payer(extra)).await?;
         self.simulate_tx(&tx, ixs).await
     }
 
-    /// Simulates, explains a refusal, then sends and confirms. Returns the signature (base58).
+    /// Simulates, explains a refusal, then sends and confirms; the wallet pays. Returns the
+    /// signature (base58).
     pub async fn send(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<String, ClientError> {
-        let tx = self.signed(ixs, extra).await?;
+        self.send_as(ixs, &self.with_payer(extra)).await
+    }
+
+    /// [`Self::send`] with other signers, `signers[0]` paying (a bootstrap acting for many
+    /// wallets).
+    pub async fn send_as(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<String, ClientError> {
+        let tx = self.signed(ixs, signers).await?;
         self.simulate_tx(&tx, ixs).await?;
         let sig =
             self.rpc.send_and_confirm_transaction(&tx).await.map_err(|e| classify(&self.url, &e, ixs))?;
         Ok(sig.to_string())
     }
+
+    /// Sends without waiting for confirmation, `signers[0]` paying; the node's preflight
+    /// simulation still refuses (explained) a transaction that would fail. Confirm a batch with
+    /// [`Self::confirm_all`].
+    pub async fn submit(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Submitted, ClientError> {
+        let tx = self.signed(ixs, signers).await?;
+        let signature = self.rpc.send_transaction(&tx).await.map_err(|e| classify(&self.url, &e, ixs))?;
+        Ok(Submitted { signature, programs: ixs.iter().map(|ix| ix.program_id).collect() })
+    }
+
+    /// Waits until every submitted transaction is confirmed (at the client's commitment); the
+    /// first that failed is an error, explained.
+    pub async fn confirm_all(
+        &self,
+        sent: &[Submitted],
+        timeout: std::time::Duration,
+    ) -> Result<(), ClientError> {
+        let start = std::time::Instant::now();
+        // getSignatureStatuses takes at most 256 signatures.
+        for chunk in sent.chunks(200) {
+            let sigs: Vec<Signature> = chunk.iter().map(|s| s.signature).collect();
+            loop {
+                let statuses =
+                    self.rpc.get_signature_statuses(&sigs).await.map_err(|e| self.error(&e))?.value;
+                for (s, st) in chunk.iter().zip(&statuses) {
+                    if let Some(Err(error)) = st.as_ref().map(|st| st.status.clone()) {
+                        let message = crate::errors::describe_failure(&error, &s.programs)
+                            .map_or_else(|| error.to_string(), |i| i.message);
+                        return Err(ClientError::Failed {
+                            signature: s.signature.to_string(),
+                            message,
+                            error,
+                        });
+                    }
+                }
+                let done = statuses
+                    .iter()
+                    .all(|st| st.as_ref().is_some_and(|st| st.satisfies_commitment(self.rpc.commitment())));
+                if done {
+                    break;
+                }
+                if start.elapsed() > timeout {
+                    return Err(ClientError::Timeout(timeout));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A transaction sent by [`Client::submit`], with the programs of its instructions (to explain a
+/// failure).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub signature: Signature,
+    pub programs: Vec<Pubkey>,
 }
 
 #[cfg(test)]
@@ -347,6 +420,10 @@ mod tests {
         assert!(e.is_network(), "{e:?}");
         let e = c.mint_decimals(&Pubkey::new_unique()).await.unwrap_err();
         assert!(e.is_network(), "{e:?}");
+        let payer = Keypair::new();
+        let e = c.submit(&[crate::token::emit()], &[&payer]).await.unwrap_err();
+        assert!(e.is_network(), "{e:?}");
+        assert!(matches!(c.submit(&[], &[]).await, Err(ClientError::NoSigner)));
     }
 
     #[test]

@@ -286,14 +286,36 @@ pub fn describe(program_id: &Pubkey, code: u32) -> ProgramErrorInfo {
     ProgramErrorInfo { program: program_name, code, name, message }
 }
 
+/// The program error behind a failed transaction, when it is a custom code: `programs[i]` is
+/// the program id of the transaction's instruction `i` (what the indexer's transaction endpoint
+/// has from the stored transaction). `None` for any other failure.
+pub fn describe_failure(err: &TransactionError, programs: &[Pubkey]) -> Option<ProgramErrorInfo> {
+    match err {
+        TransactionError::InstructionError(i, InstructionError::Custom(code)) => {
+            let program = programs.get(usize::from(*i)).copied().unwrap_or_default();
+            Some(describe(&program, *code))
+        }
+        _ => None,
+    }
+}
+
+/// [`describe_failure`] for a transaction error as the RPC node serialises it
+/// (`{"InstructionError":[1,{"Custom":6010}]}`), which is how the indexer stores it.
+pub fn describe_failure_json(err: &serde_json::Value, programs: &[Pubkey]) -> Option<ProgramErrorInfo> {
+    let pair = err.get("InstructionError")?.as_array()?;
+    let index = u8::try_from(pair.first()?.as_u64()?).ok()?;
+    let code = u32::try_from(pair.get(1)?.get("Custom")?.as_u64()?).ok()?;
+    describe_failure(&TransactionError::InstructionError(index, InstructionError::Custom(code)), programs)
+}
+
 /// A refused transaction in plain words: the failing instruction's program picks the error
 /// table.
 pub fn explain(err: &TransactionError, ixs: &[Instruction]) -> String {
+    let programs: Vec<Pubkey> = ixs.iter().map(|ix| ix.program_id).collect();
+    if let Some(info) = describe_failure(err, &programs) {
+        return info.message;
+    }
     match err {
-        TransactionError::InstructionError(i, InstructionError::Custom(code)) => {
-            let program = ixs.get(usize::from(*i)).map(|ix| ix.program_id).unwrap_or_default();
-            describe(&program, *code).message
-        }
         TransactionError::InstructionError(_, InstructionError::InsufficientFunds) => {
             "not enough funds".into()
         }
@@ -405,5 +427,15 @@ mod tests {
         assert!(explain(&fee, &[]).contains("no SOL"));
         let gone = TransactionError::InstructionError(0, InstructionError::InsufficientFunds);
         assert_eq!(explain(&gone, &[other]), "not enough funds");
+        let info = describe_failure(&err, &[Pubkey::new_unique(), io_oracle::ID]).unwrap();
+        assert_eq!((info.program.as_str(), info.name.as_str()), ("io_oracle", "Paused"));
+        assert_eq!(describe_failure(&TransactionError::AccountNotFound, &[]), None);
+        let json: serde_json::Value =
+            serde_json::from_str(r#"{"InstructionError":[1,{"Custom":6000}]}"#).unwrap();
+        assert_eq!(describe_failure_json(&json, &[Pubkey::new_unique(), io_oracle::ID]), Some(info));
+        let other: serde_json::Value =
+            serde_json::from_str(r#"{"InstructionError":[0,"InvalidArgument"]}"#).unwrap();
+        assert_eq!(describe_failure_json(&other, &[io_oracle::ID]), None);
+        assert_eq!(describe_failure_json(&serde_json::json!("AccountNotFound"), &[]), None);
     }
 }

@@ -122,6 +122,65 @@ names!(ReportStatus, "report status", [
     Certified => "certified",
 ]);
 
+/// [`Name::parse_name`] as a free function: usable as a clap `value_parser` (`value_parser =
+/// io_sdk::names::parse::<HardwareClass>`), so the CLI accepts exactly the names it prints.
+pub fn parse<T: Name>(name: &str) -> Result<T, UnknownName> {
+    T::parse_name(name)
+}
+
+/// The two currencies a lease is paid in. Not a program enum (io_escrow keeps the two mints in
+/// its config), but users name it: `--pay usdc`, the manifest's `mints.usdc`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Currency {
+    Usdc,
+    Io,
+}
+
+names!(Currency, "currency", [
+    Usdc => "usdc",
+    Io => "io",
+]);
+
+impl Currency {
+    /// How amounts are labelled for people (`12.5 USDC`, `100 IO`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Usdc => "USDC",
+            Currency::Io => "IO",
+        }
+    }
+
+    /// The currency of a payment mint per io_escrow's config, `None` for a mint it does not list.
+    pub fn of_mint(
+        mint: &anchor_lang::prelude::Pubkey,
+        config: &io_escrow::EscrowConfig,
+    ) -> Option<Currency> {
+        if *mint == config.usdc_mint {
+            Some(Currency::Usdc)
+        } else if *mint == config.io_mint {
+            Some(Currency::Io)
+        } else {
+            None
+        }
+    }
+
+    /// The mint of this currency per io_escrow's config.
+    pub fn mint(self, config: &io_escrow::EscrowConfig) -> anchor_lang::prelude::Pubkey {
+        match self {
+            Currency::Usdc => config.usdc_mint,
+            Currency::Io => config.io_mint,
+        }
+    }
+
+    /// The fee io_escrow charges on payouts in this currency, in bps.
+    pub fn fee_bps(self, config: &io_escrow::EscrowConfig) -> u16 {
+        match self {
+            Currency::Usdc => config.params.usdc_fee_bps,
+            Currency::Io => config.params.io_fee_bps,
+        }
+    }
+}
+
 /// An offer has no status enum on chain (`Offer::active`); this is its user-facing spelling.
 pub fn offer_status(active: bool) -> &'static str {
     if active {
@@ -183,6 +242,22 @@ mod tests {
         assert_eq!(LeaseStatus::Open.name(), "open");
         assert_eq!(Bucket::RnD.name(), "rnd");
         assert_eq!(BurnReason::names(), ["lease_fee", "buyback", "slash", "other"]);
+    }
+
+    #[test]
+    fn currencies_and_the_clap_parser() {
+        for c in Currency::ALL {
+            assert_eq!(parse::<Currency>(c.name()), Ok(*c));
+        }
+        assert_eq!((Currency::Usdc.name(), Currency::Usdc.symbol()), ("usdc", "USDC"));
+        assert_eq!((Currency::Io.name(), Currency::Io.symbol()), ("io", "IO"));
+        let e = parse::<HardwareClass>("consumer").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "unknown hardware class 'consumer': one of cpu, consumer_gpu, workstation_gpu, datacenter_gpu, flagship_gpu"
+        );
+        assert_eq!(offer_status(true), "active");
+        assert_eq!(offer_status(false), "withdrawn");
     }
 
     /// The program's own order of burn reasons and buckets (their `index()`, used for the config
