@@ -3,10 +3,13 @@
 //! is missing, money with the decimals the chain gives, and where to pay from and receive into.
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use io_sdk::{
-    amount::{self, AmountError},
+    amount,
     client::Client,
-    escrow as esdk, staking as ssdk, token as tsdk,
+    escrow as esdk,
+    names::{self, Currency},
+    staking as ssdk, token as tsdk, Name,
 };
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -17,15 +20,19 @@ pub struct Ctx {
     pub yes: bool,
 }
 
-/// A mint and how its amounts are written: decimals read from the chain, and the symbol shown.
+/// A mint and how its amounts are written: decimals read from the chain, the sdk's currency.
 #[derive(Clone, Copy)]
 pub struct Money {
     pub mint: Pubkey,
     pub decimals: u8,
-    pub symbol: &'static str,
+    pub currency: Currency,
 }
 
 impl Money {
+    pub fn symbol(&self) -> &'static str {
+        self.currency.symbol()
+    }
+
     pub fn format(&self, base: u64) -> String {
         amount::format(base, self.decimals)
     }
@@ -40,16 +47,10 @@ pub fn parse_pubkey(text: &str, what: &str) -> Result<Pubkey> {
     text.parse().map_err(|_| anyhow!("'{text}' is not a valid {what} address (a base58 public key)"))
 }
 
-/// Checks how an amount is written before the mint's decimals are known, so a typo is reported
-/// without touching the network: the sdk's parser with more decimals than any mint has refuses
-/// only what is malformed (its "too large" is then meaningless, and the real parse follows).
-pub fn check_amount_syntax(text: &str, what: &str) -> Result<()> {
-    match amount::parse(text, u8::MAX, what) {
-        Err(e @ (AmountError::Empty { .. } | AmountError::Negative { .. } | AmountError::Format { .. })) => {
-            Err(e.into())
-        }
-        _ => Ok(()),
-    }
+/// A command-line value that is one of the sdk's names (`--class consumer_gpu`, `--pay usdc`):
+/// the help lists exactly the names the CLI prints, and anything else is refused with them.
+pub fn name_arg<T: Name + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::names()).try_map(|s| names::parse::<T>(&s))
 }
 
 impl Ctx {
@@ -110,22 +111,29 @@ impl Ctx {
     /// $IO: io_token's mint, with the decimals io_token was initialised with.
     pub async fn io(&self) -> Result<Money> {
         let t = self.token_config().await?;
-        Ok(Money { mint: tsdk::mint(), decimals: t.decimals, symbol: "IO" })
+        Ok(Money { mint: tsdk::mint(), decimals: t.decimals, currency: Currency::Io })
     }
 
     /// USDC: the mint io_escrow lists, with the decimals of that mint account.
     pub async fn usdc(&self, escrow: &io_escrow::EscrowConfig) -> Result<Money> {
-        let decimals = self.c.mint_decimals(&escrow.usdc_mint).await?;
-        Ok(Money { mint: escrow.usdc_mint, decimals, symbol: "USDC" })
+        let mint = Currency::Usdc.mint(escrow);
+        let decimals = self.c.mint_decimals(&mint).await?;
+        Ok(Money { mint, decimals, currency: Currency::Usdc })
     }
 
-    /// The money a lease or offer of `mint` is paid in.
-    pub async fn money_of(&self, escrow: &io_escrow::EscrowConfig, mint: &Pubkey) -> Result<Money> {
-        if *mint == escrow.usdc_mint {
-            self.usdc(escrow).await
-        } else {
-            self.io().await
+    /// The money leases and offers in `currency` are paid in.
+    pub async fn money(&self, escrow: &io_escrow::EscrowConfig, currency: Currency) -> Result<Money> {
+        match currency {
+            Currency::Usdc => self.usdc(escrow).await,
+            Currency::Io => self.io().await,
         }
+    }
+
+    /// The money a lease of payment mint `mint` is paid in.
+    pub async fn money_of(&self, escrow: &io_escrow::EscrowConfig, mint: &Pubkey) -> Result<Money> {
+        let currency = Currency::of_mint(mint, escrow)
+            .ok_or_else(|| anyhow!("{mint} is not a payment mint io_escrow lists"))?;
+        self.money(escrow, currency).await
     }
 
     pub async fn operator(&self, address: &Pubkey) -> Result<io_staking::Operator> {
@@ -139,7 +147,7 @@ impl Ctx {
     /// The wallet's account to pay `need` of `money` from; refuses when the balance is short.
     pub async fn source(&self, money: &Money, need: u64) -> Result<Pubkey> {
         let accts = self.c.token_accounts(&self.c.wallet(), &money.mint).await?;
-        let symbol = money.symbol;
+        let symbol = money.symbol();
         match accts.first() {
             Some(&(account, held)) if held >= need => Ok(account),
             first => bail!(
@@ -173,21 +181,5 @@ impl Ctx {
     /// The wallet's own account to receive `mint` into (see [`Ctx::destination_of`]).
     pub async fn destination(&self, mint: &Pubkey) -> Result<(Pubkey, Vec<io_sdk::Instruction>)> {
         self.destination_of(&self.c.wallet(), mint).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_syntax_check_refuses_only_what_is_malformed() {
-        for bad in ["", "abc", "1.2.3", "-5", "1e9", "1,5"] {
-            assert!(check_amount_syntax(bad, "amount").is_err(), "{bad}");
-        }
-        // Decimals and size are the mint's to judge, after the chain is read.
-        for ok in ["100", "99.5", ".5", "2.", "1.0000000000000000000001", "99999999999999999999999"] {
-            assert!(check_amount_syntax(ok, "amount").is_ok(), "{ok}");
-        }
     }
 }

@@ -1,13 +1,14 @@
 //! io_escrow: offers of devices for lease, and leases (open, show, top up, close, finalize).
 use crate::{
-    context::{parse_pubkey, Ctx, Money},
+    context::{name_arg, parse_pubkey, Ctx, Money},
     output::{Render, Report, Sent},
 };
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use io_sdk::{
     escrow as esdk,
+    names::Currency,
     views::{DepositQuote, LeaseView},
     Name,
 };
@@ -35,12 +36,6 @@ pub enum OfferCmd {
     List,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Pay {
-    Usdc,
-    Io,
-}
-
 #[derive(Subcommand)]
 pub enum LeaseCmd {
     /// Lease devices for HOURS, paying in USDC (2% fee) or $IO (no fee).
@@ -49,8 +44,8 @@ pub enum LeaseCmd {
         devices: Vec<String>,
         #[arg(long)]
         hours: u32,
-        #[arg(long, value_enum)]
-        pay: Pay,
+        #[arg(long, value_parser = name_arg::<Currency>())]
+        pay: Currency,
         /// Lease number (default: the current time in milliseconds).
         #[arg(long)]
         nonce: Option<u64>,
@@ -204,7 +199,7 @@ pub struct LeaseShow {
 
 impl Render for LeaseShow {
     fn text(&self) -> String {
-        let (f, sym) = (|v: u64| self.money.format(v), self.money.symbol);
+        let (f, sym) = (|v: u64| self.money.format(v), self.money.symbol());
         let mut text = format!(
             "lease     {}\nrenter    {}\nstatus    {}\nperiod    unix {} → {} ({} h)\ndeposit   {} {sym}\npaid      {} {sym}\nfees      {} {sym}\nrefunded  {} {sym}\nheld      {} {sym}",
             self.lease, self.renter, self.status, self.start_ts, self.end_ts, self.hours, f(self.deposit), f(self.paid), f(self.fees), f(self.refunded), f(self.held)
@@ -239,7 +234,7 @@ fn quote(rates: &[u64], hours: u32, fee_bps: u16, money: &Money) -> Result<Depos
     DepositQuote::new(rates, hours, fee_bps).map_err(|_| {
         anyhow!(
             "the price of these devices for {hours} h (or their hourly rates added up) is more {} than a 64-bit amount can hold: lease fewer hours or devices",
-            money.symbol
+            money.symbol()
         )
     })
 }
@@ -253,11 +248,8 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
     let w = ctx.c.wallet();
     match cmd {
         LeaseCmd::Open { devices, hours, pay, nonce } => {
-            let (money, fee_bps) = match pay {
-                Pay::Usdc => (ctx.usdc(&e).await?, e.params.usdc_fee_bps),
-                Pay::Io => (ctx.io().await?, e.params.io_fee_bps),
-            };
-            let symbol = money.symbol;
+            let (money, fee_bps) = (ctx.money(&e, pay).await?, pay.fee_bps(&e));
+            let symbol = money.symbol();
             let mut keys = vec![];
             let mut rates = vec![];
             for t in &devices {
@@ -278,7 +270,10 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 if !o.active {
                     bail!("the offer for device {dev} was withdrawn");
                 }
-                let rate = if pay == Pay::Usdc { o.price_usdc_per_hour } else { o.price_io_per_hour };
+                let rate = match pay {
+                    Currency::Usdc => o.price_usdc_per_hour,
+                    Currency::Io => o.price_io_per_hour,
+                };
                 if rate == 0 {
                     bail!("device {dev} is not offered for {symbol}: see `io offer list`");
                 }
@@ -376,7 +371,7 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 format!(
                     "extended lease {address} by {hours} h for {} {}",
                     money.format(amount),
-                    money.symbol
+                    money.symbol()
                 ),
                 sig,
                 ToppedUp { lease: address.to_string(), amount },

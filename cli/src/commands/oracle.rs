@@ -46,8 +46,9 @@ pub struct OracleShow {
 
 impl Render for OracleShow {
     fn text(&self) -> String {
+        let sym = self.io.symbol();
         format!(
-            "set epoch     {}{}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {} IO\ncluster       {}",
+            "set epoch     {}{}\nthreshold     {} of {}\nmembers       {}\nlast period   {}\nreports       {}\nbonded        {} {sym}\ncluster       {}",
             self.epoch,
             if self.set_revoked { " (revoked: awaiting the admin's rotation)" } else { "" },
             self.threshold,

@@ -1,16 +1,13 @@
 //! io_staking: operators, their bonds and devices, and delegated stake (stake, unstake, withdraw,
 //! claim, positions).
 use crate::{
-    context::{check_amount_syntax, parse_pubkey, Ctx, Money},
+    context::{name_arg, parse_pubkey, Ctx, Money},
     output::{Render, Report, Sent},
 };
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
-use clap::{
-    builder::{PossibleValuesParser, TypedValueParser},
-    Subcommand,
-};
-use io_sdk::{staking as ssdk, views::PositionView, Name};
+use clap::Subcommand;
+use io_sdk::{amount, staking as ssdk, views::PositionView, Name};
 use io_staking::{DeviceSpec, HardwareClass};
 use serde::Serialize;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
@@ -50,12 +47,6 @@ pub enum BondCmd {
     Withdraw { amount: Option<String> },
 }
 
-/// A hardware class as typed on the command line: the sdk's names (`consumer_gpu`, …), the ones
-/// the API and the manifest use.
-fn class_arg() -> impl TypedValueParser<Value = HardwareClass> {
-    PossibleValuesParser::new(HardwareClass::names()).try_map(|s| HardwareClass::parse_name(&s))
-}
-
 #[derive(Subcommand)]
 pub enum DeviceCmd {
     /// Register a device of yours (pending until the oracles attest it).
@@ -66,7 +57,8 @@ pub enum DeviceCmd {
         gpus: u16,
         #[arg(long, default_value_t = 0)]
         vram_gb: u16,
-        #[arg(long, value_parser = class_arg())]
+        /// The hardware class, by the names `io device list` and the API print.
+        #[arg(long, value_parser = name_arg::<HardwareClass>())]
         class: HardwareClass,
         #[arg(long)]
         region: String,
@@ -123,9 +115,10 @@ pub struct OperatorShow {
 
 impl Render for OperatorShow {
     fn text(&self) -> String {
+        let sym = self.io.symbol();
         let (o, f) = (&self.o, |v: u64| self.io.format(v));
         format!(
-            "operator     {}\nauthority    {}\nname         {}\nregion       {}\ncommission   {} bps{}\nbond         {} IO (required {} IO, withdrawing {} IO)\ndevices      {} active of {}\nstake        {} IO from {} delegators (unbonding {} IO)\nslashed      {} IO{}",
+            "operator     {}\nauthority    {}\nname         {}\nregion       {}\ncommission   {} bps{}\nbond         {} {sym} (required {} {sym}, withdrawing {} {sym})\ndevices      {} active of {}\nstake        {} {sym} from {} delegators (unbonding {} {sym})\nslashed      {} {sym}{}",
             self.operator, o.authority, o.name, o.region, o.commission_bps,
             if o.commission_effective_ts != 0 { format!(" → {} bps at unix {}", o.pending_commission_bps, o.commission_effective_ts) } else { String::new() },
             f(o.bond), f(o.required_bond), f(o.bond_withdrawing), o.devices_active, o.devices_registered,
@@ -159,9 +152,15 @@ pub struct OperatorList {
 
 impl Render for OperatorList {
     fn text(&self) -> String {
+        let sym = self.io.symbol();
         let mut lines = vec![format!(
             "{:<44} {:<20} {:<16} {:>6} {:>14} {:>8}",
-            "operator", "name", "region", "bps", "stake IO", "devices"
+            "operator",
+            "name",
+            "region",
+            "bps",
+            &format!("stake {sym}"),
+            "devices"
         )];
         for o in &self.operators {
             let stake = self.io.format(o.stake);
@@ -254,6 +253,7 @@ pub struct Amount {
 pub async fn bond(ctx: &Ctx, cmd: BondCmd) -> Result<Sent<Amount>> {
     let cfg = ctx.staking_config().await?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     let w = ctx.c.wallet();
     let op = ctx
         .c
@@ -266,14 +266,18 @@ pub async fn bond(ctx: &Ctx, cmd: BondCmd) -> Result<Sent<Amount>> {
             let after = op.bond.checked_add(v).ok_or_else(|| overflow("the bond"))?;
             let src = ctx.source(&io, v).await?;
             let sig = ctx.c.send(&[ssdk::add_bond(&w, &io.mint, &src, v)], &[]).await?;
-            Ok(Sent::new(format!("bond +{a} IO (now {} IO)", io.format(after)), sig, Amount { amount: v }))
+            Ok(Sent::new(
+                format!("bond +{a} {sym} (now {} {sym})", io.format(after)),
+                sig,
+                Amount { amount: v },
+            ))
         }
         BondCmd::Withdraw { amount: Some(a) } => {
             let v = io.parse(&a, "amount")?;
             let free = op.bond.saturating_sub(op.required_bond);
             if v > free {
                 bail!(
-                    "you can withdraw at most {} IO: your active devices require {} of your {} IO bond",
+                    "you can withdraw at most {} {sym}: your active devices require {} of your {} {sym} bond",
                     io.format(free),
                     io.format(op.required_bond),
                     io.format(op.bond)
@@ -281,7 +285,7 @@ pub async fn bond(ctx: &Ctx, cmd: BondCmd) -> Result<Sent<Amount>> {
             }
             let sig = ctx.c.send(&[ssdk::request_bond_withdrawal(&w, v)], &[]).await?;
             Ok(Sent::new(
-                format!("{a} IO of bond unbonding for {} days", cfg.params.bond_unbonding_secs / 86_400),
+                format!("{a} {sym} of bond unbonding for {} days", cfg.params.bond_unbonding_secs / 86_400),
                 sig,
                 Amount { amount: v },
             ))
@@ -294,7 +298,7 @@ pub async fn bond(ctx: &Ctx, cmd: BondCmd) -> Result<Sent<Amount>> {
             ixs.push(ssdk::withdraw_bond(&w, &io.mint, &dst));
             let sig = ctx.c.send(&ixs, &[]).await?;
             Ok(Sent::new(
-                format!("withdrew {} IO of bond", io.format(op.bond_withdrawing)),
+                format!("withdrew {} {sym} of bond", io.format(op.bond_withdrawing)),
                 sig,
                 Amount { amount: op.bond_withdrawing },
             ))
@@ -445,9 +449,10 @@ pub struct Staked {
 pub async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<Staked>> {
     // Arguments first: a typo is reported without touching the network.
     let op_address = parse_pubkey(operator, "operator")?;
-    check_amount_syntax(amount_text, "amount")?;
+    amount::check_syntax(amount_text, "amount")?;
     let cfg = ctx.staking_config().await?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     let v = io.parse(amount_text, "amount")?;
     if v == 0 {
         bail!("the amount must be more than 0");
@@ -457,22 +462,26 @@ pub async fn stake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<
     let held = position_value(ctx, &op, &op_address, &w).await?;
     let after = held.value_after_stake(v).map_err(|_| {
         anyhow!(
-            "{amount_text} IO on top of your {} IO position is more than any position can hold",
+            "{amount_text} {sym} on top of your {} {sym} position is more than any position can hold",
             io.format(held.value)
         )
     })?;
     let min = cfg.params.min_stake;
     if after < min {
         if held.value == 0 {
-            bail!("a stake must be at least {} IO; you asked for {amount_text}", io.format(min));
+            bail!("a stake must be at least {} {sym}; you asked for {amount_text}", io.format(min));
         }
-        bail!("a stake position must be at least {} IO; yours would be {}", io.format(min), io.format(after));
+        bail!(
+            "a stake position must be at least {} {sym}; yours would be {}",
+            io.format(min),
+            io.format(after)
+        );
     }
     let src = ctx.source(&io, v).await?;
     let sig = ctx.c.send(&[ssdk::stake(&w, &op_address, &io.mint, &src, v)], &[]).await?;
     Ok(Sent::new(
         format!(
-            "staked {amount_text} IO with {} ({op_address}); position now {} IO",
+            "staked {amount_text} {sym} with {} ({op_address}); position now {} {sym}",
             op.name,
             io.format(after)
         ),
@@ -508,10 +517,11 @@ pub struct Unstaked {
 pub async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sent<Unstaked>> {
     let op_address = parse_pubkey(operator, "operator")?;
     if amount_text != "all" {
-        check_amount_syntax(amount_text, "amount")?;
+        amount::check_syntax(amount_text, "amount")?;
     }
     let cfg = ctx.staking_config().await?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     let op = ctx.operator(&op_address).await?;
     let w = ctx.c.wallet();
     let held = position_value(ctx, &op, &op_address, &w).await?.value;
@@ -521,11 +531,11 @@ pub async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sen
     let v = if amount_text == "all" { held } else { io.parse(amount_text, "amount")? };
     let rest = match held.checked_sub(v) {
         Some(rest) if v > 0 => rest,
-        _ => bail!("you can unstake 0 < amount ≤ {} IO (your position)", io.format(held)),
+        _ => bail!("you can unstake 0 < amount ≤ {} {sym} (your position)", io.format(held)),
     };
     if rest != 0 && rest < cfg.params.min_stake {
         bail!(
-            "an unstake must leave 0 or at least {} IO: you hold {}, unstaking {amount_text} would leave {} (unstake everything with `io unstake {op_address} all`)",
+            "an unstake must leave 0 or at least {} {sym}: you hold {}, unstaking {amount_text} would leave {} (unstake everything with `io unstake {op_address} all`)",
             io.format(cfg.params.min_stake), io.format(held), io.format(rest)
         );
     }
@@ -534,7 +544,7 @@ pub async fn unstake(ctx: &Ctx, operator: &str, amount_text: &str) -> Result<Sen
     let sig = ctx.c.send(&ixs, &[]).await?;
     let days = cfg.params.unstake_cooldown_secs / 86_400;
     Ok(Sent::new(
-        format!("unstaked {} IO; stake made this hour (still activating) came back at once, the rest you withdraw with `io withdraw {op_address}` after the {days}-day cooldown", io.format(v)),
+        format!("unstaked {} {sym}; stake made this hour (still activating) came back at once, the rest you withdraw with `io withdraw {op_address}` after the {days}-day cooldown", io.format(v)),
         sig,
         Unstaked { operator: op_address.to_string(), amount: v, cooldown_secs: cfg.params.unstake_cooldown_secs },
     ))
@@ -549,6 +559,7 @@ pub struct Received {
 pub async fn withdraw_or_claim(ctx: &Ctx, operator: &str, claim: bool) -> Result<Sent<Received>> {
     let op_address = parse_pubkey(operator, "operator")?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     ctx.operator(&op_address).await?;
     let w = ctx.c.wallet();
     let (dst, mut ixs) = ctx.destination(&io.mint).await?;
@@ -569,7 +580,7 @@ pub async fn withdraw_or_claim(ctx: &Ctx, operator: &str, claim: bool) -> Result
     let got = after.saturating_sub(before);
     let what = if claim { "claimed" } else { "withdrew" };
     Ok(Sent::new(
-        format!("{what} {} IO", io.format(got)),
+        format!("{what} {} {sym}", io.format(got)),
         sig,
         Received { operator: op_address.to_string(), amount: got },
     ))
@@ -602,11 +613,12 @@ pub struct Positions {
 
 impl Render for Positions {
     fn text(&self) -> String {
+        let sym = self.io.symbol();
         let f = |v: u64| self.io.format(v);
         let mut lines = vec![];
         for p in &self.positions {
             lines.push(format!(
-                "{} ({}): {} IO staked, {} IO claimable",
+                "{} ({}): {} {sym} staked, {} {sym} claimable",
                 p.operator,
                 p.operator_name,
                 f(p.staked),
@@ -615,12 +627,12 @@ impl Render for Positions {
             if let Some(period) = p.activation_period {
                 let start = i64::try_from(period).unwrap_or(i64::MAX).saturating_mul(io_oracle::PERIOD_SECS);
                 lines.push(format!(
-                    "    activating {} IO: earns from reward period {period} (the hour from unix {start})",
+                    "    activating {} {sym}: earns from reward period {period} (the hour from unix {start})",
                     f(p.activating)
                 ));
             }
             for t in &p.pending {
-                lines.push(format!("    unstaking {} IO, unlocks at unix {}", f(t.amount), t.unlock_ts));
+                lines.push(format!("    unstaking {} {sym}, unlocks at unix {}", f(t.amount), t.unlock_ts));
             }
         }
         if lines.is_empty() {

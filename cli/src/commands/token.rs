@@ -49,11 +49,12 @@ pub struct Supply {
 
 impl Render for Supply {
     fn text(&self) -> String {
+        let sym = io_sdk::names::Currency::Io.symbol();
         let f = |v: u64| amount::format(v, self.decimals);
         let burned: Vec<String> =
             self.view.burned_by_reason.iter().map(|(r, v)| format!("{r} {}", f(*v))).collect();
         format!(
-            "cap          {} IO\nminted       {} IO\nburned       {} IO ({})\nsupply       {} IO\ncirculating  {} IO (released from the genesis buckets and the rewards vault, less burned)\nnext emission  hour {} (unix {}, due at {}), {} IO",
+            "cap          {} {sym}\nminted       {} {sym}\nburned       {} {sym} ({})\nsupply       {} {sym}\ncirculating  {} {sym} (released from the genesis buckets and the rewards vault, less burned)\nnext emission  hour {} (unix {}, due at {}), {} {sym}",
             f(self.cap),
             f(self.minted),
             f(self.burned),
@@ -128,11 +129,12 @@ pub async fn airdrop_claim(ctx: &Ctx, file: &Path) -> Result<Sent<Claimed>> {
     })?;
     let proof = p.proof.iter().map(|h| hex32(h)).collect::<Result<Vec<_>>>()?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     let (dst, mut ixs) = ctx.destination(&io.mint).await?;
     ixs.push(tsdk::claim_airdrop(&ctx.c.wallet(), p.campaign_id, &dst, p.index, p.amount, proof));
     let sig = ctx.c.send(&ixs, &[]).await?;
     Ok(Sent::new(
-        format!("claimed {} IO from airdrop {}", io.format(p.amount), p.campaign_id),
+        format!("claimed {} {sym} from airdrop {}", io.format(p.amount), p.campaign_id),
         sig,
         Claimed { amount: p.amount, campaign_id: Some(p.campaign_id) },
     ))
@@ -146,6 +148,7 @@ pub async fn vesting_claim(ctx: &Ctx) -> Result<Sent<Claimed>> {
         ctx.c.program_accounts(&io_token::ID, vec![filter]).await?;
     let now = ctx.chain_now().await?;
     let io = ctx.io().await?;
+    let sym = io.symbol();
     let (dst, mut ixs) = ctx.destination(&io.mint).await?;
     let mut total = 0u64;
     for (k, s) in &schedules {
@@ -161,7 +164,7 @@ pub async fn vesting_claim(ctx: &Ctx) -> Result<Sent<Claimed>> {
     }
     let sig = ctx.c.send(&ixs, &[]).await?;
     Ok(Sent::new(
-        format!("claimed about {} IO of vested tokens", io.format(total)),
+        format!("claimed about {} {sym} of vested tokens", io.format(total)),
         sig,
         Claimed { amount: total, campaign_id: None },
     ))
