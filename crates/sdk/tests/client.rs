@@ -67,7 +67,7 @@ async fn the_wrapper_against_a_local_network() {
     // A refusal is explained with the program's own sentence, before anything is sent.
     let operator = pk(&m.operators[0].operator);
     let tiny = staking::stake(&alice.pubkey(), &operator, &token::mint(), &alice_io, 1);
-    match c.send(&[tiny.clone()], &[]).await {
+    match c.send(std::slice::from_ref(&tiny), &[]).await {
         Err(ClientError::Refused { message, .. }) => {
             assert_eq!(message, io_staking::error::StakingError::BelowMinimumStake.to_string())
         }
