@@ -4,10 +4,9 @@
 //! Every command that writes simulates first and explains a refusal in plain words; checks that can
 //! be made locally (amount format, the 100 $IO minimum, balances) are made before anything is
 //! signed.
-mod amount;
-mod client;
 mod commands;
-mod errors;
+mod context;
+mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -22,7 +21,7 @@ pub struct Cli {
     #[arg(long, short = 'k', global = true, env = "IO_KEYPAIR")]
     pub keypair: Option<PathBuf>,
     /// Local network manifest, for --url localnet.
-    #[arg(long, global = true, default_value = client::DEFAULT_MANIFEST, env = "IO_MANIFEST")]
+    #[arg(long, global = true, default_value = io_sdk::client::DEFAULT_MANIFEST, env = "IO_MANIFEST")]
     pub manifest: PathBuf,
     #[arg(long, global = true, value_enum, default_value = "confirmed")]
     pub commitment: Commitment,
@@ -56,19 +55,19 @@ pub enum Command {
     Emit,
     /// Claim a community airdrop with the proof file you were given.
     #[command(subcommand)]
-    Airdrop(commands::AirdropCmd),
+    Airdrop(commands::token::AirdropCmd),
     /// Your vesting schedules.
     #[command(subcommand)]
-    Vesting(commands::VestingCmd),
+    Vesting(commands::token::VestingCmd),
     /// Operators (providers and node operators).
     #[command(subcommand)]
-    Operator(commands::OperatorCmd),
+    Operator(commands::staking::OperatorCmd),
     /// The operator's bond.
     #[command(subcommand)]
-    Bond(commands::BondCmd),
+    Bond(commands::staking::BondCmd),
     /// The operator's devices.
     #[command(subcommand)]
-    Device(commands::DeviceCmd),
+    Device(commands::staking::DeviceCmd),
     /// Stake AMOUNT $IO to OPERATOR (a position is 0 or at least 100 $IO).
     Stake {
         operator: String,
@@ -90,28 +89,27 @@ pub enum Command {
     Positions { wallet: Option<String> },
     /// Offers of devices for lease.
     #[command(subcommand)]
-    Offer(commands::OfferCmd),
+    Offer(commands::escrow::OfferCmd),
     /// Leases: open, show, top up, close, finalize.
     #[command(subcommand)]
-    Lease(commands::LeaseCmd),
+    Lease(commands::escrow::LeaseCmd),
     /// The oracle set and its reports.
     #[command(subcommand)]
-    Oracle(commands::OracleCmd),
+    Oracle(commands::oracle::OracleCmd),
     /// Admin tooling: pause and unpause a program.
     #[command(subcommand)]
-    Admin(commands::AdminCmd),
+    Admin(commands::admin::AdminCmd),
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let cli = Cli::parse();
     let json = cli.output == Output::Json;
-    if let Err(e) = commands::run(cli).await {
-        if json {
-            println!("{}", serde_json::json!({ "ok": false, "error": format!("{e:#}") }));
-        } else {
-            eprintln!("error: {e:#}");
+    match commands::run(cli).await {
+        Ok(report) => report.print(json),
+        Err(e) => {
+            output::print_error(&e, json);
+            std::process::exit(1);
         }
-        std::process::exit(1);
     }
 }

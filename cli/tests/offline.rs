@@ -5,6 +5,10 @@ use std::process::Command;
 const NOWHERE: &str = "http://127.0.0.1:9";
 
 fn io(args: &[&str]) -> (i32, String, String) {
+    io_at(NOWHERE, args)
+}
+
+fn io_at(url: &str, args: &[&str]) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!("io-cli-offline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // One file per call: the tests of this binary run in parallel and must not read each
@@ -15,7 +19,7 @@ fn io(args: &[&str]) -> (i32, String, String) {
     let kp = solana_keypair::Keypair::new();
     std::fs::write(&key, serde_json::to_string(&kp.to_bytes().to_vec()).unwrap()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_io"))
-        .args(["--url", NOWHERE, "--keypair", key.to_str().unwrap()])
+        .args(["--url", url, "--keypair", key.to_str().unwrap()])
         .args(args)
         .output()
         .expect("run io");
@@ -36,7 +40,7 @@ fn a_malformed_operator_address_is_named() {
 #[test]
 fn a_malformed_amount_says_how_to_write_one() {
     let op = "11111111111111111111111111111111";
-    for bad in ["1.2.3", "abc", "-5", "1e3"] {
+    for bad in ["1.2.3", "abc", "1e3"] {
         let (code, _, err) = io(&["stake", op, bad]);
         assert_eq!(code, 1, "{bad}");
         assert!(
@@ -44,9 +48,45 @@ fn a_malformed_amount_says_how_to_write_one() {
             "{err}"
         );
     }
-    let (code, _, err) = io(&["stake", op, "1.0000000001"]);
+    let (code, _, err) = io(&["stake", op, "-5"]);
     assert_eq!(code, 1);
-    assert!(err.contains("at most 9 decimals"), "{err}");
+    assert!(err.contains("invalid amount '-5': an amount cannot be negative"), "{err}");
+}
+
+/// A port where nothing listens: bound, then released.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_refused_connection_is_named_a_network_error() {
+    let url = closed_port_url();
+    let op = "11111111111111111111111111111111";
+    let expect = format!("cannot reach the RPC node at {url}");
+    // A read, a write that reads first, and a send: none may pass for a missing account.
+    for args in [&["supply"][..], &["stake", op, "100"], &["emit"], &["positions", op]] {
+        let (code, out, err) = io_at(&url, args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(err.contains(&expect) && err.contains("is it running? check --url"), "{args:?}: {err}");
+        assert!(!err.contains("AccountNotFound") && !err.contains("no operator"), "{args:?}: {err}");
+    }
+    let (code, out, _) = io_at(&url, &["--output", "json", "supply"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["ok"], false);
+    assert!(v["error"].as_str().unwrap().contains(&expect), "{v}");
+}
+
+#[test]
+fn settle_is_now_finalize() {
+    let (code, _, err) = io(&["lease", "settle", "11111111111111111111111111111111"]);
+    assert_eq!(code, 2, "clap refuses an unknown subcommand: {err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_io")).args(["lease", "finalize", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("grace period"));
 }
 
 #[test]
@@ -87,4 +127,30 @@ fn json_output_reports_errors_as_json() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
     assert_eq!(v["ok"], false);
     assert!(v["error"].as_str().unwrap().contains("not a valid operator address"));
+}
+
+#[test]
+fn a_report_with_a_missing_field_names_it() {
+    let dir = std::env::temp_dir().join(format!("io-cli-offline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report-no-price.json");
+    let root = "00".repeat(32);
+    let body = serde_json::json!({ "period": 5, "set_epoch": 1, "rewards_root": root, "usage_root": root,
+        "devices_root": root, "slashes_root": root, "emission_distributed": 0, "device_seconds": 0,
+        "devices_attested": 0 });
+    std::fs::write(&file, body.to_string()).unwrap();
+    let (code, _, err) = io(&["oracle", "submit-report", file.to_str().unwrap(), "--signer", "/nonexistent"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing field `usdc_per_io`"), "{err}");
+}
+
+#[test]
+fn hardware_classes_are_the_sdk_names() {
+    let out = Command::new(env!("CARGO_BIN_EXE_io"))
+        .args(["device", "add", "--class", "consumer", "--region", "eu"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "clap refuses a name that is not the sdk's");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("consumer_gpu") && err.contains("flagship_gpu"), "{err}");
 }
