@@ -28,7 +28,7 @@ pub struct RegisterDevice<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -95,7 +95,7 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
 pub struct DeregisterDevice<'info> {
     pub authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -119,7 +119,7 @@ pub fn handle_deregister_device(ctx: Context<DeregisterDevice>) -> Result<()> {
 pub struct OracleSetDeviceStatus<'info> {
     pub oracle_authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = oracle_authority,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -205,7 +205,7 @@ fn set_status(
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ApplyDeviceReport<'info> {
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ StakingError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
