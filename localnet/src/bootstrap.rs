@@ -2,11 +2,11 @@
 //! `solana-rpc-client` and `io-sdk`'s instruction builders — the same path any client takes.
 //!
 //! Order (each step one or a few transactions, sent at `processed` commitment):
-//! 1. SOL airdrops to every key; a local USDC mint (6 decimals).
-//! 2. io_token: `initialize` (9 decimals, default emission schedule), `genesis`, burn authorities
+//! 1. SOL airdrops to every key; a local USDC mint ([`USDC_DECIMALS`]).
+//! 2. io_token: `initialize` ([`IO_DECIMALS`], default emission schedule), `genesis`, burn authorities
 //!    (`Slash` → io_staking's config PDA, `Buyback` → io_escrow's config PDA), rewards
 //!    distributor (io_staking's config PDA).
-//! 3. io_staking (`Params::defaults(9)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
+//! 3. io_staking (`Params::defaults(IO_DECIMALS)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
 //!    io_oracle (3 local oracle keys, default threshold, the node's genesis hash as cluster id).
 //! 4. $IO for every key that needs it, from genesis vesting schedules that have fully vested
 //!    (`create_vesting` + `claim_vested`: io_token's ledger stays exact); USDC minted locally.
@@ -37,14 +37,15 @@ use std::{
     time::Duration,
 };
 
-/// Decimals of the local $IO mint (as mainnet).
-pub const IO_DECIMALS: u8 = 9;
-/// Decimals of the local USDC mint (as mainnet).
-pub const USDC_DECIMALS: u8 = 6;
-/// One whole $IO in base units.
-pub const IO: u64 = 1_000_000_000;
-/// One whole USDC in base units.
-pub const USDC: u64 = 1_000_000;
+/// Decimals of the local USDC mint: the default of a new network (io_escrow's).
+pub use io_escrow::DEFAULT_USDC_DECIMALS as USDC_DECIMALS;
+/// Decimals the local $IO mint is created with: the default of a new network (io_token's). After
+/// the bootstrap everything reads them from the chain (the manifest records what was created).
+pub use io_token::DEFAULT_DECIMALS as IO_DECIMALS;
+/// One whole $IO in base units, at [`IO_DECIMALS`] (the demo's plan is written in whole tokens).
+pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
+/// One whole USDC in base units, at [`USDC_DECIMALS`].
+pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 const SOL: u64 = 1_000_000_000;
 
 /// Number of oracle keys in io_oracle's first set.

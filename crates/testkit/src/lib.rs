@@ -28,14 +28,14 @@ pub mod token;
 pub use solana_keypair::Keypair as TestKeypair;
 pub use solana_signer::Signer as TestSigner;
 
-/// Decimals of the test $IO mint (as the mainnet token).
-pub const IO_DECIMALS: u8 = 9;
-/// Decimals of the test USDC mint (as the mainnet token).
-pub const USDC_DECIMALS: u8 = 6;
-/// One whole $IO in base units.
-pub const IO: u64 = 1_000_000_000;
-/// One whole USDC in base units.
-pub const USDC: u64 = 1_000_000;
+/// Decimals of the test USDC mint: the default a new network is created with (io_escrow's).
+pub use io_escrow::DEFAULT_USDC_DECIMALS as USDC_DECIMALS;
+/// Decimals of the test $IO mint: the default a new network is created with (io_token's).
+pub use io_token::DEFAULT_DECIMALS as IO_DECIMALS;
+/// One whole $IO in base units (of a mint with [`IO_DECIMALS`]).
+pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
+/// One whole USDC in base units (of a mint with [`USDC_DECIMALS`]).
+pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 
 /// Program ids of every IO Compute program, for event capture.
 pub const PROGRAM_IDS: [Pubkey; 4] = [io_staking::ID, io_token::ID, io_escrow::ID, io_oracle::ID];
