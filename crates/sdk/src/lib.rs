@@ -1,10 +1,25 @@
-//! Off-chain view of the IO Compute programs: PDA derivations, typed instruction builders and
-//! account decoders. The tests, the CLI, the indexer and the oracle all go through this crate, so
-//! addresses and layouts have one source of truth: the program crates themselves.
+//! Off-chain view of the IO Compute programs and the one vocabulary every client shares: PDA
+//! derivations, typed instruction builders and account decoders (per program), the [`Program`]
+//! enum, the user-facing [`names`] of every enum, the [`errors`] table of every program, token
+//! [`amount`]s, [`keypair`] files, account [`views`] with their derived figures and, behind the
+//! `client` feature, the RPC [`client`] wrapper. The tests, the CLI, the indexer, the local network
+//! and the coming services all go through this crate, so addresses, layouts, names and figures
+//! have one source of truth: the program crates themselves.
+pub mod amount;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod errors;
 pub mod escrow;
+pub mod keypair;
+pub mod names;
 pub mod oracle;
+mod program;
 pub mod staking;
 pub mod token;
+pub mod views;
+
+pub use names::Name;
+pub use program::Program;
 
 pub use anchor_lang::solana_program::{instruction::Instruction, pubkey::Pubkey};
 use anchor_lang::{AccountDeserialize, Discriminator};

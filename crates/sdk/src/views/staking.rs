@@ -1,0 +1,311 @@
+//! Stake positions and operators: value, claimable rewards, warm-up and pending unstakes, exactly
+//! as io_staking computes them (`Position::value_floor`, `Position::claimable_floor`,
+//! `Operator::ticket_value_floor`).
+use super::ViewError;
+use anchor_lang::prelude::Pubkey;
+use io_staking::{Operator, Position, UnstakeTicket, MAX_UNSTAKE_TICKETS};
+use serde::{Deserialize, Serialize};
+
+/// The operator counters a position's figures depend on (the indexer's `operators` row).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolCounters {
+    pub stake_shares: u64,
+    pub stake_tokens: u64,
+    pub activating_shares: u64,
+    pub unbonding_shares: u64,
+    pub unbonding_tokens: u64,
+    pub unbonding_era: u32,
+    pub reward_per_share: u128,
+    pub rewards_period: u64,
+}
+
+impl From<&Operator> for PoolCounters {
+    fn from(o: &Operator) -> Self {
+        PoolCounters {
+            stake_shares: o.stake_shares,
+            stake_tokens: o.stake_tokens,
+            activating_shares: o.activating_shares,
+            unbonding_shares: o.unbonding_shares,
+            unbonding_tokens: o.unbonding_tokens,
+            unbonding_era: o.unbonding_era,
+            reward_per_share: o.reward_per_share,
+            rewards_period: o.rewards_period,
+        }
+    }
+}
+
+impl PoolCounters {
+    /// An operator account carrying these counters (everything else empty), so the program's own
+    /// methods compute the figures.
+    fn operator(&self) -> Operator {
+        Operator {
+            authority: Pubkey::default(),
+            name: String::new(),
+            region: String::new(),
+            metadata_url: String::new(),
+            commission_bps: 0,
+            pending_commission_bps: 0,
+            commission_effective_ts: 0,
+            last_commission_epoch: 0,
+            bond: 0,
+            bond_withdrawing: 0,
+            bond_unlock_ts: 0,
+            required_bond: 0,
+            devices_registered: 0,
+            devices_active: 0,
+            stake_shares: self.stake_shares,
+            stake_tokens: self.stake_tokens,
+            unbonding_shares: self.unbonding_shares,
+            unbonding_tokens: self.unbonding_tokens,
+            reward_per_share: self.reward_per_share,
+            commission_claimable: 0,
+            rewards_claimed_cumulative: 0,
+            delegator_count: 0,
+            slash_count: 0,
+            pending_slashes: 0,
+            unbonding_era: self.unbonding_era,
+            total_slashed: 0,
+            registered_ts: 0,
+            rewards_period: self.rewards_period,
+            activating_shares: self.activating_shares,
+            bump: 0,
+        }
+    }
+}
+
+/// A position's own counters (the indexer's `positions` row and its open unstake tickets).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionCounters {
+    pub shares: u64,
+    pub activating_shares: u64,
+    pub activation_period: u64,
+    pub fresh_shares: u64,
+    pub reward_per_share_paid: u128,
+    pub rewards_owed: u64,
+    /// Open tickets: `(unbonding shares, unlock_ts, era)`; at most `MAX_UNSTAKE_TICKETS`.
+    pub tickets: Vec<(u64, i64, u32)>,
+}
+
+impl From<&Position> for PositionCounters {
+    fn from(p: &Position) -> Self {
+        PositionCounters {
+            shares: p.shares,
+            activating_shares: p.activating_shares,
+            activation_period: p.activation_period,
+            fresh_shares: p.fresh_shares,
+            reward_per_share_paid: p.reward_per_share_paid,
+            rewards_owed: p.rewards_owed,
+            tickets: p
+                .tickets
+                .iter()
+                .filter(|t| t.shares > 0)
+                .map(|t| (t.shares, t.unlock_ts, t.era))
+                .collect(),
+        }
+    }
+}
+
+impl PositionCounters {
+    fn position(&self) -> Result<Position, ViewError> {
+        if self.tickets.len() > MAX_UNSTAKE_TICKETS {
+            return Err(ViewError { figure: "pending unstakes" });
+        }
+        let mut tickets = [UnstakeTicket::default(); MAX_UNSTAKE_TICKETS];
+        for (slot, (shares, unlock_ts, era)) in tickets.iter_mut().zip(&self.tickets) {
+            *slot = UnstakeTicket { shares: *shares, unlock_ts: *unlock_ts, era: *era };
+        }
+        Ok(Position {
+            operator: Pubkey::default(),
+            staker: Pubkey::default(),
+            shares: self.shares,
+            reward_per_share_paid: self.reward_per_share_paid,
+            rewards_owed: self.rewards_owed,
+            tickets,
+            activating_shares: self.activating_shares,
+            activation_period: self.activation_period,
+            fresh_shares: self.fresh_shares,
+            bump: 0,
+        })
+    }
+}
+
+/// Stake waiting out its cooldown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PendingUnstake {
+    /// What the ticket is worth now ($IO base units, rounded down; 0 if its unbonding pool was
+    /// slashed to nothing).
+    pub amount: u64,
+    pub unlock_ts: i64,
+}
+
+/// One position's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PositionView {
+    /// All the position's pool shares (earning and warming up) at the pool's rate, rounded down:
+    /// what the position is worth now.
+    pub value: u64,
+    /// The part of `value` still warming up: it earns from reward period `activation_period` on.
+    pub activating: u64,
+    /// First reward period the warming-up stake earns in; `None` when nothing is warming up.
+    pub activation_period: Option<u64>,
+    /// What `claim_rewards` would pay now.
+    pub claimable: u64,
+    /// Open unstake tickets, in slot order.
+    pub pending: Vec<PendingUnstake>,
+}
+
+impl PositionView {
+    /// The figures of `position` with its operator `operator`, as read from chain.
+    pub fn new(position: &Position, operator: &Operator) -> Result<PositionView, ViewError> {
+        PositionView::from_counters(&PositionCounters::from(position), &PoolCounters::from(operator))
+    }
+
+    /// The same figures from stored counters.
+    pub fn from_counters(p: &PositionCounters, pool: &PoolCounters) -> Result<PositionView, ViewError> {
+        let position = p.position()?;
+        let operator = pool.operator();
+        let value = position.value_floor(&operator).map_err(ViewError::of("position value"))?;
+        let activating =
+            position.activating_value_floor(&operator).map_err(ViewError::of("activating stake"))?;
+        let claimable = position.claimable_floor(&operator).map_err(ViewError::of("claimable rewards"))?;
+        let pending = position
+            .tickets
+            .iter()
+            .filter(|t| t.shares > 0)
+            .map(|t| {
+                let amount = operator.ticket_value_floor(t).map_err(ViewError::of("pending unstake"))?;
+                Ok(PendingUnstake { amount, unlock_ts: t.unlock_ts })
+            })
+            .collect::<Result<Vec<_>, ViewError>>()?;
+        Ok(PositionView {
+            value,
+            activating,
+            activation_period: (position.activating_shares > 0).then_some(position.activation_period),
+            claimable,
+            pending,
+        })
+    }
+
+    /// What `withdraw` would pay at `now`: the tickets whose cooldown has ended.
+    pub fn withdrawable_at(&self, now: i64) -> Result<u64, ViewError> {
+        self.pending
+            .iter()
+            .filter(|t| t.unlock_ts <= now)
+            .try_fold(0u64, |acc, t| acc.checked_add(t.amount))
+            .ok_or(ViewError { figure: "withdrawable stake" })
+    }
+
+    /// The value after staking `amount` more (checked: an absurd amount is an error, not a
+    /// panic). Approximate by at most one base unit: the program mints shares rounded down.
+    pub fn value_after_stake(&self, amount: u64) -> Result<u64, ViewError> {
+        self.value.checked_add(amount).ok_or(ViewError { figure: "position after the stake" })
+    }
+}
+
+/// An operator's figures clients show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct OperatorView {
+    /// Bond the operator may request to withdraw: what its active devices do not require.
+    pub bond_free: u64,
+    /// Delegated stake, active and unbonding (both slashable).
+    pub stake: u64,
+    pub unbonding: u64,
+}
+
+impl OperatorView {
+    pub fn new(o: &Operator) -> OperatorView {
+        OperatorView {
+            // request_bond_withdrawal refuses to go below the required bond.
+            bond_free: o.bond.saturating_sub(o.required_bond),
+            stake: o.stake_tokens,
+            unbonding: o.unbonding_tokens,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool() -> PoolCounters {
+        PoolCounters {
+            stake_shares: 3_000,
+            stake_tokens: 10_000,
+            activating_shares: 500,
+            unbonding_shares: 700,
+            unbonding_tokens: 350,
+            unbonding_era: 2,
+            // 1.5 base units of reward per share, at io_math's scale.
+            reward_per_share: 3 * io_math::REWARD_SCALE / 2,
+            rewards_period: 10,
+        }
+    }
+
+    fn position() -> PositionCounters {
+        PositionCounters {
+            shares: 1_000,
+            activating_shares: 500,
+            activation_period: 12,
+            fresh_shares: 0,
+            reward_per_share_paid: io_math::REWARD_SCALE,
+            rewards_owed: 7,
+            tickets: vec![(100, 1_000, 2), (200, 5_000, 2), (300, 2_000, 1)],
+        }
+    }
+
+    #[test]
+    fn figures_match_the_program() {
+        let v = PositionView::from_counters(&position(), &pool()).unwrap();
+        // ⌊1,500 × 10,000 / 3,000⌋ with the warming-up shares included.
+        assert_eq!(v.value, 5_000);
+        assert_eq!(v.activating, 1_666);
+        assert_eq!(v.activation_period, Some(12));
+        // owed 7 + ⌊1,000 × 0.5⌋; warming-up shares earn nothing through the accumulator.
+        assert_eq!(v.claimable, 507);
+        // ⌊100 × 350 / 700⌋, ⌊200 × 350 / 700⌋, and an earlier era's ticket is worth nothing.
+        assert_eq!(
+            v.pending,
+            vec![
+                PendingUnstake { amount: 50, unlock_ts: 1_000 },
+                PendingUnstake { amount: 100, unlock_ts: 5_000 },
+                PendingUnstake { amount: 0, unlock_ts: 2_000 },
+            ]
+        );
+        assert_eq!(v.withdrawable_at(2_000), Ok(50));
+        assert_eq!(v.withdrawable_at(5_000), Ok(150));
+    }
+
+    /// The claim path itself: `settle` (what `claim_rewards` runs before paying `rewards_owed`)
+    /// pays exactly the view's claimable figure.
+    #[test]
+    fn claimable_is_what_settle_pays() {
+        let (p, pool) = (position(), pool());
+        let v = PositionView::from_counters(&p, &pool).unwrap();
+        let mut position = p.position().unwrap();
+        let mut operator = pool.operator();
+        position.settle(&mut operator).unwrap();
+        assert_eq!(position.rewards_owed, v.claimable);
+    }
+
+    #[test]
+    fn from_accounts_equals_from_counters() {
+        let (p, pool) = (position(), pool());
+        let (position, operator) = (p.position().unwrap(), pool.operator());
+        assert_eq!(PositionCounters::from(&position), p);
+        assert_eq!(PoolCounters::from(&operator), pool);
+        assert_eq!(PositionView::new(&position, &operator), PositionView::from_counters(&p, &pool));
+    }
+
+    #[test]
+    fn nothing_warming_and_empty_pool() {
+        let p = PositionCounters { activating_shares: 0, tickets: vec![], ..position() };
+        let empty = PoolCounters { stake_shares: 0, stake_tokens: 0, activating_shares: 0, ..pool() };
+        let v = PositionView::from_counters(&p, &empty).unwrap();
+        assert_eq!((v.value, v.activating, v.activation_period), (0, 0, None));
+        let too_many = PositionCounters { tickets: vec![(1, 0, 0); MAX_UNSTAKE_TICKETS + 1], ..position() };
+        assert!(PositionView::from_counters(&too_many, &pool()).is_err());
+        assert!(v.value_after_stake(u64::MAX).is_ok());
+        let big = PositionView { value: 1, ..v };
+        assert!(big.value_after_stake(u64::MAX).is_err());
+    }
+}
