@@ -21,7 +21,6 @@ pub mod bootstrap;
 pub mod manifest;
 pub mod rpc_proxy;
 
-use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::Sender;
 use std::{
@@ -57,19 +56,11 @@ pub const QUIRKS: [&str; 3] = [
      compute units are not realistic; msg! output goes to the localnet's stdout",
 ];
 
-/// The IO Compute programs: (name, program id).
-pub const PROGRAMS: [(&str, Pubkey); 4] = [
-    ("io_token", io_token::ID),
-    ("io_staking", io_staking::ID),
-    ("io_escrow", io_escrow::ID),
-    ("io_oracle", io_oracle::ID),
-];
-
 /// Registers the four programs as native builtins of `svm`'s LiteSVM (io-native's registration,
 /// the same one the program-test harness uses).
 pub fn register_programs(svm: &mut SurfnetSvm) {
     for p in io_native::native_programs() {
-        svm.inner.svm.add_builtin(p.id, p.entry);
+        svm.inner.svm.add_builtin(p.program.id(), p.entry);
     }
 }
 

@@ -10,6 +10,7 @@ use anchor_lang::{
     prelude::{AccountInfo, Pubkey},
     solana_program::entrypoint::ProgramResult,
 };
+use io_sdk::Program;
 pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext;
 use solana_program_test::processor;
 use std::sync::OnceLock;
@@ -34,23 +35,27 @@ native_entry!(oracle_entry, io_oracle);
 /// One program as a native builtin.
 #[derive(Clone, Copy)]
 pub struct NativeProgram {
-    /// The program crate's name (`io_token`, …), as program-test wants it.
-    pub name: &'static str,
-    pub id: Pubkey,
+    pub program: Program,
     /// program-test's adapter around the program's Anchor `entry`.
     pub entry: BuiltinFunctionWithContext,
 }
 
-/// Every IO Compute program as a native builtin, io_token first.
-pub fn native_programs() -> [NativeProgram; 4] {
+/// The adapter around `program`'s Anchor `entry`.
+fn entry_of(program: Program) -> BuiltinFunctionWithContext {
+    // Each `processor!` is a closure of its own type: name the function-pointer type.
+    let adapter: Option<BuiltinFunctionWithContext> = match program {
+        Program::Token => processor!(token_entry),
+        Program::Staking => processor!(staking_entry),
+        Program::Escrow => processor!(escrow_entry),
+        Program::Oracle => processor!(oracle_entry),
+    };
     // `processor!` wraps its function in `Some` (program-test's `add_program` takes an Option).
-    let entry = |f: Option<BuiltinFunctionWithContext>| f.expect("processor! always yields Some");
-    [
-        NativeProgram { name: "io_token", id: io_token::ID, entry: entry(processor!(token_entry)) },
-        NativeProgram { name: "io_staking", id: io_staking::ID, entry: entry(processor!(staking_entry)) },
-        NativeProgram { name: "io_escrow", id: io_escrow::ID, entry: entry(processor!(escrow_entry)) },
-        NativeProgram { name: "io_oracle", id: io_oracle::ID, entry: entry(processor!(oracle_entry)) },
-    ]
+    adapter.expect("processor! always yields Some")
+}
+
+/// Every IO Compute program (the sdk's list, in its order) as a native builtin.
+pub fn native_programs() -> [NativeProgram; 4] {
+    Program::ALL.map(|program| NativeProgram { program, entry: entry_of(program) })
 }
 
 /// The programs as builtins of a new `ProgramTest` bank (native only: no `.so` is looked for).
@@ -58,7 +63,7 @@ pub fn program_test() -> solana_program_test::ProgramTest {
     let mut pt = solana_program_test::ProgramTest::default();
     pt.prefer_bpf(false);
     for p in native_programs() {
-        pt.add_program(p.name, p.id, Some(p.entry));
+        pt.add_program(p.program.name(), p.program.id(), Some(p.entry));
     }
     pt
 }

@@ -37,9 +37,6 @@ pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
 /// One whole USDC in base units (of a mint with [`USDC_DECIMALS`]).
 pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 
-/// Program ids of every IO Compute program, for event capture.
-pub const PROGRAM_IDS: [Pubkey; 4] = [io_staking::ID, io_token::ID, io_escrow::ID, io_oracle::ID];
-
 /// The programs as program-test builtins (io-native's one registration). Exposed for harnesses
 /// that need their own `ProgramTest`.
 pub use io_native::program_test;
@@ -240,7 +237,7 @@ impl Harness {
         for inner in sim.simulation_details.and_then(|d| d.inner_instructions).unwrap_or_default() {
             for ix in inner {
                 let program = account_keys.get(usize::from(ix.instruction.program_id_index));
-                if program.is_some_and(|p| PROGRAM_IDS.contains(p))
+                if program.is_some_and(|p| io_sdk::Program::from_id(p).is_some())
                     && ix.instruction.data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE)
                 {
                     events.push(ix.instruction.data);

@@ -14,7 +14,8 @@ enum Layer {
     ProgramBase,
     /// io-proof: pure Rust for the off-chain services (worker, oracle nodes), never on chain.
     Proof,
-    /// io-native: the programs registered as native builtins (for the harness and the local network).
+    /// io-native: the programs (the sdk's list) registered as native builtins, for the harness and
+    /// the local network.
     Native,
     /// io-sdk: the shared vocabulary of every client.
     Sdk,
@@ -49,7 +50,7 @@ fn allowed(from_name: &str, from: Layer, to: Layer) -> bool {
         // A program calls other programs (CPI) and is built from math, merkle and the kit.
         (Program, Program | ProgramBase) => true,
         (Sdk, Program | ProgramBase) => true,
-        (Native, Program) => true,
+        (Native, Program | Sdk) => true,
         (Testkit, Program | ProgramBase | Sdk | Native) => true,
         // Services speak the sdk (and the program types it is built on); the local network alone
         // also runs the programs, through io-native.
