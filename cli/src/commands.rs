@@ -786,7 +786,8 @@ async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<()> {
                 class,
             };
             let address = ssdk::device(&ssdk::operator(&w), &spec.id_hash);
-            let sig = ctx.c.send(&[ssdk::register_device(&w, spec)], &[]).await?;
+            // Until `io device add --worker-key` lands, the wallet itself is the device's worker key.
+            let sig = ctx.c.send(&[ssdk::register_device(&w, spec, w)], &[]).await?;
             ctx.sent(
                 &format!("registered device {address} (pending until attested)"),
                 &sig,

@@ -348,6 +348,8 @@ struct Plan {
     usdc_mint: Keypair,
     oracles: Vec<(Keypair, String)>,
     operators: Vec<(Keypair, String)>,
+    /// Per operator, per device: the device's worker key.
+    workers: Vec<Vec<(Keypair, String)>>,
     wallets: Vec<(Keypair, String)>,
 }
 
@@ -367,6 +369,10 @@ impl Plan {
             operators: OPERATORS
                 .iter()
                 .map(|o| keys.get(&format!("operator-{}", o.name)))
+                .collect::<Result<_>>()?,
+            workers: OPERATORS
+                .iter()
+                .map(|o| (0..o.devices.len()).map(|d| keys.get(&format!("worker-{}-{d}", o.name))).collect())
                 .collect::<Result<_>>()?,
             wallets: WALLETS.iter().map(|w| keys.get(&format!("wallet-{}", w.0))).collect::<Result<_>>()?,
         })
@@ -420,6 +426,7 @@ impl Plan {
                         green: d.green,
                         price_usdc_per_hour: d.usdc_per_hour,
                         price_io_per_hour: d.io_per_hour,
+                        worker: key_info(&self.workers[oi][di]),
                     }
                 })
                 .collect();
@@ -648,7 +655,7 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
                 class: d.class,
             };
             devices.push(staking::device(&op, &spec.id_hash));
-            ixs.push(staking::register_device(&w.pubkey(), spec));
+            ixs.push(staking::register_device(&w.pubkey(), spec, plan.workers[oi][di].0.pubkey()));
         }
         chain.send(&format!("register operator {}", p.name), &ixs, &[w]).await?;
         let activations: Vec<Instruction> =

@@ -99,6 +99,8 @@ pub struct DeviceInfo {
     /// Offer prices per device-hour, in base units.
     pub price_usdc_per_hour: u64,
     pub price_io_per_hour: u64,
+    /// The device's worker key (its own signing key, bound on chain) and its keypair file.
+    pub worker: KeyInfo,
 }
 
 fn s(p: &Pubkey) -> String {
