@@ -3,7 +3,7 @@
 //! into a zero, and the send path — simulate, explain a refusal in plain words (with
 //! [`crate::errors`]), send, confirm. A node that cannot be reached is named as such.
 use crate::errors::explain;
-use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator};
+use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator, Owner};
 use anchor_spl::token::{Mint, TokenAccount};
 use solana_account_decoder_client_types::{UiAccount, UiAccountEncoding};
 use solana_commitment_config::CommitmentConfig;
@@ -18,7 +18,7 @@ use solana_rpc_client_api::{
     response::Response,
 };
 use solana_signer::Signer;
-use solana_transaction::Transaction;
+use solana_transaction::{Signature, Transaction};
 use solana_transaction_error::TransactionError;
 use std::path::Path;
 
@@ -43,6 +43,13 @@ pub enum ClientError {
     Missing { address: Pubkey, what: &'static str },
     #[error("{0}")]
     Url(String),
+    /// A transaction sent without waiting failed on chain.
+    #[error("transaction {signature} failed: {message}")]
+    Failed { signature: String, message: String, error: TransactionError },
+    #[error("transactions not confirmed after {0:?}")]
+    Timeout(std::time::Duration),
+    #[error("a transaction needs at least one signer to pay for it")]
+    NoSigner,
 }
 
 impl ClientError {
@@ -129,6 +136,21 @@ impl Client {
         Client { rpc: RpcClient::new_with_commitment(url.clone(), commitment), payer, url }
     }
 
+    /// Like [`Self::new`], with every request bounded by `timeout` (the RPC client's default is
+    /// 30 s): a service that must notice an unresponsive node sooner sets its own.
+    pub fn with_timeout(
+        url: String,
+        commitment: CommitmentConfig,
+        payer: Keypair,
+        timeout: std::time::Duration,
+    ) -> Client {
+        Client {
+            rpc: RpcClient::new_with_timeout_and_commitment(url.clone(), timeout, commitment),
+            payer,
+            url,
+        }
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -167,13 +189,19 @@ impl Client {
         Ok(Some((owner, data)))
     }
 
-    /// An Anchor account of type `T` (discriminator checked), or `None` if nothing is there.
-    pub async fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>, ClientError> {
+    /// An Anchor account of type `T`, or `None` if nothing is there. The owner must be `T`'s
+    /// program and the discriminator `T`'s: an account of the same layout owned by another
+    /// program is refused, never read as ours.
+    pub async fn account<T: AccountDeserialize + Owner>(
+        &self,
+        address: &Pubkey,
+    ) -> Result<Option<T>, ClientError> {
+        let wrong =
+            || ClientError::WrongAccount { address: *address, expected: "the kind of account expected" };
         match self.account_data(address).await? {
             None => Ok(None),
-            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| {
-                ClientError::WrongAccount { address: *address, expected: "the kind of account expected" }
-            }),
+            Some((owner, _)) if owner != T::owner() => Err(wrong()),
+            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| wrong()),
         }
     }
 
@@ -283,20 +311,16 @@ impl Client {
             .collect()
     }
 
-    fn sign(
-        &self,
-        ixs: &[Instruction],
-        extra: &[&Keypair],
-        blockhash: solana_transaction::Hash,
-    ) -> Transaction {
-        let mut signers: Vec<&Keypair> = vec![&self.payer];
-        signers.extend_from_slice(extra);
-        Transaction::new_signed_with_payer(ixs, Some(&self.payer.pubkey()), &signers, blockhash)
+    async fn signed(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, ClientError> {
+        let payer = signers.first().ok_or(ClientError::NoSigner)?;
+        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(&e))?;
+        Ok(Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), signers, blockhash))
     }
 
-    async fn signed(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<Transaction, ClientError> {
-        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(&e))?;
-        Ok(self.sign(ixs, extra, blockhash))
+    fn with_payer<'a>(&'a self, extra: &[&'a Keypair]) -> Vec<&'a Keypair> {
+        let mut signers: Vec<&Keypair> = vec![&self.payer];
+        signers.extend_from_slice(extra);
+        signers
     }
 
     async fn simulate_tx(&self, tx: &Transaction, ixs: &[Instruction]) -> Result<Simulation, ClientError> {
@@ -311,18 +335,82 @@ impl Client {
 
     /// Simulates `ixs` signed by the wallet (and `extra`); a refusal comes back explained.
     pub async fn simulate(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<Simulation, ClientError> {
-        let tx = self.signed(ixs, extra).await?;
+        let tx = self.signed(ixs, &self.with_payer(extra)).await?;
         self.simulate_tx(&tx, ixs).await
     }
 
-    /// Simulates, explains a refusal, then sends and confirms. Returns the signature (base58).
+    /// Simulates, explains a refusal, then sends and confirms; the wallet pays. Returns the
+    /// signature (base58).
     pub async fn send(&self, ixs: &[Instruction], extra: &[&Keypair]) -> Result<String, ClientError> {
-        let tx = self.signed(ixs, extra).await?;
+        self.send_as(ixs, &self.with_payer(extra)).await
+    }
+
+    /// [`Self::send`] with other signers, `signers[0]` paying (a bootstrap acting for many
+    /// wallets).
+    pub async fn send_as(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<String, ClientError> {
+        let tx = self.signed(ixs, signers).await?;
         self.simulate_tx(&tx, ixs).await?;
         let sig =
             self.rpc.send_and_confirm_transaction(&tx).await.map_err(|e| classify(&self.url, &e, ixs))?;
         Ok(sig.to_string())
     }
+
+    /// Sends without waiting for confirmation, `signers[0]` paying; the node's preflight
+    /// simulation still refuses (explained) a transaction that would fail. Confirm a batch with
+    /// [`Self::confirm_all`].
+    pub async fn submit(&self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Submitted, ClientError> {
+        let tx = self.signed(ixs, signers).await?;
+        let signature = self.rpc.send_transaction(&tx).await.map_err(|e| classify(&self.url, &e, ixs))?;
+        Ok(Submitted { signature, programs: ixs.iter().map(|ix| ix.program_id).collect() })
+    }
+
+    /// Waits until every submitted transaction is confirmed (at the client's commitment); the
+    /// first that failed is an error, explained.
+    pub async fn confirm_all(
+        &self,
+        sent: &[Submitted],
+        timeout: std::time::Duration,
+    ) -> Result<(), ClientError> {
+        let start = std::time::Instant::now();
+        // getSignatureStatuses takes at most 256 signatures.
+        for chunk in sent.chunks(200) {
+            let sigs: Vec<Signature> = chunk.iter().map(|s| s.signature).collect();
+            loop {
+                let statuses =
+                    self.rpc.get_signature_statuses(&sigs).await.map_err(|e| self.error(&e))?.value;
+                for (s, st) in chunk.iter().zip(&statuses) {
+                    if let Some(Err(error)) = st.as_ref().map(|st| st.status.clone()) {
+                        let message = crate::errors::describe_failure(&error, &s.programs)
+                            .map_or_else(|| error.to_string(), |i| i.message);
+                        return Err(ClientError::Failed {
+                            signature: s.signature.to_string(),
+                            message,
+                            error,
+                        });
+                    }
+                }
+                let done = statuses
+                    .iter()
+                    .all(|st| st.as_ref().is_some_and(|st| st.satisfies_commitment(self.rpc.commitment())));
+                if done {
+                    break;
+                }
+                if start.elapsed() > timeout {
+                    return Err(ClientError::Timeout(timeout));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A transaction sent by [`Client::submit`], with the programs of its instructions (to explain a
+/// failure).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub signature: Signature,
+    pub programs: Vec<Pubkey>,
 }
 
 #[cfg(test)]
@@ -353,6 +441,26 @@ mod tests {
         assert!(e.is_network(), "{e:?}");
         let e = c.mint_decimals(&Pubkey::new_unique()).await.unwrap_err();
         assert!(e.is_network(), "{e:?}");
+        let payer = Keypair::new();
+        let e = c.submit(&[crate::token::emit()], &[&payer]).await.unwrap_err();
+        assert!(e.is_network(), "{e:?}");
+        assert!(matches!(c.submit(&[], &[]).await, Err(ClientError::NoSigner)));
+    }
+
+    /// A node that accepts the connection and never answers: the request ends at the client's
+    /// timeout, as a network error.
+    #[tokio::test]
+    async fn an_unresponsive_node_times_out_as_a_network_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let timeout = std::time::Duration::from_millis(300);
+        let c = Client::with_timeout(url.clone(), CommitmentConfig::confirmed(), Keypair::new(), timeout);
+        let started = std::time::Instant::now();
+        let e = c.token_balance(&Pubkey::new_unique()).await.unwrap_err();
+        assert!(e.is_network(), "{e:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "bounded by the timeout");
+        assert!(e.to_string().starts_with(&format!("cannot reach the RPC node at {url}")), "{e}");
+        drop(listener);
     }
 
     #[test]

@@ -128,6 +128,22 @@ pub fn parse<T: Name>(name: &str) -> Result<T, UnknownName> {
     T::parse_name(name)
 }
 
+/// Serde by name, for typed rows and command results:
+/// `#[serde(with = "io_sdk::names::as_name")] status: LeaseStatus` reads and writes `"open"`.
+pub mod as_name {
+    use super::Name;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<T: Name, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.name())
+    }
+
+    pub fn deserialize<'de, T: Name, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        let s = String::deserialize(d)?;
+        T::parse_name(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The two currencies a lease is paid in. Not a program enum (io_escrow keeps the two mints in
 /// its config), but users name it: `--pay usdc`, the manifest's `mints.usdc`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -242,6 +258,23 @@ mod tests {
         assert_eq!(LeaseStatus::Open.name(), "open");
         assert_eq!(Bucket::RnD.name(), "rnd");
         assert_eq!(BurnReason::names(), ["lease_fee", "buyback", "slash", "other"]);
+    }
+
+    #[test]
+    fn serde_by_name() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        struct Row {
+            #[serde(with = "as_name")]
+            class: HardwareClass,
+            #[serde(with = "as_name")]
+            status: LeaseStatus,
+        }
+        let row = Row { class: HardwareClass::ConsumerGpu, status: LeaseStatus::Open };
+        let json = serde_json::to_string(&row).unwrap();
+        assert_eq!(json, r#"{"class":"consumer_gpu","status":"open"}"#);
+        assert_eq!(serde_json::from_str::<Row>(&json).unwrap(), row);
+        let e = serde_json::from_str::<Row>(r#"{"class":"consumer","status":"open"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown hardware class 'consumer'"), "{e}");
     }
 
     #[test]

@@ -49,6 +49,17 @@ impl Program {
     }
 }
 
+/// So that generic code (API parameter checks, OpenAPI enum lists) treats programs like every
+/// other named enum.
+impl crate::Name for Program {
+    const ALL: &'static [Program] = &Program::ALL;
+    const WHAT: &'static str = "program";
+
+    fn name(&self) -> &'static str {
+        Program::name(*self)
+    }
+}
+
 impl std::fmt::Display for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -100,5 +111,6 @@ mod tests {
         assert_eq!(Program::from_id(&Pubkey::default()), None);
         assert!("io_nothing".parse::<Program>().unwrap_err().contains("io_token, io_staking"));
         assert!(serde_json::from_str::<Program>("\"Token\"").is_err());
+        assert_eq!(<Program as crate::Name>::names(), ["io_token", "io_staking", "io_escrow", "io_oracle"]);
     }
 }

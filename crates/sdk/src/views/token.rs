@@ -94,11 +94,17 @@ pub struct SupplyView {
     pub cap: u64,
     pub minted: u64,
     pub burned: u64,
-    /// Burned per reason, by the reasons' user-facing names, in `BurnReason` order.
+    /// Burned per reason, by the reasons' user-facing names, in `BurnReason` order (JSON: an
+    /// object `{"lease_fee": …, "buyback": …}`).
+    #[serde(serialize_with = "pairs_as_map")]
     pub burned_by_reason: Vec<(&'static str, u64)>,
     /// See [`circulating`].
     pub circulating: u64,
     pub next_emission: NextEmission,
+}
+
+fn pairs_as_map<S: serde::Serializer>(pairs: &[(&'static str, u64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (*k, *v)))
 }
 
 /// **Circulating supply**: the $IO that has left io_token's vaults — released from the genesis
@@ -253,6 +259,9 @@ mod tests {
             vec![("lease_fee", 1_000 * IO), ("buyback", 300 * IO), ("slash", 200 * IO), ("other", 0)]
         );
         assert_eq!(v.next_emission.amount, 3_330_000 * IO / 730);
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["burned_by_reason"]["lease_fee"], 1_000 * IO);
+        assert_eq!(json["next_emission"]["hour"], 2);
         let months = months_ahead(&counters(), 3).unwrap();
         assert_eq!(months.iter().map(|m| m.month).collect::<Vec<_>>(), [0, 1, 2]);
         assert_eq!(months[1].amount, 3_296_700 * IO);
