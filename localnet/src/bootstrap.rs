@@ -18,22 +18,21 @@
 //! restarts. Idempotent: when io_token's config already exists the transactions are skipped and
 //! only the manifest is rebuilt.
 use crate::manifest::{DeviceInfo, KeyInfo, Manifest, OperatorInfo, WalletInfo};
-use anchor_lang::{solana_program::program_pack::Pack, AccountDeserialize};
+use anchor_lang::{solana_program::program_pack::Pack, AccountDeserialize, Owner};
 use anchor_spl::{
     associated_token::{get_associated_token_address, spl_associated_token_account},
     token::spl_token,
 };
 use anyhow::{anyhow, bail, Context, Result};
+use io_sdk::client::{Client, ClientError, Submitted};
 use io_sdk::Name;
 use io_sdk::{escrow, oracle, staking, token, Instruction, Pubkey};
 use io_staking::{DeviceSpec, HardwareClass};
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::Error as ClientErrorOfRpc;
 use solana_signature::Signature;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use std::{
     path::{Path, PathBuf},
     time::Duration,
@@ -218,103 +217,90 @@ fn key_info(k: &(Keypair, String)) -> KeyInfo {
     KeyInfo { pubkey: k.0.pubkey().to_string(), keypair: k.1.clone() }
 }
 
-/// Sends transactions at `processed` commitment. surfpool executes a transaction (after its
-/// preflight simulation, which reports any failure) before it answers `sendTransaction`, so the
-/// next transaction sees its effects at once; but `getSignatureStatuses` hides a transaction
-/// until its block is produced. So each send returns at once and [`Chain::finish`] waits, once,
-/// until every transaction sent is confirmed and none failed.
-///
-/// Every failure is named the sdk's way (`io_sdk::client::classify`): a node that cannot be
-/// reached is a network error, a refused transaction is explained with the programs' error tables.
-/// The sdk's `Client::send` confirms each transaction before the next (a slot each); the bootstrap
-/// sends a few dozen, so it confirms them together instead.
+/// Sends transactions at `processed` commitment through the sdk's RPC wrapper
+/// (`io_sdk::client::Client`). surfpool executes a transaction (after its preflight simulation,
+/// which reports any failure, explained with the programs' error tables) before it answers
+/// `sendTransaction`, so the next transaction sees its effects at once; but
+/// `getSignatureStatuses` hides a transaction until its block is produced. So each send is a
+/// `Client::submit` that returns at once, and [`Chain::finish`] waits, once, with
+/// `Client::confirm_all` until every transaction sent is confirmed and none failed. Each
+/// transaction is paid by its first signer, never by the client's own wallet. Every other read is
+/// the wrapper's too: a node that cannot be reached is named as such.
 pub struct Chain {
-    pub rpc: RpcClient,
-    url: String,
-    sent: std::sync::Mutex<Vec<Sent>>,
+    client: Client,
+    sent: std::sync::Mutex<Vec<(String, Submitted)>>,
 }
 
-/// A transaction sent and not yet confirmed: what it does, its signature, its instructions (to
-/// explain a failure).
-type Sent = (String, Signature, Vec<Instruction>);
+/// The wrapper's reads and its raw `rpc` client are the chain's.
+impl std::ops::Deref for Chain {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
 
 impl Chain {
     pub fn new(rpc_url: &str) -> Chain {
-        Chain {
-            rpc: RpcClient::new_with_commitment(rpc_url.to_string(), CommitmentConfig::processed()),
-            url: rpc_url.to_string(),
-            sent: Default::default(),
-        }
+        // The wallet is unused: `submit` takes each transaction's payer among its signers.
+        let client = Client::new(rpc_url.to_string(), CommitmentConfig::processed(), Keypair::new());
+        Chain { client, sent: Default::default() }
     }
 
-    /// An RPC failure of a request about `ixs`, named the sdk's way.
-    fn error(&self, what: &str, e: &ClientErrorOfRpc, ixs: &[Instruction]) -> anyhow::Error {
-        anyhow!("bootstrap: {what}: {}", io_sdk::client::classify(&self.url, e, ixs))
+    /// An RPC failure of a direct `rpc` call, named the sdk's way.
+    fn error(&self, what: &str, e: &ClientErrorOfRpc) -> anyhow::Error {
+        anyhow!("bootstrap: {what}: {}", self.client.error(e))
     }
 
     /// One transaction of `ixs`, paid by `signers[0]`.
     pub async fn send(&self, what: &str, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Signature> {
-        let payer = signers.first().ok_or_else(|| anyhow!("{what}: no signer"))?;
-        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(what, &e, &[]))?;
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), signers, blockhash);
-        let sig = self.rpc.send_transaction(&tx).await.map_err(|e| self.error(what, &e, ixs))?;
-        self.sent.lock().map_err(|_| anyhow!("poisoned"))?.push((what.to_string(), sig, ixs.to_vec()));
-        Ok(sig)
+        if signers.is_empty() {
+            bail!("bootstrap: {what}: no signer");
+        }
+        let sent = self.client.submit(ixs, signers).await.map_err(|e| anyhow!("bootstrap: {what}: {e}"))?;
+        let signature = sent.signature;
+        self.sent.lock().map_err(|_| anyhow!("poisoned"))?.push((what.to_string(), sent));
+        Ok(signature)
     }
 
-    /// Waits until every transaction sent is confirmed; fails on the first that failed.
+    /// Waits until every transaction sent is confirmed; fails on the first that failed, saying
+    /// which step it was and why.
     pub async fn finish(&self, timeout: Duration) -> Result<()> {
         let sent = std::mem::take(&mut *self.sent.lock().map_err(|_| anyhow!("poisoned"))?);
-        let start = std::time::Instant::now();
-        for chunk in sent.chunks(200) {
-            let sigs: Vec<Signature> = chunk.iter().map(|(_, s, _)| *s).collect();
-            loop {
-                let statuses = self
-                    .rpc
-                    .get_signature_statuses(&sigs)
-                    .await
-                    .map_err(|e| self.error("getSignatureStatuses", &e, &[]))?
-                    .value;
-                for ((what, sig, ixs), st) in chunk.iter().zip(&statuses) {
-                    if let Some(Err(e)) = st.as_ref().map(|s| s.status.clone()) {
-                        bail!("bootstrap: {what} ({sig}) failed: {}", io_sdk::errors::explain(&e, ixs));
-                    }
+        let batch: Vec<Submitted> = sent.iter().map(|(_, s)| s.clone()).collect();
+        self.client.confirm_all(&batch, timeout).await.map_err(|e| {
+            let what = match &e {
+                ClientError::Failed { signature, .. } => {
+                    sent.iter().find(|(_, s)| s.signature.to_string() == *signature).map(|(w, _)| w.as_str())
                 }
-                if statuses.iter().all(Option::is_some) {
-                    break;
-                }
-                if start.elapsed() > timeout {
-                    bail!("bootstrap: transactions not confirmed after {timeout:?}");
-                }
-                tokio::time::sleep(Duration::from_millis(25)).await;
-            }
-        }
-        Ok(())
-    }
-
-    /// The raw data of the account at `address`, or `None` when nothing is there (a failed
-    /// request is an error, never "no account").
-    async fn data(&self, address: &Pubkey) -> Result<Option<Vec<u8>>> {
-        let account = self
-            .rpc
-            .get_account_with_commitment(address, CommitmentConfig::processed())
-            .await
-            .map_err(|e| self.error(&format!("read {address}"), &e, &[]))?;
-        Ok(account.value.map(|a| a.data))
+                _ => None,
+            };
+            anyhow!("bootstrap: {}: {e}", what.unwrap_or("confirming the transactions sent"))
+        })
     }
 
     pub async fn account_exists(&self, address: &Pubkey) -> Result<bool> {
-        Ok(self.data(address).await?.is_some())
+        let data =
+            self.client.account_data(address).await.map_err(|e| anyhow!("bootstrap: read {address}: {e}"))?;
+        Ok(data.is_some())
     }
 
-    pub async fn anchor_account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<T> {
-        let data = self.data(address).await?.ok_or_else(|| anyhow!("no account at {address}"))?;
-        io_sdk::decode_account(&data).map_err(|e| anyhow!("decode {address}: {e}"))
+    pub async fn anchor_account<T: AccountDeserialize + Owner>(&self, address: &Pubkey) -> Result<T> {
+        self.client
+            .account::<T>(address)
+            .await
+            .map_err(|e| anyhow!("bootstrap: read {address}: {e}"))?
+            .ok_or_else(|| anyhow!("bootstrap: no account at {address}"))
     }
 
     /// The cluster's unix time (the Clock sysvar).
     pub async fn now(&self) -> Result<i64> {
-        let data = self.data(&solana_sdk_ids::sysvar::clock::ID).await?.ok_or_else(|| anyhow!("no Clock"))?;
+        let clock = solana_sdk_ids::sysvar::clock::ID;
+        let (_, data) = self
+            .client
+            .account_data(&clock)
+            .await
+            .map_err(|e| anyhow!("bootstrap: read the Clock: {e}"))?
+            .ok_or_else(|| anyhow!("bootstrap: no Clock sysvar"))?;
         let clock: solana_clock::Clock = bincode::deserialize(&data).context("decode Clock")?;
         Ok(clock.unix_timestamp)
     }
@@ -322,9 +308,9 @@ impl Chain {
     /// Airdrops `lamports` to `to` and waits until the balance shows it.
     pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<()> {
         let what = format!("airdrop to {to}");
-        let balance = || async { self.rpc.get_balance(to).await.map_err(|e| self.error(&what, &e, &[])) };
+        let balance = || async { self.rpc.get_balance(to).await.map_err(|e| self.error(&what, &e)) };
         let before = balance().await?;
-        self.rpc.request_airdrop(to, lamports).await.map_err(|e| self.error(&what, &e, &[]))?;
+        self.rpc.request_airdrop(to, lamports).await.map_err(|e| self.error(&what, &e))?;
         for _ in 0..200 {
             if balance().await? >= before.saturating_add(lamports) {
                 return Ok(());
@@ -515,7 +501,7 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
         .rpc
         .get_minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN)
         .await
-        .map_err(|e| chain.error("getMinimumBalanceForRentExemption", &e, &[]))?;
+        .map_err(|e| chain.error("getMinimumBalanceForRentExemption", &e))?;
     chain
         .send(
             "create the USDC mint",
@@ -598,7 +584,7 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
     let members = plan.oracles.iter().map(|k| k.0.pubkey()).collect();
     // io_oracle binds its reports to this cluster: its genesis hash.
     let cluster =
-        chain.rpc.get_genesis_hash().await.map_err(|e| chain.error("getGenesisHash", &e, &[]))?.to_bytes();
+        chain.rpc.get_genesis_hash().await.map_err(|e| chain.error("getGenesisHash", &e))?.to_bytes();
     chain
         .send(
             "io_oracle initialize",

@@ -359,8 +359,22 @@ async fn an_empty_network_starts_without_bootstrap_and_stops() {
     // The programs are there all the same, as native builtins.
     let program = rpc.get_account(&io_staking::ID).await.unwrap();
     assert!(program.executable);
+    // A step the program refuses is named and explained with the program's own error message
+    // (the sdk's error table), not a bare custom code.
+    let chain = bootstrap::Chain::new(&node.rpc_url);
+    let admin = Keypair::new();
+    chain.airdrop(&admin.pubkey(), 1_000_000_000).await.unwrap();
+    let too_many_decimals = io_token::MAX_DECIMALS + 1;
+    let ix = token::initialize(&admin.pubkey(), too_many_decimals, io_token::EmissionParams::defaults(9));
+    let e = chain.send("io_token initialize", &[ix], &[&admin]).await.unwrap_err().to_string();
+    assert!(e.starts_with("bootstrap: io_token initialize: "), "{e}");
+    assert!(e.contains("a parameter is out of range"), "{e}");
+    let url = node.rpc_url.clone();
     let port = node.rpc_url.rsplit(':').next().unwrap().parse::<u16>().unwrap();
     tokio::task::spawn_blocking(move || node.stop()).await.unwrap();
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the RPC port is closed");
+    // A node that is gone is a network error, never "no such account".
+    let e = bootstrap::Chain::new(&url).account_exists(&token::config()).await.unwrap_err().to_string();
+    assert!(e.contains("cannot reach the RPC node"), "{e}");
     let _ = std::fs::remove_dir_all(dir);
 }
