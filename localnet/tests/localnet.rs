@@ -192,6 +192,25 @@ async fn bootstrap_seeds_the_demo_network_once() {
     assert!(devices.iter().all(|(_, d)| d.status == io_staking::DeviceStatus::Active));
     assert_eq!(devices.iter().filter(|(_, d)| d.class == io_staking::HardwareClass::Cpu).count(), 1);
     assert!(devices.iter().any(|(_, d)| d.green) && devices.iter().any(|(_, d)| !d.green));
+    // Each device names its own worker key (kept in the state directory), and a worker finds its
+    // device with one memcmp filter on that key.
+    for d in m.operators.iter().flat_map(|o| &o.devices) {
+        let worker = Pubkey::from_str(&d.worker.pubkey).unwrap();
+        assert_eq!(bootstrap::read_keypair(d.worker.keypair.as_ref()).unwrap().pubkey(), worker);
+        let on_chain = devices.iter().find(|(k, _)| k.to_string() == d.address).expect("device on chain");
+        assert_eq!(on_chain.1.worker_key, worker);
+        let by_key = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+            io_staking::Device::WORKER_KEY_OFFSET,
+            worker.to_bytes().to_vec(),
+        ));
+        let config =
+            RpcProgramAccountsConfig { filters: Some(vec![by_key]), ..RpcProgramAccountsConfig::default() };
+        let found = rpc.get_program_ui_accounts_with_config(&io_staking::ID, config).await.expect("memcmp");
+        assert_eq!(
+            found.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>(),
+            std::slice::from_ref(&d.address)
+        );
+    }
     let offers = accounts_of::<io_escrow::Offer>(&rpc, &io_escrow::ID).await;
     assert_eq!(offers.len(), 5);
     assert!(offers.iter().all(|(_, o)| o.price_usdc_per_hour > 0 && o.price_io_per_hour > 0));
@@ -340,8 +359,22 @@ async fn an_empty_network_starts_without_bootstrap_and_stops() {
     // The programs are there all the same, as native builtins.
     let program = rpc.get_account(&io_staking::ID).await.unwrap();
     assert!(program.executable);
+    // A step the program refuses is named and explained with the program's own error message
+    // (the sdk's error table), not a bare custom code.
+    let chain = bootstrap::Chain::new(&node.rpc_url);
+    let admin = Keypair::new();
+    chain.airdrop(&admin.pubkey(), 1_000_000_000).await.unwrap();
+    let too_many_decimals = io_token::MAX_DECIMALS + 1;
+    let ix = token::initialize(&admin.pubkey(), too_many_decimals, io_token::EmissionParams::defaults(9));
+    let e = chain.send("io_token initialize", &[ix], &[&admin]).await.unwrap_err().to_string();
+    assert!(e.starts_with("bootstrap: io_token initialize: "), "{e}");
+    assert!(e.contains("a parameter is out of range"), "{e}");
+    let url = node.rpc_url.clone();
     let port = node.rpc_url.rsplit(':').next().unwrap().parse::<u16>().unwrap();
     tokio::task::spawn_blocking(move || node.stop()).await.unwrap();
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the RPC port is closed");
+    // A node that is gone is a network error, never "no such account".
+    let e = bootstrap::Chain::new(&url).account_exists(&token::config()).await.unwrap_err().to_string();
+    assert!(e.contains("cannot reach the RPC node"), "{e}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -51,6 +51,7 @@ pub const STAKING: &[S] = &[
     S::SlashPending,
     S::VaultBelowLedger,
     S::InvalidPosition,
+    S::InvalidWorkerKey,
 ];
 
 pub const ESCROW: &[E] = &[
