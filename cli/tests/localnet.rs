@@ -350,6 +350,27 @@ async fn staking_flow_leases_and_bad_input() {
     has_fields(&commission, &["signature", "bps"]);
     let dev = io_json(&net, ak, &["device", "add", "--class", "cpu", "--region", "eu-west"]).await;
     has_fields(&dev, &["signature", "device"]);
+    // A device bound to its io-worker key: the record names the key (io_sdk::worker::bound_worker).
+    let worker_key = solana_keypair::Keypair::new();
+    use solana_signer::Signer;
+    let bound = io_json(
+        &net,
+        ak,
+        &[
+            "device",
+            "add",
+            "--class",
+            "cpu",
+            "--region",
+            "eu-west",
+            "--worker-key",
+            &worker_key.pubkey().to_string(),
+        ],
+    )
+    .await;
+    let data = net.rpc.get_account_data(&bound["device"].as_str().unwrap().parse().unwrap()).await.unwrap();
+    let record: io_staking::Device = io_sdk::decode_account(&data).unwrap();
+    assert_eq!(io_sdk::worker::bound_worker(&record), worker_key.pubkey());
 
     // Leases: USDC pays the 2% fee reserve, $IO none.
     let (rk, ra) = (renter.keypair.as_str(), renter.address.as_str());

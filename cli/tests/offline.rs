@@ -154,3 +154,24 @@ fn hardware_classes_are_the_sdk_names() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("consumer_gpu") && err.contains("flagship_gpu"), "{err}");
 }
+
+#[test]
+fn a_malformed_worker_key_is_named() {
+    let (code, _, err) = io(&["device", "add", "--class", "cpu", "--region", "eu", "--worker-key", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'nope' is not a valid worker key address"), "{err}");
+    let (code, _, err) = io(&[
+        "device",
+        "add",
+        "--class",
+        "cpu",
+        "--region",
+        "eu",
+        "--worker-key",
+        "11111111111111111111111111111111",
+        "--id",
+        "x",
+    ]);
+    assert_eq!(code, 2, "clap refuses --id with --worker-key: {err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -65,8 +65,12 @@ pub enum DeviceCmd {
         #[arg(long)]
         green: bool,
         /// Hardware identity (any text; its hash identifies the device). Default: model and time.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "worker_key")]
         id: Option<String>,
+        /// The device's worker key (`io-worker key` prints it): the key io-worker proves this
+        /// device with. The record names it (io_sdk::worker::binding_id_hash).
+        #[arg(long)]
+        worker_key: Option<String>,
     },
     /// Devices, of one operator or of all.
     List {
@@ -365,7 +369,7 @@ fn id_hash(text: &str) -> [u8; 32] {
 pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
     let w = ctx.c.wallet();
     match cmd {
-        DeviceCmd::Add { model, gpus, vram_gb, class, region, green, id } => {
+        DeviceCmd::Add { model, gpus, vram_gb, class, region, green, id, worker_key } => {
             io_staking::Device::validate_spec(class, &model, gpus, vram_gb, &region).map_err(|_| {
                 anyhow!("invalid device: a cpu device has --gpus 0 and --vram-gb 0; a GPU device has --model, 1 to {} --gpus and --vram-gb > 0; --region 1 to {} bytes", io_staking::MAX_GPUS_PER_DEVICE, io_staking::MAX_REGION_LEN)
             })?;
@@ -375,15 +379,12 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                     .map_or(0, |d| d.as_nanos());
                 format!("{model}-{nanos}")
             });
-            let spec = DeviceSpec {
-                id_hash: id_hash(&identity),
-                gpu_model: model,
-                gpu_count: gpus,
-                vram_gb,
-                region,
-                green,
-                class,
+            let id_hash = match worker_key {
+                Some(k) => io_sdk::worker::binding_id_hash(&parse_pubkey(&k, "worker key")?),
+                None => id_hash(&identity),
             };
+            let spec =
+                DeviceSpec { id_hash, gpu_model: model, gpu_count: gpus, vram_gb, region, green, class };
             let address = ssdk::device(&ssdk::operator(&w), &spec.id_hash);
             let sig = ctx.c.send(&[ssdk::register_device(&w, spec)], &[]).await?;
             Report::of(&Sent::new(
