@@ -299,5 +299,8 @@ pub async fn start(
         cluster.why
     );
     let id = Identity::new(&key, address, device.class, simulate, cluster.genesis.clone());
+    if let Some(w) = crate::prove::backend_warning(&id) {
+        tracing::warn!("{w}");
+    }
     Worker::new(id, chain, state, hardware, sampler)
 }

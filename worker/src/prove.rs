@@ -118,6 +118,25 @@ pub fn backend(id: &Identity) -> Box<dyn Backend> {
     Box::new(CpuBackend::new())
 }
 
+/// Whether this worker can meet its class's deadlines with the backend it has; the reason when
+/// not (said at start-up: a GPU class's chain on the CPU runs for hours and needs K·n² bytes).
+pub fn backend_warning(id: &Identity) -> Option<String> {
+    if id.class == HardwareClass::Cpu || id.simulated {
+        return None;
+    }
+    let p = wire::expected_params(id.class, false);
+    let on_cpu = format!(
+        "challenges of this class (n = {}, K = {}) would run on the CPU and miss the {} ms deadline",
+        p.n, p.k, p.deadline_ms
+    );
+    #[cfg(feature = "cuda")]
+    {
+        io_proof::backend::cuda::CudaBackend::new().err().map(|e| format!("{e}: {on_cpu}"))
+    }
+    #[cfg(not(feature = "cuda"))]
+    Some(format!("this io-worker was built without the `cuda` feature: {on_cpu}; rebuild with `cargo build -p io-worker --features cuda`"))
+}
+
 /// Runs the chain (CPU-bound: call from a blocking thread).
 pub fn run(id: &Identity, challenge: &Challenge) -> Result<Prover, String> {
     let mut b = backend(id);

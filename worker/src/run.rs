@@ -40,6 +40,9 @@ pub fn backoff(base: Duration, max: Duration, failures: u32) -> Duration {
     base.saturating_mul(factor).min(max)
 }
 
+/// How often the lease the device serves is read again.
+const LEASE_REFRESH: Duration = Duration::from_secs(60);
+
 /// A pending challenge is dropped when its node has not judged it after this long.
 const PENDING_TTL_MS: u64 = 24 * 3600 * 1000;
 
@@ -235,9 +238,14 @@ pub async fn run(worker: Arc<Worker>, settings: Settings) -> Result<()> {
     let w = worker.clone();
     let every = settings.heartbeat;
     tokio::spawn(async move {
+        // The lease scan reads every io_escrow lease: once a minute, not every heartbeat.
+        let mut lease_read: Option<std::time::Instant> = None;
         loop {
             w.sample();
-            refresh_lease(&w).await;
+            if lease_read.is_none_or(|t| t.elapsed() >= LEASE_REFRESH) {
+                refresh_lease(&w).await;
+                lease_read = Some(std::time::Instant::now());
+            }
             w.write_view();
             tokio::time::sleep(every).await;
         }

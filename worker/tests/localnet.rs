@@ -375,6 +375,13 @@ async fn a_worker_on_a_local_network() {
     assert!(out.contains("IO Worker") && out.contains("accepted") && out.contains("Telemetry"), "{out}");
     drop(w);
 
+    // detect: what the worker sees, with no chain.
+    let (code, out, err) = worker_once("http://127.0.0.1:9", &state, &["detect"]).await;
+    assert_eq!(code, 0, "{err}");
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(d["cpu"]["cores"].as_u64().unwrap() >= 1 && d["cpu"]["memory_mb"].as_u64().unwrap() > 0, "{d}");
+    assert!(d["gpus"].as_array().unwrap().is_empty() != d["gpu_unavailable"].is_null(), "{d}");
+
     // A GPU record on this CPU machine is refused, saying what differs.
     let gpu_state = dir.join("gpu-worker");
     let gpu_worker = new_worker_key(&rpc, &gpu_state).await;
