@@ -235,6 +235,7 @@ pub async fn run(worker: Arc<Worker>, settings: Settings) -> Result<()> {
         ));
     }
     expire_stale(&worker);
+    resume_uncommitted(&worker);
     let w = worker.clone();
     let every = settings.heartbeat;
     tokio::spawn(async move {
@@ -345,27 +346,61 @@ async fn on_challenge(w: Arc<Worker>, url: String, signed: Signed) {
         }
     };
     let id = Bytes32(challenge.id());
-    if lock(&w.pending).iter().any(|p| p.challenge_id == id)
-        || w.state.results().unwrap_or_default().iter().any(|r| r.challenge_id == id)
-        || !w.claim(&id)
-    {
-        return; // Already answered or being answered (the node repeated it).
+    // The node repeats its challenge until it has the commitment: a challenge already committed
+    // or judged is done; one pending without a commitment (a restart mid-chain) is resumed.
+    // Claimed first, so that no other task commits it between the check and the work.
+    if !w.claim(&id) {
+        return;
     }
-    info!(
-        "challenge {id} from {url} (oracle {}): n={} K={} s={} deadline {} ms",
-        req.oracle, req.n, req.k, req.samples, req.deadline_ms
-    );
-    lock(&w.pending).push(Pending {
-        oracle: url.clone(),
-        challenge_id: id,
-        request: signed,
-        commitment: None,
-        commitment_accepted: false,
-        prove_ms: None,
-    });
-    w.save_pending();
+    let committed = lock(&w.pending).iter().find(|p| p.challenge_id == id).map(|p| p.commitment.is_some());
+    if committed == Some(true)
+        || (committed.is_none() && w.state.results().unwrap_or_default().iter().any(|r| r.challenge_id == id))
+    {
+        w.release(&id);
+        return;
+    }
+    if committed.is_none() {
+        info!(
+            "challenge {id} from {url} (oracle {}): n={} K={} s={} deadline {} ms",
+            req.oracle, req.n, req.k, req.samples, req.deadline_ms
+        );
+        let p = Pending {
+            oracle: url.clone(),
+            challenge_id: id,
+            request: signed,
+            commitment: None,
+            commitment_accepted: false,
+            prove_ms: None,
+        };
+        lock(&w.pending).push(p);
+        w.save_pending();
+    }
     prove_and_commit(&w, &url, id, challenge, received).await;
     w.release(&id);
+}
+
+/// Challenges a previous run accepted but did not commit (stopped mid-chain), still within
+/// their deadline: computed again now.
+fn resume_uncommitted(w: &Arc<Worker>) {
+    let todo: Vec<_> = lock(&w.pending)
+        .iter()
+        .filter(|p| p.commitment.is_none())
+        .filter_map(|p| Some((p.challenge_id, p.oracle.clone(), prove::stored_challenge(&p.request).ok()?)))
+        .collect();
+    for (id, url, challenge) in todo {
+        let w = w.clone();
+        tokio::spawn(async move {
+            if !w.claim(&id) {
+                return;
+            }
+            let still = lock(&w.pending).iter().any(|p| p.challenge_id == id && p.commitment.is_none());
+            if still {
+                info!("challenge {id}: computing the chain a previous run did not finish");
+                prove_and_commit(&w, &url, id, challenge, crate::now_ms()).await;
+            }
+            w.release(&id);
+        });
+    }
 }
 
 async fn prove_and_commit(
