@@ -375,6 +375,56 @@ async fn a_worker_on_a_local_network() {
     assert!(out.contains("IO Worker") && out.contains("accepted") && out.contains("Telemetry"), "{out}");
     drop(w);
 
+    // Earnings: the device activated, offered, leased in $IO and settled for two seconds by the
+    // usage authority; status counts exactly what reached the operator's $IO account.
+    let authority = |name: &str| read_key(&m.authorities[name].keypair);
+    let (oracle_authority, usage) = (authority("oracle_authority"), authority("usage_authority"));
+    let op_pda = io_sdk::staking::operator(&operator.pubkey());
+    client
+        .send_as(
+            &[io_sdk::staking::activate_device(&oracle_authority.pubkey(), &op_pda, &device)],
+            &[&oracle_authority],
+        )
+        .await
+        .unwrap();
+    let rate = 1_000_000_000; // 1 $IO per hour (9 decimals)
+    client
+        .send_as(&[io_sdk::escrow::post_offer(&operator.pubkey(), &device, 0, rate, 1, 10)], &[&operator])
+        .await
+        .unwrap();
+    let renter = m.wallets.iter().find(|w| w.name == "renter").unwrap();
+    let renter_key = read_key(&renter.keypair);
+    let io_mint: Pubkey = m.mints["io"].address.parse().unwrap();
+    let deposit = io_sdk::escrow::quote_deposit(&[rate], 2, 0).unwrap();
+    let open = io_sdk::escrow::open_lease(
+        &renter_key.pubkey(),
+        7,
+        &io_mint,
+        &renter.io_account.parse().unwrap(),
+        2,
+        deposit,
+        &[device],
+    );
+    client.send_as(&[open], &[&renter_key]).await.unwrap();
+    let lease = io_sdk::escrow::lease(&renter_key.pubkey(), 7);
+    let provider = anchor_spl::associated_token::get_associated_token_address(&operator.pubkey(), &io_mint);
+    let before = client.token_balance(&provider).await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    client
+        .send_as(&[io_sdk::escrow::settle(&usage.pubkey(), &lease, &io_mint, &provider, 0, 2)], &[&usage])
+        .await
+        .unwrap();
+    let paid = client.token_balance(&provider).await.unwrap().unwrap() - before;
+    assert!(paid > 0);
+    let (code, out, err) = worker_once(&rpc, &state, &["status", "--output", "json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["on_chain_status"], "active");
+    assert_eq!(s["serving_lease"], lease.to_string());
+    assert_eq!(s["leases"], 1);
+    let amount = io_sdk::amount::format(paid, 9);
+    assert_eq!(s["earnings"], serde_json::json!([{"currency": "IO", "amount": amount, "base_units": paid}]));
+
     // detect: what the worker sees, with no chain.
     let (code, out, err) = worker_once("http://127.0.0.1:9", &state, &["detect"]).await;
     assert_eq!(code, 0, "{err}");
