@@ -211,10 +211,16 @@ async fn dispatch(args: Args) -> Result<()> {
             let mut sampler = Sampler::new(nvml, detected.gpus.iter().map(|g| g.uuid.clone()).collect());
             sampler.sample();
             let dashboard = args.output == Output::Text && !once && std::io::stdout().is_terminal();
+            let mut leases = chain.leases(&found.0).await?;
+            let mut read_at = std::time::Instant::now();
             loop {
                 tokio::time::sleep(Duration::from_secs(1)).await;
-                let s =
-                    status::gather(&chain, &state, &key.pubkey(), &found, &cluster, sampler.sample()).await?;
+                // The dashboard redraws every second; the chain's leases are read every ten.
+                if read_at.elapsed() >= Duration::from_secs(10) {
+                    leases = chain.leases(&found.0).await?;
+                    read_at = std::time::Instant::now();
+                }
+                let s = status::gather(&state, &key.pubkey(), &found, &cluster, &leases, sampler.sample())?;
                 match args.output {
                     Output::Json => println!("{}", serde_json::to_string_pretty(&s)?),
                     Output::Text if dashboard => {

@@ -2,7 +2,7 @@
 //! from the chain, the oracle nodes as the running worker last saw them, and live telemetry.
 //! Text (a dashboard redrawn every second when stdout is a terminal) or JSON.
 use crate::{
-    chain::{Chain, Cluster, Leases},
+    chain::{Cluster, Leases},
     state::{ChallengeResult, NodeView, StateDir},
 };
 use io_sdk::{
@@ -66,16 +66,16 @@ pub struct Status {
     pub telemetry: Telemetry,
 }
 
-/// Gathers everything but the telemetry sample from the chain and the state directory.
-pub async fn gather(
-    chain: &Chain,
+/// Puts together the device, its leases (read by the caller with `Chain::leases`), the state
+/// directory and a telemetry sample.
+pub fn gather(
     state: &StateDir,
     worker: &Pubkey,
     (address, device): &(Pubkey, Device),
     cluster: &Cluster,
+    leases: &Leases,
     telemetry: Telemetry,
 ) -> anyhow::Result<Status> {
-    let leases: Leases = chain.leases(address).await?;
     let view = state.run_view()?;
     let fresh = view.as_ref().is_some_and(|v| crate::now_ms().saturating_sub(v.updated_ms) < 30_000);
     let mut last = state.results()?;
