@@ -488,6 +488,18 @@ async fn a_worker_on_a_local_network() {
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {gpu_device} is retired")), "{err}");
 
+    // Jailed by the oracles: refused too.
+    client
+        .send_as(
+            &[io_sdk::staking::jail_device(&oracle_authority.pubkey(), &op_pda, &device)],
+            &[&oracle_authority],
+        )
+        .await
+        .unwrap();
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("device {device} is jailed by the oracles")), "{err}");
+
     drop(net);
     let _ = std::fs::remove_dir_all(&dir);
 }
