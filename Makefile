@@ -19,9 +19,10 @@ up: cli
 cli:
 	$(CARGO) build -q -p io-cli
 
-# The scripted scenario through all four programs inside solana-program-test (no network).
+# The scripted scenario through all four programs inside solana-program-test (no network): an
+# example of the test harness, since it runs the programs in program-test as the tests do.
 demo:
-	$(CARGO) run -q -p io-demo
+	$(CARGO) run -q -p io-testkit --example demo
 
 test:
 	$(CARGO) fmt --all -- --check

@@ -160,18 +160,10 @@ fn a_malformed_worker_key_is_named() {
     let (code, _, err) = io(&["device", "add", "--class", "cpu", "--region", "eu", "--worker-key", "nope"]);
     assert_eq!(code, 1);
     assert!(err.contains("'nope' is not a valid worker key address"), "{err}");
-    let (code, _, err) = io(&[
-        "device",
-        "add",
-        "--class",
-        "cpu",
-        "--region",
-        "eu",
-        "--worker-key",
-        "11111111111111111111111111111111",
-        "--id",
-        "x",
-    ]);
-    assert_eq!(code, 2, "clap refuses --id with --worker-key: {err}");
-    assert!(err.contains("cannot be used with"), "{err}");
+    let (code, _, err) = io(&["device", "add", "--class", "cpu", "--region", "eu"]);
+    assert_eq!(code, 2, "clap asks for the worker key: {err}");
+    assert!(err.contains("--worker-key"), "{err}");
+    let (code, _, err) = io(&["device", "bind-worker", "nope", "11111111111111111111111111111111"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'nope' is not a valid device address"), "{err}");
 }

@@ -2,11 +2,11 @@
 //! `solana-rpc-client` and `io-sdk`'s instruction builders — the same path any client takes.
 //!
 //! Order (each step one or a few transactions, sent at `processed` commitment):
-//! 1. SOL airdrops to every key; a local USDC mint (6 decimals).
-//! 2. io_token: `initialize` (9 decimals, default emission schedule), `genesis`, burn authorities
+//! 1. SOL airdrops to every key; a local USDC mint ([`USDC_DECIMALS`]).
+//! 2. io_token: `initialize` ([`IO_DECIMALS`], default emission schedule), `genesis`, burn authorities
 //!    (`Slash` → io_staking's config PDA, `Buyback` → io_escrow's config PDA), rewards
 //!    distributor (io_staking's config PDA).
-//! 3. io_staking (`Params::defaults(9)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
+//! 3. io_staking (`Params::defaults(IO_DECIMALS)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
 //!    io_oracle (3 local oracle keys, default threshold, the node's genesis hash as cluster id).
 //! 4. $IO for every key that needs it, from genesis vesting schedules that have fully vested
 //!    (`create_vesting` + `claim_vested`: io_token's ledger stays exact); USDC minted locally.
@@ -24,11 +24,13 @@ use anchor_spl::{
     token::spl_token,
 };
 use anyhow::{anyhow, bail, Context, Result};
+use io_sdk::Name;
 use io_sdk::{escrow, oracle, staking, token, Instruction, Pubkey};
 use io_staking::{DeviceSpec, HardwareClass};
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::Error as ClientErrorOfRpc;
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -37,14 +39,15 @@ use std::{
     time::Duration,
 };
 
-/// Decimals of the local $IO mint (as mainnet).
-pub const IO_DECIMALS: u8 = 9;
-/// Decimals of the local USDC mint (as mainnet).
-pub const USDC_DECIMALS: u8 = 6;
-/// One whole $IO in base units.
-pub const IO: u64 = 1_000_000_000;
-/// One whole USDC in base units.
-pub const USDC: u64 = 1_000_000;
+/// Decimals of the local USDC mint: the default of a new network (io_escrow's).
+pub use io_escrow::DEFAULT_USDC_DECIMALS as USDC_DECIMALS;
+/// Decimals the local $IO mint is created with: the default of a new network (io_token's). After
+/// the bootstrap everything reads them from the chain (the manifest records what was created).
+pub use io_token::DEFAULT_DECIMALS as IO_DECIMALS;
+/// One whole $IO in base units, at [`IO_DECIMALS`] (the demo's plan is written in whole tokens).
+pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
+/// One whole USDC in base units, at [`USDC_DECIMALS`].
+pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 const SOL: u64 = 1_000_000_000;
 
 /// Number of oracle keys in io_oracle's first set.
@@ -175,16 +178,6 @@ const OPERATOR_SPARE_IO: u64 = 5_000 * IO;
 /// $IO the rewards authority holds, for `fund_operator_rewards`.
 const REWARDS_AUTHORITY_IO: u64 = 1_000_000 * IO;
 
-fn class_name(c: HardwareClass) -> &'static str {
-    match c {
-        HardwareClass::Cpu => "cpu",
-        HardwareClass::ConsumerGpu => "consumer_gpu",
-        HardwareClass::WorkstationGpu => "workstation_gpu",
-        HardwareClass::DatacenterGpu => "datacenter_gpu",
-        HardwareClass::FlagshipGpu => "flagship_gpu",
-    }
-}
-
 /// A device's id hash: deterministic per operator and position.
 fn device_id(op: usize, dev: usize) -> [u8; 32] {
     let mut id = [0u8; 32];
@@ -195,23 +188,9 @@ fn device_id(op: usize, dev: usize) -> [u8; 32] {
     id
 }
 
-/// Reads a Solana CLI keypair file (a JSON array of 64 bytes).
-pub fn read_keypair(path: &Path) -> Result<Keypair> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
-    let bytes: Vec<u8> = serde_json::from_str(&text).with_context(|| format!("parse {}", path.display()))?;
-    Keypair::try_from(bytes.as_slice()).map_err(|e| anyhow!("{}: not a keypair: {e}", path.display()))
-}
-
-fn write_keypair(path: &Path, kp: &Keypair) -> Result<()> {
-    let json = serde_json::to_string(&kp.to_bytes().to_vec())?;
-    std::fs::write(path, json).with_context(|| format!("write {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
-}
+/// Keypair files are read with the sdk's reader (re-exported for the callers that read the
+/// manifest's keypairs through this module).
+pub use io_sdk::keypair::read_keypair;
 
 /// The keypairs of the network, loaded from or created in `<state-dir>/keys/`.
 struct KeyStore {
@@ -227,15 +206,10 @@ impl KeyStore {
         Ok(KeyStore { dir })
     }
 
+    /// The key `name`, created (owner-readable only) on first use and read afterwards.
     fn get(&self, name: &str) -> Result<(Keypair, String)> {
         let path = self.dir.join(format!("{name}.json"));
-        let kp = if path.exists() {
-            read_keypair(&path)?
-        } else {
-            let kp = Keypair::new();
-            write_keypair(&path, &kp)?;
-            kp
-        };
+        let (kp, _) = io_sdk::keypair::read_or_create_keypair(&path)?;
         Ok((kp, path.display().to_string()))
     }
 }
@@ -249,26 +223,42 @@ fn key_info(k: &(Keypair, String)) -> KeyInfo {
 /// next transaction sees its effects at once; but `getSignatureStatuses` hides a transaction
 /// until its block is produced. So each send returns at once and [`Chain::finish`] waits, once,
 /// until every transaction sent is confirmed and none failed.
+///
+/// Every failure is named the sdk's way (`io_sdk::client::classify`): a node that cannot be
+/// reached is a network error, a refused transaction is explained with the programs' error tables.
+/// The sdk's `Client::send` confirms each transaction before the next (a slot each); the bootstrap
+/// sends a few dozen, so it confirms them together instead.
 pub struct Chain {
     pub rpc: RpcClient,
-    sent: std::sync::Mutex<Vec<(String, Signature)>>,
+    url: String,
+    sent: std::sync::Mutex<Vec<Sent>>,
 }
+
+/// A transaction sent and not yet confirmed: what it does, its signature, its instructions (to
+/// explain a failure).
+type Sent = (String, Signature, Vec<Instruction>);
 
 impl Chain {
     pub fn new(rpc_url: &str) -> Chain {
         Chain {
             rpc: RpcClient::new_with_commitment(rpc_url.to_string(), CommitmentConfig::processed()),
+            url: rpc_url.to_string(),
             sent: Default::default(),
         }
+    }
+
+    /// An RPC failure of a request about `ixs`, named the sdk's way.
+    fn error(&self, what: &str, e: &ClientErrorOfRpc, ixs: &[Instruction]) -> anyhow::Error {
+        anyhow!("bootstrap: {what}: {}", io_sdk::client::classify(&self.url, e, ixs))
     }
 
     /// One transaction of `ixs`, paid by `signers[0]`.
     pub async fn send(&self, what: &str, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Signature> {
         let payer = signers.first().ok_or_else(|| anyhow!("{what}: no signer"))?;
-        let blockhash = self.rpc.get_latest_blockhash().await.context("getLatestBlockhash")?;
+        let blockhash = self.rpc.get_latest_blockhash().await.map_err(|e| self.error(what, &e, &[]))?;
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), signers, blockhash);
-        let sig = self.rpc.send_transaction(&tx).await.with_context(|| format!("bootstrap: {what}"))?;
-        self.sent.lock().map_err(|_| anyhow!("poisoned"))?.push((what.to_string(), sig));
+        let sig = self.rpc.send_transaction(&tx).await.map_err(|e| self.error(what, &e, ixs))?;
+        self.sent.lock().map_err(|_| anyhow!("poisoned"))?.push((what.to_string(), sig, ixs.to_vec()));
         Ok(sig)
     }
 
@@ -277,12 +267,17 @@ impl Chain {
         let sent = std::mem::take(&mut *self.sent.lock().map_err(|_| anyhow!("poisoned"))?);
         let start = std::time::Instant::now();
         for chunk in sent.chunks(200) {
-            let sigs: Vec<Signature> = chunk.iter().map(|(_, s)| *s).collect();
+            let sigs: Vec<Signature> = chunk.iter().map(|(_, s, _)| *s).collect();
             loop {
-                let statuses = self.rpc.get_signature_statuses(&sigs).await?.value;
-                for ((what, sig), st) in chunk.iter().zip(&statuses) {
+                let statuses = self
+                    .rpc
+                    .get_signature_statuses(&sigs)
+                    .await
+                    .map_err(|e| self.error("getSignatureStatuses", &e, &[]))?
+                    .value;
+                for ((what, sig, ixs), st) in chunk.iter().zip(&statuses) {
                     if let Some(Err(e)) = st.as_ref().map(|s| s.status.clone()) {
-                        bail!("bootstrap: {what} ({sig}) failed: {e}");
+                        bail!("bootstrap: {what} ({sig}) failed: {}", io_sdk::errors::explain(&e, ixs));
                     }
                 }
                 if statuses.iter().all(Option::is_some) {
@@ -297,33 +292,41 @@ impl Chain {
         Ok(())
     }
 
-    pub async fn account_exists(&self, address: &Pubkey) -> Result<bool> {
-        Ok(self
+    /// The raw data of the account at `address`, or `None` when nothing is there (a failed
+    /// request is an error, never "no account").
+    async fn data(&self, address: &Pubkey) -> Result<Option<Vec<u8>>> {
+        let account = self
             .rpc
             .get_account_with_commitment(address, CommitmentConfig::processed())
-            .await?
-            .value
-            .is_some())
+            .await
+            .map_err(|e| self.error(&format!("read {address}"), &e, &[]))?;
+        Ok(account.value.map(|a| a.data))
+    }
+
+    pub async fn account_exists(&self, address: &Pubkey) -> Result<bool> {
+        Ok(self.data(address).await?.is_some())
     }
 
     pub async fn anchor_account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<T> {
-        let a = self.rpc.get_account(address).await.with_context(|| format!("read {address}"))?;
-        io_sdk::decode_account(&a.data).map_err(|e| anyhow!("decode {address}: {e}"))
+        let data = self.data(address).await?.ok_or_else(|| anyhow!("no account at {address}"))?;
+        io_sdk::decode_account(&data).map_err(|e| anyhow!("decode {address}: {e}"))
     }
 
     /// The cluster's unix time (the Clock sysvar).
     pub async fn now(&self) -> Result<i64> {
-        let a = self.rpc.get_account(&solana_sdk_ids::sysvar::clock::ID).await?;
-        let clock: solana_clock::Clock = bincode::deserialize(&a.data).context("decode Clock")?;
+        let data = self.data(&solana_sdk_ids::sysvar::clock::ID).await?.ok_or_else(|| anyhow!("no Clock"))?;
+        let clock: solana_clock::Clock = bincode::deserialize(&data).context("decode Clock")?;
         Ok(clock.unix_timestamp)
     }
 
     /// Airdrops `lamports` to `to` and waits until the balance shows it.
     pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<()> {
-        let before = self.rpc.get_balance(to).await?;
-        self.rpc.request_airdrop(to, lamports).await.with_context(|| format!("airdrop to {to}"))?;
+        let what = format!("airdrop to {to}");
+        let balance = || async { self.rpc.get_balance(to).await.map_err(|e| self.error(&what, &e, &[])) };
+        let before = balance().await?;
+        self.rpc.request_airdrop(to, lamports).await.map_err(|e| self.error(&what, &e, &[]))?;
         for _ in 0..200 {
-            if self.rpc.get_balance(to).await? >= before.saturating_add(lamports) {
+            if balance().await? >= before.saturating_add(lamports) {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -345,6 +348,8 @@ struct Plan {
     usdc_mint: Keypair,
     oracles: Vec<(Keypair, String)>,
     operators: Vec<(Keypair, String)>,
+    /// Per operator, per device: the device's worker key.
+    workers: Vec<Vec<(Keypair, String)>>,
     wallets: Vec<(Keypair, String)>,
 }
 
@@ -364,6 +369,10 @@ impl Plan {
             operators: OPERATORS
                 .iter()
                 .map(|o| keys.get(&format!("operator-{}", o.name)))
+                .collect::<Result<_>>()?,
+            workers: OPERATORS
+                .iter()
+                .map(|o| (0..o.devices.len()).map(|d| keys.get(&format!("worker-{}-{d}", o.name))).collect())
                 .collect::<Result<_>>()?,
             wallets: WALLETS.iter().map(|w| keys.get(&format!("wallet-{}", w.0))).collect::<Result<_>>()?,
         })
@@ -409,7 +418,7 @@ impl Plan {
                     DeviceInfo {
                         address: device.to_string(),
                         offer: escrow::offer(&device).to_string(),
-                        class: class_name(d.class).into(),
+                        class: d.class.name().into(),
                         gpu_model: d.gpu_model.into(),
                         gpu_count: d.gpu_count,
                         vram_gb: d.vram_gb,
@@ -417,6 +426,7 @@ impl Plan {
                         green: d.green,
                         price_usdc_per_hour: d.usdc_per_hour,
                         price_io_per_hour: d.io_per_hour,
+                        worker: key_info(&self.workers[oi][di]),
                     }
                 })
                 .collect();
@@ -501,7 +511,11 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
     for ((_, sol, ..), k) in WALLETS.iter().zip(&plan.wallets) {
         chain.airdrop(&k.0.pubkey(), *sol).await?;
     }
-    let rent = chain.rpc.get_minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN).await?;
+    let rent = chain
+        .rpc
+        .get_minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN)
+        .await
+        .map_err(|e| chain.error("getMinimumBalanceForRentExemption", &e, &[]))?;
     chain
         .send(
             "create the USDC mint",
@@ -583,7 +597,8 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
     chain.send("io_escrow set_price", &[escrow::set_price(&price.pubkey(), USDC_PER_IO)], &[price]).await?;
     let members = plan.oracles.iter().map(|k| k.0.pubkey()).collect();
     // io_oracle binds its reports to this cluster: its genesis hash.
-    let cluster = chain.rpc.get_genesis_hash().await.context("getGenesisHash")?.to_bytes();
+    let cluster =
+        chain.rpc.get_genesis_hash().await.map_err(|e| chain.error("getGenesisHash", &e, &[]))?.to_bytes();
     chain
         .send(
             "io_oracle initialize",
@@ -640,7 +655,7 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
                 class: d.class,
             };
             devices.push(staking::device(&op, &spec.id_hash));
-            ixs.push(staking::register_device(&w.pubkey(), spec));
+            ixs.push(staking::register_device(&w.pubkey(), spec, plan.workers[oi][di].0.pubkey()));
         }
         chain.send(&format!("register operator {}", p.name), &ixs, &[w]).await?;
         let activations: Vec<Instruction> =

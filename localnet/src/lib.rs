@@ -2,13 +2,13 @@
 //!
 //! It embeds `surfpool-core` 1.3.1 (JSON-RPC + WebSocket on LiteSVM 0.12, the Agave 3.1 line),
 //! offline and bound to 127.0.0.1, and registers the four IO Compute programs as native LiteSVM
-//! builtins through `solana-program-test`'s adapter — there is no SBF toolchain on our machines.
+//! builtins through io-native (program-test's adapter) — there is no SBF toolchain on our machines.
 //! SPL Token, Token-2022 and Associated Token are LiteSVM's own SBF builds (`with_default_programs`).
 //! [`Localnet::start`] boots it in-process (tests use that); the `localnet` binary wraps it with
 //! flags, Ctrl-C and the [`bootstrap`] of a demo network.
 //!
 //! Boot order matters (shared/reference §1.4.2): program-test's syscall stubs are installed once
-//! per process by starting one `ProgramTest` bank ([`install_syscall_stubs`]) — they are what
+//! per process by starting one `ProgramTest` bank (`io_native::install_syscall_stubs`) — they are what
 //! routes CPIs (SPL Token, io_token's burn) and `emit_cpi!` events from native code — then the
 //! SVM is built, the builtins added, and the surfnet run loop started on its own thread.
 //!
@@ -16,19 +16,16 @@
 //! divided by 1000 once too often — surfpool listens on a private port and a thin HTTP front
 //! ([`rpc_proxy`]) on the public one corrects it; `surfnet_resetNetwork` rebuilds the SVM and
 //! drops our builtins (never call it: restart).
-#![allow(deprecated)] // program-test 3.1 marks its whole API "unstable"; its adapter is what we use.
 
 pub mod bootstrap;
 pub mod manifest;
 pub mod rpc_proxy;
 
-use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::Sender;
 use std::{
     net::TcpListener,
     path::PathBuf,
-    sync::OnceLock,
     thread::JoinHandle,
     time::{Duration, Instant},
 };
@@ -59,47 +56,11 @@ pub const QUIRKS: [&str; 3] = [
      compute units are not realistic; msg! output goes to the localnet's stdout",
 ];
 
-/// The IO Compute programs: (name, program id).
-pub const PROGRAMS: [(&str, Pubkey); 4] = [
-    ("io_token", io_token::ID),
-    ("io_staking", io_staking::ID),
-    ("io_escrow", io_escrow::ID),
-    ("io_oracle", io_oracle::ID),
-];
-
-/// Installs `solana-program-test`'s process-global syscall stubs by starting one (empty)
-/// `ProgramTest` bank, once per process, on a thread of its own (so it works from inside or
-/// outside a tokio runtime). Without them a native program's CPIs and `emit_cpi!` events are
-/// silently dropped.
-pub fn install_syscall_stubs() {
-    static STUBS: OnceLock<()> = OnceLock::new();
-    STUBS.get_or_init(|| {
-        std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime for program-test");
-            rt.block_on(async {
-                let mut pt = solana_program_test::ProgramTest::default();
-                pt.prefer_bpf(false);
-                // The bank is dropped at once: only the stubs it installed are wanted.
-                drop(pt.start().await);
-                // `ProgramTest::default()` logs every instruction at debug level unless RUST_LOG
-                // is set; a network that serves many clients keeps to errors by default.
-                agave_logger::setup_with_default("error");
-            });
-        })
-        .join()
-        .expect("program-test start");
-    });
-}
-
-/// Registers the four programs as native builtins of `svm`'s LiteSVM.
+/// Registers the four programs as native builtins of `svm`'s LiteSVM (io-native's registration,
+/// the same one the program-test harness uses).
 pub fn register_programs(svm: &mut SurfnetSvm) {
-    // The same adapters the program-test harness registers (one definition, in io-testkit).
-    let builtins = io_testkit::native_programs().map(|(_, id, entry)| (id, entry));
-    for (id, entry) in builtins {
-        svm.inner.svm.add_builtin(id, entry.expect("processor! yields Some"));
+    for p in io_native::native_programs() {
+        svm.inner.svm.add_builtin(p.program.id(), p.entry);
     }
 }
 
@@ -170,7 +131,7 @@ impl Localnet {
     /// Starts the node, waits until it answers JSON-RPC, runs the bootstrap if configured, and
     /// writes the manifest. Call from a tokio runtime (multi-thread or current-thread).
     pub async fn start(config: Config) -> Result<Localnet> {
-        install_syscall_stubs();
+        io_native::install_syscall_stubs();
         // The public JSON-RPC port is the front's; surfpool's own server gets a private one.
         let front = TcpListener::bind((config.bind_host.as_str(), config.rpc_port))
             .with_context(|| format!("JSON-RPC port {}:{}", config.bind_host, config.rpc_port))?;

@@ -2,7 +2,7 @@
 //! their PDAs, mints, and where the keypairs of every role and demo wallet are (Solana CLI JSON
 //! keypair files: a 64-byte array). Addresses are base58 strings; paths are absolute.
 use anyhow::{Context, Result};
-use io_sdk::Pubkey;
+use io_sdk::{Name, Program, Pubkey};
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, path::Path};
 
@@ -99,76 +99,58 @@ pub struct DeviceInfo {
     /// Offer prices per device-hour, in base units.
     pub price_usdc_per_hour: u64,
     pub price_io_per_hour: u64,
+    /// The device's worker key (its own signing key, bound on chain) and its keypair file.
+    pub worker: KeyInfo,
 }
 
 fn s(p: &Pubkey) -> String {
     p.to_string()
 }
 
-fn map<const N: usize>(entries: [(&str, Pubkey); N]) -> BTreeMap<String, String> {
+fn map<'a>(entries: impl IntoIterator<Item = (&'a str, Pubkey)>) -> BTreeMap<String, String> {
     entries.into_iter().map(|(k, v)| (k.to_string(), s(&v))).collect()
+}
+
+/// A program's deterministic addresses: id, config, event authority, vaults (named as the sdk
+/// names what they hold) and other fixed accounts.
+fn program_info(program: Program) -> ProgramInfo {
+    use io_sdk::{escrow, oracle, staking, token};
+    let (config, vaults, accounts) = match program {
+        Program::Token => {
+            let mut vaults: Vec<(&str, Pubkey)> =
+                <io_token::Bucket as Name>::ALL.iter().map(|b| (b.name(), token::vault(*b))).collect();
+            vaults.push(("rewards", token::rewards_vault()));
+            (token::config(), vaults, vec![])
+        }
+        Program::Staking => (
+            staking::config(),
+            vec![
+                ("stake", staking::stake_vault()),
+                ("bond", staking::bond_vault()),
+                ("reward", staking::reward_vault()),
+            ],
+            vec![],
+        ),
+        Program::Escrow => (
+            escrow::config(),
+            vec![("treasury_io", escrow::treasury(&token::mint())), ("buyback", escrow::buyback_vault())],
+            vec![("price_feed", escrow::price_feed())],
+        ),
+        Program::Oracle => (oracle::config(), vec![("bond", oracle::bond_vault())], vec![]),
+    };
+    ProgramInfo {
+        program_id: s(&program.id()),
+        config: s(&config),
+        event_authority: s(&program.event_authority()),
+        vaults: map(vaults),
+        accounts: map(accounts),
+    }
 }
 
 impl Manifest {
     /// Endpoints and the programs' addresses (all deterministic); nothing that needs the bootstrap.
     pub fn base(rpc_url: &str, ws_url: &str, slot_time_ms: u64) -> Manifest {
-        use io_sdk::{escrow, oracle, staking, token};
-        use io_token::Bucket;
-        let mut programs = BTreeMap::new();
-        programs.insert(
-            "io_token".into(),
-            ProgramInfo {
-                program_id: s(&io_token::ID),
-                config: s(&token::config()),
-                event_authority: s(&token::event_authority_pda()),
-                vaults: map([
-                    ("community", token::vault(Bucket::Community)),
-                    ("rnd", token::vault(Bucket::RnD)),
-                    ("early_contributors", token::vault(Bucket::EarlyContributors)),
-                    ("series_a", token::vault(Bucket::SeriesA)),
-                    ("seed", token::vault(Bucket::Seed)),
-                    ("rewards", token::rewards_vault()),
-                ]),
-                accounts: BTreeMap::new(),
-            },
-        );
-        programs.insert(
-            "io_staking".into(),
-            ProgramInfo {
-                program_id: s(&io_staking::ID),
-                config: s(&staking::config()),
-                event_authority: s(&staking::event_authority_pda()),
-                vaults: map([
-                    ("stake", staking::stake_vault()),
-                    ("bond", staking::bond_vault()),
-                    ("reward", staking::reward_vault()),
-                ]),
-                accounts: BTreeMap::new(),
-            },
-        );
-        programs.insert(
-            "io_escrow".into(),
-            ProgramInfo {
-                program_id: s(&io_escrow::ID),
-                config: s(&escrow::config()),
-                event_authority: s(&escrow::event_authority_pda()),
-                vaults: map([
-                    ("treasury_io", escrow::treasury(&token::mint())),
-                    ("buyback", escrow::buyback_vault()),
-                ]),
-                accounts: map([("price_feed", escrow::price_feed())]),
-            },
-        );
-        programs.insert(
-            "io_oracle".into(),
-            ProgramInfo {
-                program_id: s(&io_oracle::ID),
-                config: s(&oracle::config()),
-                event_authority: s(&oracle::event_authority_pda()),
-                vaults: map([("bond", oracle::bond_vault())]),
-                accounts: BTreeMap::new(),
-            },
-        );
+        let programs = Program::ALL.into_iter().map(|p| (p.name().to_string(), program_info(p))).collect();
         Manifest {
             version: MANIFEST_VERSION,
             rpc_url: rpc_url.into(),
@@ -189,7 +171,7 @@ impl Manifest {
     /// Adds the USDC mint's addresses (treasury vault) once it is known.
     pub fn set_usdc(&mut self, usdc: &Pubkey, decimals: u8) {
         self.mints.insert("usdc".into(), MintInfo { address: s(usdc), decimals });
-        if let Some(p) = self.programs.get_mut("io_escrow") {
+        if let Some(p) = self.programs.get_mut(Program::Escrow.name()) {
             p.vaults.insert("treasury_usdc".into(), s(&io_sdk::escrow::treasury(usdc)));
         }
     }

@@ -192,6 +192,25 @@ async fn bootstrap_seeds_the_demo_network_once() {
     assert!(devices.iter().all(|(_, d)| d.status == io_staking::DeviceStatus::Active));
     assert_eq!(devices.iter().filter(|(_, d)| d.class == io_staking::HardwareClass::Cpu).count(), 1);
     assert!(devices.iter().any(|(_, d)| d.green) && devices.iter().any(|(_, d)| !d.green));
+    // Each device names its own worker key (kept in the state directory), and a worker finds its
+    // device with one memcmp filter on that key.
+    for d in m.operators.iter().flat_map(|o| &o.devices) {
+        let worker = Pubkey::from_str(&d.worker.pubkey).unwrap();
+        assert_eq!(bootstrap::read_keypair(d.worker.keypair.as_ref()).unwrap().pubkey(), worker);
+        let on_chain = devices.iter().find(|(k, _)| k.to_string() == d.address).expect("device on chain");
+        assert_eq!(on_chain.1.worker_key, worker);
+        let by_key = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+            io_staking::Device::WORKER_KEY_OFFSET,
+            worker.to_bytes().to_vec(),
+        ));
+        let config =
+            RpcProgramAccountsConfig { filters: Some(vec![by_key]), ..RpcProgramAccountsConfig::default() };
+        let found = rpc.get_program_ui_accounts_with_config(&io_staking::ID, config).await.expect("memcmp");
+        assert_eq!(
+            found.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>(),
+            std::slice::from_ref(&d.address)
+        );
+    }
     let offers = accounts_of::<io_escrow::Offer>(&rpc, &io_escrow::ID).await;
     assert_eq!(offers.len(), 5);
     assert!(offers.iter().all(|(_, o)| o.price_usdc_per_hour > 0 && o.price_io_per_hour > 0));

@@ -108,7 +108,8 @@ impl Chain {
         let (address, device) = match found.len() {
             0 => bail!(
                 "no device on this cluster names the worker key {worker}{}: have its operator register it with \
-                 `io device add --worker-key {worker} ...`",
+                 `io device add --worker-key {worker} ...` or bind it to a device with `io device bind-worker DEVICE \
+                 {worker}`",
                 operator.map(|o| format!(" under operator {o}")).unwrap_or_default()
             ),
             1 => found.remove(0),
@@ -171,8 +172,8 @@ pub fn may_serve(address: &Pubkey, device: &Device) -> Result<()> {
     match device.status {
         DeviceStatus::Retired => {
             bail!(
-            "device {address} is retired (final): register a new device bound to this key, or start with a new key \
-             (another --keypair path)"
+            "device {address} is retired (final): its operator can register a new device naming this key \
+             (`io device add --worker-key KEY ...`)"
         )
         }
         DeviceStatus::Jailed => bail!(

@@ -127,7 +127,8 @@ fn key_or_create(path: &std::path::Path) -> Result<Keypair> {
         let pk = key.pubkey();
         eprintln!(
             "created a new worker key at {} (public key {pk}). Keep this file: it is the device's identity. \
-             Have the device's operator bind it: `io device add --worker-key {pk} ...` for a new device.",
+             Have the device's operator bind it: `io device add --worker-key {pk} ...` for a new device, or \
+             `io device bind-worker DEVICE {pk}` for a registered one.",
             path.display()
         );
     }

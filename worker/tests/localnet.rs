@@ -228,14 +228,17 @@ async fn new_worker_key(rpc: &str, state: &Path) -> Pubkey {
 
 async fn register(client: &Client, operator: &Keypair, worker: &Pubkey, spec: DeviceSpec) -> Pubkey {
     let address = io_sdk::staking::device(&io_sdk::staking::operator(&operator.pubkey()), &spec.id_hash);
-    assert_eq!(spec.id_hash, worker.to_bytes(), "the record names the worker key");
-    client.send_as(&[io_sdk::staking::register_device(&operator.pubkey(), spec)], &[operator]).await.unwrap();
+    client
+        .send_as(&[io_sdk::staking::register_device(&operator.pubkey(), spec, *worker)], &[operator])
+        .await
+        .unwrap();
     address
 }
 
 fn spec(worker: &Pubkey, class: HardwareClass, model: &str, gpus: u16, vram: u16) -> DeviceSpec {
     DeviceSpec {
-        id_hash: io_sdk::worker::binding_id_hash(worker),
+        // Any identity unique under the operator; the worker key is named apart.
+        id_hash: worker.to_bytes(),
         gpu_model: model.into(),
         gpu_count: gpus,
         vram_gb: vram,
@@ -499,6 +502,20 @@ async fn a_worker_on_a_local_network() {
     let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {device} is jailed by the oracles")), "{err}");
+
+    // The operator rotates the device's key: the old key finds no device, the new one finds it.
+    let rotated_state = dir.join("rotated");
+    let rotated = new_worker_key(&rpc, &rotated_state).await;
+    client
+        .send_as(&[io_sdk::staking::bind_worker(&operator.pubkey(), &device, rotated)], &[&operator])
+        .await
+        .unwrap();
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("no device on this cluster names the worker key {worker}")), "{err}");
+    let (code, _, err) = worker_once(&rpc, &rotated_state, &["run", "--oracle", &a_url]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("device {device} is jailed")), "found by the new key: {err}");
 
     drop(net);
     let _ = std::fs::remove_dir_all(&dir);

@@ -3,7 +3,7 @@
 //! into a zero, and the send path — simulate, explain a refusal in plain words (with
 //! [`crate::errors`]), send, confirm. A node that cannot be reached is named as such.
 use crate::errors::explain;
-use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator};
+use anchor_lang::{prelude::Pubkey, AccountDeserialize, Discriminator, Owner};
 use anchor_spl::token::{Mint, TokenAccount};
 use solana_account_decoder_client_types::{UiAccount, UiAccountEncoding};
 use solana_commitment_config::CommitmentConfig;
@@ -136,6 +136,21 @@ impl Client {
         Client { rpc: RpcClient::new_with_commitment(url.clone(), commitment), payer, url }
     }
 
+    /// Like [`Self::new`], with every request bounded by `timeout` (the RPC client's default is
+    /// 30 s): a service that must notice an unresponsive node sooner sets its own.
+    pub fn with_timeout(
+        url: String,
+        commitment: CommitmentConfig,
+        payer: Keypair,
+        timeout: std::time::Duration,
+    ) -> Client {
+        Client {
+            rpc: RpcClient::new_with_timeout_and_commitment(url.clone(), timeout, commitment),
+            payer,
+            url,
+        }
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -174,13 +189,19 @@ impl Client {
         Ok(Some((owner, data)))
     }
 
-    /// An Anchor account of type `T` (discriminator checked), or `None` if nothing is there.
-    pub async fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>, ClientError> {
+    /// An Anchor account of type `T`, or `None` if nothing is there. The owner must be `T`'s
+    /// program and the discriminator `T`'s: an account of the same layout owned by another
+    /// program is refused, never read as ours.
+    pub async fn account<T: AccountDeserialize + Owner>(
+        &self,
+        address: &Pubkey,
+    ) -> Result<Option<T>, ClientError> {
+        let wrong =
+            || ClientError::WrongAccount { address: *address, expected: "the kind of account expected" };
         match self.account_data(address).await? {
             None => Ok(None),
-            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| {
-                ClientError::WrongAccount { address: *address, expected: "the kind of account expected" }
-            }),
+            Some((owner, _)) if owner != T::owner() => Err(wrong()),
+            Some((_, data)) => crate::decode_account(&data).map(Some).map_err(|_| wrong()),
         }
     }
 
@@ -424,6 +445,22 @@ mod tests {
         let e = c.submit(&[crate::token::emit()], &[&payer]).await.unwrap_err();
         assert!(e.is_network(), "{e:?}");
         assert!(matches!(c.submit(&[], &[]).await, Err(ClientError::NoSigner)));
+    }
+
+    /// A node that accepts the connection and never answers: the request ends at the client's
+    /// timeout, as a network error.
+    #[tokio::test]
+    async fn an_unresponsive_node_times_out_as_a_network_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let timeout = std::time::Duration::from_millis(300);
+        let c = Client::with_timeout(url.clone(), CommitmentConfig::confirmed(), Keypair::new(), timeout);
+        let started = std::time::Instant::now();
+        let e = c.token_balance(&Pubkey::new_unique()).await.unwrap_err();
+        assert!(e.is_network(), "{e:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "bounded by the timeout");
+        assert!(e.to_string().starts_with(&format!("cannot reach the RPC node at {url}")), "{e}");
+        drop(listener);
     }
 
     #[test]

@@ -35,6 +35,21 @@ pub enum KeypairOrigin {
     Created,
 }
 
+impl KeypairOrigin {
+    /// The line to tell the user when a key was created (a new wallet needs funds, and its file is
+    /// the only copy of the secret); `None` when an existing file was read.
+    pub fn message(self, path: &Path, address: &impl std::fmt::Display) -> Option<String> {
+        match self {
+            KeypairOrigin::Read => None,
+            KeypairOrigin::Created => Some(format!(
+                "created a new keypair at {} (address {address}, readable by its owner only): fund it, and back \
+                 the file up — it is the only copy of the key",
+                path.display()
+            )),
+        }
+    }
+}
+
 /// Reads the keypair at `path`, or, when no file is there, creates a new one (parent folders
 /// too) readable by its owner only. A file that exists but cannot be read or parsed is an error,
 /// never overwritten: it may be someone's funded key.
@@ -92,8 +107,11 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        let said = origin.message(&path, &k.pubkey()).unwrap();
+        assert!(said.contains(&k.pubkey().to_string()) && said.contains("worker.json"), "{said}");
         let (again, origin) = read_or_create_keypair(&path).unwrap();
         assert_eq!(origin, KeypairOrigin::Read);
+        assert_eq!(origin.message(&path, &k.pubkey()), None);
         assert_eq!(again.pubkey(), k.pubkey());
         assert_eq!(read_keypair(&path).unwrap().pubkey(), k.pubkey());
         std::fs::remove_dir_all(dir).unwrap();

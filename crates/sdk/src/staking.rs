@@ -203,7 +203,9 @@ pub fn claim_commission(authority: &Pubkey, io_mint: &Pubkey, destination: &Pubk
 
 /* Devices */
 
-pub fn register_device(authority: &Pubkey, spec: DeviceSpec) -> Instruction {
+/// Registers a device under `authority`'s operator, naming `worker_key` (the machine's own
+/// signing key, see `bind_worker`).
+pub fn register_device(authority: &Pubkey, spec: DeviceSpec, worker_key: Pubkey) -> Instruction {
     let op = operator(authority);
     build(
         acc::RegisterDevice {
@@ -215,7 +217,22 @@ pub fn register_device(authority: &Pubkey, spec: DeviceSpec) -> Instruction {
             event_authority: event_authority_pda(),
             program: PROGRAM_ID,
         },
-        ix::RegisterDevice { spec },
+        ix::RegisterDevice { spec, worker_key },
+    )
+}
+
+/// Binds `worker_key` to `device` of `authority`'s operator (rotates the device's signing key).
+pub fn bind_worker(authority: &Pubkey, device: &Pubkey, worker_key: Pubkey) -> Instruction {
+    build(
+        acc::BindWorker {
+            authority: *authority,
+            config: config(),
+            operator: operator(authority),
+            device: *device,
+            event_authority: event_authority_pda(),
+            program: PROGRAM_ID,
+        },
+        ix::BindWorker { worker_key },
     )
 }
 

@@ -323,21 +323,14 @@ pub struct Verdict {
 
 // ---- binding ---------------------------------------------------------------------------------
 
-/// Byte offset, in an io_staking `Device` account, of the field that names the device's worker
-/// key (for a `getProgramAccounts` memcmp): discriminator (8) ‖ operator (32) ‖ `id_hash`.
-pub const WORKER_KEY_OFFSET: usize = 8 + 32;
+/// Byte offset of `worker_key` in an io_staking `Device` account, for a `getProgramAccounts`
+/// memcmp: a worker finds its device with one filter on its own key.
+pub const WORKER_KEY_OFFSET: usize = io_staking::Device::WORKER_KEY_OFFSET;
 
-/// The worker key a device names. io_staking's device record has no field of its own for it
-/// yet, so the binding is the device's identity: the operator registers the device with its
-/// `id_hash` set to the worker's public key (`io device add --worker-key`), signed by the
-/// operator like every registration. The one place to change when the record gains a field.
+/// The worker key a device names: its own signing key, bound by the operator at registration
+/// (`register_device`) and rotated only by the operator (`bind_worker`).
 pub fn bound_worker(device: &io_staking::Device) -> Pubkey {
-    Pubkey::new_from_array(device.id_hash)
-}
-
-/// The `id_hash` that binds a new device to `worker`.
-pub fn binding_id_hash(worker: &Pubkey) -> [u8; 32] {
-    worker.to_bytes()
+    device.worker_key
 }
 
 // ---- hex --------------------------------------------------------------------------------------

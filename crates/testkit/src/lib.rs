@@ -8,18 +8,13 @@
 //! funded users, a clock it can move, typed account reads, and the exact custom error code of a
 //! failed transaction ([`error_code`]).
 #![allow(deprecated)] // program-test 3.1 marks its whole API "unstable"; it is the harness we chose.
-use anchor_lang::{
-    prelude::{AccountInfo, Pubkey},
-    solana_program::{entrypoint::ProgramResult, program_pack::Pack},
-    AccountDeserialize,
-};
+use anchor_lang::{prelude::Pubkey, solana_program::program_pack::Pack, AccountDeserialize};
 use anchor_spl::token::spl_token;
 use io_sdk::Instruction;
 use solana_clock::Clock;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
-pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext;
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{BanksClientError, ProgramTestContext};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
@@ -33,55 +28,18 @@ pub mod token;
 pub use solana_keypair::Keypair as TestKeypair;
 pub use solana_signer::Signer as TestSigner;
 
-/// Decimals of the test $IO mint (as the mainnet token).
-pub const IO_DECIMALS: u8 = 9;
-/// Decimals of the test USDC mint (as the mainnet token).
-pub const USDC_DECIMALS: u8 = 6;
-/// One whole $IO in base units.
-pub const IO: u64 = 1_000_000_000;
-/// One whole USDC in base units.
-pub const USDC: u64 = 1_000_000;
+/// Decimals of the test USDC mint: the default a new network is created with (io_escrow's).
+pub use io_escrow::DEFAULT_USDC_DECIMALS as USDC_DECIMALS;
+/// Decimals of the test $IO mint: the default a new network is created with (io_token's).
+pub use io_token::DEFAULT_DECIMALS as IO_DECIMALS;
+/// One whole $IO in base units (of a mint with [`IO_DECIMALS`]).
+pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
+/// One whole USDC in base units (of a mint with [`USDC_DECIMALS`]).
+pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 
-// Anchor's `entry` ties every `AccountInfo` to one lifetime `'info`, which is stricter than the
-// builtin signature program-test expects. The runtime keeps the accounts alive for the whole
-// call, so widening the lifetimes is sound (the same wrapper Anchor's own native tests use).
-macro_rules! native_entry {
-    ($name:ident, $program:ident) => {
-        fn $name(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-            // SAFETY: only lifetimes change; the slice outlives the call.
-            let accounts: &[AccountInfo<'_>] = unsafe { core::mem::transmute(accounts) };
-            $program::entry(program_id, accounts, data)
-        }
-    };
-}
-native_entry!(staking_entry, io_staking);
-native_entry!(token_entry, io_token);
-native_entry!(escrow_entry, io_escrow);
-native_entry!(oracle_entry, io_oracle);
-
-/// Program ids of every IO Compute program, for event capture.
-pub const PROGRAM_IDS: [Pubkey; 4] = [io_staking::ID, io_token::ID, io_escrow::ID, io_oracle::ID];
-
-/// The programs as program-test builtins. Exposed for harnesses that need their own `ProgramTest`.
-pub fn program_test() -> ProgramTest {
-    let mut pt = ProgramTest::default();
-    pt.prefer_bpf(false);
-    for (name, id, entry) in native_programs() {
-        pt.add_program(name, id, entry);
-    }
-    pt
-}
-
-/// Every IO Compute program as a native builtin: (name, program id, program-test's adapter around
-/// its Anchor `entry`). The local network registers the same builtins in LiteSVM.
-pub fn native_programs() -> [(&'static str, Pubkey, Option<BuiltinFunctionWithContext>); 4] {
-    [
-        ("io_token", io_token::ID, processor!(token_entry)),
-        ("io_staking", io_staking::ID, processor!(staking_entry)),
-        ("io_escrow", io_escrow::ID, processor!(escrow_entry)),
-        ("io_oracle", io_oracle::ID, processor!(oracle_entry)),
-    ]
-}
+/// The programs as program-test builtins (io-native's one registration). Exposed for harnesses
+/// that need their own `ProgramTest`.
+pub use io_native::program_test;
 
 /// A failed transaction's custom program error code (Anchor: 6000 + variant index for program
 /// errors, 2000-range for constraint errors, 3000-range for account errors), if it has one.
@@ -279,7 +237,7 @@ impl Harness {
         for inner in sim.simulation_details.and_then(|d| d.inner_instructions).unwrap_or_default() {
             for ix in inner {
                 let program = account_keys.get(usize::from(ix.instruction.program_id_index));
-                if program.is_some_and(|p| PROGRAM_IDS.contains(p))
+                if program.is_some_and(|p| io_sdk::Program::from_id(p).is_some())
                     && ix.instruction.data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE)
                 {
                     events.push(ix.instruction.data);

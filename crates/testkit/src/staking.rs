@@ -96,10 +96,20 @@ impl StakingFixture {
         }
     }
 
-    /// Registers a device; returns its address.
+    /// Registers a device with a worker key of its own; returns its address.
     pub async fn device(&mut self, op: &TestOperator, spec: DeviceSpec) -> Result<Pubkey, BanksClientError> {
+        self.device_with_worker(op, spec, Keypair::new().pubkey()).await
+    }
+
+    /// Registers a device naming `worker_key`; returns its address.
+    pub async fn device_with_worker(
+        &mut self,
+        op: &TestOperator,
+        spec: DeviceSpec,
+        worker_key: Pubkey,
+    ) -> Result<Pubkey, BanksClientError> {
         let address = sdk::device(&op.address, &spec.id_hash);
-        let ix = sdk::register_device(&op.authority.pubkey(), spec);
+        let ix = sdk::register_device(&op.authority.pubkey(), spec, worker_key);
         self.h.send_one(ix, &[&op.authority]).await.map(|_| address)
     }
 

@@ -69,7 +69,7 @@ macro_rules! account_table {
 account_table! {
 io_staking => Staking [
     Config { admin, pending_admin, paused, io_mint, io_decimals, stake_vault, bond_vault, reward_vault, oracle_authority, rewards_authority, params, operator_count, total_bonded, total_staked, rewards_funded, rewards_paid, total_slashed, bump },
-    Device { operator, id_hash, gpu_model, gpu_count, vram_gb, region, green, class, status, bonded, registered_ts, status_ts, attested_period, bump },
+    Device { operator, id_hash, worker_key, gpu_model, gpu_count, vram_gb, region, green, class, status, bonded, registered_ts, status_ts, attested_period, bump },
     Operator { authority, name, region, metadata_url, commission_bps, pending_commission_bps, commission_effective_ts, last_commission_epoch, bond, bond_withdrawing, bond_unlock_ts, required_bond, devices_registered, devices_active, stake_shares, stake_tokens, unbonding_shares, unbonding_tokens, reward_per_share, commission_claimable, rewards_claimed_cumulative, delegator_count, slash_count, pending_slashes, unbonding_era, total_slashed, registered_ts, rewards_period, activating_shares, bump },
     Position { operator, staker, shares, reward_per_share_paid, rewards_owed, tickets, activating_shares, activation_period, fresh_shares, bump },
     Slash { operator, index, amount, evidence_hash, proposed_ts, executable_ts, status, from_bond, from_stake, from_unbonding, bump },

@@ -137,6 +137,7 @@ io_staking => Staking [
     BondChanged { operator, action, amount, bond_before, bond_after, withdrawing_before, withdrawing_after, unlock_ts, required_bond },
     DeviceRegistered { device, operator, id_hash, gpu_model, gpu_count, vram_gb, region, green, class, ts },
     DeviceStatusChanged { device, operator, before, after, required_bond_before, required_bond_after, devices_active_after, ts },
+    WorkerBound { device, operator, before, after, ts },
     Staked { operator, staker, amount, shares_minted, position_shares_after, pool_shares_after, pool_tokens_before, pool_tokens_after, delegator_count_after },
     Unstaked { operator, staker, amount, shares_burned, unbonding_shares_minted, unlock_ts, position_shares_after, pool_shares_after, pool_tokens_before, pool_tokens_after, unbonding_tokens_after, delegator_count_after },
     Withdrawn { operator, staker, amount, unbonding_shares_burned, unbonding_tokens_after },

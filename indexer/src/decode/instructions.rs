@@ -42,7 +42,7 @@ instruction_table! {
 io_staking => Staking [
     Initialize, ProposeAdmin, AcceptAdmin, SetPaused, UpdateParams, SetAuthorities, RegisterOperator,
     UpdateOperator, RequestCommissionChange, AddBond, RequestBondWithdrawal, WithdrawBond, ClaimCommission,
-    RegisterDevice, DeregisterDevice, ActivateDevice, JailDevice, ApplyDeviceReport, Stake, Unstake, Withdraw,
+    RegisterDevice, DeregisterDevice, BindWorker, ActivateDevice, JailDevice, ApplyDeviceReport, Stake, Unstake, Withdraw,
     ClaimRewards, FundOperatorRewards, ClaimOperatorRewards, ProposeSlash, ProposeSlashFromReport, CancelSlash,
     ExecuteSlash,
 ];
@@ -65,7 +65,7 @@ static TABLE: LazyLock<HashMap<(Program, [u8; 8]), &'static str>> = LazyLock::ne
     RAW.iter()
         .filter_map(|&(program, name, disc)| {
             let disc = <[u8; 8]>::try_from(disc).ok()?;
-            // Leaked once per instruction type (75 short strings) for `&'static` names.
+            // Leaked once per instruction type (76 short strings) for `&'static` names.
             Some(((program, disc), &*Box::leak(super::json::snake_case(name).into_boxed_str())))
         })
         .collect()

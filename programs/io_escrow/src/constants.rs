@@ -3,6 +3,10 @@ use anchor_lang::prelude::*;
 
 #[constant]
 pub const CONFIG_SEED: &[u8] = b"escrow_config";
+
+/// Decimals of the USDC mint a new local or test network creates, as mainnet USDC. Escrow itself
+/// reads the payment mint's own decimals; clients read them from the mint, never from here.
+pub const DEFAULT_USDC_DECIMALS: u8 = 6;
 #[constant]
 pub const TREASURY_SEED: &[u8] = b"treasury";
 #[constant]

@@ -1,6 +1,9 @@
 //! Accounts of io_oracle.
+
+// In scope wherever `state::*` is: the config's pause check, admin steps and signer seeds.
 use crate::{constants::*, error::OracleError};
 use anchor_lang::prelude::*;
+pub use io_program_kit::ProgramConfig;
 
 /// Tunable parameters; durations in seconds, amounts in $IO base units.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
@@ -145,10 +148,6 @@ impl OracleConfig {
         Ok(())
     }
 
-    pub fn signer_seeds(&self) -> [&[u8]; 2] {
-        [CONFIG_SEED, core::slice::from_ref(&self.bump)]
-    }
-
     /// The set whose signatures count for a report of `period` naming `epoch` at `now`. The
     /// previous set counts only during its grace and only for periods that had started when it
     /// was rotated out.
@@ -278,3 +277,6 @@ pub struct Equivocation {
     pub slashed: u64,
     pub reporter: Pubkey,
 }
+
+// The config PDA signs for every vault; its admin and pause rules are the kit's.
+io_program_kit::program_config!(OracleConfig, CONFIG_SEED);

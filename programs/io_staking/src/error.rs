@@ -74,6 +74,8 @@ pub enum StakingError {
     VaultBelowLedger,
     #[msg("a listed position is not a writable position of this operator, or is listed twice")]
     InvalidPosition,
+    #[msg("the worker key must be a real key, not the default address")]
+    InvalidWorkerKey,
 }
 
 impl From<MathError> for StakingError {

@@ -107,6 +107,17 @@ pub struct DeviceRegistered {
     pub ts: i64,
 }
 
+/// A device's worker key was bound (at registration: `before` is the default address) or
+/// rotated by its operator.
+#[event]
+pub struct WorkerBound {
+    pub device: Pubkey,
+    pub operator: Pubkey,
+    pub before: Pubkey,
+    pub after: Pubkey,
+    pub ts: i64,
+}
+
 #[event]
 pub struct DeviceStatusChanged {
     pub device: Pubkey,

@@ -7,7 +7,9 @@
 //!    devices (`register_device`, status `Pending`).
 //! 3. The oracle authority activates a device (`activate_device`) once attested; activation needs
 //!    the operator's bond to cover Σ class bond × units of its active devices. It may jail one
-//!    (`jail_device`); the operator may retire one (`deregister_device`).
+//!    (`jail_device`); the operator may retire one (`deregister_device`). Each device names its
+//!    worker key, the machine's own signing key, at registration; only the operator rebinds it
+//!    (`bind_worker`).
 //! 4. Any wallet stakes to an operator (`stake`): a position is 0 or ≥ `min_stake` (100 $IO). New
 //!    stake warms up: it earns from the reward period (hour) after it was made. `unstake` returns
 //!    stake made in the current hour at once and moves any other value into the operator's
@@ -31,7 +33,8 @@
 //!   (`propose_admin`, `accept_admin`). Admin instructions work while paused.
 //! - **oracle authority**: device activation and jailing, slash proposals.
 //! - **rewards authority**: reward funding.
-//! - **operator authority**: its operator's metadata, commission requests, bond, devices.
+//! - **operator authority**: its operator's metadata, commission requests, bond, devices and
+//!   their worker keys.
 //!
 //! Every other instruction fails with `Paused` while the config is paused. Every state change
 //! emits an `emit_cpi!` event with before/after values.
@@ -148,9 +151,14 @@ pub mod io_staking {
 
     /* Devices */
 
-    /// Registers a device (status `Pending`).
-    pub fn register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) -> Result<()> {
-        instructions::device::handle_register_device(ctx, spec)
+    /// Registers a device (status `Pending`) with `worker_key`, the device's own signing key.
+    pub fn register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec, worker_key: Pubkey) -> Result<()> {
+        instructions::device::handle_register_device(ctx, spec, worker_key)
+    }
+
+    /// Operator: binds a new worker key to a device (key rotation).
+    pub fn bind_worker(ctx: Context<BindWorker>, worker_key: Pubkey) -> Result<()> {
+        instructions::device::handle_bind_worker(ctx, worker_key)
     }
 
     /// Retires a device (final).

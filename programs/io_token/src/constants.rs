@@ -27,6 +27,11 @@ pub const GENESIS_SUPPLY_IO: u64 = 500_000_000;
 /// Emitted hourly over about 20 years: `MAX_SUPPLY_IO − GENESIS_SUPPLY_IO`.
 #[constant]
 pub const EMISSION_BUDGET_IO: u64 = 300_000_000;
+/// Decimals a new network's $IO mint is created with (`initialize`'s `decimals`), as the mainnet
+/// token. Only whoever creates a network (the local network, the test harness) uses it: decimals
+/// are an `initialize` parameter, so every client that reads amounts afterwards takes them from the
+/// chain (`TokenConfig::decimals`, the mint), never from here.
+pub const DEFAULT_DECIMALS: u8 = 9;
 /// Largest decimals for which 800M $IO in base units fits a `u64`.
 #[constant]
 pub const MAX_DECIMALS: u8 = 10;

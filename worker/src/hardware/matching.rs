@@ -136,6 +136,7 @@ mod tests {
         Device {
             operator: Default::default(),
             id_hash: [0; 32],
+            worker_key: Default::default(),
             gpu_model: model.into(),
             gpu_count: count,
             vram_gb: vram,

@@ -9,7 +9,9 @@ pub mod staking;
 pub mod token;
 
 pub use escrow::{DepositQuote, LeaseView};
-pub use staking::{OperatorView, PendingUnstake, PoolCounters, PositionCounters, PositionView};
+pub use staking::{
+    OperatorView, PendingUnstake, PoolCounters, PositionCounters, PositionView, TicketCounters,
+};
 pub use token::{EmissionCounters, NextEmission, SupplyCounters, SupplyView};
 
 /// A figure that could not be computed: the counters are inconsistent (a sum past `u64::MAX`, a

@@ -2,7 +2,7 @@
 //! as io_staking computes them (`Position::value_floor`, `Position::claimable_floor`,
 //! `Operator::ticket_value_floor`).
 use super::ViewError;
-use anchor_lang::prelude::Pubkey;
+use anchor_lang::{AnchorDeserialize, Space};
 use io_staking::{Operator, Position, UnstakeTicket, MAX_UNSTAKE_TICKETS};
 use serde::{Deserialize, Serialize};
 
@@ -35,42 +35,27 @@ impl From<&Operator> for PoolCounters {
 }
 
 impl PoolCounters {
-    /// An operator account carrying these counters (everything else empty), so the program's own
-    /// methods compute the figures.
-    fn operator(&self) -> Operator {
-        Operator {
-            authority: Pubkey::default(),
-            name: String::new(),
-            region: String::new(),
-            metadata_url: String::new(),
-            commission_bps: 0,
-            pending_commission_bps: 0,
-            commission_effective_ts: 0,
-            last_commission_epoch: 0,
-            bond: 0,
-            bond_withdrawing: 0,
-            bond_unlock_ts: 0,
-            required_bond: 0,
-            devices_registered: 0,
-            devices_active: 0,
-            stake_shares: self.stake_shares,
-            stake_tokens: self.stake_tokens,
-            unbonding_shares: self.unbonding_shares,
-            unbonding_tokens: self.unbonding_tokens,
-            reward_per_share: self.reward_per_share,
-            commission_claimable: 0,
-            rewards_claimed_cumulative: 0,
-            delegator_count: 0,
-            slash_count: 0,
-            pending_slashes: 0,
-            unbonding_era: self.unbonding_era,
-            total_slashed: 0,
-            registered_ts: 0,
-            rewards_period: self.rewards_period,
-            activating_shares: self.activating_shares,
-            bump: 0,
-        }
+    /// An operator account carrying these counters (everything else zero or empty), so the
+    /// program's own methods compute the figures.
+    fn operator(&self) -> Result<Operator, ViewError> {
+        let mut o: Operator = zeroed()?;
+        o.stake_shares = self.stake_shares;
+        o.stake_tokens = self.stake_tokens;
+        o.activating_shares = self.activating_shares;
+        o.unbonding_shares = self.unbonding_shares;
+        o.unbonding_tokens = self.unbonding_tokens;
+        o.unbonding_era = self.unbonding_era;
+        o.reward_per_share = self.reward_per_share;
+        o.rewards_period = self.rewards_period;
+        Ok(o)
     }
+}
+
+/// An account of type `T` with every field zero, empty or the default key: the borsh decoding of
+/// zero bytes. Only the counters a view sets are read.
+fn zeroed<T: AnchorDeserialize + Space>() -> Result<T, ViewError> {
+    T::deserialize(&mut vec![0u8; T::INIT_SPACE].as_slice())
+        .map_err(|_| ViewError { figure: "account template" })
 }
 
 /// A position's own counters (the indexer's `positions` row and its open unstake tickets).
@@ -82,8 +67,17 @@ pub struct PositionCounters {
     pub fresh_shares: u64,
     pub reward_per_share_paid: u128,
     pub rewards_owed: u64,
-    /// Open tickets: `(unbonding shares, unlock_ts, era)`; at most `MAX_UNSTAKE_TICKETS`.
-    pub tickets: Vec<(u64, i64, u32)>,
+    /// Open tickets, at most `MAX_UNSTAKE_TICKETS`.
+    pub tickets: Vec<TicketCounters>,
+}
+
+/// An open unstake ticket: shares of the operator's unbonding pool, cut in `era` of that pool (a
+/// ticket of an earlier era is worth nothing: the pool was slashed to zero since).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCounters {
+    pub shares: u64,
+    pub unlock_ts: i64,
+    pub era: u32,
 }
 
 impl From<&Position> for PositionCounters {
@@ -99,7 +93,7 @@ impl From<&Position> for PositionCounters {
                 .tickets
                 .iter()
                 .filter(|t| t.shares > 0)
-                .map(|t| (t.shares, t.unlock_ts, t.era))
+                .map(|t| TicketCounters { shares: t.shares, unlock_ts: t.unlock_ts, era: t.era })
                 .collect(),
         }
     }
@@ -110,22 +104,17 @@ impl PositionCounters {
         if self.tickets.len() > MAX_UNSTAKE_TICKETS {
             return Err(ViewError { figure: "pending unstakes" });
         }
-        let mut tickets = [UnstakeTicket::default(); MAX_UNSTAKE_TICKETS];
-        for (slot, (shares, unlock_ts, era)) in tickets.iter_mut().zip(&self.tickets) {
-            *slot = UnstakeTicket { shares: *shares, unlock_ts: *unlock_ts, era: *era };
+        let mut p: Position = zeroed()?;
+        for (slot, t) in p.tickets.iter_mut().zip(&self.tickets) {
+            *slot = UnstakeTicket { shares: t.shares, unlock_ts: t.unlock_ts, era: t.era };
         }
-        Ok(Position {
-            operator: Pubkey::default(),
-            staker: Pubkey::default(),
-            shares: self.shares,
-            reward_per_share_paid: self.reward_per_share_paid,
-            rewards_owed: self.rewards_owed,
-            tickets,
-            activating_shares: self.activating_shares,
-            activation_period: self.activation_period,
-            fresh_shares: self.fresh_shares,
-            bump: 0,
-        })
+        p.shares = self.shares;
+        p.reward_per_share_paid = self.reward_per_share_paid;
+        p.rewards_owed = self.rewards_owed;
+        p.activating_shares = self.activating_shares;
+        p.activation_period = self.activation_period;
+        p.fresh_shares = self.fresh_shares;
+        Ok(p)
     }
 }
 
@@ -138,8 +127,8 @@ pub struct PendingUnstake {
     pub unlock_ts: i64,
 }
 
-/// One position's figures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One position's figures (`Default`: no position — all zero, nothing pending).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PositionView {
     /// All the position's pool shares (earning and warming up) at the pool's rate, rounded down:
     /// what the position is worth now.
@@ -163,7 +152,7 @@ impl PositionView {
     /// The same figures from stored counters.
     pub fn from_counters(p: &PositionCounters, pool: &PoolCounters) -> Result<PositionView, ViewError> {
         let position = p.position()?;
-        let operator = pool.operator();
+        let operator = pool.operator()?;
         let value = position.value_floor(&operator).map_err(ViewError::of("position value"))?;
         let activating =
             position.activating_value_floor(&operator).map_err(ViewError::of("activating stake"))?;
@@ -184,6 +173,13 @@ impl PositionView {
             claimable,
             pending,
         })
+    }
+
+    /// When the warming-up stake starts earning: the start of reward period `activation_period`
+    /// (io_oracle's hourly period). `None` when nothing is warming up.
+    pub fn activation_ts(&self) -> Option<i64> {
+        let period = i64::try_from(self.activation_period?).ok()?;
+        period.checked_mul(io_oracle::PERIOD_SECS)
     }
 
     /// What `withdraw` would pay at `now`: the tickets whose cooldown has ended.
@@ -249,7 +245,11 @@ mod tests {
             fresh_shares: 0,
             reward_per_share_paid: io_math::REWARD_SCALE,
             rewards_owed: 7,
-            tickets: vec![(100, 1_000, 2), (200, 5_000, 2), (300, 2_000, 1)],
+            tickets: vec![
+                TicketCounters { shares: 100, unlock_ts: 1_000, era: 2 },
+                TicketCounters { shares: 200, unlock_ts: 5_000, era: 2 },
+                TicketCounters { shares: 300, unlock_ts: 2_000, era: 1 },
+            ],
         }
     }
 
@@ -260,6 +260,8 @@ mod tests {
         assert_eq!(v.value, 5_000);
         assert_eq!(v.activating, 1_666);
         assert_eq!(v.activation_period, Some(12));
+        assert_eq!(v.activation_ts(), Some(12 * 3_600));
+        assert_eq!(io_oracle::period_at(v.activation_ts().unwrap()).unwrap(), 12);
         // owed 7 + ⌊1,000 × 0.5⌋; warming-up shares earn nothing through the accumulator.
         assert_eq!(v.claimable, 507);
         // ⌊100 × 350 / 700⌋, ⌊200 × 350 / 700⌋, and an earlier era's ticket is worth nothing.
@@ -282,7 +284,7 @@ mod tests {
         let (p, pool) = (position(), pool());
         let v = PositionView::from_counters(&p, &pool).unwrap();
         let mut position = p.position().unwrap();
-        let mut operator = pool.operator();
+        let mut operator = pool.operator().unwrap();
         position.settle(&mut operator).unwrap();
         assert_eq!(position.rewards_owed, v.claimable);
     }
@@ -290,7 +292,7 @@ mod tests {
     #[test]
     fn from_accounts_equals_from_counters() {
         let (p, pool) = (position(), pool());
-        let (position, operator) = (p.position().unwrap(), pool.operator());
+        let (position, operator) = (p.position().unwrap(), pool.operator().unwrap());
         assert_eq!(PositionCounters::from(&position), p);
         assert_eq!(PoolCounters::from(&operator), pool);
         assert_eq!(PositionView::new(&position, &operator), PositionView::from_counters(&p, &pool));
@@ -301,8 +303,12 @@ mod tests {
         let p = PositionCounters { activating_shares: 0, tickets: vec![], ..position() };
         let empty = PoolCounters { stake_shares: 0, stake_tokens: 0, activating_shares: 0, ..pool() };
         let v = PositionView::from_counters(&p, &empty).unwrap();
-        assert_eq!((v.value, v.activating, v.activation_period), (0, 0, None));
-        let too_many = PositionCounters { tickets: vec![(1, 0, 0); MAX_UNSTAKE_TICKETS + 1], ..position() };
+        assert_eq!((v.value, v.activating, v.activation_period, v.activation_ts()), (0, 0, None, None));
+        assert_eq!(PositionView::default().pending, vec![]);
+        let too_many = PositionCounters {
+            tickets: vec![TicketCounters::default(); MAX_UNSTAKE_TICKETS + 1],
+            ..position()
+        };
         assert!(PositionView::from_counters(&too_many, &pool()).is_err());
         assert!(v.value_after_stake(u64::MAX).is_ok());
         let big = PositionView { value: 1, ..v };

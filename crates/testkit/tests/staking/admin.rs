@@ -125,10 +125,11 @@ async fn pause_blocks_every_state_changing_instruction() {
         ("claim_commission", sdk::claim_commission(&a.pubkey(), &mint, &op.token), vec![&a]),
         (
             "register_device",
-            sdk::register_device(&a.pubkey(), StakingFixture::gpu_spec(HardwareClass::Cpu, 0, 3)),
+            sdk::register_device(&a.pubkey(), StakingFixture::gpu_spec(HardwareClass::Cpu, 0, 3), worker()),
             vec![&a],
         ),
         ("deregister_device", sdk::deregister_device(&a.pubkey(), &dev), vec![&a]),
+        ("bind_worker", sdk::bind_worker(&a.pubkey(), &dev, worker()), vec![&a]),
         ("activate_device", sdk::activate_device(&oracle.pubkey(), &op.address, &pending_dev), vec![&oracle]),
         ("jail_device", sdk::jail_device(&oracle.pubkey(), &op.address, &dev), vec![&oracle]),
         ("stake", sdk::stake(&w.pubkey(), &op.address, &mint, &s.token, IO), vec![&w]),

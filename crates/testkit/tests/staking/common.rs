@@ -9,6 +9,11 @@ pub use io_testkit::{assert_error, assert_reinit_refused, staking::*, Harness, T
 pub use solana_keypair::Keypair;
 
 /// Anchor's numeric code of a program error.
+/// A fresh worker key (a device's own signing key).
+pub fn worker() -> Pubkey {
+    Keypair::new().pubkey()
+}
+
 pub fn code(e: StakingError) -> u32 {
     anchor_lang::error::ERROR_CODE_OFFSET + e as u32
 }

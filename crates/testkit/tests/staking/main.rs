@@ -15,3 +15,4 @@ mod rewards;
 mod slashing;
 mod staking;
 mod warmup;
+mod workers;

@@ -70,8 +70,9 @@ fn honest(w: &World) -> Vec<(&'static str, Instruction, Vec<TestKeypair>)> {
             sdk::claim_commission(&a.pubkey(), &mint, &w.op.token),
             vec![a.insecure_clone()],
         ),
-        ("register_device", sdk::register_device(&a.pubkey(), spec), vec![a.insecure_clone()]),
+        ("register_device", sdk::register_device(&a.pubkey(), spec, worker()), vec![a.insecure_clone()]),
         ("deregister_device", sdk::deregister_device(&a.pubkey(), &w.dev), vec![a.insecure_clone()]),
+        ("bind_worker", sdk::bind_worker(&a.pubkey(), &w.dev, worker()), vec![a.insecure_clone()]),
         (
             "jail_device",
             sdk::jail_device(&oracle.pubkey(), &w.op.address, &w.dev),
@@ -456,7 +457,7 @@ async fn non_canonical_bumps_are_refused() {
     let spec = StakingFixture::gpu_spec(HardwareClass::Cpu, 0, 91);
     let nc_device = non_canonical(&[DEVICE_SEED, op.as_ref(), &spec.id_hash]);
     let ix = swap_account(
-        sdk::register_device(&a.pubkey(), spec.clone()),
+        sdk::register_device(&a.pubkey(), spec.clone(), worker()),
         &sdk::device(&op, &spec.id_hash),
         &nc_device,
     );

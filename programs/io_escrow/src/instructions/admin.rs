@@ -142,7 +142,7 @@ pub struct AdminOnly<'info> {
 
 pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    config.pending_admin = new_admin;
+    config.propose_admin(new_admin);
     config.invariant()?;
     emit_cpi!(AdminProposed { admin: config.admin, pending_admin: new_admin });
     Ok(())
@@ -153,15 +153,13 @@ pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Resul
 pub struct AcceptAdmin<'info> {
     pub new_admin: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = config.pending_admin == new_admin.key() @ EscrowError::NotPendingAdmin)]
+        constraint = config.is_pending_admin(&new_admin.key()) @ EscrowError::NotPendingAdmin)]
     pub config: Box<Account<'info, EscrowConfig>>,
 }
 
 pub fn handle_accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let old_admin = config.admin;
-    config.admin = ctx.accounts.new_admin.key();
-    config.pending_admin = Pubkey::default();
+    let old_admin = config.accept_admin(ctx.accounts.new_admin.key());
     config.invariant()?;
     emit_cpi!(AdminAccepted { old_admin, new_admin: config.admin });
     Ok(())
@@ -169,8 +167,7 @@ pub fn handle_accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
 
 pub fn handle_set_paused(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let paused_before = config.paused;
-    config.paused = paused;
+    let paused_before = config.set_paused(paused);
     config.invariant()?;
     emit_cpi!(PausedSet { paused_before, paused_after: paused });
     Ok(())
@@ -207,7 +204,7 @@ pub fn handle_set_authorities(
 pub struct SetPrice<'info> {
     pub price_authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = price_authority,
-        constraint = !config.paused @ EscrowError::Paused)]
+        constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [PRICE_FEED_SEED], bump = price_feed.bump)]
     pub price_feed: Box<Account<'info, PriceFeed>>,
@@ -248,7 +245,7 @@ pub fn max_price_step_floor(price: u64, elapsed_secs: u64) -> Result<u64> {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct PriceFromReport<'info> {
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [PRICE_FEED_SEED], bump = price_feed.bump)]
     pub price_feed: Box<Account<'info, PriceFeed>>,

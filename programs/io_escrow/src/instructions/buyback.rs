@@ -18,7 +18,7 @@ pub struct BuybackBurn<'info> {
     pub treasury_authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = treasury_authority,
         has_one = usdc_mint, has_one = io_mint, has_one = treasury_usdc, has_one = buyback_vault,
-        constraint = !config.paused @ EscrowError::Paused)]
+        constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(seeds = [PRICE_FEED_SEED], bump = price_feed.bump)]
     pub price_feed: Box<Account<'info, PriceFeed>>,
@@ -78,7 +78,7 @@ pub fn handle_buyback_burn(mut ctx: Context<BuybackBurn>, usdc_spent: u64, io_am
     pay_in(
         &a.token_program,
         &a.authority_io,
-        a.buyback_vault.to_account_info(),
+        &a.buyback_vault.to_account_info(),
         &a.io_mint,
         &a.treasury_authority,
         io_amount,

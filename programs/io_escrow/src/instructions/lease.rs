@@ -25,7 +25,7 @@ fn hours_secs(hours: u32) -> Result<i64> {
 pub struct OpenLease<'info> {
     #[account(mut)]
     pub renter: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(constraint = payment_mint.key() == config.usdc_mint || payment_mint.key() == config.io_mint
         @ EscrowError::UnlistedMint)]
@@ -115,7 +115,7 @@ pub fn handle_open_lease<'info>(
         &a.token_program.to_account_info(),
         &[LEASE_VAULT_SEED, lease_key.as_ref(), &[ctx.bumps.vault]],
     )?;
-    pay_in(&a.token_program, &a.renter_token, vault_info.clone(), &a.payment_mint, &a.renter, deposit)?;
+    pay_in(&a.token_program, &a.renter_token, &vault_info, &a.payment_mint, &a.renter, deposit)?;
     let lease = Lease {
         renter: renter_key,
         nonce,
@@ -170,7 +170,7 @@ pub fn handle_open_lease<'info>(
 #[derive(Accounts)]
 pub struct TopUpLease<'info> {
     pub renter: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [LEASE_SEED, renter.key().as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
         has_one = renter, has_one = vault, has_one = payment_mint)]
@@ -210,7 +210,8 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
         EscrowError::DepositBelowMinimum
     );
     let a = &ctx.accounts;
-    pay_in(&a.token_program, &a.renter_token, a.vault.to_account_info(), &a.payment_mint, &a.renter, amount)?;
+    let vault = a.vault.to_account_info();
+    pay_in(&a.token_program, &a.renter_token, &vault, &a.payment_mint, &a.renter, amount)?;
     let a = &mut ctx.accounts;
     let lease = &mut a.lease;
     let end_before = lease.end_ts;
@@ -235,7 +236,7 @@ pub fn handle_top_up_lease<'info>(mut ctx: Context<'info, TopUpLease<'info>>, ho
 #[derive(Accounts)]
 pub struct CloseLease<'info> {
     pub renter: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [LEASE_SEED, renter.key().as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
         has_one = renter, has_one = vault, has_one = payment_mint)]
@@ -324,7 +325,7 @@ fn free_offers<'info>(
 #[event_cpi]
 #[derive(Accounts)]
 pub struct FinalizeLease<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [LEASE_SEED, lease.renter.as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
         has_one = vault, has_one = payment_mint)]

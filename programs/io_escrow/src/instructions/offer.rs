@@ -9,7 +9,7 @@ use io_staking::{Device, DeviceStatus, Operator};
 pub struct PostOffer<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     /// The io_staking operator of the signer (owner and discriminator checked by `Account`).
     #[account(has_one = authority)]
@@ -41,9 +41,10 @@ pub fn handle_post_offer(
     );
     require!(price_usdc_per_hour > 0 || price_io_per_hour > 0, EscrowError::NoPrice);
     let info = a.offer.to_account_info();
-    let exists = *info.owner == crate::ID;
-    let mut offer = if exists {
-        super::load::<Offer>(&info)?
+    let existing = super::load_if_owned::<Offer>(&info)?;
+    let exists = existing.is_some();
+    let mut offer = if let Some(offer) = existing {
+        offer
     } else {
         Offer {
             operator: a.operator.key(),
@@ -99,7 +100,7 @@ pub fn handle_post_offer(
 #[derive(Accounts)]
 pub struct WithdrawOffer<'info> {
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [OFFER_SEED, offer.device.as_ref()], bump = offer.bump,
         constraint = offer.operator_authority == authority.key() @ EscrowError::DeviceOperatorMismatch)]

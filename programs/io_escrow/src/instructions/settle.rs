@@ -18,7 +18,7 @@ use io_math::{add, sub, Bps};
 pub struct SettleLease<'info> {
     pub usage_authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = usage_authority,
-        constraint = !config.paused @ EscrowError::Paused)]
+        constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [LEASE_SEED, lease.renter.as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
         has_one = vault, has_one = payment_mint)]
@@ -57,7 +57,7 @@ pub fn handle_settle(mut ctx: Context<SettleLease>, device_index: u8, attested_s
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SettleAttested<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ EscrowError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ EscrowError::Paused)]
     pub config: Box<Account<'info, EscrowConfig>>,
     #[account(mut, seeds = [LEASE_SEED, lease.renter.as_ref(), &lease.nonce.to_le_bytes()], bump = lease.bump,
         has_one = vault, has_one = payment_mint)]

@@ -103,10 +103,6 @@ impl EscrowConfig {
         Ok(())
     }
 
-    pub fn signer_seeds(&self) -> [&[u8]; 2] {
-        [CONFIG_SEED, core::slice::from_ref(&self.bump)]
-    }
-
     /// The fee of `mint`, or `UnlistedMint`.
     pub fn fee_bps(&self, mint: &Pubkey) -> Result<u16> {
         if *mint == self.usdc_mint {
@@ -145,3 +141,6 @@ impl EscrowConfig {
         }
     }
 }
+
+// The config PDA signs for every vault; its admin and pause rules are the kit's.
+io_program_kit::program_config!(EscrowConfig, CONFIG_SEED);

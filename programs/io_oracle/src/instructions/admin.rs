@@ -100,7 +100,7 @@ pub struct AdminOnly<'info> {
 }
 
 pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
-    ctx.accounts.config.pending_admin = new_admin;
+    ctx.accounts.config.propose_admin(new_admin);
     emit_cpi!(AdminProposed { pending_admin: new_admin });
     Ok(())
 }
@@ -110,23 +110,20 @@ pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Resul
 pub struct AcceptAdmin<'info> {
     pub new_admin: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = config.pending_admin == new_admin.key() @ OracleError::NotPendingAdmin)]
+        constraint = config.is_pending_admin(&new_admin.key()) @ OracleError::NotPendingAdmin)]
     pub config: Box<Account<'info, OracleConfig>>,
 }
 
 pub fn handle_accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let old_admin = config.admin;
-    config.admin = ctx.accounts.new_admin.key();
-    config.pending_admin = Pubkey::default();
+    let old_admin = config.accept_admin(ctx.accounts.new_admin.key());
     emit_cpi!(AdminAccepted { old_admin, new_admin: config.admin });
     Ok(())
 }
 
 pub fn handle_set_paused(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let before = config.paused;
-    config.paused = paused;
+    let before = config.set_paused(paused);
     emit_cpi!(PausedSet { paused_before: before, paused_after: paused });
     Ok(())
 }
@@ -194,7 +191,7 @@ pub fn handle_cancel_rotation(ctx: Context<AdminOnly>) -> Result<()> {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ExecuteRotation<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
 }
 
@@ -224,7 +221,7 @@ pub fn handle_execute_rotation<'info>(ctx: Context<'info, ExecuteRotation<'info>
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RotateByQuorum<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
     /// CHECK: the instructions sysvar, by address.
     #[account(address = solana_sdk_ids::sysvar::instructions::ID)]

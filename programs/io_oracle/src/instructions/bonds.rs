@@ -1,10 +1,10 @@
 //! Oracle bonds: posted by each oracle key, withdrawn after a cooldown once the key is in
 //! neither the current set nor the previous one in its grace period. A key that may still sign
 //! can neither request nor complete a withdrawal, so a member always has its bond at stake.
-use super::now;
+use super::{load, now, pay_in, pay_out, store};
 use crate::{constants::*, error::OracleError, events::*, state::*};
 use anchor_lang::{prelude::*, solana_program::system_program};
-use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
+use anchor_spl::token::{Mint, Token, TokenAccount};
 
 /// `post_bond`: the same accounts as [`BondAction`], but the bond account may not exist yet.
 #[event_cpi]
@@ -13,7 +13,7 @@ pub struct PostBond<'info> {
     #[account(mut)]
     pub oracle: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = bond_vault,
-        constraint = !config.paused @ OracleError::Paused)]
+        constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
     /// CHECK: the oracle's bond; created here through io-program-kit on first use (a pre-funded
     /// address cannot block it), otherwise read as an `OracleBond` (owner and discriminator).
@@ -36,7 +36,7 @@ pub struct BondAction<'info> {
     #[account(mut)]
     pub oracle: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = bond_vault,
-        constraint = !config.paused @ OracleError::Paused)]
+        constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
     #[account(mut, seeds = [BOND_SEED, oracle.key().as_ref()], bump = bond.bump)]
     pub bond: Box<Account<'info, OracleBond>>,
@@ -61,9 +61,7 @@ pub(crate) fn read_bond<'info>(
         return Ok((fresh, true));
     }
     // What `Account<OracleBond>` checks: the owner, then the discriminator.
-    require_keys_eq!(*info.owner, crate::ID, ErrorCode::AccountOwnedByWrongProgram);
-    let data = info.try_borrow_data()?;
-    Ok((OracleBond::try_deserialize(&mut &data[..])?, false))
+    Ok((load(info)?, false))
 }
 
 /// Stores `bond` at `info`: creates the account (paid by `payer`) if `create`, else overwrites it.
@@ -85,9 +83,7 @@ pub(crate) fn write_bond<'info>(
             bond,
         );
     }
-    let mut data = info.try_borrow_mut_data()?;
-    let mut writer: &mut [u8] = &mut data;
-    bond.try_serialize(&mut writer)
+    store(info, bond)
 }
 
 pub fn handle_post_bond(mut ctx: Context<PostBond>, amount: u64) -> Result<()> {
@@ -97,18 +93,13 @@ pub fn handle_post_bond(mut ctx: Context<PostBond>, amount: u64) -> Result<()> {
     let bond_info = a.bond.to_account_info();
     let (mut bond, create) = read_bond(&bond_info, key, ctx.bumps.bond)?;
     require!(!bond.slashed, OracleError::BondSlashed);
-    token::transfer_checked(
-        CpiContext::new(
-            a.token_program.key(),
-            TransferChecked {
-                from: a.oracle_token.to_account_info(),
-                mint: a.io_mint.to_account_info(),
-                to: a.bond_vault.to_account_info(),
-                authority: a.oracle.to_account_info(),
-            },
-        ),
+    pay_in(
+        &a.token_program,
+        &a.oracle_token,
+        &a.bond_vault.to_account_info(),
+        &a.io_mint,
+        &a.oracle,
         amount,
-        a.io_mint.decimals,
     )?;
     bond.amount = bond.amount.checked_add(amount).ok_or(OracleError::MathOverflow)?;
     a.config.total_bonded = a.config.total_bonded.checked_add(amount).ok_or(OracleError::MathOverflow)?;
@@ -161,21 +152,7 @@ pub fn handle_withdraw_bond(mut ctx: Context<BondAction>) -> Result<()> {
     let amount = a.bond.withdrawing;
     require!(amount > 0, OracleError::NothingToWithdraw);
     require!(ts >= a.bond.unlock_ts, OracleError::CooldownNotElapsed);
-    let seeds = a.config.signer_seeds();
-    token::transfer_checked(
-        CpiContext::new_with_signer(
-            a.token_program.key(),
-            TransferChecked {
-                from: a.bond_vault.to_account_info(),
-                mint: a.io_mint.to_account_info(),
-                to: a.oracle_token.to_account_info(),
-                authority: a.config.to_account_info(),
-            },
-            &[&seeds],
-        ),
-        amount,
-        a.io_mint.decimals,
-    )?;
+    pay_out(&a.token_program, &a.config, &a.bond_vault, &a.oracle_token, &a.io_mint, amount)?;
     a.bond.withdrawing = 0;
     a.config.total_bonded = a.config.total_bonded.checked_sub(amount).ok_or(OracleError::MathOverflow)?;
     a.bond_vault.reload()?;

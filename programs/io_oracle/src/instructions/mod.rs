@@ -9,8 +9,5 @@ pub use bonds::*;
 pub use equivocation::*;
 pub use report::*;
 
-use anchor_lang::prelude::*;
-
-pub(crate) fn now() -> Result<i64> {
-    Ok(Clock::get()?.unix_timestamp)
-}
+// The clock, vault transfers and untyped account reads every program shares.
+pub(crate) use io_program_kit::{load, now, pay_in, pay_out, store};

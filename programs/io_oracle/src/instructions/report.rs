@@ -10,7 +10,7 @@ use anchor_lang::prelude::*;
 pub struct PostReport<'info> {
     #[account(mut)]
     pub relayer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
     /// CHECK: created here through io-program-kit (a pre-funded address cannot block it).
     #[account(mut, seeds = [REPORT_SEED, &body.period.to_le_bytes(), &report_digest(&config.cluster_id, &body)], bump)]
@@ -50,7 +50,7 @@ pub fn handle_post_report(ctx: Context<PostReport>, body: ReportBody) -> Result<
 
 #[derive(Accounts)]
 pub struct CertifyReport<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ OracleError::Paused)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ OracleError::Paused)]
     pub config: Box<Account<'info, OracleConfig>>,
     #[account(mut, seeds = [REPORT_SEED, &report.body.period.to_le_bytes(), &report.digest], bump = report.bump)]
     pub report: Box<Account<'info, Report>>,

@@ -100,7 +100,7 @@ pub struct AdminOnly<'info> {
 /// Step one of an admin transfer. Proposing `Pubkey::default()` withdraws a proposal.
 pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    config.pending_admin = new_admin;
+    config.propose_admin(new_admin);
     config.invariant()?;
     emit_cpi!(AdminProposed { admin: config.admin, pending_admin: new_admin });
     Ok(())
@@ -111,16 +111,14 @@ pub fn handle_propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Resul
 pub struct AcceptAdmin<'info> {
     pub new_admin: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = config.pending_admin == new_admin.key() @ StakingError::NotPendingAdmin)]
+        constraint = config.is_pending_admin(&new_admin.key()) @ StakingError::NotPendingAdmin)]
     pub config: Box<Account<'info, Config>>,
 }
 
 /// Step two: the proposed admin signs to take the role.
 pub fn handle_accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let old_admin = config.admin;
-    config.admin = ctx.accounts.new_admin.key();
-    config.pending_admin = Pubkey::default();
+    let old_admin = config.accept_admin(ctx.accounts.new_admin.key());
     config.invariant()?;
     emit_cpi!(AdminAccepted { old_admin, new_admin: config.admin });
     Ok(())
@@ -128,8 +126,7 @@ pub fn handle_accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
 
 pub fn handle_set_paused(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    let paused_before = config.paused;
-    config.paused = paused;
+    let paused_before = config.set_paused(paused);
     config.invariant()?;
     emit_cpi!(PausedSet { paused_before, paused_after: paused });
     Ok(())

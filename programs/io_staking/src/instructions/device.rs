@@ -28,7 +28,7 @@ pub struct RegisterDevice<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -40,15 +40,22 @@ pub struct RegisterDevice<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// Registers a device as `Pending`; it earns and can be leased only once activated.
-pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) -> Result<()> {
+/// Registers a device as `Pending` with `worker_key` as its own signing key; it earns and can be
+/// leased only once activated.
+pub fn handle_register_device(
+    ctx: Context<RegisterDevice>,
+    spec: DeviceSpec,
+    worker_key: Pubkey,
+) -> Result<()> {
     Device::validate_spec(spec.class, &spec.gpu_model, spec.gpu_count, spec.vram_gb, &spec.region)?;
+    Device::validate_worker_key(&worker_key)?;
     let ts = now()?;
     let operator = ctx.accounts.operator.key();
     let bump = ctx.bumps.device;
     let device = Device {
         operator,
         id_hash: spec.id_hash,
+        worker_key,
         gpu_model: spec.gpu_model.clone(),
         gpu_count: spec.gpu_count,
         vram_gb: spec.vram_gb,
@@ -75,8 +82,10 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
     let op = &mut ctx.accounts.operator;
     op.devices_registered = op.devices_registered.checked_add(1).ok_or(StakingError::MathOverflow)?;
     op.invariant(&ctx.accounts.config.params)?;
+    let device = ctx.accounts.device.key();
+    emit_cpi!(WorkerBound { device, operator, before: Pubkey::default(), after: worker_key, ts });
     emit_cpi!(DeviceRegistered {
-        device: ctx.accounts.device.key(),
+        device,
         operator,
         id_hash: spec.id_hash,
         gpu_model: spec.gpu_model,
@@ -95,7 +104,7 @@ pub fn handle_register_device(ctx: Context<RegisterDevice>, spec: DeviceSpec) ->
 pub struct DeregisterDevice<'info> {
     pub authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -116,10 +125,38 @@ pub fn handle_deregister_device(ctx: Context<DeregisterDevice>) -> Result<()> {
 
 #[event_cpi]
 #[derive(Accounts)]
+pub struct BindWorker<'info> {
+    pub authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump,
+        constraint = config.is_live() @ StakingError::Paused)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
+        has_one = authority)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(mut, seeds = [DEVICE_SEED, operator.key().as_ref(), device.id_hash.as_ref()],
+        bump = device.bump, has_one = operator)]
+    pub device: Box<Account<'info, Device>>,
+}
+
+/// Binds a new worker key to a device (the machine was reinstalled, or its key leaked): the old
+/// key's signatures no longer count for it. Only the operator's authority may; a retired device
+/// is final (`InvalidDeviceStatus`). Any other status keeps its status.
+pub fn handle_bind_worker(ctx: Context<BindWorker>, worker_key: Pubkey) -> Result<()> {
+    Device::validate_worker_key(&worker_key)?;
+    let device = &mut ctx.accounts.device;
+    require!(device.status != DeviceStatus::Retired, StakingError::InvalidDeviceStatus);
+    let before = core::mem::replace(&mut device.worker_key, worker_key);
+    let (address, operator) = (device.key(), device.operator);
+    emit_cpi!(WorkerBound { device: address, operator, before, after: worker_key, ts: now()? });
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
 pub struct OracleSetDeviceStatus<'info> {
     pub oracle_authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = oracle_authority,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -205,7 +242,7 @@ fn set_status(
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ApplyDeviceReport<'info> {
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ StakingError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,

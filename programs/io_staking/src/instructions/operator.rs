@@ -23,7 +23,7 @@ pub struct RegisterOperator<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: the operator PDA, created here through io-program-kit so that lamports sent to
     /// the address beforehand cannot block a registration (S-1); a second one fails with 3000.
@@ -107,7 +107,7 @@ pub fn handle_register_operator(
 pub struct OperatorOnly<'info> {
     pub authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -169,7 +169,7 @@ pub fn handle_request_commission_change(ctx: Context<OperatorOnly>, new_bps: u16
 pub struct BondTransfer<'info> {
     pub authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = bond_vault,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -186,7 +186,14 @@ pub struct BondTransfer<'info> {
 pub fn handle_add_bond(ctx: Context<BondTransfer>, amount: u64) -> Result<()> {
     require!(amount > 0, StakingError::ZeroAmount);
     let a = &ctx.accounts;
-    pay_in(&a.token_program, &a.operator_token, &a.bond_vault, &a.io_mint, &a.authority, amount)?;
+    pay_in(
+        &a.token_program,
+        &a.operator_token,
+        &a.bond_vault.to_account_info(),
+        &a.io_mint,
+        &a.authority,
+        amount,
+    )?;
     let config = &mut ctx.accounts.config;
     let op = &mut ctx.accounts.operator;
     let bond_before = op.bond;

@@ -22,7 +22,7 @@ use io_math::add;
 pub struct FundOperatorRewards<'info> {
     pub rewards_authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = rewards_authority,
-        has_one = io_mint, has_one = reward_vault, constraint = !config.paused @ StakingError::Paused)]
+        has_one = io_mint, has_one = reward_vault, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -81,7 +81,14 @@ fn distribute(
 pub fn handle_fund_operator_rewards(ctx: Context<FundOperatorRewards>, amount: u64) -> Result<()> {
     require!(amount > 0, StakingError::ZeroAmount);
     let a = &ctx.accounts;
-    pay_in(&a.token_program, &a.source, &a.reward_vault, &a.io_mint, &a.rewards_authority, amount)?;
+    pay_in(
+        &a.token_program,
+        &a.source,
+        &a.reward_vault.to_account_info(),
+        &a.io_mint,
+        &a.rewards_authority,
+        amount,
+    )?;
     let period = period_of(now()?)?;
     let accrual = distribute(&mut ctx.accounts.operator, ctx.remaining_accounts, amount, period)?;
     let config = &mut ctx.accounts.config;
@@ -107,7 +114,7 @@ pub fn handle_fund_operator_rewards(ctx: Context<FundOperatorRewards>, amount: u
 pub struct ClaimCommission<'info> {
     pub authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
-        has_one = reward_vault, constraint = !config.paused @ StakingError::Paused)]
+        has_one = reward_vault, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [OPERATOR_SEED, authority.key().as_ref()], bump = operator.bump,
         has_one = authority)]
@@ -140,7 +147,7 @@ pub fn handle_claim_commission(ctx: Context<ClaimCommission>) -> Result<()> {
 #[derive(Accounts)]
 pub struct ClaimOperatorRewards<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = reward_vault,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,

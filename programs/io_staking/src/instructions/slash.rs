@@ -21,7 +21,7 @@ pub struct ProposeSlash<'info> {
     #[account(mut)]
     pub oracle_authority: Signer<'info>,
     #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = oracle_authority,
-        constraint = !config.paused @ StakingError::Paused)]
+        constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -106,7 +106,7 @@ fn open_slash(
 pub struct ProposeSlashFromReport<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = !config.paused @ StakingError::Paused)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -180,7 +180,7 @@ pub fn handle_cancel_slash(ctx: Context<CancelSlash>) -> Result<()> {
 #[derive(Accounts)]
 pub struct ExecuteSlash<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
-        has_one = stake_vault, has_one = bond_vault, constraint = !config.paused @ StakingError::Paused)]
+        has_one = stake_vault, has_one = bond_vault, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, address = slash.operator)]
     pub operator: Box<Account<'info, Operator>>,

@@ -21,7 +21,7 @@ pub struct StakerAction<'info> {
     #[account(mut)]
     pub staker: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = stake_vault,
-        has_one = reward_vault, constraint = !config.paused @ StakingError::Paused)]
+        has_one = reward_vault, constraint = config.is_live() @ StakingError::Paused)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub operator: Box<Account<'info, Operator>>,
@@ -82,18 +82,12 @@ impl<'info> StakerAction<'info> {
 
 /// Reads a position account: `None` when the address is not (yet) an account of this program.
 pub(crate) fn load_position(info: &AccountInfo) -> Result<Option<Position>> {
-    if *info.owner != crate::ID {
-        return Ok(None);
-    }
-    let data = info.try_borrow_data()?;
-    Position::try_deserialize(&mut &data[..]).map(Some)
+    io_program_kit::load_if_owned(info)
 }
 
 /// Writes `pos` (discriminator and data) into its account.
 pub(crate) fn store_position(info: &AccountInfo, pos: &Position) -> Result<()> {
-    let mut data = info.try_borrow_mut_data()?;
-    let mut writer: &mut [u8] = &mut data;
-    pos.try_serialize(&mut writer)
+    io_program_kit::store(info, pos)
 }
 
 /// Stakes `amount` to the operator. The position after must be worth at least `min_stake`: a
@@ -128,7 +122,14 @@ pub fn handle_stake(mut ctx: Context<StakerAction>, amount: u64) -> Result<()> {
     pos.activating_shares = add(pos.activating_shares, minted).math()?;
     pos.activation_period = activation_period;
     a.config.total_staked = add(a.config.total_staked, amount).math()?;
-    pay_in(&a.token_program, &a.staker_token, &a.stake_vault, &a.io_mint, &a.staker, amount)?;
+    pay_in(
+        &a.token_program,
+        &a.staker_token,
+        &a.stake_vault.to_account_info(),
+        &a.io_mint,
+        &a.staker,
+        amount,
+    )?;
     a.finish(&pos)?;
     let a = &ctx.accounts;
     emit_cpi!(Staked {

@@ -118,8 +118,7 @@ impl Config {
     pub fn rewards_held(&self) -> Result<u64> {
         io_math::sub(self.rewards_funded, self.rewards_paid).map_err(|_| error!(StakingError::MathOverflow))
     }
-
-    pub fn signer_seeds(&self) -> [&[u8]; 2] {
-        [CONFIG_SEED, core::slice::from_ref(&self.bump)]
-    }
 }
+
+// The config PDA signs for every vault; its admin and pause rules are the kit's.
+io_program_kit::program_config!(Config, CONFIG_SEED);

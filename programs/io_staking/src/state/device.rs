@@ -47,6 +47,11 @@ pub struct Device {
     pub operator: Pubkey,
     /// Hash of the machine's hardware identity, chosen by the worker; unique per operator.
     pub id_hash: [u8; 32],
+    /// The device's own signing key (the IO Worker's keypair): it signs the device's heartbeats
+    /// and challenge answers. Only the operator's authority binds it (`register_device`) or
+    /// rotates it (`bind_worker`); never the default address. Kept before the variable-length
+    /// fields so that it sits at [`Device::WORKER_KEY_OFFSET`] in every device account.
+    pub worker_key: Pubkey,
     #[max_len(MAX_GPU_MODEL_LEN)]
     pub gpu_model: String,
     /// 0 for CPU devices, 1..=16 otherwise.
@@ -70,6 +75,17 @@ pub struct Device {
 }
 
 impl Device {
+    /// Byte offset of `worker_key` in a device account (discriminator, operator, id_hash before
+    /// it): a worker finds its device with one `memcmp` filter on its own key.
+    pub const WORKER_KEY_OFFSET: usize = 8 + 32 + 32;
+
+    /// Refuses the default address as a worker key: nobody holds its secret, so a device bound to
+    /// it could never prove anything.
+    pub fn validate_worker_key(worker_key: &Pubkey) -> Result<()> {
+        require!(*worker_key != Pubkey::default(), StakingError::InvalidWorkerKey);
+        Ok(())
+    }
+
     /// Units the bond is counted in: GPUs, or one for a CPU device.
     pub fn bond_units(&self) -> u64 {
         u64::from(self.gpu_count.max(1))

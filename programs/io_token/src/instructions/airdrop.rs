@@ -110,7 +110,7 @@ pub struct ClaimAirdrop<'info> {
     /// The wallet of the leaf.
     pub claimant: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
-        constraint = !config.paused @ TokenError::Paused)]
+        constraint = config.is_live() @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut, seeds = [AIRDROP_SEED, &campaign.load()?.campaign_id.to_le_bytes()],
         bump = campaign.load()?.bump)]
@@ -181,7 +181,7 @@ pub fn handle_claim_airdrop(
 #[derive(Accounts)]
 pub struct CloseAirdrop<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump,
-        constraint = !config.paused @ TokenError::Paused)]
+        constraint = config.is_live() @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut, seeds = [AIRDROP_SEED, &campaign.load()?.campaign_id.to_le_bytes()],
         bump = campaign.load()?.bump)]

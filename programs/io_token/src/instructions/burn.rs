@@ -21,7 +21,7 @@ pub struct Burn<'info> {
     /// Owner of `from`; for a reserved reason also that reason's burn authority.
     pub authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
-        constraint = !config.paused @ TokenError::Paused)]
+        constraint = config.is_live() @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut)]
     pub io_mint: Box<Account<'info, Mint>>,

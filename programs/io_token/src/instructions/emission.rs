@@ -16,7 +16,7 @@ use io_math::{add, sub};
 #[derive(Accounts)]
 pub struct Emit<'info> {
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint, has_one = rewards_vault,
-        constraint = !config.paused @ TokenError::Paused,
+        constraint = config.is_live() @ TokenError::Paused,
         constraint = config.genesis_done @ TokenError::GenesisNotDone)]
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut)]

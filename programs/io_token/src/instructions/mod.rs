@@ -15,9 +15,11 @@ pub use genesis::*;
 pub use rewards::*;
 pub use vesting::*;
 
-use crate::state::TokenConfig;
+use crate::state::{ProgramConfig, TokenConfig};
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Mint, MintTo, Token, TokenAccount, TransferChecked};
+use anchor_spl::token::{self, Mint, MintTo, Token};
+// The vault transfer every program shares (zero amounts move nothing).
+pub(crate) use io_program_kit::{now, pay_out};
 
 /// Mints `amount` into `to`, signed by the config PDA (the mint authority). The caller has
 /// already recorded the mint with [`TokenConfig::record_mint`], which enforces the supply cap.
@@ -37,34 +39,4 @@ pub(crate) fn mint_to_vault<'info>(
         ),
         amount,
     )
-}
-
-/// Moves `amount` out of a vault, signed by the config PDA that owns every vault.
-pub(crate) fn pay_out<'info>(
-    token_program: &Program<'info, Token>,
-    config: &Account<'info, TokenConfig>,
-    from: &Account<'info, TokenAccount>,
-    to: &Account<'info, TokenAccount>,
-    mint: &Account<'info, Mint>,
-    amount: u64,
-) -> Result<()> {
-    let seeds = config.signer_seeds();
-    token::transfer_checked(
-        CpiContext::new_with_signer(
-            token_program.key(),
-            TransferChecked {
-                from: from.to_account_info(),
-                mint: mint.to_account_info(),
-                to: to.to_account_info(),
-                authority: config.to_account_info(),
-            },
-            &[&seeds],
-        ),
-        amount,
-        mint.decimals,
-    )
-}
-
-pub(crate) fn now() -> Result<i64> {
-    Ok(Clock::get()?.unix_timestamp)
 }

@@ -21,7 +21,7 @@ use io_math::add;
 pub struct WithdrawRewards<'info> {
     pub rewards_distributor: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = rewards_distributor,
-        has_one = io_mint, has_one = rewards_vault, constraint = !config.paused @ TokenError::Paused)]
+        has_one = io_mint, has_one = rewards_vault, constraint = config.is_live() @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
     pub io_mint: Box<Account<'info, Mint>>,
     #[account(mut)]

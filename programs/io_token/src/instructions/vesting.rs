@@ -95,7 +95,7 @@ pub fn handle_create_vesting(
 pub struct ClaimVested<'info> {
     pub beneficiary: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = io_mint,
-        constraint = !config.paused @ TokenError::Paused)]
+        constraint = config.is_live() @ TokenError::Paused)]
     pub config: Box<Account<'info, TokenConfig>>,
     #[account(mut, has_one = beneficiary, seeds = [VESTING_SEED, schedule.beneficiary.as_ref(),
         &schedule.bucket.seed(), &schedule.index.to_le_bytes()], bump = schedule.bump)]

@@ -228,10 +228,6 @@ impl TokenConfig {
         let i = bucket.index();
         sub(self.allocations[i], self.allocated[i]).math()
     }
-
-    pub fn signer_seeds(&self) -> [&[u8]; 2] {
-        [CONFIG_SEED, core::slice::from_ref(&self.bump)]
-    }
 }
 
 impl TokenConfig {
@@ -245,3 +241,6 @@ impl TokenConfig {
         Ok(before)
     }
 }
+
+// The config PDA signs for every vault; its admin and pause rules are the kit's.
+io_program_kit::program_config!(TokenConfig, CONFIG_SEED);

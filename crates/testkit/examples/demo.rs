@@ -1,4 +1,4 @@
-//! `make up` until the local network lands: a scripted scenario through the real programs (run
+//! `make demo`: a scripted scenario through the real programs (run
 //! natively inside solana-program-test with the real SPL Token program), printing what happened.
 //! Every figure printed is read back from chain state, not computed here.
 use io_merkle::MerkleTree;
