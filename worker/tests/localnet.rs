@@ -435,6 +435,20 @@ async fn a_worker_on_a_local_network() {
     assert!(d["cpu"]["cores"].as_u64().unwrap() >= 1 && d["cpu"]["memory_mb"].as_u64().unwrap() > 0, "{d}");
     assert!(d["gpus"].as_array().unwrap().is_empty() != d["gpu_unavailable"].is_null(), "{d}");
 
+    // A demo device of the bootstrap, with the worker key the manifest names for it.
+    let demo = &m.operators[0].devices[0];
+    let demo_state = dir.join("demo-worker");
+    let key_arg = ["--keypair", demo.worker.keypair.as_str()];
+    let (code, out, err) =
+        worker_once(&rpc, &demo_state, &[&key_arg[..], &["status", "--output", "json"]].concat()).await;
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (s["device"].as_str(), s["worker"].as_str()),
+        (Some(demo.address.as_str()), Some(demo.worker.pubkey.as_str()))
+    );
+    assert_eq!(s["record"]["class"], demo.class.as_str());
+
     // A GPU record on this CPU machine is refused, saying what differs.
     let gpu_state = dir.join("gpu-worker");
     let gpu_worker = new_worker_key(&rpc, &gpu_state).await;
