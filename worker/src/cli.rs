@@ -25,7 +25,8 @@ use std::{io::IsTerminal, path::PathBuf, sync::Arc, time::Duration};
     about = "The IO Compute worker: proves this machine's hardware to the oracles, reports its telemetry, shows its status"
 )]
 pub struct Args {
-    /// Solana JSON-RPC URL of the cluster.
+    /// Solana JSON-RPC URL of the cluster, or as the `io` CLI: localnet (from
+    /// .localnet/manifest.json), localhost, devnet, mainnet.
     #[arg(long, global = true, env = "IO_WORKER_URL", default_value = "http://127.0.0.1:8899")]
     pub url: String,
     /// The worker (device) key: a Solana keypair file, created on first run. Default: worker-key.json
@@ -135,6 +136,11 @@ fn key_or_create(path: &std::path::Path) -> Result<Keypair> {
     Ok(key)
 }
 
+/// `--url` with the `io` CLI's names resolved (io_sdk::client::resolve_url).
+fn url(args: &Args) -> Result<String> {
+    Ok(io_sdk::client::resolve_url(&args.url, std::path::Path::new(".localnet/manifest.json"))?)
+}
+
 fn parse_operator(s: &Option<String>) -> Result<Option<Pubkey>> {
     s.as_deref()
         .map(|o| o.parse::<Pubkey>().with_context(|| format!("--operator '{o}' is not a base58 public key")))
@@ -191,7 +197,7 @@ async fn dispatch(args: Args) -> Result<()> {
             }
             let operator = parse_operator(operator)?;
             let key = key_or_create(&key_path(&args, &state))?;
-            let worker = start(&args.url, key, operator.as_ref(), *simulate, state).await?;
+            let worker = start(&url(&args)?, key, operator.as_ref(), *simulate, state).await?;
             run::run(Arc::new(worker), settings).await
         }
         Command::Status { operator, once } => {
@@ -204,7 +210,7 @@ async fn dispatch(args: Args) -> Result<()> {
             }
             let key = read_keypair(&path)?;
             let operator = parse_operator(operator)?;
-            let chain = Chain::new(&args.url, &key);
+            let chain = Chain::new(&url(&args)?, &key);
             let cluster = chain.cluster().await?;
             let found = chain.device(&key.pubkey(), operator.as_ref()).await?;
             let (nvml, why) = load_nvml();
