@@ -241,8 +241,20 @@ async fn staking_flow_leases_and_bad_input() {
         assert_eq!(row["class"], d.class.as_str(), "{row}");
         has_fields(
             row,
-            &["device", "operator", "model", "gpus", "vram_gb", "class", "region", "status", "green"],
+            &[
+                "device",
+                "operator",
+                "model",
+                "gpus",
+                "vram_gb",
+                "class",
+                "region",
+                "status",
+                "green",
+                "worker_key",
+            ],
         );
+        assert_eq!(row["worker_key"], d.worker.pubkey.as_str(), "{row}");
     }
     assert!(listed.iter().any(|r| r["class"] == "consumer_gpu"), "the demo has a consumer GPU: {devices}");
     let (_, text, _) = io(&net, ak, &["device", "list"]).await;
@@ -348,8 +360,57 @@ async fn staking_flow_leases_and_bad_input() {
     assert_eq!(unbonding["amount"], 10_000_000_000u64);
     let commission = io_json(&net, ak, &["operator", "commission", "600"]).await;
     has_fields(&commission, &["signature", "bps"]);
-    let dev = io_json(&net, ak, &["device", "add", "--class", "cpu", "--region", "eu-west"]).await;
+    // A device bound to its io-worker key: the record names the key, which only its operator
+    // rotates (`bind-worker`).
+    use solana_signer::Signer;
+    let worker_of = |device: &str| {
+        let device = device.parse().unwrap();
+        let rpc = &net.rpc;
+        async move {
+            let data = rpc.get_account_data(&device).await.unwrap();
+            io_sdk::worker::bound_worker(&io_sdk::decode_account::<io_staking::Device>(&data).unwrap())
+        }
+    };
+    let (first, second) = (solana_keypair::Keypair::new().pubkey(), solana_keypair::Keypair::new().pubkey());
+    let (first, second) = (first.to_string(), second.to_string());
+    let add = ["device", "add", "--class", "cpu", "--region", "eu-west", "--worker-key"];
+    let dev = io_json(&net, ak, &[&add[..], &[first.as_str()]].concat()).await;
     has_fields(&dev, &["signature", "device"]);
+    let device = dev["device"].as_str().unwrap().to_string();
+    assert_eq!(worker_of(&device).await.to_string(), first);
+    let rebound = io_json(&net, ak, &["device", "bind-worker", &device, &second]).await;
+    has_fields(&rebound, &["signature", "device", "worker_key", "previous"]);
+    assert_eq!(
+        (rebound["worker_key"].as_str(), rebound["previous"].as_str()),
+        (Some(second.as_str()), Some(first.as_str()))
+    );
+    assert_eq!(worker_of(&device).await.to_string(), second);
+    refused(&net, ak, aa, &["device", "bind-worker", &device, &second], "is already bound to").await;
+    refused(
+        &net,
+        ak,
+        aa,
+        &[
+            "device",
+            "add",
+            "--class",
+            "cpu",
+            "--region",
+            "eu",
+            "--worker-key",
+            "11111111111111111111111111111111",
+        ],
+        "the worker key cannot be",
+    )
+    .await;
+    refused(
+        &net,
+        &renter.keypair,
+        &renter.address,
+        &["device", "bind-worker", &device, &first],
+        "is not yours",
+    )
+    .await;
 
     // Leases: USDC pays the 2% fee reserve, $IO none.
     let (rk, ra) = (renter.keypair.as_str(), renter.address.as_str());

@@ -154,3 +154,16 @@ fn hardware_classes_are_the_sdk_names() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("consumer_gpu") && err.contains("flagship_gpu"), "{err}");
 }
+
+#[test]
+fn a_malformed_worker_key_is_named() {
+    let (code, _, err) = io(&["device", "add", "--class", "cpu", "--region", "eu", "--worker-key", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'nope' is not a valid worker key address"), "{err}");
+    let (code, _, err) = io(&["device", "add", "--class", "cpu", "--region", "eu"]);
+    assert_eq!(code, 2, "clap asks for the worker key: {err}");
+    assert!(err.contains("--worker-key"), "{err}");
+    let (code, _, err) = io(&["device", "bind-worker", "nope", "11111111111111111111111111111111"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'nope' is not a valid device address"), "{err}");
+}

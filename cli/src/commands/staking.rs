@@ -67,6 +67,16 @@ pub enum DeviceCmd {
         /// Hardware identity (any text; its hash identifies the device). Default: model and time.
         #[arg(long)]
         id: Option<String>,
+        /// The device's worker key (`io-worker key` prints it on the device's machine): the key
+        /// io-worker signs and proves with. Only you can bind it, and rotate it (`bind-worker`).
+        #[arg(long)]
+        worker_key: String,
+    },
+    /// Bind a new worker key to a device of yours (rotate the key io-worker runs with).
+    BindWorker {
+        device: String,
+        /// The new worker key (`io-worker key` prints it).
+        worker_key: String,
     },
     /// Devices, of one operator or of all.
     List {
@@ -324,6 +334,8 @@ pub struct DeviceRow {
     pub region: String,
     pub status: &'static str,
     pub green: bool,
+    /// The key its io-worker signs with.
+    pub worker_key: String,
 }
 
 /// `io device list`.
@@ -334,13 +346,23 @@ pub struct DeviceList {
 
 impl Render for DeviceList {
     fn text(&self) -> String {
-        let row = |cells: [&str; 8]| {
+        let row = |cells: [&str; 9]| {
             format!(
-                "{:<44} {:<22} {:>4} {:>6} {:<15} {:<9} {:<8} {}",
-                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]
+                "{:<44} {:<22} {:>4} {:>6} {:<15} {:<9} {:<8} {:<5} {}",
+                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]
             )
         };
-        let mut lines = vec![row(["device", "model", "gpus", "vram", "class", "region", "status", "green"])];
+        let mut lines = vec![row([
+            "device",
+            "model",
+            "gpus",
+            "vram",
+            "class",
+            "region",
+            "status",
+            "green",
+            "worker key",
+        ])];
         for d in &self.devices {
             lines.push(row([
                 &d.device,
@@ -351,10 +373,31 @@ impl Render for DeviceList {
                 &d.region,
                 d.status,
                 &d.green.to_string(),
+                &d.worker_key,
             ]));
         }
         lines.join("\n")
     }
+}
+
+/// `io device bind-worker`.
+#[derive(Serialize)]
+pub struct WorkerBinding {
+    pub device: String,
+    pub worker_key: String,
+    pub previous: String,
+}
+
+/// A worker key from the command line: a base58 key, not the default address (io_staking
+/// refuses that one: nobody holds its secret).
+fn worker_key_arg(text: &str) -> Result<Pubkey> {
+    let key = parse_pubkey(text, "worker key")?;
+    if key == Pubkey::default() {
+        bail!(
+            "the worker key cannot be {key} (nobody holds its secret): pass the key `io-worker key` prints"
+        );
+    }
+    Ok(key)
 }
 
 /// The device identity hash: sha256 of the identity text.
@@ -365,7 +408,7 @@ fn id_hash(text: &str) -> [u8; 32] {
 pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
     let w = ctx.c.wallet();
     match cmd {
-        DeviceCmd::Add { model, gpus, vram_gb, class, region, green, id } => {
+        DeviceCmd::Add { model, gpus, vram_gb, class, region, green, id, worker_key } => {
             io_staking::Device::validate_spec(class, &model, gpus, vram_gb, &region).map_err(|_| {
                 anyhow!("invalid device: a cpu device has --gpus 0 and --vram-gb 0; a GPU device has --model, 1 to {} --gpus and --vram-gb > 0; --region 1 to {} bytes", io_staking::MAX_GPUS_PER_DEVICE, io_staking::MAX_REGION_LEN)
             })?;
@@ -375,6 +418,7 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                     .map_or(0, |d| d.as_nanos());
                 format!("{model}-{nanos}")
             });
+            let worker = worker_key_arg(&worker_key)?;
             let spec = DeviceSpec {
                 id_hash: id_hash(&identity),
                 gpu_model: model,
@@ -385,7 +429,7 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                 class,
             };
             let address = ssdk::device(&ssdk::operator(&w), &spec.id_hash);
-            let sig = ctx.c.send(&[ssdk::register_device(&w, spec)], &[]).await?;
+            let sig = ctx.c.send(&[ssdk::register_device(&w, spec, worker)], &[]).await?;
             Report::of(&Sent::new(
                 format!("registered device {address} (pending until attested)"),
                 sig,
@@ -413,9 +457,38 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> Result<Report> {
                     region: d.region,
                     status: d.status.name(),
                     green: d.green,
+                    worker_key: d.worker_key.to_string(),
                 })
                 .collect();
             Report::of(&DeviceList { devices })
+        }
+        DeviceCmd::BindWorker { device, worker_key } => {
+            let dev = parse_pubkey(&device, "device")?;
+            let worker = worker_key_arg(&worker_key)?;
+            let d: io_staking::Device = ctx
+                .c
+                .account(&dev)
+                .await?
+                .ok_or_else(|| anyhow!("no device at {dev}: see `io device list`"))?;
+            if d.operator != ssdk::operator(&w) {
+                bail!("device {dev} is not yours: it belongs to operator {}", d.operator);
+            }
+            if d.status == io_staking::DeviceStatus::Retired {
+                bail!("device {dev} is retired: a retired device keeps its last worker key");
+            }
+            if d.worker_key == worker {
+                bail!("device {dev} is already bound to {worker}: nothing to change");
+            }
+            let sig = ctx.c.send(&[ssdk::bind_worker(&w, &dev, worker)], &[]).await?;
+            Report::of(&Sent::new(
+                format!("device {dev} now names worker key {worker} (was {})", d.worker_key),
+                sig,
+                WorkerBinding {
+                    device: dev.to_string(),
+                    worker_key: worker.to_string(),
+                    previous: d.worker_key.to_string(),
+                },
+            ))
         }
         DeviceCmd::Remove { device } => {
             let dev = parse_pubkey(&device, "device")?;

@@ -17,6 +17,7 @@ mod program;
 pub mod staking;
 pub mod token;
 pub mod views;
+pub mod worker;
 
 pub use names::Name;
 pub use program::Program;
