@@ -36,50 +36,15 @@ pub fn multi_insert(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Ve
         .collect()
 }
 
-/// Runs statements in order. On SQLite as one multi-statement call: every statement is a round
-/// trip to the connection's worker thread, and sqlx binds each statement of a multi-statement
-/// call to its own run of the arguments, in order.
+/// Runs statements in order, each on its own: every bulk statement keeps a fixed shape per row
+/// count, so the connection's prepared-statement cache reuses it from batch to batch (joining a
+/// batch's statements into one multi-statement text did not pay off on SQLite: a new text every
+/// batch, prepared anew).
 async fn exec_all<C: Conn>(c: &mut C, stmts: Vec<Stmt>) -> Result<(), sqlx::Error> {
-    if c.dialect() == Dialect::Sqlite && stmts.len() > 1 {
-        c.exec(&combine(stmts)).await?;
-    } else {
-        for s in &stmts {
-            c.exec(s).await?;
-        }
+    for s in &stmts {
+        c.exec(s).await?;
     }
     Ok(())
-}
-
-/// Statements joined into one text, each one's `$k` placeholders shifted past the arguments of
-/// the statements before it.
-fn combine(stmts: Vec<Stmt>) -> Stmt {
-    let mut out = Stmt::default();
-    for s in stmts {
-        let offset = out.args.len();
-        let bytes = s.sql.as_bytes();
-        let (mut i, mut start) = (0, 0);
-        while i < bytes.len() {
-            if bytes[i] == b'$' {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j].is_ascii_digit() {
-                    j += 1;
-                }
-                if let Ok(k) = s.sql[i + 1..j].parse::<usize>() {
-                    out.sql.push_str(&s.sql[start..i]);
-                    out.sql.push('$');
-                    out.sql.push_str(&(k + offset).to_string());
-                    start = j;
-                }
-                i = j.max(i + 1);
-            } else {
-                i += 1;
-            }
-        }
-        out.sql.push_str(&s.sql[start..]);
-        out.sql.push_str(";\n");
-        out.args.extend(s.args);
-    }
-    out
 }
 
 /// PostgreSQL type of a column of rows (from its first non-null value; text when all null).
