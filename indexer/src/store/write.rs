@@ -36,6 +36,17 @@ pub fn multi_insert(d: Dialect, head: &str, rows: &[Vec<Val>], tail: &str) -> Ve
         .collect()
 }
 
+/// Runs statements in order, each on its own: every bulk statement keeps a fixed shape per row
+/// count, so the connection's prepared-statement cache reuses it from batch to batch (joining a
+/// batch's statements into one multi-statement text did not pay off on SQLite: a new text every
+/// batch, prepared anew).
+async fn exec_all<C: Conn>(c: &mut C, stmts: Vec<Stmt>) -> Result<(), sqlx::Error> {
+    for s in &stmts {
+        c.exec(s).await?;
+    }
+    Ok(())
+}
+
 /// PostgreSQL type of a column of rows (from its first non-null value; text when all null).
 fn pg_column(rows: &[Vec<Val>], j: usize) -> (Val, &'static str) {
     let kind = rows.iter().find_map(|r| match r.get(j) {
@@ -199,6 +210,7 @@ async fn insert_events<C: Conn>(
     tx_ids: &HashMap<String, i64>,
     tx_floor: i64,
     finalized_slot: i64,
+    last_event_id: i64,
 ) -> Result<HashMap<EventKey, i64>, sqlx::Error> {
     let mut with_events: Vec<(&DecodedTx, i64)> = txs
         .iter()
@@ -211,14 +223,19 @@ async fn insert_events<C: Conn>(
     else {
         return Ok(ids);
     };
-    let (lo, hi) = ids::slot_range(first, last);
-    let stored = c
-        .fetch(
+    // A batch wholly above the newest stored event (the normal, forward case) can meet no
+    // stored bucket: no need to read them.
+    let stored = if last_event_id > 0 && first <= ids::slot_of(last_event_id) {
+        let (lo, hi) = ids::slot_range(first, last);
+        c.fetch(
             &Stmt::new("SELECT tx_id, MIN(id) AS id FROM events WHERE id >= $1 AND id < $2 GROUP BY tx_id")
                 .arg(Val::I(lo))
                 .arg(Val::I(hi)),
         )
-        .await?;
+        .await?
+    } else {
+        Vec::new()
+    };
     let mut alloc = ids::Allocator::default();
     let mut prefixes: HashMap<i64, i64> = HashMap::new();
     for r in &stored {
@@ -315,13 +332,12 @@ pub fn event_row(tx_id: i64, t: &DecodedTx, e: &DecodedEvent, finalized: bool) -
 /// column update).
 async fn apply_plan<C: Conn>(c: &mut C, plan: &Plan) -> Result<(), sqlx::Error> {
     let d = c.dialect();
+    let mut stmts = Vec::new();
     for (table, a) in &plan.appends {
-        for s in bulk_insert(d, table, a.cols, &a.rows, " ON CONFLICT (event_id) DO NOTHING") {
-            c.exec(&s).await?;
-        }
+        stmts.extend(bulk_insert(d, table, a.cols, &a.rows, " ON CONFLICT (event_id) DO NOTHING"));
     }
     for sp in &plan.specials {
-        let s = match sp {
+        stmts.push(match sp {
             Special::TicketsWithdrawn { operator, staker, slot, block_time } => Stmt::new(
                 "UPDATE unstake_tickets SET withdrawn_slot = $1 WHERE operator = $2 AND staker = $3 \
                  AND withdrawn_slot IS NULL AND unlock_ts <= $4 AND slot <= $1",
@@ -337,18 +353,15 @@ async fn apply_plan<C: Conn>(c: &mut C, plan: &Plan) -> Result<(), sqlx::Error> 
             .arg(Val::I(*until))
             .arg(Val::I(*slot))
             .arg(Val::T(lease.clone())),
-        };
-        c.exec(&s).await?;
+        });
     }
     for (table, patches) in &plan.patches {
         let mut keyed: Vec<_> = patches.iter().collect();
         keyed.sort_by(|a, b| a.0.cmp(b.0));
         let list: Vec<&Patch> = keyed.into_iter().map(|(_, p)| p).collect();
-        for s in patch_statements(d, table, &list) {
-            c.exec(&s).await?;
-        }
+        stmts.extend(patch_statements(d, table, &list));
     }
-    Ok(())
+    exec_all(c, stmts).await
 }
 
 /// The typed null of the column `c` (from the first patch that sets it).
@@ -611,6 +624,7 @@ const ACCOUNT_MERGE_ROWS: i64 = 100_000;
 async fn insert_event_accounts<C: Conn>(
     c: &mut C,
     keys: &[(&str, i64, i64)],
+    staged: i64,
     merge_at: i64,
 ) -> Result<(), sqlx::Error> {
     if keys.is_empty() {
@@ -642,28 +656,20 @@ async fn insert_event_accounts<C: Conn>(
         ") INSERT INTO account_events_recent (account_id, slot, event_id) SELECT a.id, u.slot, u.event_id \
          FROM u JOIN account_ids a ON a.address = u.account",
     ));
-    for s in &stmts {
-        c.exec(s).await?;
-    }
-    let added = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-    let staged = c
-        .fetch(
-            &Stmt::new(
-                "UPDATE sync_state SET account_rows_staged = account_rows_staged + $1 WHERE id = 1 \
-                 RETURNING account_rows_staged AS n",
-            )
-            .arg(Val::I(added)),
-        )
-        .await?;
-    if staged.first().and_then(|r| r.get("n")).and_then(Value::as_i64).unwrap_or(0) >= merge_at {
-        c.exec(&Stmt::new("UPDATE sync_state SET account_rows_staged = 0 WHERE id = 1")).await?;
-        c.exec(&Stmt::new(
+    let now_staged = staged.saturating_add(i64::try_from(rows.len()).unwrap_or(i64::MAX));
+    if now_staged >= merge_at {
+        stmts.push(Stmt::new(
             "INSERT INTO account_events (account_id, slot, event_id) SELECT account_id, slot, event_id \
              FROM account_events_recent ORDER BY account_id, slot, event_id",
-        ))
-        .await?;
-        c.exec(&Stmt::new("DELETE FROM account_events_recent")).await?;
+        ));
+        stmts.push(Stmt::new("DELETE FROM account_events_recent"));
+        stmts.push(Stmt::new("UPDATE sync_state SET account_rows_staged = 0 WHERE id = 1"));
+    } else {
+        stmts.push(
+            Stmt::new("UPDATE sync_state SET account_rows_staged = $1 WHERE id = 1").arg(Val::I(now_staged)),
+        );
     }
+    exec_all(c, stmts).await?;
     Ok(())
 }
 
@@ -673,13 +679,22 @@ pub async fn commit_batch<C: Conn>(
     batch: &Batch,
     cursor: &Cursor,
 ) -> Result<CommitOutcome, sqlx::Error> {
-    let sync = read_sync(c).await?;
+    // One statement for what the batch starts from: the finalized slot, the largest transaction
+    // id (the batch's new transactions get ids above it), the newest event id and the account
+    // rows staged so far.
+    let head = c
+        .fetch(&Stmt::new(
+            "SELECT finalized_slot, account_rows_staged, \
+             (SELECT COALESCE(MAX(id), 0) FROM transactions) AS last_tx, \
+             (SELECT COALESCE(MAX(id), 0) FROM events) AS last_event FROM sync_state WHERE id = 1",
+        ))
+        .await?;
+    let at = |k: &str| head.first().and_then(|r| r.get(k)).and_then(Value::as_i64).unwrap_or(0);
+    let (finalized_slot, staged, tx_floor, last_event) =
+        (at("finalized_slot"), at("account_rows_staged"), at("last_tx"), at("last_event"));
     let txs = unique_txs(batch);
-    // Transactions the batch inserts get ids above the largest one stored now.
-    let floor = c.fetch(&Stmt::new("SELECT COALESCE(MAX(id), 0) AS last FROM transactions")).await?;
-    let tx_floor = floor.first().and_then(|r| r.get("last")).and_then(Value::as_i64).unwrap_or(0);
-    let (tx_ids, transactions_inserted) = insert_transactions(c, &txs, sync.finalized_slot).await?;
-    let ids = insert_events(c, &txs, &tx_ids, tx_floor, sync.finalized_slot).await?;
+    let (tx_ids, transactions_inserted) = insert_transactions(c, &txs, finalized_slot).await?;
+    let ids = insert_events(c, &txs, &tx_ids, tx_floor, finalized_slot, last_event).await?;
 
     // Newly stored events, in batch order (the order the caller gives: oldest first).
     let mut fresh: Vec<(i64, &DecodedTx, &DecodedEvent)> = Vec::with_capacity(ids.len());
@@ -703,7 +718,7 @@ pub async fn commit_batch<C: Conn>(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    insert_event_accounts(c, &keys, ACCOUNT_MERGE_ROWS).await?;
+    insert_event_accounts(c, &keys, staged, ACCOUNT_MERGE_ROWS).await?;
 
     let mut plan = Plan::default();
     for (id, t, e) in &fresh {
@@ -832,12 +847,14 @@ mod tests {
         let count = |t: &'static str| Stmt::new(format!("SELECT COUNT(*) AS n FROM {t}"));
         let n = |rows: crate::store::conn::Rows| rows[0]["n"].as_i64().unwrap_or(-1);
         // Merge at 4 staged rows: 3 stay staged; 3 + 2 reach 4, everything moves; 1 stays.
-        insert_event_accounts(c, &[("A", 101, 1), ("A", 102, 2), ("B", 103, 3)], 4).await.expect("first");
+        insert_event_accounts(c, &[("A", 101, 1), ("A", 102, 2), ("B", 103, 3)], 0, 4).await.expect("first");
         assert_eq!(n(c.fetch(&count("account_events_recent")).await.expect("count")), 3);
-        insert_event_accounts(c, &[("A", 104, 4), ("B", 105, 5)], 4).await.expect("second");
+        let staged = Stmt::new("SELECT account_rows_staged AS n FROM sync_state WHERE id = 1");
+        assert_eq!(n(c.fetch(&staged).await.expect("staged")), 3);
+        insert_event_accounts(c, &[("A", 104, 4), ("B", 105, 5)], 3, 4).await.expect("second");
         assert_eq!(n(c.fetch(&count("account_events_recent")).await.expect("count")), 0);
         assert_eq!(n(c.fetch(&count("account_events")).await.expect("count")), 5);
-        insert_event_accounts(c, &[("A", 106, 6)], 4).await.expect("third");
+        insert_event_accounts(c, &[("A", 106, 6)], 0, 4).await.expect("third");
         let view = c
             .fetch(&Stmt::new(
                 "SELECT account, slot, event_id FROM event_accounts ORDER BY account, slot, event_id",
