@@ -98,6 +98,7 @@ fn device_fields() -> Vec<(&'static str, Value)> {
         ("address", text()),
         ("operator", ntext()),
         ("id_hash", ntext()),
+        ("worker_key", ntext()),
         ("gpu_model", ntext()),
         ("gpu_count", nint()),
         ("vram_gb", nint()),

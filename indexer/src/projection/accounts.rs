@@ -76,6 +76,7 @@ pub fn account(plan: &mut Plan, address: &str, program: Program, account_type: &
             vec![
                 ("operator", s(st, "operator")),
                 ("id_hash", s(st, "id_hash")),
+                ("worker_key", s(st, "worker_key")),
                 ("gpu_model", s(st, "gpu_model")),
                 ("gpu_count", i(st, "gpu_count")),
                 ("vram_gb", i(st, "vram_gb")),

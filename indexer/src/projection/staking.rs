@@ -76,6 +76,14 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
                 ("status_ts", v(x.ts)),
             ],
         ),
+        // Emitted at registration (before = the default address) and by every rebind.
+        E::WorkerBound(x) => plan.patch(
+            "devices",
+            vec![v(&x.device)],
+            true,
+            slot,
+            vec![("operator", v(&x.operator)), ("worker_key", v(&x.after))],
+        ),
         E::DeviceStatusChanged(x) => {
             plan.patch(
                 "devices",

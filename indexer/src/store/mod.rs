@@ -134,6 +134,29 @@ pub enum Store {
 /// Runs `$body` with `$c` bound to a connection of the store (`$how`: `conn` for a pooled
 /// connection, `tx` for a transaction committed when the body succeeds).
 macro_rules! with_conn {
+    // A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a deferred
+    // transaction that reads first and writes later cannot wait for the lock when another
+    // connection committed in between — SQLite answers SQLITE_BUSY ("database is locked") at once,
+    // without the busy timeout — so the ingest commit, the account sync and the finality promotion
+    // queue for the lock instead of failing the round.
+    ($self:expr, wtx, |$c:ident| $body:expr) => {
+        match $self {
+            Store::Sqlite(p) => {
+                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let $c = &mut *t;
+                let out = $body.await?;
+                t.commit().await?;
+                out
+            }
+            Store::Postgres(p) => {
+                let mut t = p.begin().await?;
+                let $c = &mut *t;
+                let out = $body.await?;
+                t.commit().await?;
+                out
+            }
+        }
+    };
     ($self:expr, tx, |$c:ident| $body:expr) => {
         match $self {
             Store::Sqlite(p) => {
@@ -241,18 +264,18 @@ impl Store {
     /// cursor in one database transaction. Replaying a batch changes nothing; the cursor never
     /// moves back and never past an expected signature that is stored nowhere.
     pub async fn commit_batch(&self, batch: &Batch, cursor: &Cursor) -> Result<CommitOutcome, StoreError> {
-        Ok(with_conn!(self, tx, |c| write::commit_batch(c, batch, cursor)))
+        Ok(with_conn!(self, wtx, |c| write::commit_batch(c, batch, cursor)))
     }
 
     /// Writes account snapshots alone (each guarded by its slot).
     pub async fn commit_accounts(&self, accounts: &[AccountSnapshot]) -> Result<(), StoreError> {
-        with_conn!(self, tx, |c| write::commit_accounts(c, accounts));
+        with_conn!(self, wtx, |c| write::commit_accounts(c, accounts));
         Ok(())
     }
 
     /// Marks everything at or below `slot` finalized.
     pub async fn promote_finalized(&self, slot: u64) -> Result<u64, StoreError> {
-        Ok(with_conn!(self, tx, |c| write::promote_finalized(c, plan::i64_of(slot))))
+        Ok(with_conn!(self, wtx, |c| write::promote_finalized(c, plan::i64_of(slot))))
     }
 
     /// Records the chain tip last seen.
@@ -294,7 +317,7 @@ impl Store {
 
     /// Runs statements in one transaction; the rows they affected.
     pub async fn exec_in_tx(&self, stmts: &[Stmt]) -> Result<u64, StoreError> {
-        Ok(with_conn!(self, tx, |c| async move {
+        Ok(with_conn!(self, wtx, |c| async move {
             let mut n = 0;
             for s in stmts {
                 n += c.exec(s).await?;

@@ -290,7 +290,7 @@ impl Near {
     }
 }
 
-const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
+const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.worker_key, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
     d.class, d.status, d.registered_ts, d.status_ts, d.slot, f.address AS offer, f.price_usdc_per_hour, f.price_io_per_hour, \
     f.min_hours, f.max_hours, f.active AS offer_active, f.lease, f.leased_until";
 

@@ -255,6 +255,18 @@ fn staking_cases() -> Vec<Case> {
         ],
     ));
 
+    // A rebind: the device's worker key is the event's `after`.
+    let (op, dev, worker) = (k(), k(), k());
+    let mut reg: st::DeviceRegistered = zero();
+    (reg.device, reg.operator) = (dev, op);
+    let mut x: st::WorkerBound = zero();
+    (x.device, x.operator, x.before, x.after, x.ts) = (dev, op, k(), worker, T0 + 5);
+    out.push(case(
+        vec![registered(op), ev(Program::Staking, &reg)],
+        ev(Program::Staking, &x),
+        vec![("devices", json!({"address": s(&dev), "operator": s(&op), "worker_key": s(&worker)}))],
+    ));
+
     let (op, staker) = (k(), k());
     let mut x: st::Staked = zero();
     (x.operator, x.staker, x.amount, x.position_shares_after, x.pool_shares_after, x.pool_tokens_after) =

@@ -126,6 +126,7 @@ pub struct DeviceRow {
     pub address: String,
     pub operator: Option<String>,
     pub id_hash: Option<String>,
+    pub worker_key: Option<String>,
     pub gpu_model: Option<String>,
     pub gpu_count: Option<i64>,
     pub vram_gb: Option<i64>,
