@@ -185,6 +185,27 @@ fn anonymous_placeholders(s: &Stmt) -> (String, Vec<&Val>) {
     (sql, args)
 }
 
+/// `sql` with `args` bound the SQLite way (u64 as INTEGER or order-preserving blob, see
+/// `store::u64`).
+fn sqlite_query<'q>(
+    sql: &'q str,
+    args: Vec<&'q Val>,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    bind_all!(
+        sqlx::query::<sqlx::Sqlite>(sql),
+        args,
+        |q, a| {
+            // SQLite has no array parameters; the store never builds them for SQLite.
+            let _ = a;
+            q.bind(None::<String>)
+        },
+        |q, u| match super::u64::to_sqlite(*u) {
+            super::u64::SqliteU64::Int(i) => q.bind(i),
+            super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
+        }
+    )
+}
+
 impl Conn for SqliteConnection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
@@ -192,37 +213,13 @@ impl Conn for SqliteConnection {
 
     async fn exec<'a>(&'a mut self, s: &'a Stmt) -> Result<u64, sqlx::Error> {
         let (sql, args) = anonymous_placeholders(s);
-        let q = bind_all!(
-            sqlx::query::<sqlx::Sqlite>(&sql),
-            args,
-            |q, a| {
-                // SQLite has no array parameters; the store never builds them for SQLite.
-                let _ = a;
-                q.bind(None::<String>)
-            },
-            |q, u| match super::u64::to_sqlite(*u) {
-                super::u64::SqliteU64::Int(i) => q.bind(i),
-                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
-            }
-        );
+        let q = sqlite_query(&sql, args);
         Ok(q.execute(self).await?.rows_affected())
     }
 
     async fn fetch<'a>(&'a mut self, s: &'a Stmt) -> Result<Rows, sqlx::Error> {
         let (sql, args) = anonymous_placeholders(s);
-        let q = bind_all!(
-            sqlx::query::<sqlx::Sqlite>(&sql),
-            args,
-            |q, a| {
-                // SQLite has no array parameters; the store never builds them for SQLite.
-                let _ = a;
-                q.bind(None::<String>)
-            },
-            |q, u| match super::u64::to_sqlite(*u) {
-                super::u64::SqliteU64::Int(i) => q.bind(i),
-                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
-            }
-        );
+        let q = sqlite_query(&sql, args);
         let rows = q.fetch_all(self).await?;
         rows.iter().map(sqlite_row).collect()
     }
@@ -231,19 +228,7 @@ impl Conn for SqliteConnection {
         T: TypedRow,
     {
         let (sql, args) = anonymous_placeholders(s);
-        let q = bind_all!(
-            sqlx::query::<sqlx::Sqlite>(&sql),
-            args,
-            |q, a| {
-                // SQLite has no array parameters; the store never builds them for SQLite.
-                let _ = a;
-                q.bind(None::<String>)
-            },
-            |q, u| match super::u64::to_sqlite(*u) {
-                super::u64::SqliteU64::Int(i) => q.bind(i),
-                super::u64::SqliteU64::Blob(b) => q.bind(b.to_vec()),
-            }
-        );
+        let q = sqlite_query(&sql, args);
         let rows = q.fetch_all(self).await?;
         rows.iter().map(T::from_sqlite).collect()
     }

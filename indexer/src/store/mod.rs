@@ -134,15 +134,10 @@ pub enum Store {
 /// Runs `$body` with `$c` bound to a connection of the store (`$how`: `conn` for a pooled
 /// connection, `tx` for a transaction committed when the body succeeds).
 macro_rules! with_conn {
-    // A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a deferred
-    // transaction that reads first and writes later cannot wait for the lock when another
-    // connection committed in between — SQLite answers SQLITE_BUSY ("database is locked") at once,
-    // without the busy timeout — so the ingest commit, the account sync and the finality promotion
-    // queue for the lock instead of failing the round.
-    ($self:expr, wtx, |$c:ident| $body:expr) => {
+    (@tx $self:expr, $sqlite_begin:literal, |$c:ident| $body:expr) => {
         match $self {
             Store::Sqlite(p) => {
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let mut t = p.begin_with($sqlite_begin).await?;
                 let $c = &mut *t;
                 let out = $body.await?;
                 t.commit().await?;
@@ -157,23 +152,16 @@ macro_rules! with_conn {
             }
         }
     };
+    // A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a deferred
+    // transaction that reads first and writes later cannot wait for the lock when another
+    // connection committed in between — SQLite answers SQLITE_BUSY ("database is locked") at once,
+    // without the busy timeout — so the ingest commit, the account sync and the finality promotion
+    // queue for the lock instead of failing the round.
+    ($self:expr, wtx, |$c:ident| $body:expr) => {
+        with_conn!(@tx $self, "BEGIN IMMEDIATE", |$c| $body)
+    };
     ($self:expr, tx, |$c:ident| $body:expr) => {
-        match $self {
-            Store::Sqlite(p) => {
-                let mut t = p.begin().await?;
-                let $c = &mut *t;
-                let out = $body.await?;
-                t.commit().await?;
-                out
-            }
-            Store::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let $c = &mut *t;
-                let out = $body.await?;
-                t.commit().await?;
-                out
-            }
-        }
+        with_conn!(@tx $self, "BEGIN", |$c| $body)
     };
     ($self:expr, conn, |$c:ident| $body:expr) => {
         match $self {

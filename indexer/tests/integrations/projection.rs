@@ -5,7 +5,7 @@
 //! little, too much, or a wrong value fails. A last test checks that every variant of the event
 //! enum (every entry of the event table) has a case here, including the arms that write nothing.
 use crate::common::fixtures::{ev, tx, T0};
-use crate::common::{rows, TestDb};
+use crate::common::{rows, TestDb, ENTITY_TABLES};
 use crate::dual;
 use anchor_lang::AnchorDeserialize;
 use io_indexer::decode::events::{self, EVENTS};
@@ -19,28 +19,6 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
 dual!(every_event_arm_writes_what_it_should);
-
-/// The current-state and log tables (everything the projection writes), with their key order.
-const ENTITY_TABLES: &[(&str, &str)] = &[
-    ("operators", "address"),
-    ("devices", "address"),
-    ("positions", "operator, staker"),
-    ("slashes", "address"),
-    ("offers", "device"),
-    ("leases", "address"),
-    ("lease_devices", "lease, device"),
-    ("reports", "address"),
-    ("oracle_set", "epoch"),
-    ("oracles", "address"),
-    ("supply", "id"),
-    ("unstake_tickets", "event_id"),
-    ("reward_claims", "event_id"),
-    ("settlements", "event_id"),
-    ("fees", "event_id"),
-    ("buybacks", "event_id"),
-    ("burns", "event_id"),
-    ("emissions", "event_id"),
-];
 
 /// One event arm: set-up events, the event, and the rows it must change (table, columns).
 struct Case {

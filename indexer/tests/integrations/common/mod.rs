@@ -47,14 +47,8 @@ macro_rules! dual {
     )*};
 }
 
-/// Every table with its key order.
-pub const TABLES: &[(&str, &str)] = &[
-    ("events", "signature, ix_path, event_index"),
-    ("event_accounts", "account, slot, event_id"),
-    ("transactions", "signature"),
-    ("cursors", "program"),
-    ("sync_state", "id"),
-    ("accounts", "address"),
+/// The current-state and log tables the projection writes, with their key order.
+pub const ENTITY_TABLES: &[(&str, &str)] = &[
     ("operators", "address"),
     ("devices", "address"),
     ("positions", "operator, staker"),
@@ -75,10 +69,25 @@ pub const TABLES: &[(&str, &str)] = &[
     ("emissions", "event_id"),
 ];
 
+/// The bookkeeping tables (events, transactions, cursors, sync state, accounts), with their key order.
+const BOOK_TABLES: &[(&str, &str)] = &[
+    ("events", "signature, ix_path, event_index"),
+    ("event_accounts", "account, slot, event_id"),
+    ("transactions", "signature"),
+    ("cursors", "program"),
+    ("sync_state", "id"),
+    ("accounts", "address"),
+];
+
+/// Every table with its key order.
+pub fn tables() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    BOOK_TABLES.iter().chain(ENTITY_TABLES)
+}
+
 /// Row count and a checksum of the content of every table.
 pub async fn snapshot(store: &Store) -> Vec<(String, usize, u64)> {
     let mut out = Vec::new();
-    for (t, key) in TABLES {
+    for (t, key) in tables() {
         let rows = store.fetch(Stmt::new(format!("SELECT * FROM {t} ORDER BY {key}"))).await.expect("select");
         let mut h = DefaultHasher::new();
         for r in &rows {
