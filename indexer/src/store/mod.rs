@@ -217,7 +217,21 @@ impl Store {
                 // once (the WAL grows to ~64 MiB between checkpoints).
                 .pragma("wal_autocheckpoint", "16384")
                 .pragma("mmap_size", "1073741824");
-            let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                // A connection still inside a transaction (its owner was cancelled between the
+                // BEGIN and the Transaction that would have rolled it back) is closed, never
+                // pooled or handed out: it would hold the write lock taken by `BEGIN IMMEDIATE`
+                // (every other writer then fails with "database is locked"), and a transaction
+                // begun on it would nest in the stale one.
+                .after_release(|conn, _| {
+                    Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+                })
+                .before_acquire(|conn, _| {
+                    Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+                })
+                .connect_with(opts)
+                .await?;
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
