@@ -231,7 +231,10 @@ impl Rpc {
             .ok_or_else(|| RpcError::Shape { method: "getGenesisHash".into(), message: v.to_string() })
     }
 
-    /// Whether the node knows each of `signatures` (searching its whole history).
+    /// Whether the node knows each of `signatures` (searching its whole history). A signature
+    /// `getSignatureStatuses` does not report is asked for with `getTransaction` before it counts
+    /// as unknown: surfpool (the local network) lists and serves a transaction before its block is
+    /// produced but hides its status until then, and a cursor taken in that window is no fork.
     pub async fn known_signatures(&self, signatures: &[String]) -> Result<Vec<bool>, RpcError> {
         let v = self
             .call("getSignatureStatuses", json!([signatures, { "searchTransactionHistory": true }]))
@@ -240,7 +243,15 @@ impl Rpc {
             method: "getSignatureStatuses".into(),
             message: v.to_string(),
         })?;
-        Ok(list.iter().map(|s| !s.is_null()).collect())
+        let mut known: Vec<bool> = list.iter().map(|s| !s.is_null()).collect();
+        let unknown: Vec<usize> = (0..known.len()).filter(|&i| !known[i]).collect();
+        if !unknown.is_empty() {
+            let asked: Vec<String> = unknown.iter().filter_map(|&i| signatures.get(i).cloned()).collect();
+            for (i, tx) in unknown.into_iter().zip(self.transactions(&asked).await?) {
+                known[i] = tx.is_some();
+            }
+        }
+        Ok(known)
     }
 
     /// The block time of `slot`, if the node has one.
