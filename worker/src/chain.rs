@@ -3,7 +3,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use io_escrow::{EscrowConfig, Lease, LeaseStatus};
 use io_oracle::OracleConfig;
-use io_sdk::{client::Client, worker, Name, Pubkey};
+use io_sdk::{client::Client, worker, Pubkey};
 use io_staking::{Device, DeviceStatus};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 
@@ -201,11 +201,6 @@ pub struct Earned {
     pub symbol: String,
     pub decimals: u8,
     pub base_units: u64,
-}
-
-/// The name of a device status as every client prints it.
-pub fn status_name(s: DeviceStatus) -> &'static str {
-    s.name()
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ fn key_or_create(path: &std::path::Path) -> Result<Keypair> {
 
 /// `--url` with the `io` CLI's names resolved (io_sdk::client::resolve_url).
 fn url(args: &Args) -> Result<String> {
-    Ok(io_sdk::client::resolve_url(&args.url, std::path::Path::new(".localnet/manifest.json"))?)
+    Ok(io_sdk::client::resolve_url(&args.url, std::path::Path::new(io_sdk::client::DEFAULT_MANIFEST))?)
 }
 
 fn parse_operator(s: &Option<String>) -> Result<Option<Pubkey>> {

@@ -161,11 +161,6 @@ pub fn stored_challenge(signed: &Signed) -> Result<Challenge, String> {
     wire::challenge(&req)
 }
 
-/// A base58 key, or a message naming the field.
-pub fn parse_key(s: &str, what: &str) -> Result<Pubkey, String> {
-    s.parse::<Pubkey>().map_err(|_| format!("{what} '{s}' is not a base58 public key"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -572,12 +572,8 @@ async fn position_value(
     wallet: &Pubkey,
 ) -> Result<PositionView> {
     let pos: Option<io_staking::Position> = ctx.c.account(&ssdk::position(op_address, wallet)).await?;
-    Ok(match pos {
-        Some(p) => PositionView::new(&p, op)?,
-        None => {
-            PositionView { value: 0, activating: 0, activation_period: None, claimable: 0, pending: vec![] }
-        }
-    })
+    // No position: the view's default (nothing staked, nothing claimable).
+    Ok(pos.map(|p| PositionView::new(&p, op)).transpose()?.unwrap_or_default())
 }
 
 #[derive(Serialize)]

@@ -245,12 +245,6 @@ async fn operator(
     Ok(reply(&sync, op, None))
 }
 
-pub const DEVICE_CLASSES: &[&str] =
-    &["cpu", "consumer_gpu", "workstation_gpu", "datacenter_gpu", "flagship_gpu"];
-pub const DEVICE_STATUSES: &[&str] = &["pending", "active", "jailed", "retired"];
-pub const LEASE_STATUSES: &[&str] = &["open", "ended", "closed"];
-pub const BURN_REASONS: &[&str] = &["lease_fee", "buyback", "slash", "other"];
-
 /// One of `values`, or a 400 naming `name`.
 fn one_of(name: &str, v: Option<String>, values: &[&str]) -> Result<Option<String>, ApiError> {
     match v {

@@ -187,7 +187,7 @@ pub async fn stream(
     };
     let events = futures_util::stream::unfold(client, |mut c| async move {
         let e = c.next().await?;
-        let ev = Event::default().id(e.id.to_string()).event(e.name.clone()).data(e.data.clone());
+        let ev = Event::default().id(e.id.to_string()).event(&e.name).data(&e.data);
         Some((Ok::<_, std::convert::Infallible>(ev), c))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())

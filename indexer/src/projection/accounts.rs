@@ -236,7 +236,7 @@ pub fn account(plan: &mut Plan, address: &str, program: Program, account_type: &
             let emission = st.get("emission").cloned().unwrap_or(Value::Null);
             plan.patch(
                 "supply",
-                key_io(),
+                super::supply_key(),
                 true,
                 slot,
                 vec![
@@ -256,8 +256,4 @@ pub fn account(plan: &mut Plan, address: &str, program: Program, account_type: &
         }
         _ => {}
     }
-}
-
-fn key_io() -> Vec<Val> {
-    vec![t("io")]
 }

@@ -47,6 +47,11 @@ pub fn event(plan: &mut Plan, cx: &EventCtx<'_>, e: &Event) {
 
 /// The stored spelling of a program enum value: its `io_sdk::Name` (`DeviceStatus::Active` →
 /// `"active"`), the same as in the events' JSON form and the API.
+/// The key of the one supply row (written by io_token's events and its config account).
+fn supply_key() -> Vec<Val> {
+    vec![Val::T("io".to_owned())]
+}
+
 fn name_of(v: &impl io_sdk::Name) -> Val {
     Val::T(v.name().to_owned())
 }

@@ -1,13 +1,8 @@
 //! io_token events: the supply ledger, burns and emissions.
-use super::{name_of, v, EventCtx};
+use super::{name_of, supply_key, v, EventCtx};
 use crate::decode::events::TokenEvent as E;
 use crate::store::plan::{Plan, BURN_COLS, EMISSION_COLS};
 use io_token::state::BurnReason;
-
-/// The one supply row's key.
-fn io() -> Vec<crate::store::plan::Val> {
-    vec![v("io")]
-}
 
 pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
     let slot = cx.slot;
@@ -27,14 +22,14 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
         | E::AirdropClosed(_) => {}
         E::TokenInitialized(x) => plan.patch(
             "supply",
-            io(),
+            supply_key(),
             true,
             slot,
             vec![("decimals", v(x.decimals)), ("max_supply", v(x.max_supply))],
         ),
         E::Minted(x) => plan.patch(
             "supply",
-            io(),
+            supply_key(),
             true,
             slot,
             vec![("total_minted", v(x.total_minted_after)), ("supply", v(x.supply_after))],
@@ -43,7 +38,7 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             let mut row = cx.head();
             row.extend([v(x.from_hour), v(x.to_hour), v(x.scheduled), v(x.minted), v(x.emitted_after)]);
             plan.append("emissions", EMISSION_COLS, row);
-            plan.patch("supply", io(), true, slot, vec![("emitted", v(x.emitted_after))]);
+            plan.patch("supply", supply_key(), true, slot, vec![("emitted", v(x.emitted_after))]);
         }
         E::Burned(x) => {
             let per_reason = match x.reason {
@@ -57,7 +52,7 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             plan.append("burns", BURN_COLS, row);
             plan.patch(
                 "supply",
-                io(),
+                supply_key(),
                 true,
                 slot,
                 vec![
@@ -69,7 +64,7 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             );
         }
         E::RewardsWithdrawn(x) => {
-            plan.patch("supply", io(), true, slot, vec![("rewards_withdrawn", v(x.withdrawn_after))])
+            plan.patch("supply", supply_key(), true, slot, vec![("rewards_withdrawn", v(x.withdrawn_after))])
         }
     }
 }
