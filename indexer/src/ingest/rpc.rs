@@ -244,12 +244,11 @@ impl Rpc {
             message: v.to_string(),
         })?;
         let mut known: Vec<bool> = list.iter().map(|s| !s.is_null()).collect();
-        let unknown: Vec<usize> = (0..known.len()).filter(|&i| !known[i]).collect();
-        if !unknown.is_empty() {
-            let asked: Vec<String> = unknown.iter().filter_map(|&i| signatures.get(i).cloned()).collect();
-            for (i, tx) in unknown.into_iter().zip(self.transactions(&asked).await?) {
-                known[i] = tx.is_some();
-            }
+        // One call each: these are the few cursor signatures, and rarely any.
+        let cfg =
+            json!({ "encoding": "json", "maxSupportedTransactionVersion": 0, "commitment": "confirmed" });
+        for (k, s) in known.iter_mut().zip(signatures).filter(|(k, _)| !**k) {
+            *k = !self.call("getTransaction", json!([s, cfg])).await?.is_null();
         }
         Ok(known)
     }
