@@ -9,7 +9,6 @@
 //!
 //! - [`cli`]: the command line; `main.rs` only calls [`cli::main`].
 //! - [`chain`]: what the worker reads on chain (device, oracle set, leases) and the cluster rule.
-//! - [`wire`]: io-sdk's wire types to and from io-proof's.
 //! - [`run`]: the heartbeat / challenge loop with backoff.
 pub mod chain;
 pub mod cli;
@@ -19,7 +18,6 @@ pub mod run;
 pub mod state;
 pub mod status;
 pub mod telemetry;
-pub mod wire;
 
 /// `io-worker <version>`: what heartbeats name as the software.
 pub fn software() -> String {

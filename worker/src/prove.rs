@@ -1,6 +1,6 @@
 //! Challenges: whether to answer one (who signed it, for whom, what sizes), and the answer
 //! itself with io-proof (the chain, the signed commitment, the openings).
-use crate::{chain::Chain, wire};
+use crate::chain::Chain;
 use ed25519_dalek::SigningKey;
 use io_proof::{Backend, Challenge, CpuBackend, Prover};
 use io_sdk::{
@@ -63,7 +63,7 @@ pub fn check_request(
             req.device_account, req.device, id.device, id.worker
         ));
     }
-    let expected = wire::expected_params(id.class, id.simulated);
+    let expected = io_sdk::worker::proof::expected_params(id.class, id.simulated);
     let got = io_proof::Params { n: req.n, k: req.k, samples: req.samples, deadline_ms: req.deadline_ms };
     if req.simulated != id.simulated || got != expected {
         return Err(format!(
@@ -84,7 +84,7 @@ pub fn check_request(
     if late > req.deadline_ms {
         return Err(format!("its deadline passed {} ms ago", late - req.deadline_ms));
     }
-    wire::challenge(req)
+    io_sdk::worker::proof::challenge(req)
 }
 
 /// Opens a signed challenge and checks it, the signer's membership in io_oracle's set included.
@@ -124,7 +124,7 @@ pub fn backend_warning(id: &Identity) -> Option<String> {
     if id.class == HardwareClass::Cpu || id.simulated {
         return None;
     }
-    let p = wire::expected_params(id.class, false);
+    let p = io_sdk::worker::proof::expected_params(id.class, false);
     let on_cpu = format!(
         "challenges of this class (n = {}, K = {}) would run on the CPU and miss the {} ms deadline",
         p.n, p.k, p.deadline_ms
@@ -150,7 +150,7 @@ pub fn answer(id: &Identity, prover: &Prover, reveal: &[u8; 32]) -> Result<Signe
         version: PROTOCOL_VERSION,
         cluster: id.cluster.clone(),
         challenge_id: io_sdk::worker::Bytes32(prover.challenge_id()),
-        openings: openings.iter().map(wire::opening_msg).collect(),
+        openings: openings.iter().map(io_sdk::worker::proof::opening_msg).collect(),
     };
     Ok(Signed::sign(Kind::Answer, &body, id.secret()))
 }
@@ -158,7 +158,7 @@ pub fn answer(id: &Identity, prover: &Prover, reveal: &[u8; 32]) -> Result<Signe
 /// The io-proof challenge of a stored request (after a restart).
 pub fn stored_challenge(signed: &Signed) -> Result<Challenge, String> {
     let req: ChallengeRequest = serde_json::from_str(&signed.payload).map_err(|e| e.to_string())?;
-    wire::challenge(&req)
+    io_sdk::worker::proof::challenge(&req)
 }
 
 #[cfg(test)]
@@ -172,7 +172,7 @@ mod tests {
     }
 
     fn req(id: &Identity, oracle: &Pubkey) -> ChallengeRequest {
-        let p = wire::expected_params(id.class, id.simulated);
+        let p = io_sdk::worker::proof::expected_params(id.class, id.simulated);
         ChallengeRequest {
             version: PROTOCOL_VERSION,
             cluster: id.cluster.clone(),

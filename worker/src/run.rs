@@ -6,7 +6,6 @@ use crate::{
     prove::{self, Identity},
     state::{ChallengeResult, NodeView, Pending, RunView, StateDir},
     telemetry::Sampler,
-    wire,
 };
 use anyhow::{anyhow, Result};
 use io_proof::Prover;
@@ -426,7 +425,7 @@ async fn prove_and_commit(
         Err(e) => return w.finish(&id, url, "declined", Some(format!("the prover stopped: {e}")), None),
     };
     let prove_ms = crate::now_ms().saturating_sub(received);
-    let msg = wire::commitment_msg(&prover.commit(&w.id.signing_key()), crate::now_ms());
+    let msg = io_sdk::worker::proof::commitment_msg(&prover.commit(&w.id.signing_key()), crate::now_ms());
     lock(&w.provers).insert(id, prover);
     if let Some(p) = lock(&w.pending).iter_mut().find(|p| p.challenge_id == id) {
         p.commitment = Some(msg.clone());

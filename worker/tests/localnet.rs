@@ -14,7 +14,6 @@ use io_sdk::{
     Pubkey,
 };
 use io_staking::{DeviceSpec, HardwareClass};
-use io_worker::wire;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::{
@@ -72,7 +71,7 @@ async fn heartbeat(State(node): State<Shared>, Json(signed): Json<Signed>) -> Js
     st.heartbeats.push(hb.clone());
     if !st.issued.contains_key(&hb.worker) {
         let class = io_sdk::names::parse::<HardwareClass>(&hb.hardware.class).unwrap();
-        let params = wire::expected_params(class, hb.simulated);
+        let params = io_sdk::worker::proof::expected_params(class, hb.simulated);
         let round = Round::new(params, random32(), random32()).unwrap();
         let device: Pubkey = hb.worker.parse().unwrap();
         let challenge = round.challenge(device.to_bytes(), random32(), now_ms());
@@ -122,7 +121,7 @@ async fn commitment(State(node): State<Shared>, Json(msg): Json<CommitmentMsg>) 
     let mut st = node.st.lock().unwrap();
     st.commitments += 1;
     let i = st.issued.get_mut(&msg.device).expect("a commitment for an issued challenge");
-    let c = wire::commitment(&msg).unwrap();
+    let c = io_sdk::worker::proof::commitment(&msg).unwrap();
     let verdict = match i.verifier.accept_commitment(&i.challenge, &c, now_ms()) {
         Ok(()) => {
             i.committed = true;
@@ -138,7 +137,7 @@ async fn answer(State(node): State<Shared>, Json(signed): Json<Signed>) -> Json<
     let (signer, a): (Pubkey, Answer) = signed.open(Kind::Answer).expect("a valid signed answer");
     let mut st = node.st.lock().unwrap();
     let i = st.issued.get_mut(&signer.to_string()).expect("an answer from the challenged device key");
-    let openings: Vec<_> = a.openings.iter().map(wire::opening).collect();
+    let openings: Vec<_> = a.openings.iter().map(io_sdk::worker::proof::opening).collect();
     let verdict = match i.verifier.check_openings(&i.challenge, &openings) {
         Ok(_) => Verdict { challenge_id: a.challenge_id, accepted: true, reason: None },
         Err(e) => Verdict { challenge_id: a.challenge_id, accepted: false, reason: Some(e.to_string()) },

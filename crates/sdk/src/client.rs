@@ -189,6 +189,19 @@ impl Client {
         Ok(Some((owner, data)))
     }
 
+    /// The cluster's clock (the Clock sysvar): the slot and the unix time the programs see. Every
+    /// client reads chain time here: on a local network whose clock runs faster than the wall,
+    /// only this time is the programs' time.
+    pub async fn chain_time(&self) -> Result<ChainTime, ClientError> {
+        let address = solana_sdk_ids::sysvar::clock::ID;
+        let (_, data) = self
+            .account_data(&address)
+            .await?
+            .ok_or(ClientError::Missing { address, what: "Clock sysvar" })?;
+        ChainTime::from_clock_data(&data)
+            .ok_or(ClientError::WrongAccount { address, expected: "the Clock sysvar" })
+    }
+
     /// An Anchor account of type `T`, or `None` if nothing is there. The owner must be `T`'s
     /// program and the discriminator `T`'s: an account of the same layout owned by another
     /// program is refused, never read as ours.
@@ -479,5 +492,21 @@ mod tests {
         std::fs::write(&m, "{}").unwrap();
         assert!(resolve_url("localnet", &m).unwrap_err().to_string().contains("no rpc_url"));
         std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// The cluster's clock at one slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainTime {
+    pub slot: u64,
+    pub unix_timestamp: i64,
+}
+
+impl ChainTime {
+    /// From the Clock sysvar's bincode layout: slot, epoch_start_timestamp, epoch,
+    /// leader_schedule_epoch, unix_timestamp (little-endian, 8 bytes each).
+    pub fn from_clock_data(data: &[u8]) -> Option<ChainTime> {
+        let word = |i: usize| data.get(i * 8..i * 8 + 8).and_then(|b| <[u8; 8]>::try_from(b).ok());
+        Some(ChainTime { slot: u64::from_le_bytes(word(0)?), unix_timestamp: i64::from_le_bytes(word(4)?) })
     }
 }

@@ -14,6 +14,8 @@ pub mod keypair;
 pub mod names;
 pub mod oracle;
 mod program;
+pub mod report;
+pub mod settings;
 pub mod staking;
 pub mod token;
 pub mod views;

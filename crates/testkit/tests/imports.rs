@@ -49,7 +49,8 @@ fn allowed(from_name: &str, from: Layer, to: Layer) -> bool {
         (Proof, ProgramBase) => true,
         // A program calls other programs (CPI) and is built from math, merkle and the kit.
         (Program, Program | ProgramBase) => true,
-        (Sdk, Program | ProgramBase) => true,
+        // The sdk's worker protocol converts to and from the proof crate's types (one place).
+        (Sdk, Program | ProgramBase | Proof) => true,
         (Native, Program | Sdk) => true,
         (Testkit, Program | ProgramBase | Sdk | Native) => true,
         // Services speak the sdk (and the program types it is built on); the local network alone

@@ -1,10 +1,8 @@
-//! io-sdk's wire types (`io_sdk::worker`) to and from io-proof's types. The sdk carries plain
-//! bytes so that it does not depend on io-proof; the conversions are field for field.
+//! The wire types of [`super`] to and from io-proof's types, field for field: the worker and the
+//! oracle nodes convert through these functions and nowhere else.
+use super::{Bytes32, Bytes64, ChallengeRequest, CommitmentMsg, OpenedRow, OpeningMsg};
+use crate::Pubkey;
 use io_proof::{Challenge, Commitment, HardwareClass as ProofClass, Opening, Params};
-use io_sdk::{
-    worker::{Bytes32, Bytes64, ChallengeRequest, CommitmentMsg, OpenedRow, OpeningMsg},
-    Pubkey,
-};
 use io_staking::HardwareClass;
 
 /// io-proof's class for an on-chain class (one table: the challenge sizes follow from it).

@@ -15,6 +15,8 @@
 //! kind tag separates heartbeats, challenges and answers; [`PROTOCOL_VERSION`] is in every body
 //! and in the domain. Every body names the cluster (its genesis hash), so a message of one
 //! cluster is never valid on another.
+pub mod proof;
+
 use crate::Pubkey;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};

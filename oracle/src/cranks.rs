@@ -1,0 +1,1 @@
+//! (placeholder) After a certification: the idempotent cranks.

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    io_oracle_node::cli::main()
+}
