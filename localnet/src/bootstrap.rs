@@ -368,8 +368,8 @@ impl Plan {
         self.usdc_mint.pubkey()
     }
 
-    fn manifest(&self, rpc_url: &str, ws_url: &str, slot_time_ms: u64) -> Manifest {
-        let mut m = Manifest::base(rpc_url, ws_url, slot_time_ms);
+    fn manifest(&self, rpc_url: &str, ws_url: &str, slot_time_ms: u64, clock_speed: u32) -> Manifest {
+        let mut m = Manifest::base(rpc_url, ws_url, slot_time_ms, clock_speed);
         m.bootstrapped = true;
         let io = token::mint();
         let usdc = self.usdc();
@@ -443,7 +443,13 @@ impl Plan {
 
 /// Runs the bootstrap against the node at `rpc_url` (skipped when io_token is already
 /// initialised) and returns the manifest; the caller writes it.
-pub async fn run(rpc_url: &str, ws_url: &str, slot_time_ms: u64, state_dir: &Path) -> Result<Manifest> {
+pub async fn run(
+    rpc_url: &str,
+    ws_url: &str,
+    slot_time_ms: u64,
+    clock_speed: u32,
+    state_dir: &Path,
+) -> Result<Manifest> {
     let keys = KeyStore::open(state_dir)?;
     let plan = Plan::load(&keys)?;
     let chain = Chain::new(rpc_url);
@@ -456,11 +462,11 @@ pub async fn run(rpc_url: &str, ws_url: &str, slot_time_ms: u64, state_dir: &Pat
                 state_dir.display()
             );
         }
-        return Ok(plan.manifest(rpc_url, ws_url, slot_time_ms));
+        return Ok(plan.manifest(rpc_url, ws_url, slot_time_ms, clock_speed));
     }
     seed(&chain, &plan).await?;
     chain.finish(Duration::from_secs(30)).await?;
-    Ok(plan.manifest(rpc_url, ws_url, slot_time_ms))
+    Ok(plan.manifest(rpc_url, ws_url, slot_time_ms, clock_speed))
 }
 
 /// $IO paid from fully vested genesis schedules whose beneficiary is the faucet.

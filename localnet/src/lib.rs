@@ -75,6 +75,10 @@ pub struct Config {
     pub ws_port: u16,
     /// Slot time in milliseconds; blocks are produced by the clock.
     pub slot_time_ms: u64,
+    /// Chain seconds per wall second: each slot moves the cluster's clock (the Clock sysvar the
+    /// programs read) by `slot_time_ms × clock_speed`. 1 is a real cluster's pace; a demo runs
+    /// hourly oracle periods in minutes without changing any program's rules.
+    pub clock_speed: u32,
     /// Where keypairs and the manifest are written.
     pub state_dir: PathBuf,
     /// Seed the demo network ([`bootstrap::run`]) once the node answers.
@@ -90,6 +94,7 @@ impl Default for Config {
             rpc_port: DEFAULT_RPC_PORT,
             ws_port: DEFAULT_WS_PORT,
             slot_time_ms: DEFAULT_SLOT_TIME_MS,
+            clock_speed: 1,
             state_dir: PathBuf::from(".localnet"),
             bootstrap: true,
             verbose: false,
@@ -146,9 +151,12 @@ impl Localnet {
             ws_port = free_port(&config.bind_host)?;
         }
 
+        // The SVM's slot time is what each block adds to the Clock sysvar; the run loop's (below)
+        // is the wall time between blocks. Their ratio is the clock speed.
+        let chain_slot_ms = config.slot_time_ms.saturating_mul(u64::from(config.clock_speed.max(1)));
         let svm_config = SurfnetSvmConfig {
             surfnet_id: "io-localnet".into(),
-            slot_time: config.slot_time_ms,
+            slot_time: chain_slot_ms,
             // Otherwise every instruction is executed once more, to profile it.
             instruction_profiling_enabled: false,
             ..SurfnetSvmConfig::default()
@@ -243,7 +251,7 @@ impl Localnet {
             rpc_url: rpc_url.clone(),
             ws_url: ws_url.clone(),
             manifest_path: config.state_dir.join("manifest.json"),
-            manifest: Manifest::base(&rpc_url, &ws_url, config.slot_time_ms),
+            manifest: Manifest::base(&rpc_url, &ws_url, config.slot_time_ms, config.clock_speed),
             commands: commands_tx,
             runloop: Some(runloop),
             proxy: None,
@@ -252,7 +260,9 @@ impl Localnet {
         net.proxy = Some(rpc_proxy::RpcProxy::start(front, format!("{upstream_host}:{upstream_port}"))?);
         wait_for_rpc(&rpc_url, Duration::from_secs(30)).await?;
         if config.bootstrap {
-            net.manifest = bootstrap::run(&rpc_url, &ws_url, config.slot_time_ms, &config.state_dir).await?;
+            net.manifest =
+                bootstrap::run(&rpc_url, &ws_url, config.slot_time_ms, config.clock_speed, &config.state_dir)
+                    .await?;
         }
         std::fs::create_dir_all(&config.state_dir)
             .with_context(|| format!("create {}", config.state_dir.display()))?;

@@ -17,6 +17,10 @@ struct Args {
     /// Slot time in milliseconds; a block is produced every slot.
     #[arg(long, default_value_t = DEFAULT_SLOT_TIME_MS, value_parser = clap::value_parser!(u64).range(10..=10_000))]
     slot_time_ms: u64,
+    /// Chain seconds per wall second: 60 runs an hourly oracle period in a wall minute (the
+    /// programs' rules stay the production ones; only the cluster's clock runs faster).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    clock_speed: u32,
     /// Where keypairs (`keys/*.json`) and `manifest.json` are written; keypairs found there are reused.
     #[arg(long, default_value = ".localnet")]
     state_dir: PathBuf,
@@ -88,6 +92,7 @@ fn main() -> anyhow::Result<()> {
         rpc_port: args.rpc_port,
         ws_port: args.ws_port,
         slot_time_ms: args.slot_time_ms,
+        clock_speed: args.clock_speed,
         state_dir: args.state_dir,
         bootstrap: !args.no_bootstrap,
         verbose: args.verbose,

@@ -15,6 +15,9 @@ pub struct Manifest {
     pub rpc_url: String,
     pub ws_url: String,
     pub slot_time_ms: u64,
+    /// Chain seconds per wall second (see `Config::clock_speed`); 1 when absent.
+    #[serde(default = "one")]
+    pub clock_speed: u32,
     /// Whether the demo bootstrap ran (on this start or an earlier one against the same node).
     pub bootstrapped: bool,
     /// `io_token`, `io_staking`, `io_escrow`, `io_oracle`.
@@ -33,6 +36,10 @@ pub struct Manifest {
     pub wallets: Vec<WalletInfo>,
     /// Known differences from a real cluster (see `io_localnet::QUIRKS`).
     pub quirks: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -149,13 +156,14 @@ fn program_info(program: Program) -> ProgramInfo {
 
 impl Manifest {
     /// Endpoints and the programs' addresses (all deterministic); nothing that needs the bootstrap.
-    pub fn base(rpc_url: &str, ws_url: &str, slot_time_ms: u64) -> Manifest {
+    pub fn base(rpc_url: &str, ws_url: &str, slot_time_ms: u64, clock_speed: u32) -> Manifest {
         let programs = Program::ALL.into_iter().map(|p| (p.name().to_string(), program_info(p))).collect();
         Manifest {
             version: MANIFEST_VERSION,
             rpc_url: rpc_url.into(),
             ws_url: ws_url.into(),
             slot_time_ms,
+            clock_speed,
             bootstrapped: false,
             programs,
             mints: BTreeMap::new(),

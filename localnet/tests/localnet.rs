@@ -218,10 +218,11 @@ async fn bootstrap_seeds_the_demo_network_once() {
     // A second bootstrap against the same node sends nothing and describes the same network.
     let before = token_config.schedule_count;
     let state_dir = net.manifest_path.parent().unwrap();
-    let again = timeout(WAIT, bootstrap::run(&net.rpc_url, &net.ws_url, m.slot_time_ms, state_dir))
-        .await
-        .unwrap()
-        .unwrap();
+    let again =
+        timeout(WAIT, bootstrap::run(&net.rpc_url, &net.ws_url, m.slot_time_ms, m.clock_speed, state_dir))
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(&again, m);
     let token_config: io_token::TokenConfig = decode(&rpc, &token::config()).await;
     assert_eq!(token_config.schedule_count, before);

@@ -49,9 +49,26 @@ impl Node {
             .map_err(|e| client.error(&e))
             .with_context(|| "read the cluster's genesis hash")?;
         let store = Store::open(&settings.database.url, settings.database.max_connections).await?;
-        store.claim_identity(&key.pubkey().to_string(), &genesis.to_string()).await?;
-        let clock = ChainClock::default();
-        clock.spawn_poller(client.clone(), Duration::from_millis(settings.chain.clock_poll_ms.max(50)));
+        let node = Node::assemble(settings, key, client, store, genesis.to_bytes()).await?;
+        node.clock.spawn_poller(
+            node.client.clone(),
+            Duration::from_millis(node.settings.chain.clock_poll_ms.max(50)),
+        );
+        Ok(node)
+    }
+
+    /// A node from parts, without reaching the cluster: the database is bound to the key and
+    /// `cluster_id`, the clock is not followed (tests and benchmarks feed it with
+    /// `clock.observe`). [`Node::start`] is this plus the genesis read and the clock poller.
+    pub async fn assemble(
+        settings: Settings,
+        key: Keypair,
+        client: Arc<Client>,
+        store: Store,
+        cluster_id: [u8; 32],
+    ) -> Result<Arc<Node>> {
+        let cluster = io_sdk::Pubkey::new_from_array(cluster_id).to_string();
+        store.claim_identity(&key.pubkey().to_string(), &cluster).await?;
         let observe = observe::State::new(&settings, &store).await?;
         let consensus = consensus::State::new(&settings, &store).await?;
         let http = reqwest::Client::builder()
@@ -63,9 +80,9 @@ impl Node {
             key,
             client,
             store,
-            clock,
-            cluster: genesis.to_string(),
-            cluster_id: genesis.to_bytes(),
+            clock: ChainClock::default(),
+            cluster,
+            cluster_id,
             http,
             observe,
             consensus,
