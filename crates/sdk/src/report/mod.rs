@@ -14,10 +14,14 @@
 mod build;
 mod check;
 mod evidence;
+#[cfg(test)]
+mod fixtures;
 pub mod json;
 pub mod leaves;
 pub mod period;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 pub use build::{build, distribute_floor, live_within, period_bounds, ReportError};
 pub use check::{check, Refusal};
