@@ -252,10 +252,10 @@ fn check_rewards(
     let (want, shared) = distribute_floor(&weights, proposal.pool, &own.previous)
         .map_err(|e| body("rewards", e.to_string()))?;
     let t = Tree::Rewards;
-    let got: BTreeMap<_, _> = proposal.rewards.iter().map(|l| (l.operator, l.cumulative)).collect();
-    if got.len() != proposal.rewards.len() {
-        return Err(leaf(t, "-".into(), "an operator has two leaves"));
+    if let Some(i) = first_out_of_order(proposal.rewards.iter().map(|l| l.operator)) {
+        return Err(leaf(t, proposal.rewards[i].operator.to_string(), "leaves out of order or repeated"));
     }
+    let got: BTreeMap<_, _> = proposal.rewards.iter().map(|l| (l.operator, l.cumulative)).collect();
     let want: BTreeMap<_, _> = want.iter().map(|l| (l.operator, l.cumulative)).collect();
     for op in got.keys().chain(want.keys()).collect::<BTreeSet<_>>() {
         let (g, w) = (got.get(op), want.get(op));
@@ -496,6 +496,12 @@ mod tests {
         p.rewards.retain(|l| l.operator != key(12));
         p.reroot();
         assert!(refusal(&p, &own).why.contains("cumulative no leaf, the formula gives 777"));
+
+        // Out of order (the lookups and every honest root assume the key order).
+        let mut p = build(&own).unwrap();
+        p.rewards.swap(0, 1);
+        p.reroot();
+        assert!(refusal(&p, &own).why.contains("out of order"));
 
         // The body's total must be the tree's.
         let mut p = build(&own).unwrap();

@@ -3,10 +3,12 @@
 //! verifier on the recorded challenge, commitment, reveal and answer.
 use super::Evidence;
 use crate::{
+    names::Name,
     worker::{self, Answer, ChallengeRequest, Kind},
     Pubkey,
 };
 use io_proof::{reveal_commitment, Reject, Round, Verifier};
+use io_staking::HardwareClass;
 use sha2::{Digest, Sha256};
 
 /// Domain tag of [`Evidence::hash`].
@@ -66,6 +68,17 @@ impl Evidence {
             .parse::<Pubkey>()
             .map_err(|_| format!("device account '{}' is not base58", req.device_account))?;
         let challenge = worker::proof::challenge(&req)?;
+        // Only the sizes a device of the named class answers: they bound what re-verifying costs
+        // (B is n² bytes), so a forged challenge with huge sizes cannot make a checker spend more
+        // than a real one.
+        let class = HardwareClass::parse_name(&req.class).map_err(|e| e.to_string())?;
+        let expected = worker::proof::expected_params(class, req.simulated);
+        if challenge.params != expected {
+            return Err(format!(
+                "the challenge's sizes {:?} are not those a {} device answers ({expected:?})",
+                challenge.params, req.class
+            ));
+        }
         let id = challenge.id();
 
         let commitment = worker::proof::commitment(&self.commitment)?;
@@ -110,7 +123,6 @@ mod tests {
     use super::super::fixtures::*;
     use super::*;
     use crate::worker::{Bytes32, Signed};
-    use io_staking::HardwareClass;
 
     fn worker3() -> Pubkey {
         pubkey_of(&worker_secret(3))
@@ -172,6 +184,16 @@ mod tests {
     #[test]
     fn only_wrong_rows_count() {
         let e = cheat_of_3();
+        // Sizes other than the class's: refused before any work.
+        let (_, mut req): (Pubkey, ChallengeRequest) = e.challenge.open(Kind::Challenge).unwrap();
+        req.n = 65_536;
+        let huge = Evidence { challenge: Signed::sign(Kind::Challenge, &req, &ORACLE_SECRET), ..e.clone() };
+        assert!(huge.verify(CLUSTER, &worker3()).unwrap_err().contains("sizes"));
+        req.n = 64;
+        req.class = "gpu".into();
+        let unknown =
+            Evidence { challenge: Signed::sign(Kind::Challenge, &req, &ORACLE_SECRET), ..e.clone() };
+        assert!(unknown.verify(CLUSTER, &worker3()).unwrap_err().contains("unknown hardware class"));
         // Another reveal than the challenge promised.
         let bad_reveal = Evidence { reveal: Bytes32([8; 32]), ..e.clone() };
         assert!(bad_reveal.verify(CLUSTER, &worker3()).unwrap_err().contains("reveal"));
