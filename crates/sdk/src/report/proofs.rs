@@ -18,7 +18,8 @@ pub enum Leaf {
     Device(DeviceLeaf),
     Usage(UsageLeaf),
     Reward(RewardLeaf),
-    Slash(SlashLeaf),
+    /// Boxed: it carries the whole evidence.
+    Slash(Box<SlashLeaf>),
 }
 
 impl Leaf {
@@ -74,7 +75,7 @@ impl PeriodReport {
             Tree::Devices => Leaf::Device(self.devices.get(index)?.clone()),
             Tree::Usage => Leaf::Usage(self.usage.get(index)?.clone()),
             Tree::Rewards => Leaf::Reward(self.rewards.get(index)?.clone()),
-            Tree::Slashes => Leaf::Slash(self.slashes.get(index)?.clone()),
+            Tree::Slashes => Leaf::Slash(Box::new(self.slashes.get(index)?.clone())),
         };
         Some(LeafProof {
             period: self.body.period,
