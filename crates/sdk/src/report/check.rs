@@ -165,6 +165,14 @@ fn check_devices(
                 "active, yet the report's slashes tree proves it answered with wrong rows",
             ));
         }
+        // This node holds proof of wrong rows: no tolerance makes the device honest.
+        if l.active && mine.slashes.iter().any(|s| s.device == l.device) {
+            return Err(leaf(
+                t,
+                key(),
+                "active, yet this node holds evidence that it answered with wrong rows",
+            ));
+        }
         if l.active != m.active {
             let outcome = own.observations.get(&l.device).map(|o| &o.challenge);
             let undecided =
@@ -564,6 +572,15 @@ mod tests {
         p.devices[i].active = true;
         p.reroot();
         assert!(refusal(&p, &own).why.contains("wrong rows"));
+
+        // This node caught the cheat near the threshold, the proposer saw the device pass: the
+        // proposer's active flag would be within tolerance, but the evidence settles it.
+        let mut caught = inputs_with_cheat();
+        caught.observations.get_mut(&key(3)).unwrap().live = vec![(start(), start() + 1_800)];
+        let mut theirs = inputs();
+        theirs.observations.insert(key(3), seen(1_800, ChallengeOutcome::Passed));
+        let r = refusal(&build(&theirs).unwrap(), &caught);
+        assert!(r.why.contains("this node holds evidence"), "{}", r.why);
 
         // This node caught the cheat, the proposer only saw a failure: no slash leaf, still signed.
         let mut theirs = inputs();
