@@ -379,7 +379,8 @@ impl Challenges {
         let Judgement { status, answer, reason, evidence } = j;
         let answer = answer.map(serde_json::to_string).transpose()?;
         let evidence = evidence.map(serde_json::to_string).transpose()?;
-        node.store
+        let written = node
+            .store
             .judge_challenge(
                 &g.id.to_string(),
                 status,
@@ -390,15 +391,18 @@ impl Challenges {
             )
             .await?;
         g.judged = true;
-        match status {
-            ChallengeStatus::Failed => tracing::info!(
+        if !written {
+            tracing::warn!("challenge {} was already judged in the database; its verdict stands", g.id);
+        } else if status == ChallengeStatus::Failed {
+            tracing::info!(
                 "challenge {} of device {} failed: {}{}",
                 g.id,
                 g.device,
                 reason.as_deref().unwrap_or(""),
                 if evidence.is_some() { " (evidence kept)" } else { "" }
-            ),
-            _ => tracing::info!("challenge {} of device {} passed", g.id, g.device),
+            );
+        } else {
+            tracing::info!("challenge {} of device {} passed", g.id, g.device);
         }
         lock(&self.open).remove(&g.id);
         let mut by_device = lock(&self.by_device);
@@ -440,7 +444,10 @@ impl Challenges {
         }
         if let Some((c, _)) = &g.commitment {
             // A repeat of the accepted one (its reply was lost) is accepted again; another is not.
-            return Ok(Ok(if c == msg {
+            // `done_at_ms` is the worker's note, not part of what it signed.
+            let same = (c.device == msg.device && c.nonce == msg.nonce)
+                && (c.root, c.signature) == (msg.root, msg.signature);
+            return Ok(Ok(if same {
                 accepted(id)
             } else {
                 refused(id, "a commitment for this challenge was already accepted")

@@ -282,7 +282,7 @@ impl Store {
     }
 
     /// An open challenge's verdict (passed or failed), once: a judged challenge is never judged
-    /// again.
+    /// again (false when it already was, by another run of the node on this database).
     pub async fn judge_challenge(
         &self,
         id: &str,
@@ -291,7 +291,7 @@ impl Store {
         reason: Option<&str>,
         evidence: Option<&str>,
         at_ms: i64,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE challenges SET status = $2, answer = $3, reason = $4, evidence = $5, judged_at_ms = $6 \
              WHERE id = $1 AND status IN ('issued', 'committed')",
@@ -304,10 +304,7 @@ impl Store {
         .bind(at_ms)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(anyhow!("challenge {id} was already judged"));
-        }
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn challenge(&self, id: &str) -> Result<Option<ChallengeRow>> {
