@@ -441,6 +441,10 @@ async fn challenges_and_restart(net: &Net) {
     assert_eq!(io_proof::reveal_commitment(&e.reveal.0), c_c.reveal_commitment);
     let (_, req): (Pubkey, ChallengeRequest) = e.challenge.open(Kind::Challenge).unwrap();
     assert_eq!(req, c_req);
+    // Anyone re-verifies it: wrong rows by the cheater's key, for its device account.
+    let proved = e.verify(&net.cluster, &cheat.worker.pubkey()).expect("the evidence proves wrong rows");
+    assert_eq!((proved.device_account, proved.oracle), (cheat.address, net.oracle.pubkey()));
+    assert!(e.verify(&net.cluster, &honest.worker.pubkey()).is_err());
 
     // Restart: a new node on the same database, the old one left idle. The honest device's
     // round is rebuilt from the stored request and reveal; its answer passes there.
