@@ -245,8 +245,11 @@ impl Challenges {
             g.insert(reg.address, period);
             prev
         };
-        if let Err(e) = self.issue(node, reg, simulated, period, now).await {
+        let issued = self.issue(node, reg, simulated, period, now).await;
+        if let Err(e) = &issued {
             tracing::warn!("challenge of device {} not issued yet: {e:#}", reg.address);
+        }
+        if !matches!(issued, Ok(true)) {
             let mut g = lock(&self.last_period);
             match previous {
                 Some(p) => g.insert(reg.address, p),
@@ -255,20 +258,22 @@ impl Challenges {
         }
     }
 
-    async fn beacon(&self, node: &Node, period: u64) -> Result<[u8; 32]> {
+    /// The period's beacon; `None` while backing off after a failed read (every due device's
+    /// heartbeat asks: one read and one warning per `BEACON_RETRY`, not one per heartbeat).
+    async fn beacon(&self, node: &Node, period: u64) -> Result<Option<[u8; 32]>> {
         let mut b = self.beacons.lock().await;
         if let Some(h) = b.by_period.get(&period) {
-            return Ok(*h);
+            return Ok(Some(*h));
         }
         if b.failed_at.is_some_and(|t| t.elapsed() < BEACON_RETRY) {
-            return Err(anyhow!("the last read of a recent blockhash failed; retrying shortly"));
+            return Ok(None);
         }
         match node.client.rpc.get_latest_blockhash().await {
             Ok(h) => {
                 b.by_period.retain(|p, _| *p + 2 > period);
                 b.by_period.insert(period, h.to_bytes());
                 b.failed_at = None;
-                Ok(h.to_bytes())
+                Ok(Some(h.to_bytes()))
             }
             Err(e) => {
                 b.failed_at = Some(Instant::now());
@@ -284,8 +289,8 @@ impl Challenges {
         simulated: bool,
         period: u64,
         now: i64,
-    ) -> Result<()> {
-        let beacon = self.beacon(node, period).await?;
+    ) -> Result<bool> {
+        let Some(beacon) = self.beacon(node, period).await? else { return Ok(false) };
         let params = wire::expected_params(reg.class, simulated);
         let (reveal, nonce) = (random32(), random32());
         let round = tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??;
@@ -328,7 +333,7 @@ impl Challenges {
             judged_at_ms: None,
         };
         if !node.store.insert_challenge(&row).await? {
-            return Ok(()); // Another process run already challenged it this period.
+            return Ok(true); // Another run of the node already challenged it this period.
         }
         tracing::info!(
             "challenge {id} issued to device {} (n={} K={} s={}{})",
@@ -352,7 +357,7 @@ impl Challenges {
         };
         lock(&self.by_device).insert(reg.address, id);
         lock(&self.open).insert(id, Arc::new(tokio::sync::Mutex::new(open)));
-        Ok(())
+        Ok(true)
     }
 
     /// What a heartbeat reply carries for `device`: its open challenge until committed (while

@@ -368,5 +368,15 @@ mod tests {
         let p = s.ping_counts(0).await.unwrap();
         assert_eq!((p[0].sent, p[0].answered), (3, 2));
         assert_eq!(s.heartbeat_marks().await.unwrap(), vec![("D".to_string(), 5_000)]);
+        // Many devices in one batch, past one statement's chunk.
+        let many: Vec<IntervalRow> = (0..1_200)
+            .map(|i| IntervalRow {
+                device: format!("M{i:04}"),
+                start_ts: 1_800_000_000,
+                end_ts: 1_800_000_000 + i,
+            })
+            .collect();
+        s.write_batch(&Batch { intervals: many, ..Batch::default() }).await.unwrap();
+        assert_eq!(s.intervals_between(0, i64::MAX).await.unwrap().len(), 2 + 1_200);
     }
 }
