@@ -37,6 +37,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Rounds (B·r) derived in parallel at most: one per core of a small node.
+const ROUNDS_AT_ONCE: usize = 2;
+
 /// Least wall time between two attempts to read a beacon after a failed one.
 const BEACON_RETRY: Duration = Duration::from_secs(2);
 
@@ -102,6 +105,9 @@ pub struct Challenges {
     /// Device → newest period it was challenged in (claimed before issuing).
     last_period: Mutex<HashMap<Pubkey, u64>>,
     beacons: tokio::sync::Mutex<Beacons>,
+    /// Rounds derived at once: each derives B (n² bytes, 256 MiB at the GPU classes' n = 16,384)
+    /// to compute B·r, so a burst of due devices must not derive hundreds in parallel.
+    rounds: tokio::sync::Semaphore,
     /// Secret of this process: the devices cannot compute when they will be challenged.
     salt: [u8; 32],
     grace_ms: u64,
@@ -162,9 +168,10 @@ impl Open {
 
     /// The verifier, rebuilt from the stored parameters, beacon and reveal (and the accepted
     /// commitment, replayed at its recorded arrival time) when this process does not hold it.
-    async fn verifier(&mut self) -> Result<&mut Verifier> {
+    async fn verifier(&mut self, rounds: &tokio::sync::Semaphore) -> Result<&mut Verifier> {
         if self.verifier.is_none() {
             let (params, beacon, reveal) = (self.challenge.params, self.challenge.beacon, self.reveal);
+            let _permit = rounds.acquire().await?;
             let round = tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??;
             let mut v = Verifier::new(round);
             if let Some((msg, at)) = &self.commitment {
@@ -190,6 +197,7 @@ impl Challenges {
             by_device: Mutex::default(),
             last_period: Mutex::default(),
             beacons: tokio::sync::Mutex::default(),
+            rounds: tokio::sync::Semaphore::new(ROUNDS_AT_ONCE),
             salt: random32(),
             grace_ms: s.challenge_grace_ms,
             answer_timeout_ms: s.answer_timeout_ms,
@@ -293,7 +301,10 @@ impl Challenges {
         let Some(beacon) = self.beacon(node, period).await? else { return Ok(false) };
         let params = wire::expected_params(reg.class, simulated);
         let (reveal, nonce) = (random32(), random32());
-        let round = tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??;
+        let round = {
+            let _permit = self.rounds.acquire().await?;
+            tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??
+        };
         let issued_at_ms = wall_ms();
         let challenge = round.challenge(reg.worker_key.to_bytes(), nonce, issued_at_ms);
         let id = Bytes32(challenge.id());
@@ -466,7 +477,7 @@ impl Challenges {
             return Ok(Err(Refused::BadSignature));
         }
         let challenge = g.challenge.clone();
-        let result = g.verifier().await?.accept_commitment(&challenge, &c, now_ms);
+        let result = g.verifier(&self.rounds).await?.accept_commitment(&challenge, &c, now_ms);
         match result {
             Ok(()) => {
                 let stored = node
@@ -517,7 +528,7 @@ impl Challenges {
         let Some((commitment, _)) = g.commitment.clone() else { return Ok(Err(Refused::NotCommitted)) };
         let openings: Vec<_> = answer.openings.iter().map(wire::opening).collect();
         let challenge = g.challenge.clone();
-        let verdict = g.verifier().await?.check_openings(&challenge, &openings);
+        let verdict = g.verifier(&self.rounds).await?.check_openings(&challenge, &openings);
         let (status, reason, evidence) = match verdict {
             Ok(_) => (ChallengeStatus::Passed, None, None),
             Err(r @ Reject::WrongRow { .. }) => {
@@ -549,7 +560,9 @@ impl Challenges {
     pub async fn expire(&self, node: &Node, now_ms: u64) -> Result<()> {
         let all: Vec<_> = lock(&self.open).values().cloned().collect();
         for oc in all {
-            let mut g = oc.lock().await;
+            // One being judged now is left to its judge (and to the next sweep): the sweeper
+            // never waits behind a round being derived.
+            let Ok(mut g) = oc.try_lock() else { continue };
             if g.judged {
                 continue;
             }
