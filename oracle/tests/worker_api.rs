@@ -352,6 +352,26 @@ async fn refusals(net: &Net) {
         openings: vec![],
     };
     refused(post(&url, paths::ANSWER, &sign(Kind::Answer, &a, &d.worker)).await, 404, "unknown_challenge");
+    // A body past axum's default 2 MB still reaches the answer's checks (GPU-class answers are
+    // about 22 MB): refused for its signature, not its size.
+    let big = Answer {
+        version: PROTOCOL_VERSION,
+        cluster: net.cluster.clone(),
+        challenge_id: Bytes32([7; 32]),
+        openings: vec![
+            io_sdk::worker::OpeningMsg {
+                k: 1,
+                i: 0,
+                prev: None,
+                current: io_sdk::worker::OpenedRow { row: vec![123_456_789; 400_000], path: vec![] },
+            };
+            1
+        ],
+    };
+    let mut big = sign(Kind::Answer, &big, &d.worker);
+    assert!(big.payload.len() > 3_000_000);
+    big.signature.0[0] ^= 1;
+    refused(post(&url, paths::ANSWER, &big).await, 401, "bad_signature");
     let pong = Pong {
         version: PROTOCOL_VERSION,
         cluster: net.cluster.clone(),
