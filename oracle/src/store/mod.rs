@@ -6,6 +6,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{any::AnyPoolOptions, AnyPool, Row};
 use std::{borrow::Cow, sync::LazyLock};
 
+pub mod observations;
 pub mod outbox;
 pub mod reports;
 
