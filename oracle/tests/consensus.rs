@@ -199,9 +199,12 @@ async fn a_period_is_agreed_certified_and_published_with_proofs() {
         assert_eq!(hex32(&v["leaf_hash"]), leaf);
         assert!(io_merkle::verify(&proof, &onchain.body.devices_root, &leaf), "proof of {}", d.device);
     }
-    let (s, latest) = get(&format!("{}/v1/reports/latest", nodes[2 % nodes.len()].url)).await;
-    assert_eq!(s, 200);
-    assert!(latest["period"].as_u64().unwrap() >= p);
+    let last = &nodes[nodes.len() - 1].url;
+    wait_for("/v1/reports/latest", 60, || async {
+        let (s, latest) = get(&format!("{last}/v1/reports/latest")).await;
+        (s == 200 && latest["period"].as_u64().unwrap() >= p).then_some(())
+    })
+    .await;
 
     // Status.
     let (s, st) = get(&format!("{}/v1/status", nodes[0].url)).await;
@@ -212,18 +215,18 @@ async fn a_period_is_agreed_certified_and_published_with_proofs() {
     // Every refusal of the public API, with its status and code.
     let base = &nodes[0].url;
     for (path, status, code) in [
-        (format!("/v1/reports/nope"), 400, "bad_period"),
-        (format!("/v1/reports/-1"), 400, "bad_period"),
-        (format!("/v1/reports/1"), 404, "no_report"),
+        ("/v1/reports/nope".to_string(), 400, "bad_period"),
+        ("/v1/reports/-1".to_string(), 400, "bad_period"),
+        ("/v1/reports/1".to_string(), 404, "no_report"),
         (format!("/v1/reports/{p}/proof/trees/x"), 400, "bad_tree"),
         (format!("/v1/reports/{p}/proof/devices/nope"), 400, "bad_key"),
         (format!("/v1/reports/{p}/proof/usage/nope"), 400, "bad_key"),
         (format!("/v1/reports/{p}/proof/slashes/{}:zz", Pubkey::new_unique()), 400, "bad_key"),
         (format!("/v1/reports/{p}/proof/devices/{}", Pubkey::new_unique()), 404, "no_leaf"),
         (format!("/v1/reports/1/proof/devices/{}", Pubkey::new_unique()), 404, "no_report"),
-        (format!("/v1/peer/signed/nope"), 400, "bad_period"),
-        (format!("/v1/peer/signed/1"), 404, "not_signed"),
-        (format!("/v1/peer/evidence/x"), 400, "bad_period"),
+        ("/v1/peer/signed/nope".to_string(), 400, "bad_period"),
+        ("/v1/peer/signed/1".to_string(), 404, "not_signed"),
+        ("/v1/peer/evidence/x".to_string(), 400, "bad_period"),
     ] {
         let (s, v) = get(&format!("{base}{path}")).await;
         assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{path}: {v}");

@@ -109,6 +109,11 @@ impl Action {
         })
     }
 
+    /// Whether its transaction exceeds the legacy format (sent as v0 with a lookup table).
+    pub fn needs_lookup_table(&self) -> bool {
+        matches!(self, Action::ProveEquivocation { .. })
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Action::PostReport { .. } => "post_report",

@@ -8,6 +8,7 @@
 //! chain whether the effect is there: so a crash at any point neither loses an intent (the row
 //! is durable) nor doubles it (the check comes before every resend).
 pub mod actions;
+pub mod v0;
 
 use crate::{
     node::Node,
@@ -106,9 +107,13 @@ async fn step(node: &Node, row: &Intent) -> Result<()> {
         }
         Chain::Due => {
             let ixs = action.instructions(node).await?;
-            match node.client.submit(&ixs, &[&node.key]).await {
-                Ok(sent) => {
-                    let sig = sent.signature.to_string();
+            let sent = if action.needs_lookup_table() {
+                v0::send(node, &ixs).await
+            } else {
+                node.client.submit(&ixs, &[&node.key]).await.map(|s| s.signature.to_string())
+            };
+            match sent {
+                Ok(sig) => {
                     node.store.outbox_mark(row.id, Status::Sent, Some(&sig), None).await?;
                     tracing::info!("outbox: {} sent ({sig})", row.key);
                     Ok(())
