@@ -450,7 +450,15 @@ async fn an_equivocating_node_is_refused_then_slashed_and_the_rest_certify() {
 /// An honest simulated worker for one device: signed heartbeats to every node, each node's
 /// challenge computed with io-proof's CPU backend (light parameters, as a simulated device gets)
 /// and answered, every ping ponged. Runs until the test ends.
-fn drive_worker(cluster: String, device: Pubkey, worker: Keypair, class: String, urls: Vec<String>) {
+/// `cheat`: every row of every step off by one, committed as such (wrong rows).
+fn drive_worker(
+    cluster: String,
+    device: Pubkey,
+    worker: Keypair,
+    class: String,
+    urls: Vec<String>,
+    cheat: bool,
+) {
     use ed25519_dalek::SigningKey;
     use io_proof::{CpuBackend, Prover};
     use io_sdk::worker::{
@@ -524,7 +532,12 @@ fn drive_worker(cluster: String, device: Pubkey, worker: Keypair, class: String,
                         Some(p) if p.challenge_id() == c.id() => p.clone(),
                         _ => {
                             let p = tokio::task::spawn_blocking(move || {
-                                Prover::run(&c, &mut CpuBackend::new()).unwrap()
+                                Prover::run_with(&c, &mut CpuBackend::new(), |_, rows| {
+                                    if cheat {
+                                        rows.iter_mut().for_each(|v| *v = v.wrapping_add(1))
+                                    }
+                                })
+                                .unwrap()
                             })
                             .await
                             .unwrap();
@@ -567,28 +580,35 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
     let m: Manifest = net._net.manifest.clone();
     // A new CPU device of the first operator, bound to a fresh worker key: pending on chain.
     let owner = io_sdk::keypair::read_keypair(Path::new(&m.operators[0].keypair)).unwrap();
-    let worker = Keypair::new();
-    let spec = io_staking::DeviceSpec {
-        id_hash: worker.pubkey().to_bytes(),
-        gpu_model: String::new(),
-        gpu_count: 0,
-        vram_gb: 0,
-        region: "eu-west".into(),
-        green: false,
-        class: io_staking::HardwareClass::Cpu,
-    };
     let operator = io_sdk::staking::operator(&owner.pubkey());
-    let device = io_sdk::staking::device(&operator, &spec.id_hash);
-    net.client
-        .send_as(&[io_sdk::staking::register_device(&owner.pubkey(), spec, worker.pubkey())], &[&owner])
-        .await
-        .unwrap();
+    let register = |worker: &Keypair| {
+        let spec = io_staking::DeviceSpec {
+            id_hash: worker.pubkey().to_bytes(),
+            gpu_model: String::new(),
+            gpu_count: 0,
+            vram_gb: 0,
+            region: "eu-west".into(),
+            green: false,
+            class: io_staking::HardwareClass::Cpu,
+        };
+        let device = io_sdk::staking::device(&operator, &spec.id_hash);
+        (device, io_sdk::staking::register_device(&owner.pubkey(), spec, worker.pubkey()))
+    };
+    let worker = Keypair::new();
+    let (device, ix) = register(&worker);
+    net.client.send_as(&[ix], &[&owner]).await.unwrap();
+    // The cheater: a device of the bootstrap (active, its bond at stake) with its worker key.
+    let info = &m.operators[0].devices[0];
+    let cheater: Pubkey = info.address.parse().unwrap();
+    let cheater_key = io_sdk::keypair::read_keypair(Path::new(&info.worker.keypair)).unwrap();
     let pending = net.client.account::<io_staking::Device>(&device).await.unwrap().unwrap();
     assert_eq!(pending.status, io_staking::DeviceStatus::Pending);
     let nodes = start_all(&net, None).await;
     let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
     let cluster = Pubkey::new_from_array(net.cluster_id).to_string();
-    drive_worker(cluster, device, worker, "cpu".into(), urls);
+    let cheater_worker = cheater_key.pubkey();
+    drive_worker(cluster.clone(), device, worker, "cpu".into(), urls.clone(), false);
+    drive_worker(cluster.clone(), cheater, cheater_key, info.class.clone(), urls, true);
 
     // A period this device spent live and answering: active in the certified report.
     let (p, report) = wait_for("a certified report with the device active", 330, || async {
@@ -603,7 +623,7 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
     .await;
     let leaf = &report.devices[report.device_index(&device).unwrap()];
     assert!(leaf.uptime_bps >= io_sdk::report::RULES.active_uptime_bps, "{leaf:?}");
-    // The others stayed dark: inactive.
+    // The others stayed dark or cheated: inactive.
     assert!(report.devices.iter().filter(|d| d.device != device).all(|d| !d.active));
     // apply_device_report with that report activates it on chain.
     wait_for("apply_device_report", 60, || async {
@@ -624,6 +644,30 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
         (leaf.cumulative > 0).then_some(leaf)
     })
     .await;
+    // The cheater: a certified report slashes its operator with evidence anyone re-verifies, and
+    // the crank opens the slash on chain (executed after the appeal window).
+    let slash = wait_for("a certified slash leaf for the cheater", 200, || async {
+        let (s, v) = get(&format!("{}/v1/reports/latest", nodes[2].url)).await;
+        if s != 200 || v["status"] != "certified" {
+            return None;
+        }
+        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+        let leaf = r.slashes.iter().find(|l| l.device == cheater)?.clone();
+        assert!(!r.devices[r.device_index(&cheater).unwrap()].active);
+        Some(leaf)
+    })
+    .await;
+    assert_eq!(slash.operator, operator);
+    slash
+        .evidence
+        .verify(&Pubkey::new_from_array(net.cluster_id).to_string(), &cheater_worker)
+        .expect("the evidence proves wrong rows");
+    let address = io_sdk::staking::slash(&operator, &slash.evidence_hash);
+    let opened = wait_for("propose_slash_from_report", 60, || async {
+        net.client.account::<io_staking::Slash>(&address).await.unwrap()
+    })
+    .await;
+    assert_eq!((opened.amount, opened.status), (slash.amount, io_staking::SlashStatus::Pending));
     wait_for("the claim crank", 60, || async {
         let o = net.client.account::<io_staking::Operator>(&operator).await.unwrap().unwrap();
         (o.rewards_claimed_cumulative >= reward.cumulative).then_some(())
