@@ -232,14 +232,32 @@ async fn a_period_is_agreed_certified_and_published_with_proofs() {
         let (s, v) = get(&format!("{base}{path}")).await;
         assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{path}: {v}");
     }
+    // A proposal for a period already certified is refused (409 already_certified).
+    let mut sig = [0u8; 64];
+    sig.copy_from_slice(net.keys[0].sign_message(&report.digest(&net.cluster_id)).as_ref());
+    let late = consensus::wire::Proposal {
+        report: report.clone(),
+        proposer: net.keys[0].pubkey().to_string(),
+        signature: io_sdk::worker::Bytes64(sig),
+    };
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/peer/propose", nodes[1].url))
+        .json(&late)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!((status, v["error"]["code"].as_str()), (409, Some("already_certified")), "{v}");
 
-    // The cranks: every dark device the chain held active is jailed by apply_device_report with
-    // the certified leaf (attested period p), once, by whichever node's outbox got there first.
-    wait_for("the dark devices jailed", 90, || async {
+    // The cranks: every dark device is jailed by apply_device_report with a certified leaf, once,
+    // by whichever node's outbox got there first. (The bootstrap's activation marks the devices
+    // attested for the period it ran in; the first certified period after that jails them.)
+    wait_for("the dark devices jailed", 200, || async {
         let mut all = true;
         for d in &report.devices {
             let dev = net.client.account::<io_staking::Device>(&d.device).await.unwrap().unwrap();
-            all &= dev.attested_period >= p && dev.status != io_staking::DeviceStatus::Active;
+            all &= dev.attested_period >= p && dev.status == io_staking::DeviceStatus::Jailed;
         }
         all.then_some(())
     })
