@@ -649,6 +649,39 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
         (d.attested_period >= p && d.status == io_staking::DeviceStatus::Active).then_some(())
     })
     .await;
+    // A renter leases the now active device for an hour (1 wall minute at 60x); the next
+    // certified report carries the lease's attested seconds and the crank settles them.
+    let usdc: Pubkey = m.mints["usdc"].address.parse().unwrap();
+    net.client
+        .send_as(&[io_sdk::escrow::post_offer(&owner.pubkey(), &device, 1_000_000, 0, 1, 720)], &[&owner])
+        .await
+        .unwrap();
+    let wallet = &m.wallets[0];
+    let renter = io_sdk::keypair::read_keypair(Path::new(&wallet.keypair)).unwrap();
+    let renter_usdc: Pubkey = wallet.usdc_account.parse().unwrap();
+    let lease = io_sdk::escrow::lease(&renter.pubkey(), 1);
+    net.client
+        .send_as(
+            &[io_sdk::escrow::open_lease(&renter.pubkey(), 1, &usdc, &renter_usdc, 1, u64::MAX, &[device])],
+            &[&renter],
+        )
+        .await
+        .unwrap();
+    let usage = wait_for("a certified usage leaf of the lease", 200, || async {
+        let (s, v) = get(&format!("{}/v1/reports/latest", nodes[0].url)).await;
+        if s != 200 || v["status"] != "certified" {
+            return None;
+        }
+        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+        r.usage.iter().find(|u| u.lease == lease && u.device == device && u.seconds > 0).cloned()
+    })
+    .await;
+    wait_for("settle_attested", 60, || async {
+        let l = net.client.account::<io_escrow::Lease>(&lease).await.unwrap().unwrap();
+        (l.devices[0].attested_seconds >= usage.seconds && l.devices[0].paid > 0).then_some(())
+    })
+    .await;
+
     // Once io_token has emitted (the emit crank; its first hour falls due an hour of chain time
     // after genesis), its operator earns the period's pool, and the claim crank pays it.
     let reward = wait_for("a certified report paying the operator", 200, || async {
