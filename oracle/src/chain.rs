@@ -46,6 +46,7 @@ pub fn chain_device(address: Pubkey, d: &Device) -> Option<ChainDevice> {
         gpu_count: d.gpu_count,
         green: d.green,
         status: d.status,
+        worker_key: d.worker_key,
         bonded: d.bonded,
     })
 }

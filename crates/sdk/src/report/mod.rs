@@ -5,6 +5,27 @@
 //! so a report means one thing everywhere. The leaf hashes are io_oracle's (`io_oracle::leaves`).
 //!
 //! Time is chain time (the Clock sysvar's unix seconds): a period is `[p·3600, (p+1)·3600)`.
+//!
+//! - [`rules`]: the published constants ([`RULES`]) and formulas.
+//! - [`build()`]: [`Inputs`] → [`PeriodReport`]; [`leaves`]: the leaves and their keys;
+//!   [`period`]: the report, its digest, roots, proofs and lookups.
+//! - [`check()`]: what a signer verifies before signing another node's proposal ([`Refusal`]).
+//! - [`evidence`]: [`Evidence::hash`] and [`Evidence::verify`].
+mod build;
+mod check;
+mod evidence;
+pub mod json;
+pub mod leaves;
+pub mod period;
+pub mod rules;
+
+pub use build::{build, distribute_floor, live_within, period_bounds, ReportError};
+pub use check::{check, Refusal};
+pub use evidence::{Failure, EVIDENCE_DOMAIN};
+pub use leaves::{DeviceLeaf, RewardLeaf, SlashLeaf, Tree, UsageLeaf};
+pub use period::PeriodReport;
+pub use rules::{Rules, RULES};
+
 use crate::{
     worker::{CommitmentMsg, Signed},
     Pubkey,
@@ -26,6 +47,9 @@ pub struct DeviceObservation {
 /// The outcome of a node's full proof-of-work challenges of a device in a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+// One outcome per device and period: boxing the evidence would save little and change the
+// shape every observer builds.
+#[allow(clippy::large_enum_variant)]
 pub enum ChallengeOutcome {
     /// No challenge was issued (the device never reached this node).
     None,
@@ -58,6 +82,9 @@ pub struct ChainDevice {
     pub operator: Pubkey,
     pub class: HardwareClass,
     pub gpu_count: u16,
+    /// The worker (device) key the chain binds the device to: the key its evidence must be
+    /// signed by.
+    pub worker_key: Pubkey,
     pub green: bool,
     pub status: DeviceStatus,
     /// $IO bonded for the device (the slash rule's base).
@@ -81,4 +108,30 @@ pub struct Cumulative {
     pub rewards: BTreeMap<Pubkey, u64>,
     /// (lease, device) → cumulative attested seconds.
     pub usage: BTreeMap<(Pubkey, Pubkey), u64>,
+}
+
+/// Everything a node builds a period's report from: the chain state read just before building,
+/// this node's observations, and the last certified report's cumulative leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    pub period: u64,
+    /// The oracle set's epoch the report is signed under.
+    pub set_epoch: u64,
+    /// Last slot at which the report may be certified.
+    pub expiry_slot: u64,
+    /// IO/USDC price: USDC base units per whole $IO (0 when the node has no price source).
+    pub usdc_per_io: u64,
+    /// The cluster's genesis hash (base58): the cluster every challenge in the evidence names.
+    pub cluster: String,
+    /// io_staking devices (retired ones are skipped).
+    pub devices: Vec<ChainDevice>,
+    /// io_escrow leases not finalized.
+    pub leases: Vec<ChainLease>,
+    /// What this node observed, by io_staking device account.
+    pub observations: BTreeMap<Pubkey, DeviceObservation>,
+    /// The last certified report's cumulative leaves (empty before the first).
+    pub previous: Cumulative,
+    /// $IO emitted into the rewards vault and not yet allotted by a certified report: io_token's
+    /// `emission.emitted − Σ previous cumulative rewards`.
+    pub pool: u64,
 }
