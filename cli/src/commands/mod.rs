@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod escrow;
 pub mod oracle;
+pub mod reports;
 pub mod staking;
 pub mod token;
 
@@ -42,13 +43,20 @@ pub async fn run(cli: Cli) -> Result<Report> {
             | Command::Offer(escrow::OfferCmd::List)
             | Command::Lease(escrow::LeaseCmd::Show { .. })
             | Command::Oracle(oracle::OracleCmd::Show)
+            | Command::Report { .. }
+            | Command::Lease(escrow::LeaseCmd::Usage { .. })
     );
     let payer = match keypair::read_keypair(&path) {
         Ok(k) => k,
         Err(_) if read_only && cli.keypair.is_none() => solana_keypair::Keypair::new(),
         Err(e) => return Err(e.into()),
     };
-    let ctx = Ctx { c: Client::new(url, commitment, payer), json: cli.output == Output::Json, yes: cli.yes };
+    let ctx = Ctx {
+        c: Client::new(url, commitment, payer),
+        json: cli.output == Output::Json,
+        yes: cli.yes,
+        manifest: cli.manifest.clone(),
+    };
     match cli.command {
         Command::Supply => report(token::supply(&ctx).await?),
         Command::Emit => report(token::emit(&ctx).await?),
@@ -71,5 +79,9 @@ pub async fn run(cli: Cli) -> Result<Report> {
             report(oracle::submit_report(&ctx, &file, &signers).await?)
         }
         Command::Admin(cmd) => report(admin::admin(&ctx, cmd).await?),
+        Command::Report { period, oracle } => {
+            let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
+            report(reports::report(&ctx, &node, period).await?)
+        }
     }
 }
