@@ -253,6 +253,11 @@ fn not_found(address: &Pubkey) -> anyhow::Error {
 }
 
 pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
+    // Usage asks an oracle node first (which node to ask is the likelier mistake).
+    if let LeaseCmd::Usage { lease, oracle } = cmd {
+        let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
+        return Report::of(&reports::lease_usage(ctx, &node, &lease).await?);
+    }
     let e = ctx.escrow_config().await?;
     let w = ctx.c.wallet();
     match cmd {
@@ -402,10 +407,7 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 LeaseAddress { lease: address.to_string() },
             ))
         }
-        LeaseCmd::Usage { lease, oracle } => {
-            let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
-            Report::of(&reports::lease_usage(ctx, &node, &lease).await?)
-        }
+        LeaseCmd::Usage { .. } => unreachable!("answered above"),
         LeaseCmd::Finalize { lease } => {
             let address = parse_pubkey(&lease, "lease")?;
             let l: io_escrow::Lease = ctx.c.account(&address).await?.ok_or_else(|| not_found(&address))?;

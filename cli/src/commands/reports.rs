@@ -407,12 +407,12 @@ impl Render for LeaseUsage {
 
 pub async fn lease_usage(ctx: &Ctx, node: &Node, lease: &str) -> Result<LeaseUsage> {
     let address = parse_pubkey(lease, "lease")?;
+    let (served, report) = certified(ctx, node).await?;
     let l: io_escrow::Lease = ctx
         .c
         .account(&address)
         .await?
         .ok_or_else(|| anyhow!("no lease at {address}: see `io lease show`"))?;
-    let (served, report) = certified(ctx, node).await?;
     let escrow = ctx.escrow_config().await?;
     let money = ctx.money_of(&escrow, &l.payment_mint).await?;
     let now = ctx.c.chain_time().await?.unix_timestamp;
