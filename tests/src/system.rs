@@ -151,7 +151,7 @@ impl System {
             procs: Mutex::new(Procs { indexer, oracles, workers }),
         };
         for n in &system.manifest.oracle_nodes {
-            let url = format!("{}/v1/status", n.url);
+            let url = format!("{}/health", n.url);
             system
                 .wait("an oracle node to answer", Duration::from_secs(60), || async { get_ok(&url).await })
                 .await;
@@ -213,6 +213,17 @@ impl System {
 
     pub fn start_oracle(&self, i: usize) -> Result<()> {
         self.procs().oracles[i].restart()
+    }
+
+    /// Every child process by name, and whether it is still running.
+    pub fn running(&self) -> Vec<(String, bool)> {
+        let mut p = self.procs();
+        let Procs { indexer, oracles, workers } = &mut *p;
+        std::iter::once(indexer)
+            .chain(oracles.iter_mut())
+            .chain(workers.values_mut())
+            .map(|proc| (proc.name.clone(), proc.running()))
+            .collect()
     }
 
     /// The last lines of every log, for a failure message.

@@ -75,6 +75,7 @@ pub async fn run(cli: Cli) -> Result<Report> {
         Command::Offer(cmd) => escrow::offer(&ctx, cmd).await,
         Command::Lease(cmd) => escrow::lease(&ctx, cmd).await,
         Command::Oracle(oracle::OracleCmd::Show) => report(oracle::show(&ctx).await?),
+        Command::Oracle(oracle::OracleCmd::Bond { amount }) => report(oracle::bond(&ctx, &amount).await?),
         Command::Oracle(oracle::OracleCmd::SubmitReport { file, signers }) => {
             report(oracle::submit_report(&ctx, &file, &signers).await?)
         }
