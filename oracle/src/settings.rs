@@ -97,6 +97,18 @@ pub struct WorkerSettings {
     /// Accept simulated devices (a CPU standing in for the registered hardware, light
     /// challenges): local networks only.
     pub allow_simulated: bool,
+    /// Wall ms a challenge's commitment may arrive after its deadline before the challenge is
+    /// failed as missed (the verifier itself still refuses a late commitment: this only keeps a
+    /// commitment in flight from racing the expiry).
+    pub challenge_grace_ms: u64,
+    /// Wall ms a device has, after its commitment was accepted and the reveal disclosed, to send
+    /// its opened rows; then the challenge fails without evidence.
+    pub answer_timeout_ms: u64,
+    /// Wall ms between two reads of the registered devices (an unknown worker key also triggers
+    /// one, at most once a second).
+    pub registry_refresh_ms: u64,
+    /// Wall ms between two batched writes of live intervals and ping counts.
+    pub flush_ms: u64,
 }
 
 impl Default for WorkerSettings {
@@ -108,6 +120,10 @@ impl Default for WorkerSettings {
             ping_answer_ms: 2_000,
             ping_mean_interval_ms: 300_000,
             allow_simulated: false,
+            challenge_grace_ms: 5_000,
+            answer_timeout_ms: 60_000,
+            registry_refresh_ms: 30_000,
+            flush_ms: 2_000,
         }
     }
 }
@@ -182,6 +198,17 @@ impl Settings {
         }
         if self.workers.heartbeats_per_minute == 0 {
             return bad("workers.heartbeats_per_minute", "must be at least 1".into());
+        }
+        for (field, v) in [
+            ("workers.liveness_gap_ms", self.workers.liveness_gap_ms),
+            ("workers.ping_answer_ms", self.workers.ping_answer_ms),
+            ("workers.ping_mean_interval_ms", self.workers.ping_mean_interval_ms),
+            ("workers.registry_refresh_ms", self.workers.registry_refresh_ms),
+            ("workers.flush_ms", self.workers.flush_ms),
+        ] {
+            if v == 0 {
+                return bad(field, "must be at least 1 ms".into());
+            }
         }
         if self.report.expiry_slots == 0 {
             return bad("report.expiry_slots", "must be at least 1".into());

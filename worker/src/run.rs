@@ -10,8 +10,8 @@ use crate::{
 use anyhow::{anyhow, Result};
 use io_proof::Prover;
 use io_sdk::worker::{
-    paths, Bytes32, Hardware, Heartbeat, HeartbeatReply, Kind, Reveal, Signed, Telemetry, Verdict,
-    PROTOCOL_VERSION,
+    paths, Bytes32, Hardware, Heartbeat, HeartbeatReply, Kind, Ping, Pong, Reveal, Signed, Telemetry,
+    Verdict, PROTOCOL_VERSION,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use std::{
@@ -306,6 +306,10 @@ async fn node_loop(w: Arc<Worker>, url: String, s: Settings) {
                 }
                 failures = 0;
                 w.node_seen(&url, Ok(()), 0);
+                // Pings first: the node gives a couple of seconds for the pong.
+                for p in reply.pings {
+                    tokio::spawn(on_ping(w.clone(), url.clone(), p));
+                }
                 for c in reply.challenges {
                     tokio::spawn(on_challenge(w.clone(), url.clone(), c));
                 }
@@ -326,6 +330,32 @@ async fn node_loop(w: Arc<Worker>, url: String, s: Settings) {
                 tokio::time::sleep(delay).await;
             }
         }
+    }
+}
+
+/// A liveness ping from node `url`: answered at once with a signed pong. A failed delivery is
+/// only logged: the node counts the ping as missed, and a retry would come too late anyway.
+async fn on_ping(w: Arc<Worker>, url: String, ping: Ping) {
+    let body = Pong {
+        version: PROTOCOL_VERSION,
+        cluster: w.id.cluster.clone(),
+        device: w.id.device.to_string(),
+        nonce: ping.nonce,
+    };
+    let signed = Signed::sign(Kind::Pong, &body, w.id.secret());
+    let target = format!("{}{}", url.trim_end_matches('/'), paths::PONG);
+    match w.http.post(&target).json(&signed).send().await {
+        Ok(r) if r.status().is_success() => {}
+        Ok(r) => {
+            let status = r.status();
+            let text = r.text().await.unwrap_or_default();
+            warn!(
+                "ping {}: {target} answered {status}: {}",
+                ping.nonce,
+                text.chars().take(300).collect::<String>()
+            );
+        }
+        Err(e) => warn!("ping {}: pong not delivered to {target}: {e}", ping.nonce),
     }
 }
 

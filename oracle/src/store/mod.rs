@@ -6,6 +6,8 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{any::AnyPoolOptions, AnyPool, Row};
 use std::{borrow::Cow, sync::LazyLock};
 
+pub mod observations;
+
 /// Which database the URL names; the few SQL differences are spelled per backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -252,10 +252,10 @@ fn check_rewards(
     let (want, shared) = distribute_floor(&weights, proposal.pool, &own.previous)
         .map_err(|e| body("rewards", e.to_string()))?;
     let t = Tree::Rewards;
-    let got: BTreeMap<_, _> = proposal.rewards.iter().map(|l| (l.operator, l.cumulative)).collect();
-    if got.len() != proposal.rewards.len() {
-        return Err(leaf(t, "-".into(), "an operator has two leaves"));
+    if let Some(i) = first_out_of_order(proposal.rewards.iter().map(|l| l.operator)) {
+        return Err(leaf(t, proposal.rewards[i].operator.to_string(), "leaves out of order or repeated"));
     }
+    let got: BTreeMap<_, _> = proposal.rewards.iter().map(|l| (l.operator, l.cumulative)).collect();
     let want: BTreeMap<_, _> = want.iter().map(|l| (l.operator, l.cumulative)).collect();
     for op in got.keys().chain(want.keys()).collect::<BTreeSet<_>>() {
         let (g, w) = (got.get(op), want.get(op));
@@ -319,4 +319,269 @@ fn check_slashes(
         devices.insert(l.device);
     }
     Ok(devices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fixtures::*, *};
+    use super::*;
+
+    fn refusal(p: &PeriodReport, own: &Inputs) -> Refusal {
+        check(p, own).expect_err("the proposal should be refused")
+    }
+
+    fn index(p: &PeriodReport, n: u8) -> usize {
+        p.device_index(&key(n)).unwrap()
+    }
+
+    #[test]
+    fn an_honest_proposal_from_slightly_different_observations_passes() {
+        let own = inputs();
+        let mut theirs = inputs();
+        // They saw device 2 drop 100 s earlier and device 3 300 s longer, and read the pool a
+        // moment earlier (less emitted).
+        theirs.observations.insert(key(2), seen(2_600, ChallengeOutcome::Passed));
+        theirs.observations.insert(key(3), seen(3_300, ChallengeOutcome::Passed));
+        theirs.pool -= 3;
+        let p = build(&theirs).unwrap();
+        assert_ne!(p.body, build(&own).unwrap().body);
+        assert_eq!(check(&p, &own), Ok(()));
+    }
+
+    #[test]
+    fn a_tampered_uptime_is_refused() {
+        let own = inputs();
+        let mut p = build(&own).unwrap();
+        let i = index(&p, 1);
+        p.devices[i].uptime_bps = 8_999; // this node saw 10,000
+        p.reroot();
+        let r = refusal(&p, &own);
+        assert_eq!((r.tree, r.key.as_str()), (Some(Tree::Devices), key(1).to_string().as_str()));
+        assert!(r.why.contains("uptime 8999 bps, this node saw 10000 bps"), "{}", r.why);
+        // Within the tolerance it passes the devices check (and then the rewards must follow it).
+        p.devices[i].uptime_bps = 9_000;
+        p.reroot();
+        assert_eq!(refusal(&p, &own).tree, Some(Tree::Rewards));
+    }
+
+    #[test]
+    fn the_chain_fixes_class_green_operator_and_the_device_set() {
+        let own = inputs();
+        let base = build(&own).unwrap();
+        let refuse = |change: &dyn Fn(&mut PeriodReport)| {
+            let mut p = base.clone();
+            change(&mut p);
+            p.reroot();
+            refusal(&p, &own)
+        };
+        assert!(refuse(&|p| p.devices[0].class = 4).why.contains("class 4, the chain has 1"));
+        assert!(refuse(&|p| p.devices[0].green = true).why.contains("green true"));
+        assert!(refuse(&|p| p.devices[0].operator = key(11)).why.contains("operator"));
+        let missing = refuse(&|p| {
+            p.devices.remove(1);
+        });
+        assert_eq!(
+            (missing.tree, missing.why.as_str()),
+            (Some(Tree::Devices), "missing: the device is on chain")
+        );
+        let extra = refuse(&|p| {
+            let mut l = p.devices[0].clone();
+            l.device = key(90);
+            p.devices.push(l);
+        });
+        assert!(extra.why.contains("not a device on chain"));
+        let unordered = refuse(&|p| p.devices.swap(0, 1));
+        assert!(unordered.why.contains("out of order"));
+    }
+
+    #[test]
+    fn active_must_match_unless_this_node_cannot_judge() {
+        let own = inputs();
+        // The proposer failed device 1 (say, a missed deadline); this node saw it pass, live all
+        // period: refused.
+        let mut theirs = inputs();
+        theirs
+            .observations
+            .insert(key(1), seen(3_600, ChallengeOutcome::Failed { reason: "late".into(), evidence: None }));
+        let p = build(&theirs).unwrap();
+        let r = refusal(&p, &own);
+        assert_eq!(r.tree, Some(Tree::Devices));
+        assert!(r.why.contains("active false, this node judges true"), "{}", r.why);
+        // This node's challenge of device 1 is still pending: it signs.
+        let mut pending = inputs();
+        pending.observations.insert(key(1), seen(3_600, ChallengeOutcome::Pending));
+        assert_eq!(check(&p, &pending), Ok(()));
+
+        // Near the threshold either view stands: this node saw 5,500 bps, the proposer 4,861.
+        let (mut own, mut theirs) = (inputs(), inputs());
+        own.leases.clear();
+        theirs.leases.clear();
+        own.observations.insert(key(2), seen(1_980, ChallengeOutcome::Passed));
+        theirs.observations.insert(key(2), seen(1_750, ChallengeOutcome::Passed));
+        let p = build(&theirs).unwrap();
+        assert!(!p.devices[index(&p, 2)].active && build(&own).unwrap().devices[index(&p, 2)].active);
+        assert_eq!(check(&p, &own), Ok(()));
+
+        // Active below the threshold contradicts the proposal's own uptime (this node, at the
+        // threshold with its challenge pending, could not dispute the flag itself).
+        let mut near = inputs();
+        near.observations.insert(key(3), seen(1_800, ChallengeOutcome::Pending));
+        let mut p = build(&near).unwrap();
+        let i = index(&p, 3);
+        p.devices[i].uptime_bps = 4_999;
+        p.devices[i].active = true;
+        p.reroot();
+        let r = refusal(&p, &near);
+        assert!(r.why.contains("below the threshold"), "{}", r.why);
+    }
+
+    #[test]
+    fn usage_leaves_must_agree_within_tolerance() {
+        let mut own = inputs();
+        own.leases.push(ChainLease {
+            address: key(51),
+            start_ts: start() + 3_600,
+            end_ts: start() + 7_200,
+            devices: vec![key(4)],
+        });
+        let base = build(&own).unwrap();
+        let with = |leaf: UsageLeaf| {
+            let mut p = base.clone();
+            p.usage.push(leaf);
+            p.usage.sort_by_key(UsageLeaf::key);
+            p.reroot();
+            p
+        };
+        // A device that is in no lease.
+        let r = refusal(&with(UsageLeaf { lease: key(50), device: key(3), seconds: 500 }), &own);
+        assert_eq!(r.tree, Some(Tree::Usage));
+        assert_eq!(r.key, format!("{}:{}", key(50), key(3)));
+        assert!(r.why.contains("not a device of an open lease"));
+        // A lease device this node attests 0 s for (its lease starts next period).
+        let r = refusal(&with(UsageLeaf { lease: key(51), device: key(4), seconds: 500 }), &own);
+        assert!(r.why.contains("500 s, this node attests 0 s (tolerance 120 s)"), "{}", r.why);
+        // … but a leaf within the tolerance of 0 is an honest difference.
+        assert_eq!(check(&with(UsageLeaf { lease: key(51), device: key(4), seconds: 100 }), &own), Ok(()));
+        // A missing leaf this node counts 1,800 s for.
+        let mut p = base.clone();
+        p.usage.remove(0);
+        p.reroot();
+        assert!(refusal(&p, &own).why.contains("no leaf, this node attests 1800 s"));
+        // A value below the last certified one (this node adds nothing: device 2 dropped before
+        // the lease began).
+        let mut low = own.clone();
+        low.observations.insert(key(2), seen(1_800, ChallengeOutcome::Passed));
+        let mut p = build(&low).unwrap();
+        let j = p.usage_index(&key(50), &key(2)).unwrap();
+        assert_eq!(p.usage[j].seconds, 100);
+        p.usage[j].seconds = 99;
+        p.reroot();
+        let r = refusal(&p, &low);
+        assert!(r.why.contains("99 s, below the last certified 100 s"), "{}", r.why);
+    }
+
+    #[test]
+    fn rewards_must_follow_the_formula_exactly() {
+        let own = inputs();
+        let mut p = build(&own).unwrap();
+        let i = p.reward_index(&key(10)).unwrap();
+        p.rewards[i].cumulative += 1;
+        p.reroot();
+        let r = refusal(&p, &own);
+        assert_eq!((r.tree, r.key.clone()), (Some(Tree::Rewards), key(10).to_string()));
+        assert!(r.why.contains("cumulative 44402, the formula gives 44401"), "{}", r.why);
+
+        // A leaf dropped (operator 12's earlier reward must stay provable).
+        let mut p = build(&own).unwrap();
+        p.rewards.retain(|l| l.operator != key(12));
+        p.reroot();
+        assert!(refusal(&p, &own).why.contains("cumulative no leaf, the formula gives 777"));
+
+        // Out of order (the lookups and every honest root assume the key order).
+        let mut p = build(&own).unwrap();
+        p.rewards.swap(0, 1);
+        p.reroot();
+        assert!(refusal(&p, &own).why.contains("out of order"));
+
+        // The body's total must be the tree's.
+        let mut p = build(&own).unwrap();
+        p.body.emission_distributed -= 1;
+        assert_eq!(refusal(&p, &own).key, "emission_distributed");
+    }
+
+    #[test]
+    fn the_body_must_match() {
+        let own = inputs();
+        let base = build(&own).unwrap();
+        let mut p = base.clone();
+        p.pool = own.pool + 1;
+        let r = refusal(&p, &own);
+        assert_eq!((r.tree, r.key.as_str()), (None, "pool"));
+        assert!(r.why.contains("exceeds"));
+        let mut p = base.clone();
+        p.rewards[0].cumulative += 1; // not re-rooted
+        assert_eq!(refusal(&p, &own).key, "roots");
+        for (field, change) in [
+            ("period", &(|p: &mut PeriodReport| p.body.period += 1) as &dyn Fn(&mut PeriodReport)),
+            ("set_epoch", &|p| p.body.set_epoch += 1),
+            ("usdc_per_io", &|p| p.body.usdc_per_io += 1),
+            ("devices_attested", &|p| p.body.devices_attested += 1),
+            ("device_seconds", &|p| p.body.device_seconds += 4 * 360 + 1),
+        ] {
+            let mut p = base.clone();
+            change(&mut p);
+            assert_eq!(refusal(&p, &own).key, field);
+        }
+    }
+
+    #[test]
+    fn slashes_must_prove_wrong_rows_by_the_rule() {
+        let own = inputs();
+        let cheat = build(&inputs_with_cheat()).unwrap();
+        // The proposer caught device 3; this node saw it pass: the evidence convinces it, and the
+        // device's inactive leaf stands.
+        assert_eq!(check(&cheat, &own), Ok(()));
+
+        let refuse = |change: &dyn Fn(&mut SlashLeaf)| {
+            let mut p = cheat.clone();
+            change(&mut p.slashes[0]);
+            p.reroot();
+            refusal(&p, &own)
+        };
+        // A fake: an honest answer presented as evidence.
+        let fake = refuse(&|s| {
+            s.evidence = honest_of_3();
+            s.evidence_hash = s.evidence.hash();
+        });
+        assert_eq!(fake.tree, Some(Tree::Slashes));
+        assert!(fake.why.contains("proves no wrong rows: the answer is correct"), "{}", fake.why);
+        assert!(refuse(&|s| s.evidence_hash = [1; 32]).why.contains("not the hash"));
+        assert!(refuse(&|s| s.amount += 1).why.contains("amount 100002, the rule gives 100001"));
+        assert!(refuse(&|s| s.operator = key(10)).why.contains("belongs to operator"));
+        // A device pinned as active despite the slash in the same report.
+        let mut p = cheat.clone();
+        let i = index(&p, 3);
+        p.devices[i].active = true;
+        p.reroot();
+        assert!(refusal(&p, &own).why.contains("wrong rows"));
+
+        // This node caught the cheat, the proposer only saw a failure: no slash leaf, still signed.
+        let mut theirs = inputs();
+        theirs
+            .observations
+            .insert(key(3), seen(3_000, ChallengeOutcome::Failed { reason: "late".into(), evidence: None }));
+        assert_eq!(check(&build(&theirs).unwrap(), &inputs_with_cheat()), Ok(()));
+    }
+
+    #[test]
+    fn a_refusal_reads_and_publishes() {
+        let r = Refusal { tree: Some(Tree::Usage), key: "a:b".into(), why: "no".into() };
+        assert_eq!(r.to_string(), "usage leaf a:b: no");
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::json!({"tree": "usage", "key": "a:b", "why": "no"})
+        );
+        let b = Refusal { tree: None, key: "pool".into(), why: "too much".into() };
+        assert_eq!(b.to_string(), "body pool: too much");
+    }
 }

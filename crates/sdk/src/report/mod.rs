@@ -8,22 +8,29 @@
 //!
 //! - [`rules`]: the published constants ([`RULES`]) and formulas.
 //! - [`build()`]: [`Inputs`] → [`PeriodReport`]; [`leaves`]: the leaves and their keys;
-//!   [`period`]: the report, its digest, roots, proofs and lookups.
+//!   [`period`]: the report, its digest, roots, proofs and lookups; [`proofs`]: one leaf with its
+//!   proof, as published.
 //! - [`check()`]: what a signer verifies before signing another node's proposal ([`Refusal`]).
 //! - [`evidence`]: [`Evidence::hash`] and [`Evidence::verify`].
 mod build;
 mod check;
 mod evidence;
+#[cfg(test)]
+mod fixtures;
 pub mod json;
 pub mod leaves;
 pub mod period;
+pub mod proofs;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 pub use build::{build, distribute_floor, live_within, period_bounds, ReportError};
 pub use check::{check, Refusal};
 pub use evidence::{Failure, EVIDENCE_DOMAIN};
 pub use leaves::{DeviceLeaf, RewardLeaf, SlashLeaf, Tree, UsageLeaf};
 pub use period::PeriodReport;
+pub use proofs::{Leaf, LeafProof};
 pub use rules::{Rules, RULES};
 
 use crate::{

@@ -36,6 +36,8 @@ pub mod paths {
     pub const COMMITMENT: &str = "/v1/worker/commitment";
     /// Body: [`super::Signed`] of an [`super::Answer`]. Reply: [`super::Verdict`].
     pub const ANSWER: &str = "/v1/worker/answer";
+    /// Body: [`super::Signed`] of a [`super::Pong`]. Reply: 204, no body.
+    pub const PONG: &str = "/v1/worker/pong";
 }
 
 /// What a signature is over: one tag per message kind.
@@ -48,6 +50,8 @@ pub enum Kind {
     Challenge,
     /// A device's opened rows, signed by its worker key.
     Answer,
+    /// A device's answer to a liveness ping, signed by its worker key.
+    Pong,
 }
 
 impl Kind {
@@ -56,6 +60,7 @@ impl Kind {
             Kind::Heartbeat => b"heartbeat",
             Kind::Challenge => b"challenge",
             Kind::Answer => b"answer",
+            Kind::Pong => b"pong",
         }
     }
 }
@@ -137,7 +142,7 @@ pub trait Versioned {
 macro_rules! versioned {
     ($($t:ty),*) => {$(impl Versioned for $t { fn version(&self) -> u32 { self.version } })*};
 }
-versioned!(Heartbeat, ChallengeRequest, Answer);
+versioned!(Heartbeat, ChallengeRequest, Answer, Pong);
 
 /// A value the machine could not read is `{"value": null, "unavailable": "why"}`; never a
 /// made-up number.
@@ -272,6 +277,31 @@ pub struct HeartbeatReply {
     pub challenges: Vec<Signed>,
     #[serde(default)]
     pub reveals: Vec<Reveal>,
+    /// Liveness pings to answer at once with a signed [`Pong`] to [`paths::PONG`]. Absent in a
+    /// node's reply that predates pings (hence the default).
+    #[serde(default)]
+    pub pings: Vec<Ping>,
+}
+
+/// A liveness ping, carried in a heartbeat reply at a random time: the device shows it is still
+/// there by answering within the node's answer window (2 s by default), which a replayed or
+/// pre-signed heartbeat cannot do. It needs no signature: only the answer counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ping {
+    /// Fresh randomness the pong must repeat.
+    pub nonce: Bytes32,
+    /// The node's wall clock when it sent the ping (informative; the node times on its own clock).
+    pub issued_at_ms: u64,
+}
+
+/// The answer to a [`Ping`], signed by the device's worker key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pong {
+    pub version: u32,
+    pub cluster: String,
+    /// The device's io_staking account.
+    pub device: String,
+    pub nonce: Bytes32,
 }
 
 /// io-proof's signed commitment (the signature is the device key's over io-proof's
@@ -432,6 +462,22 @@ mod tests {
         let mut relabelled = Signed::sign(Kind::Heartbeat, &body(), &secret);
         relabelled.kind = Kind::Answer;
         assert!(matches!(relabelled.open::<Answer>(Kind::Answer), Err(WireError::BadSignature(_))));
+    }
+
+    #[test]
+    fn pongs_are_their_own_kind_and_old_replies_still_parse() {
+        let pong = Pong {
+            version: PROTOCOL_VERSION,
+            cluster: "c".into(),
+            device: "d".into(),
+            nonce: Bytes32([9; 32]),
+        };
+        let s = Signed::sign(Kind::Pong, &pong, &[3; 32]);
+        assert_eq!(s.open::<Pong>(Kind::Pong).unwrap().1, pong);
+        assert!(matches!(s.open::<Pong>(Kind::Heartbeat), Err(WireError::WrongKind { .. })));
+        // A node that predates pings sends no `pings` field.
+        let r: HeartbeatReply = serde_json::from_str(r#"{"challenges": [], "reveals": []}"#).unwrap();
+        assert!(r.pings.is_empty());
     }
 
     #[test]
