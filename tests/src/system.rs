@@ -279,7 +279,8 @@ impl System {
     }
 
     /// Runs the `io` CLI with `--output json` against this network, signed by `keypair` (a
-    /// keypair file; none for reads): its exit code, its JSON (or text) output and its stderr.
+    /// keypair file; none for reads): its exit code, its JSON (or text) output, and its error
+    /// (the JSON's `error` on failure, then stderr).
     pub async fn io(&self, keypair: Option<&str>, args: &[&str]) -> Result<(i32, Value, String)> {
         let bins = bin_dir()?;
         let mut cmd = tokio::process::Command::new(bins.join("io"));
@@ -296,7 +297,12 @@ impl System {
             .context("io did not finish in 120 s")??;
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         let json = serde_json::from_str(&stdout).unwrap_or(Value::String(stdout));
-        Ok((out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).to_string()))
+        // With --output json a failure's message is the JSON's `error`: returned with stderr.
+        let mut err = String::from_utf8_lossy(&out.stderr).to_string();
+        if let Some(e) = json["error"].as_str() {
+            err = format!("{e}\n{err}");
+        }
+        Ok((out.status.code().unwrap_or(-1), json, err))
     }
 
     /// A demo wallet's keypair file.
