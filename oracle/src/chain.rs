@@ -39,7 +39,7 @@ pub async fn oracle_config(client: &Client) -> Result<OracleConfig> {
 
 /// A device in the report's terms; `None` for a retired device (it is in no tree).
 pub fn chain_device(address: Pubkey, d: &Device) -> Option<ChainDevice> {
-    (d.status != DeviceStatus::Retired).then(|| ChainDevice {
+    (d.status != DeviceStatus::Retired).then_some(ChainDevice {
         address,
         operator: d.operator,
         class: d.class,

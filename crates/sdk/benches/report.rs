@@ -4,7 +4,12 @@
 //! any tree over them), so the ratio says how far the builder is from the hashing it cannot avoid.
 //!
 //! `cargo bench -p io-sdk --bench report` (release); `cargo test -p io-sdk --bench report` runs
-//! it unoptimised. Figures are printed, never asserted.
+//! it unoptimised. Figures are printed, never asserted. `cargo bench` also builds io-sdk's
+//! dev-dependencies (the local network) in release with fat LTO; where that is too slow, a
+//! throwaway crate outside the workspace whose `src/main.rs` is this file and whose dependencies
+//! are io-sdk, io-staking (`no-entrypoint`), io-merkle and serde_json by path, built with
+//! `cargo build --release --offline` and the workspace's Cargo.lock, runs the same code at
+//! opt-level 3 without LTO.
 use io_sdk::{
     report::{
         build, check, ChainDevice, ChainLease, ChallengeOutcome, Cumulative, DeviceObservation, Inputs, Tree,

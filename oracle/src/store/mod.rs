@@ -7,6 +7,8 @@ use sqlx::{any::AnyPoolOptions, AnyPool, Row};
 use std::{borrow::Cow, sync::LazyLock};
 
 pub mod observations;
+pub mod outbox;
+pub mod reports;
 
 /// Which database the URL names; the few SQL differences are spelled per backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

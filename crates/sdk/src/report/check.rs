@@ -125,26 +125,26 @@ fn check_devices(
         return Err(leaf(t, proposal.devices[i].device.to_string(), "leaves out of order or repeated"));
     }
     for l in &proposal.devices {
-        let key = leaves::device_key_text(&l.device);
+        let key = || leaves::device_key_text(&l.device);
         let Some(d) = chain.get(&l.device) else {
-            return Err(leaf(t, key, "not a device on chain (or retired)"));
+            return Err(leaf(t, key(), "not a device on chain (or retired)"));
         };
         if l.operator != d.operator {
-            return Err(leaf(t, key, format!("operator {}, the chain has {}", l.operator, d.operator)));
+            return Err(leaf(t, key(), format!("operator {}, the chain has {}", l.operator, d.operator)));
         }
         if l.class != class_index(d) {
-            return Err(leaf(t, key, format!("class {}, the chain has {}", l.class, class_index(d))));
+            return Err(leaf(t, key(), format!("class {}, the chain has {}", l.class, class_index(d))));
         }
         if l.green != d.green {
-            return Err(leaf(t, key, format!("green {}, the chain has {}", l.green, d.green)));
+            return Err(leaf(t, key(), format!("green {}, the chain has {}", l.green, d.green)));
         }
         let Some(m) = mine.device_index(&l.device).map(|i| &mine.devices[i]) else {
-            return Err(leaf(t, key, "not a device this node reports"));
+            return Err(leaf(t, key(), "not a device this node reports"));
         };
         if !RULES.uptime_agrees(m.uptime_bps, l.uptime_bps) {
             return Err(leaf(
                 t,
-                key,
+                key(),
                 format!(
                     "uptime {} bps, this node saw {} bps (tolerance {} bps)",
                     l.uptime_bps, m.uptime_bps, RULES.uptime_tolerance_bps
@@ -154,15 +154,23 @@ fn check_devices(
         if l.active && l.uptime_bps < RULES.active_uptime_bps {
             return Err(leaf(
                 t,
-                key,
+                key(),
                 format!("active with uptime {} bps, below the threshold", l.uptime_bps),
             ));
         }
         if l.active && slashed.contains(&l.device) {
             return Err(leaf(
                 t,
-                key,
+                key(),
                 "active, yet the report's slashes tree proves it answered with wrong rows",
+            ));
+        }
+        // This node holds proof of wrong rows: no tolerance makes the device honest.
+        if l.active && mine.slashes.iter().any(|s| s.device == l.device) {
+            return Err(leaf(
+                t,
+                key(),
+                "active, yet this node holds evidence that it answered with wrong rows",
             ));
         }
         if l.active != m.active {
@@ -174,7 +182,7 @@ fn check_devices(
             if !(undecided || caught || RULES.near_threshold(m.uptime_bps)) {
                 return Err(leaf(
                     t,
-                    key,
+                    key(),
                     format!(
                         "active {}, this node judges {} (uptime {} bps, challenge {})",
                         l.active,
@@ -212,22 +220,22 @@ fn check_usage(proposal: &PeriodReport, mine: &PeriodReport, own: &Inputs) -> Re
     let proposed: BTreeMap<_, _> = proposal.usage.iter().map(|l| (l.key(), l.seconds)).collect();
     let own_leaves: BTreeMap<_, _> = mine.usage.iter().map(|l| (l.key(), l.seconds)).collect();
     for key in proposed.keys().chain(own_leaves.keys()).collect::<BTreeSet<_>>() {
-        let text = leaves::usage_key_text(&key.0, &key.1);
+        let text = || leaves::usage_key_text(&key.0, &key.1);
         if !lease_devices.contains(key) {
-            return Err(leaf(t, text, "not a device of an open lease on chain"));
+            return Err(leaf(t, text(), "not a device of an open lease on chain"));
         }
         let before = own.previous.usage.get(key).copied().unwrap_or(0);
         let got = proposed.get(key).copied().unwrap_or(0);
         let want = own_leaves.get(key).copied().unwrap_or(0);
         if got < before {
-            return Err(leaf(t, text, format!("{got} s, below the last certified {before} s")));
+            return Err(leaf(t, text(), format!("{got} s, below the last certified {before} s")));
         }
         let tolerance = RULES.usage_tolerance(want.saturating_sub(before));
         if got.abs_diff(want) > tolerance {
             let what = if proposed.contains_key(key) { format!("{got} s") } else { "no leaf".into() };
             return Err(leaf(
                 t,
-                text,
+                text(),
                 format!("{what}, this node attests {want} s (tolerance {tolerance} s)"),
             ));
         }
@@ -297,25 +305,25 @@ fn check_slashes(
     let mut hashes = BTreeSet::new();
     let mut devices = BTreeSet::new();
     for l in &proposal.slashes {
-        let key = leaves::slash_key_text(&l.operator, &l.evidence_hash);
+        let key = || leaves::slash_key_text(&l.operator, &l.evidence_hash);
         let Some(d) = chain.get(&l.device) else {
-            return Err(leaf(t, key, format!("device {} is not on chain", l.device)));
+            return Err(leaf(t, key(), format!("device {} is not on chain", l.device)));
         };
         if l.operator != d.operator {
-            return Err(leaf(t, key, format!("device {} belongs to operator {}", l.device, d.operator)));
+            return Err(leaf(t, key(), format!("device {} belongs to operator {}", l.device, d.operator)));
         }
         if l.evidence_hash != l.evidence.hash() {
-            return Err(leaf(t, key, "the evidence hash is not the hash of the published evidence"));
+            return Err(leaf(t, key(), "the evidence hash is not the hash of the published evidence"));
         }
         if !hashes.insert(l.evidence_hash) {
-            return Err(leaf(t, key, "the same evidence is slashed twice"));
+            return Err(leaf(t, key(), "the same evidence is slashed twice"));
         }
         let amount = RULES.slash_amount_ceil(d.bonded);
         if l.amount != amount {
-            return Err(leaf(t, key, format!("amount {}, the rule gives {amount}", l.amount)));
+            return Err(leaf(t, key(), format!("amount {}, the rule gives {amount}", l.amount)));
         }
         proves_wrong_rows(&l.evidence, &own.cluster, d)
-            .map_err(|why| leaf(t, key, format!("the evidence proves no wrong rows: {why}")))?;
+            .map_err(|why| leaf(t, key(), format!("the evidence proves no wrong rows: {why}")))?;
         devices.insert(l.device);
     }
     Ok(devices)
@@ -564,6 +572,15 @@ mod tests {
         p.devices[i].active = true;
         p.reroot();
         assert!(refusal(&p, &own).why.contains("wrong rows"));
+
+        // This node caught the cheat near the threshold, the proposer saw the device pass: the
+        // proposer's active flag would be within tolerance, but the evidence settles it.
+        let mut caught = inputs_with_cheat();
+        caught.observations.get_mut(&key(3)).unwrap().live = vec![(start(), start() + 1_800)];
+        let mut theirs = inputs();
+        theirs.observations.insert(key(3), seen(1_800, ChallengeOutcome::Passed));
+        let r = refusal(&build(&theirs).unwrap(), &caught);
+        assert!(r.why.contains("this node holds evidence"), "{}", r.why);
 
         // This node caught the cheat, the proposer only saw a failure: no slash leaf, still signed.
         let mut theirs = inputs();

@@ -11,7 +11,7 @@
 //!   [`period`]: the report, its digest, roots, proofs and lookups; [`proofs`]: one leaf with its
 //!   proof, as published.
 //! - [`check()`]: what a signer verifies before signing another node's proposal ([`Refusal`]).
-//! - [`evidence`]: [`Evidence::hash`] and [`Evidence::verify`].
+//! - [`Evidence::hash`] and [`Evidence::verify`] (evidence.rs): wrong rows anyone can re-verify.
 mod build;
 mod check;
 mod evidence;

@@ -7,8 +7,9 @@ use io_staking::HardwareClass;
 /// Basis points in a whole.
 pub const BPS: u16 = 10_000;
 
-/// The rules (see [`RULES`] for the values and why).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The rules (see [`RULES`] for the values and why). Serialize: a node publishes the rules it
+/// applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Rules {
     /// Length of a period in chain seconds (io_oracle's hour).
     pub period_secs: u64,

@@ -352,6 +352,18 @@ proptest! {
     }
 
     #[test]
+    fn live_seconds_count_each_second_once(
+        live in prop::collection::vec((-50i64..150, 0i64..80), 0..8),
+        from in -20i64..60,
+        len in 0i64..120,
+    ) {
+        let live: Vec<_> = live.into_iter().map(|(s, l)| (s, s + l)).collect();
+        let to = from + len;
+        let brute = (from..to).filter(|t| live.iter().any(|(s, e)| s <= t && t < e)).count() as u64;
+        prop_assert_eq!(live_within(&live, from, to), brute);
+    }
+
+    #[test]
     fn a_node_signs_its_own_report(i in arb_inputs()) {
         let r = build(&i).unwrap();
         prop_assert_eq!(check(&r, &i), Ok(()));

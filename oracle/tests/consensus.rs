@@ -1,0 +1,447 @@
+//! Agreement, certification, the outbox and the peer/public APIs on a real local network
+//! (io-localnet in-process, its clock at 60× so a period passes in a wall minute) with one
+//! in-process oracle node per oracle key of the manifest, wired to each other.
+use io_localnet::{Config, Localnet};
+use io_oracle::{OracleConfig, Report, ReportStatus};
+use io_oracle_node::{
+    api, consensus,
+    node::Node,
+    observe,
+    settings::{Peer, Settings},
+    store::Store,
+};
+use io_sdk::{client::Client, report::PeriodReport, Pubkey};
+use serde_json::Value;
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+struct Running {
+    #[allow(dead_code)]
+    node: Arc<Node>,
+    url: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+struct Net {
+    _net: Localnet,
+    rpc: String,
+    dir: PathBuf,
+    cluster_id: [u8; 32],
+    keys: Vec<Keypair>,
+    client: Client,
+}
+
+/// Logs of the nodes (IO_ORACLE_LOG, default info: proposals, refusals, outbox steps).
+fn logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("IO_ORACLE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("io_oracle_node=info")),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+async fn start_net(name: &str) -> Net {
+    logs();
+    let dir = std::env::temp_dir().join(format!("io-oracle-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let net = Localnet::start(Config { clock_speed: 60, ..Config::ephemeral(dir.join("net")) })
+        .await
+        .expect("local network starts");
+    let keys: Vec<Keypair> = net
+        .manifest
+        .oracles
+        .iter()
+        .map(|k| io_sdk::keypair::read_keypair(Path::new(&k.keypair)).unwrap())
+        .collect();
+    let client = Client::new(net.rpc_url.clone(), CommitmentConfig::confirmed(), Keypair::new());
+    let cluster_id = client.rpc.get_genesis_hash().await.unwrap().to_bytes();
+    Net { rpc: net.rpc_url.clone(), _net: net, dir, cluster_id, keys, client }
+}
+
+fn settings(net: &Net, i: usize, peers: Vec<Peer>, equivocate: bool) -> Settings {
+    let mut s = Settings::default();
+    s.chain.rpc_url = net.rpc.clone();
+    s.chain.clock_poll_ms = 100;
+    s.database.url = format!("sqlite://{}?mode=rwc", net.dir.join(format!("oracle-{i}.db")).display());
+    s.peers = peers;
+    s.report.settle_ms = 500;
+    s.report.takeover_ms = 6_000;
+    s.testing.sign_different_root = equivocate;
+    s
+}
+
+/// Starts node `i` on `listener`, serving its API, with the observe and consensus tasks.
+async fn start_node(
+    net: &Net,
+    i: usize,
+    listener: tokio::net::TcpListener,
+    peers: Vec<Peer>,
+    equivocate: bool,
+) -> Running {
+    let s = settings(net, i, peers, equivocate);
+    let key = net.keys[i].insecure_clone();
+    let client = Arc::new(Client::new(net.rpc.clone(), CommitmentConfig::confirmed(), key.insecure_clone()));
+    let store = Store::open(&s.database.url, 4).await.unwrap();
+    let node = Node::assemble(s, key, client.clone(), store, net.cluster_id).await.unwrap();
+    node.clock.spawn_poller(client, Duration::from_millis(100));
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = api::router(node.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    observe::spawn(node.clone());
+    consensus::spawn(node.clone());
+    Running { node, url, server }
+}
+
+/// One node per oracle key, each with the others as peers. `equivocating`: the node configured
+/// with `testing.sign_different_root`.
+async fn start_all(net: &Net, equivocating: Option<usize>) -> Vec<Running> {
+    let mut listeners = vec![];
+    for _ in &net.keys {
+        listeners.push(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
+    }
+    let urls: Vec<String> = listeners.iter().map(|l| format!("http://{}", l.local_addr().unwrap())).collect();
+    let mut nodes = vec![];
+    for (i, l) in listeners.into_iter().enumerate() {
+        let peers = (0..net.keys.len())
+            .filter(|j| *j != i)
+            .map(|j| Peer { url: urls[j].clone(), key: net.keys[j].pubkey().to_string() })
+            .collect();
+        nodes.push(start_node(net, i, l, peers, equivocating == Some(i)).await);
+    }
+    nodes
+}
+
+async fn oracle_config(c: &Client) -> OracleConfig {
+    c.account::<OracleConfig>(&io_sdk::oracle::config()).await.unwrap().unwrap()
+}
+
+async fn wait_for<F, Fut, T>(what: &str, secs: u64, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn get(url: &str) -> (u16, Value) {
+    let r = reqwest::get(url).await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn hex32(v: &Value) -> [u8; 32] {
+    <[u8; 32]>::try_from(hex::decode(v.as_str().unwrap()).unwrap().as_slice()).unwrap()
+}
+
+/// Waits for the first certified period.
+async fn first_certified(net: &Net) -> u64 {
+    wait_for("a certified report", 240, || async {
+        let cfg = oracle_config(&net.client).await;
+        (cfg.reports_certified >= 1).then_some(cfg.last_period)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_period_is_agreed_certified_and_published_with_proofs() {
+    let net = start_net("agree").await;
+    let nodes = start_all(&net, None).await;
+    let p = first_certified(&net).await;
+    let cfg = oracle_config(&net.client).await;
+
+    // Every node follows the chain and serves the certified report.
+    let served = wait_for("a node to serve the certified report", 60, || async {
+        let (s, v) = get(&format!("{}/v1/reports/{p}", nodes[0].url)).await;
+        (s == 200 && v["status"] == "certified").then_some(v)
+    })
+    .await;
+    let report: PeriodReport = serde_json::from_value(served["report"].clone()).unwrap();
+    assert!(report.roots_match());
+    let address = io_sdk::oracle::report(&net.cluster_id, &report.body);
+    assert_eq!(served["address"], address.to_string());
+    let onchain = net.client.account::<Report>(&address).await.unwrap().expect("the report account");
+    assert_eq!(onchain.status, ReportStatus::Certified);
+    assert!(
+        onchain.signers.count_ones() >= u32::from(cfg.set.threshold),
+        "signer bits {:08b}",
+        onchain.signers
+    );
+    assert_eq!(onchain.digest, report.digest(&net.cluster_id));
+    // Dark devices: every device is in the tree, inactive, with no uptime; nothing distributed.
+    assert!(!report.devices.is_empty());
+    assert!(report.devices.iter().all(|d| !d.active && d.uptime_bps == 0), "{:?}", report.devices);
+    assert!(report.usage.is_empty() && report.rewards.is_empty() && report.slashes.is_empty());
+    assert_eq!(report.body.emission_distributed, 0);
+
+    // Every device leaf's proof verifies against the root the chain certified.
+    for d in &report.devices {
+        let (s, v) = get(&format!("{}/v1/reports/{p}/proof/devices/{}", nodes[1].url, d.device)).await;
+        assert_eq!(s, 200, "{v}");
+        let proof: Vec<[u8; 32]> = v["proof"].as_array().unwrap().iter().map(hex32).collect();
+        let leaf = io_oracle::leaves::device_leaf(&d.device, d.class, d.green, d.active);
+        assert_eq!(hex32(&v["leaf_hash"]), leaf);
+        assert!(io_merkle::verify(&proof, &onchain.body.devices_root, &leaf), "proof of {}", d.device);
+    }
+    let last = &nodes[nodes.len() - 1].url;
+    wait_for("/v1/reports/latest", 60, || async {
+        let (s, latest) = get(&format!("{last}/v1/reports/latest")).await;
+        (s == 200 && latest["period"].as_u64().unwrap() >= p).then_some(())
+    })
+    .await;
+
+    // Status.
+    let (s, st) = get(&format!("{}/v1/status", nodes[0].url)).await;
+    assert_eq!(s, 200, "{st}");
+    assert_eq!(st["threshold"], u64::from(cfg.set.threshold));
+    assert_eq!(st["member"], true);
+
+    // Every refusal of the public API, with its status and code.
+    let base = &nodes[0].url;
+    for (path, status, code) in [
+        ("/v1/reports/nope".to_string(), 400, "bad_period"),
+        ("/v1/reports/-1".to_string(), 400, "bad_period"),
+        ("/v1/reports/1".to_string(), 404, "no_report"),
+        (format!("/v1/reports/{p}/proof/trees/x"), 400, "bad_tree"),
+        (format!("/v1/reports/{p}/proof/devices/nope"), 400, "bad_key"),
+        (format!("/v1/reports/{p}/proof/usage/nope"), 400, "bad_key"),
+        (format!("/v1/reports/{p}/proof/slashes/{}:zz", Pubkey::new_unique()), 400, "bad_key"),
+        (format!("/v1/reports/{p}/proof/devices/{}", Pubkey::new_unique()), 404, "no_leaf"),
+        (format!("/v1/reports/1/proof/devices/{}", Pubkey::new_unique()), 404, "no_report"),
+        ("/v1/peer/signed/nope".to_string(), 400, "bad_period"),
+        ("/v1/peer/signed/1".to_string(), 404, "not_signed"),
+        ("/v1/peer/evidence/x".to_string(), 400, "bad_period"),
+    ] {
+        let (s, v) = get(&format!("{base}{path}")).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{path}: {v}");
+    }
+
+    // The cranks: every dark device the chain held active is jailed by apply_device_report with
+    // the certified leaf (attested period p), once, by whichever node's outbox got there first.
+    wait_for("the dark devices jailed", 90, || async {
+        let mut all = true;
+        for d in &report.devices {
+            let dev = net.client.account::<io_staking::Device>(&d.device).await.unwrap().unwrap();
+            all &= dev.attested_period >= p && dev.status != io_staking::DeviceStatus::Active;
+        }
+        all.then_some(())
+    })
+    .await;
+    for n in nodes {
+        n.server.abort();
+    }
+}
+
+/// A node with the database at `db` and no background task but the clock (the test drives it).
+async fn bare_node(net: &Net, i: usize, db: &str) -> Arc<Node> {
+    let mut s = settings(net, i, vec![], false);
+    s.database.url = db.to_string();
+    let key = net.keys[i].insecure_clone();
+    let client = Arc::new(Client::new(net.rpc.clone(), CommitmentConfig::confirmed(), key.insecure_clone()));
+    let store = Store::open(&s.database.url, 4).await.unwrap();
+    let node = Node::assemble(s, key, client.clone(), store, net.cluster_id).await.unwrap();
+    node.clock.spawn_poller(client, Duration::from_millis(100));
+    wait_for("the clock", 30, || async { (node.clock.ready() && node.clock.rate() > 10.0).then_some(()) })
+        .await;
+    node
+}
+
+/// The report of the last finished period as every honest node builds it, and every key's
+/// signature over its digest.
+async fn honest_report(net: &Net, node: &Node) -> (PeriodReport, Vec<(String, String)>) {
+    let cfg = oracle_config(&net.client).await;
+    let p = node.clock.period() - 1;
+    let own = consensus::inputs::inputs(node, p, &cfg, None).await.unwrap();
+    let report = io_sdk::report::build(&own).unwrap();
+    let digest = report.digest(&net.cluster_id);
+    let sigs = net
+        .keys
+        .iter()
+        .map(|k| (k.pubkey().to_string(), hex::encode(k.sign_message(&digest).as_ref())))
+        .collect();
+    (report, sigs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_outbox_neither_loses_nor_doubles_across_a_crash() {
+    use io_oracle_node::{
+        outbox::{self, actions::Action},
+        store::outbox::Status,
+    };
+    let net = start_net("outbox").await;
+    let db = format!("sqlite://{}?mode=rwc", net.dir.join("leader.db").display());
+    let a = bare_node(&net, 0, &db).await;
+    let (report, sigs) = honest_report(&net, &a).await;
+    let body = consensus::codec::body_hex(&report.body);
+    let post = outbox::queue(&a, &Action::PostReport { body: body.clone() }).await.unwrap();
+    let certify =
+        outbox::queue(&a, &Action::Certify { body: body.clone(), signatures: sigs.clone() }).await.unwrap();
+
+    // The leader sent post_report and crashed before it could record the signature: the
+    // transaction landed, the row says `sent` with a signature the cluster never saw (as after a
+    // crash between two writes), long ago.
+    let ix = io_sdk::oracle::post_report(&a.pubkey(), &net.cluster_id, report.body);
+    a.client.send(&[ix], &[]).await.unwrap();
+    let row = a.store.outbox_get(&post).await.unwrap().unwrap();
+    let bogus = Keypair::new().sign_message(b"never sent").to_string();
+    a.store.outbox_mark(row.id, Status::Sent, Some(&bogus), None).await.unwrap();
+    sqlx::query("UPDATE outbox SET updated_ms = 0 WHERE id = $1")
+        .bind(row.id)
+        .execute(&a.store.pool)
+        .await
+        .unwrap();
+    drop(a);
+
+    // A new node on the same database resolves the sent row by the chain (obsolete: the candidate
+    // is there) and certifies once.
+    let b = bare_node(&net, 0, &db).await;
+    wait_for("the outbox to settle", 60, || async {
+        outbox::drive(&b).await.unwrap();
+        b.store.outbox_open(10).await.unwrap().is_empty().then_some(())
+    })
+    .await;
+    assert_eq!(b.store.outbox_get(&post).await.unwrap().unwrap().status, Status::Obsolete);
+    let c = b.store.outbox_get(&certify).await.unwrap().unwrap();
+    assert_eq!(c.status, Status::Confirmed, "{c:?}");
+    assert_eq!(c.attempts, 1);
+    let cfg = oracle_config(&net.client).await;
+    assert_eq!((cfg.reports_certified, cfg.last_period), (1, report.body.period));
+
+    // A restarted leader queues the same intents again: the same rows, nothing sent twice.
+    assert_eq!(outbox::queue(&b, &Action::Certify { body, signatures: sigs }).await.unwrap(), certify);
+    outbox::drive(&b).await.unwrap();
+    assert_eq!(oracle_config(&net.client).await.reports_certified, 1);
+    let counts = b.store.outbox_counts().await.unwrap();
+    assert!(counts.iter().all(|(s, n)| *s != Status::Failed || *n == 0), "{counts:?}");
+
+    // Never two contents for one period: the node signed the honest report; a different content
+    // for that period is refused with what it signed.
+    let mut other = report.clone();
+    other.body.usdc_per_io += 1;
+    let signed = consensus::sign::sign_once(&b, &report).await.unwrap();
+    assert!(signed.is_ok());
+    let mut later = report.clone();
+    later.body.expiry_slot += 10;
+    assert!(consensus::sign::sign_once(&b, &later).await.unwrap().is_ok(), "the same content re-signed");
+    let (digest, _) = consensus::sign::sign_once(&b, &other).await.unwrap().unwrap_err();
+    assert_eq!(digest, hex::encode(report.digest(&net.cluster_id)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_peer_api_refuses_what_it_must_not_sign() {
+    use io_oracle_node::consensus::wire::Proposal;
+    use io_sdk::worker::Bytes64;
+    let net = start_net("peer").await;
+    // One node serving the peer API, no tasks (nothing is certified behind the test's back).
+    let db = format!("sqlite://{}?mode=rwc", net.dir.join("follower.db").display());
+    let node = bare_node(&net, 1, &db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1/peer/propose", listener.local_addr().unwrap());
+    let app = api::router(node.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (report, _) = honest_report(&net, &node).await;
+    let http = reqwest::Client::new();
+    let sign = |k: &Keypair, r: &PeriodReport| {
+        let mut s = [0u8; 64];
+        s.copy_from_slice(k.sign_message(&r.digest(&net.cluster_id)).as_ref());
+        Proposal { report: r.clone(), proposer: k.pubkey().to_string(), signature: Bytes64(s) }
+    };
+    let post = |p: Value| {
+        let http = http.clone();
+        let url = url.clone();
+        async move {
+            let r = http.post(&url).json(&p).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let leader = &net.keys[0];
+    let stranger = Keypair::new();
+    let mut bad_key = serde_json::to_value(sign(leader, &report)).unwrap();
+    bad_key["proposer"] = "nope".into();
+    let mut bad_sig = serde_json::to_value(sign(leader, &report)).unwrap();
+    bad_sig["proposer"] = net.keys[2].pubkey().to_string().into();
+    let mut future = report.clone();
+    future.body.period = node.clock.period() + 1;
+    let mut tampered = report.clone();
+    let operator = report.devices[0].operator;
+    tampered.rewards.push(io_sdk::report::RewardLeaf { operator, cumulative: 1 });
+    tampered.reroot();
+    for (what, body, status, code) in [
+        ("not JSON", serde_json::json!({"report": 1}), 400, "bad_proposal"),
+        ("a malformed proposer", bad_key, 400, "bad_key"),
+        ("another key's signature", bad_sig, 400, "bad_signature"),
+        ("a stranger", serde_json::to_value(sign(&stranger, &report)).unwrap(), 403, "not_member"),
+        ("a period not over", serde_json::to_value(sign(leader, &future)).unwrap(), 409, "period_not_over"),
+        ("a changed reward leaf", serde_json::to_value(sign(leader, &tampered)).unwrap(), 422, "refused"),
+    ] {
+        let (s, v) = post(body).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{what}: {v}");
+        if code == "refused" {
+            assert_eq!(v["refusal"]["tree"], "rewards", "{v}");
+            assert_eq!(v["refusal"]["key"], operator.to_string(), "{v}");
+        }
+    }
+    // The honest proposal is signed; the signature verifies over the digest.
+    let (s, v) = post(serde_json::to_value(sign(leader, &report)).unwrap()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["signer"], net.keys[1].pubkey().to_string());
+    let sig: [u8; 64] = hex::decode(v["signature"].as_str().unwrap()).unwrap().try_into().unwrap();
+    assert!(consensus::sign::verify(&net.keys[1].pubkey(), &report.digest(&net.cluster_id), &sig));
+    // The leader's signature over the tampered content and the honest one: an equivocation the
+    // follower queued for proof.
+    let rows = node.store.outbox_of_kind("prove_equivocation").await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].key.starts_with(&format!("equivocation:{}:", leader.pubkey())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_equivocating_node_is_refused_then_slashed_and_the_rest_certify() {
+    let net = start_net("equivocate").await;
+    let n = net.keys.len() as u64;
+    // The node leading the first period's first attempt signs a different root.
+    let t = net.client.chain_time().await.unwrap();
+    let first = u64::try_from(t.unix_timestamp / 3600).unwrap() - 1;
+    let cheat = usize::try_from(first % n).unwrap();
+    let key = net.keys[cheat].pubkey();
+    let _nodes = start_all(&net, Some(cheat)).await;
+    let bond = wait_for("the equivocation proof", 300, || async {
+        let b = net.client.account::<io_oracle::OracleBond>(&io_sdk::oracle::bond(&key)).await.unwrap()?;
+        b.slashed.then_some(b)
+    })
+    .await;
+    assert_eq!(bond.amount + bond.withdrawing, 0, "its bond burned");
+    let cfg = oracle_config(&net.client).await;
+    assert!(cfg.set.position(&key).is_none(), "removed from the set");
+    assert!(cfg.total_slashed > 0);
+    let evidence = wait_for("the evidence account", 30, || async {
+        let all =
+            net.client.program_accounts::<io_oracle::Equivocation>(&io_oracle::ID, vec![]).await.unwrap();
+        all.into_iter().find(|(_, e)| e.oracle == key)
+    })
+    .await;
+    assert_ne!(evidence.1.digest_a, evidence.1.digest_b);
+    // The remaining members certify under the new set.
+    let epoch = cfg.set.epoch;
+    let before = cfg.reports_certified;
+    wait_for("a report certified by the new set", 240, || async {
+        let cfg = oracle_config(&net.client).await;
+        (cfg.reports_certified > before && cfg.set.epoch == epoch).then_some(())
+    })
+    .await;
+}
