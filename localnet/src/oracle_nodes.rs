@@ -14,7 +14,9 @@ use std::path::Path;
 /// Listen port of the first node (`127.0.0.1:7901`, then 7902 …) when the network uses fixed ports.
 pub const BASE_PORT: u16 = 7901;
 /// Wall ms after a period's end before its leader proposes (late answers still count).
-pub const SETTLE_MS: u64 = 3_000;
+pub const SETTLE_MS: u64 = 2_000;
+/// Wall ms between two reads of the chain's clock: 100 ms are 6 chain seconds at 60×.
+pub const CLOCK_POLL_MS: u64 = 100;
 /// Wall ms a leader has before the next node in order takes over.
 pub const TAKEOVER_MS: u64 = 10_000;
 /// Mean wall ms between two liveness pings of a device.
@@ -39,6 +41,7 @@ struct Node {
 #[derive(Serialize)]
 struct Chain {
     rpc_url: String,
+    clock_poll_ms: u64,
 }
 
 #[derive(Serialize)]
@@ -95,7 +98,7 @@ pub fn write(
         let db = state_dir.join(format!("oracle-{n}.db"));
         let file = File {
             node: Node { keypair: key.keypair.clone(), listen: format!("127.0.0.1:{port}") },
-            chain: Chain { rpc_url: rpc_url.into() },
+            chain: Chain { rpc_url: rpc_url.into(), clock_poll_ms: CLOCK_POLL_MS },
             database: Database { url: format!("sqlite://{}?mode=rwc", db.display()) },
             peers,
             workers: Workers { allow_simulated: true, ping_mean_interval_ms: PING_MEAN_INTERVAL_MS },
