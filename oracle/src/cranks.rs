@@ -159,6 +159,15 @@ pub async fn queue_all(node: &Node, _cfg: &OracleConfig, report: &PeriodReport) 
 
     // Slashes the report opens, and their execution after the appeal window.
     for (i, leaf) in report.slashes.iter().enumerate() {
+        if leaf.amount == 0 {
+            // Nothing bonded to take (a device never activated): io_staking refuses a zero slash.
+            tracing::info!(
+                "period {p}: slash of {} for {} is zero: nothing to propose",
+                leaf.operator,
+                leaf.device
+            );
+            continue;
+        }
         let hash = hex::encode(leaf.evidence_hash);
         actions.push(Action::ProposeSlash {
             report: address.clone(),

@@ -1,7 +1,7 @@
 //! Agreement, certification, the outbox and the peer/public APIs on a real local network
 //! (io-localnet in-process, its clock at 60× so a period passes in a wall minute) with one
 //! in-process oracle node per oracle key of the manifest, wired to each other.
-use io_localnet::{Config, Localnet};
+use io_localnet::{manifest::Manifest, Config, Localnet};
 use io_oracle::{OracleConfig, Report, ReportStatus};
 use io_oracle_node::{
     api, consensus,
@@ -75,6 +75,7 @@ fn settings(net: &Net, i: usize, peers: Vec<Peer>, equivocate: bool) -> Settings
     s.report.settle_ms = 500;
     s.report.takeover_ms = 6_000;
     s.testing.sign_different_root = equivocate;
+    s.workers.allow_simulated = true;
     s
 }
 
@@ -442,6 +443,234 @@ async fn an_equivocating_node_is_refused_then_slashed_and_the_rest_certify() {
     wait_for("a report certified by the new set", 240, || async {
         let cfg = oracle_config(&net.client).await;
         (cfg.reports_certified > before && cfg.set.epoch == epoch).then_some(())
+    })
+    .await;
+}
+
+/// An honest simulated worker for one device: signed heartbeats to every node, each node's
+/// challenge computed with io-proof's CPU backend (light parameters, as a simulated device gets)
+/// and answered, every ping ponged. Runs until the test ends.
+/// `cheat`: every row of every step off by one, committed as such (wrong rows).
+fn drive_worker(
+    cluster: String,
+    device: Pubkey,
+    worker: Keypair,
+    class: String,
+    urls: Vec<String>,
+    cheat: bool,
+) {
+    use ed25519_dalek::SigningKey;
+    use io_proof::{CpuBackend, Prover};
+    use io_sdk::worker::{
+        paths, proof as wire, Answer, Bytes32, ChallengeRequest, CpuTelemetry, Hardware, Heartbeat,
+        HeartbeatReply, Kind, Pong, Reading, Signed, Telemetry, PROTOCOL_VERSION,
+    };
+    use std::collections::HashMap;
+    let now_ms = || {
+        u64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis())
+            .unwrap()
+    };
+    tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        // Per node: the prover of its open challenge.
+        let mut provers: HashMap<String, Arc<Prover>> = HashMap::new();
+        loop {
+            for url in &urls {
+                let ts = now_ms();
+                let hb = Heartbeat {
+                    version: PROTOCOL_VERSION,
+                    cluster: cluster.clone(),
+                    device: device.to_string(),
+                    worker: worker.pubkey().to_string(),
+                    hardware: Hardware {
+                        class: class.clone(),
+                        gpu_model: String::new(),
+                        gpu_count: 0,
+                        vram_gb: 0,
+                        driver: None,
+                        gpu_uuids: vec![],
+                        cpu_model: "test".into(),
+                        cpu_cores: 2,
+                        memory_mb: 1024,
+                    },
+                    telemetry: Telemetry {
+                        sampled_at_ms: ts,
+                        gpus: vec![],
+                        cpu: CpuTelemetry {
+                            utilisation_pct: Reading::of(3.0),
+                            temperature_c: Reading::unavailable("none"),
+                            power_w: Reading::unavailable("none"),
+                        },
+                    },
+                    serving_lease: None,
+                    software: "test".into(),
+                    simulated: true,
+                    timestamp_ms: ts,
+                };
+                let signed = Signed::sign(Kind::Heartbeat, &hb, worker.secret_bytes());
+                let Ok(r) = http.post(format!("{url}{}", paths::HEARTBEAT)).json(&signed).send().await else {
+                    continue;
+                };
+                let Ok(reply) = r.json::<HeartbeatReply>().await else { continue };
+                for ping in &reply.pings {
+                    let pong = Pong {
+                        version: PROTOCOL_VERSION,
+                        cluster: cluster.clone(),
+                        device: device.to_string(),
+                        nonce: ping.nonce,
+                    };
+                    let _ = http
+                        .post(format!("{url}{}", paths::PONG))
+                        .json(&Signed::sign(Kind::Pong, &pong, worker.secret_bytes()))
+                        .send()
+                        .await;
+                }
+                if let Some(s) = reply.challenges.first() {
+                    let Ok((_, req)) = s.open::<ChallengeRequest>(Kind::Challenge) else { continue };
+                    let Ok(c) = wire::challenge(&req) else { continue };
+                    let prover = match provers.get(url) {
+                        Some(p) if p.challenge_id() == c.id() => p.clone(),
+                        _ => {
+                            let p = tokio::task::spawn_blocking(move || {
+                                Prover::run_with(&c, &mut CpuBackend::new(), |_, rows| {
+                                    if cheat {
+                                        rows.iter_mut().for_each(|v| *v = v.wrapping_add(1))
+                                    }
+                                })
+                                .unwrap()
+                            })
+                            .await
+                            .unwrap();
+                            let p = Arc::new(p);
+                            provers.insert(url.clone(), p.clone());
+                            p
+                        }
+                    };
+                    let msg = wire::commitment_msg(
+                        &prover.commit(&SigningKey::from_bytes(worker.secret_bytes())),
+                        now_ms(),
+                    );
+                    let _ = http.post(format!("{url}{}", paths::COMMITMENT)).json(&msg).send().await;
+                }
+                if let (Some(r), Some(prover)) = (reply.reveals.first(), provers.get(url)) {
+                    if r.challenge_id == Bytes32(prover.challenge_id()) {
+                        let openings = prover.open(&r.reveal.0).unwrap();
+                        let body = Answer {
+                            version: PROTOCOL_VERSION,
+                            cluster: cluster.clone(),
+                            challenge_id: Bytes32(prover.challenge_id()),
+                            openings: openings.iter().map(wire::opening_msg).collect(),
+                        };
+                        let _ = http
+                            .post(format!("{url}{}", paths::ANSWER))
+                            .json(&Signed::sign(Kind::Answer, &body, worker.secret_bytes()))
+                            .send()
+                            .await;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
+    let net = start_net("live").await;
+    let m: Manifest = net._net.manifest.clone();
+    // A new CPU device of the first operator, bound to a fresh worker key: pending on chain.
+    let owner = io_sdk::keypair::read_keypair(Path::new(&m.operators[0].keypair)).unwrap();
+    let operator = io_sdk::staking::operator(&owner.pubkey());
+    let register = |worker: &Keypair| {
+        let spec = io_staking::DeviceSpec {
+            id_hash: worker.pubkey().to_bytes(),
+            gpu_model: String::new(),
+            gpu_count: 0,
+            vram_gb: 0,
+            region: "eu-west".into(),
+            green: false,
+            class: io_staking::HardwareClass::Cpu,
+        };
+        let device = io_sdk::staking::device(&operator, &spec.id_hash);
+        (device, io_sdk::staking::register_device(&owner.pubkey(), spec, worker.pubkey()))
+    };
+    let worker = Keypair::new();
+    let (device, ix) = register(&worker);
+    net.client.send_as(&[ix], &[&owner]).await.unwrap();
+    // The cheater: a device of the bootstrap (active, its bond at stake) with its worker key.
+    let info = &m.operators[0].devices[0];
+    let cheater: Pubkey = info.address.parse().unwrap();
+    let cheater_key = io_sdk::keypair::read_keypair(Path::new(&info.worker.keypair)).unwrap();
+    let pending = net.client.account::<io_staking::Device>(&device).await.unwrap().unwrap();
+    assert_eq!(pending.status, io_staking::DeviceStatus::Pending);
+    let nodes = start_all(&net, None).await;
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let cluster = Pubkey::new_from_array(net.cluster_id).to_string();
+    let cheater_worker = cheater_key.pubkey();
+    drive_worker(cluster.clone(), device, worker, "cpu".into(), urls.clone(), false);
+    drive_worker(cluster.clone(), cheater, cheater_key, info.class.clone(), urls, true);
+
+    // A period this device spent live and answering: active in the certified report.
+    let (p, report) = wait_for("a certified report with the device active", 330, || async {
+        let (s, v) = get(&format!("{}/v1/reports/latest", nodes[0].url)).await;
+        if s != 200 {
+            return None;
+        }
+        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+        let leaf = r.devices.iter().find(|d| d.device == device)?;
+        (v["status"] == "certified" && leaf.active).then(|| (r.body.period, r))
+    })
+    .await;
+    let leaf = &report.devices[report.device_index(&device).unwrap()];
+    assert!(leaf.uptime_bps >= io_sdk::report::RULES.active_uptime_bps, "{leaf:?}");
+    // The others stayed dark or cheated: inactive.
+    assert!(report.devices.iter().filter(|d| d.device != device).all(|d| !d.active));
+    // apply_device_report with that report activates it on chain.
+    wait_for("apply_device_report", 60, || async {
+        let d = net.client.account::<io_staking::Device>(&device).await.unwrap().unwrap();
+        (d.attested_period >= p && d.status == io_staking::DeviceStatus::Active).then_some(())
+    })
+    .await;
+    // Once io_token has emitted (the emit crank; its first hour falls due an hour of chain time
+    // after genesis), its operator earns the period's pool, and the claim crank pays it.
+    let reward = wait_for("a certified report paying the operator", 200, || async {
+        let (s, v) = get(&format!("{}/v1/reports/latest", nodes[1].url)).await;
+        if s != 200 || v["status"] != "certified" {
+            return None;
+        }
+        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+        let leaf = r.rewards.iter().find(|l| l.operator == operator)?.clone();
+        assert!(r.body.emission_distributed <= r.pool, "never more than the pool");
+        (leaf.cumulative > 0).then_some(leaf)
+    })
+    .await;
+    // The cheater: a certified report slashes its operator with evidence anyone re-verifies, and
+    // the crank opens the slash on chain (executed after the appeal window).
+    let slash = wait_for("a certified slash leaf for the cheater", 200, || async {
+        let (s, v) = get(&format!("{}/v1/reports/latest", nodes[2].url)).await;
+        if s != 200 || v["status"] != "certified" {
+            return None;
+        }
+        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+        let leaf = r.slashes.iter().find(|l| l.device == cheater)?.clone();
+        assert!(!r.devices[r.device_index(&cheater).unwrap()].active);
+        Some(leaf)
+    })
+    .await;
+    assert_eq!(slash.operator, operator);
+    slash
+        .evidence
+        .verify(&Pubkey::new_from_array(net.cluster_id).to_string(), &cheater_worker)
+        .expect("the evidence proves wrong rows");
+    let address = io_sdk::staking::slash(&operator, &slash.evidence_hash);
+    let opened = wait_for("propose_slash_from_report", 60, || async {
+        net.client.account::<io_staking::Slash>(&address).await.unwrap()
+    })
+    .await;
+    assert_eq!((opened.amount, opened.status), (slash.amount, io_staking::SlashStatus::Pending));
+    wait_for("the claim crank", 60, || async {
+        let o = net.client.account::<io_staking::Operator>(&operator).await.unwrap().unwrap();
+        (o.rewards_claimed_cumulative >= reward.cumulative).then_some(())
     })
     .await;
 }

@@ -12,7 +12,7 @@ use crate::{
     },
 };
 use axum::{
-    extract::{rejection::JsonRejection, State},
+    extract::{rejection::JsonRejection, DefaultBodyLimit, State},
     http::StatusCode,
     routing::post,
     Json, Router,
@@ -27,11 +27,15 @@ use io_staking::DeviceStatus;
 use serde_json::json;
 use std::{sync::Arc, time::Instant};
 
+/// Largest answer body: the GPU classes open 64 samples of two rows of n = 16,384 int32s as
+/// JSON text, about 22 MB; every other message fits axum's default 2 MB.
+pub const ANSWER_BODY_LIMIT: usize = 64 << 20;
+
 pub fn routes() -> Router<Arc<Node>> {
     Router::new()
         .route(paths::HEARTBEAT, post(heartbeat))
         .route(paths::COMMITMENT, post(commitment))
-        .route(paths::ANSWER, post(answer))
+        .route(paths::ANSWER, post(answer).layer(DefaultBodyLimit::max(ANSWER_BODY_LIMIT)))
         .route(paths::PONG, post(pong))
 }
 

@@ -37,6 +37,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Rounds (B·r) derived in parallel at most: one per core of a small node.
+const ROUNDS_AT_ONCE: usize = 2;
+
 /// Least wall time between two attempts to read a beacon after a failed one.
 const BEACON_RETRY: Duration = Duration::from_secs(2);
 
@@ -102,6 +105,9 @@ pub struct Challenges {
     /// Device → newest period it was challenged in (claimed before issuing).
     last_period: Mutex<HashMap<Pubkey, u64>>,
     beacons: tokio::sync::Mutex<Beacons>,
+    /// Rounds derived at once: each derives B (n² bytes, 256 MiB at the GPU classes' n = 16,384)
+    /// to compute B·r, so a burst of due devices must not derive hundreds in parallel.
+    rounds: tokio::sync::Semaphore,
     /// Secret of this process: the devices cannot compute when they will be challenged.
     salt: [u8; 32],
     grace_ms: u64,
@@ -162,9 +168,10 @@ impl Open {
 
     /// The verifier, rebuilt from the stored parameters, beacon and reveal (and the accepted
     /// commitment, replayed at its recorded arrival time) when this process does not hold it.
-    async fn verifier(&mut self) -> Result<&mut Verifier> {
+    async fn verifier(&mut self, rounds: &tokio::sync::Semaphore) -> Result<&mut Verifier> {
         if self.verifier.is_none() {
             let (params, beacon, reveal) = (self.challenge.params, self.challenge.beacon, self.reveal);
+            let _permit = rounds.acquire().await?;
             let round = tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??;
             let mut v = Verifier::new(round);
             if let Some((msg, at)) = &self.commitment {
@@ -190,6 +197,7 @@ impl Challenges {
             by_device: Mutex::default(),
             last_period: Mutex::default(),
             beacons: tokio::sync::Mutex::default(),
+            rounds: tokio::sync::Semaphore::new(ROUNDS_AT_ONCE),
             salt: random32(),
             grace_ms: s.challenge_grace_ms,
             answer_timeout_ms: s.answer_timeout_ms,
@@ -245,8 +253,11 @@ impl Challenges {
             g.insert(reg.address, period);
             prev
         };
-        if let Err(e) = self.issue(node, reg, simulated, period, now).await {
+        let issued = self.issue(node, reg, simulated, period, now).await;
+        if let Err(e) = &issued {
             tracing::warn!("challenge of device {} not issued yet: {e:#}", reg.address);
+        }
+        if !matches!(issued, Ok(true)) {
             let mut g = lock(&self.last_period);
             match previous {
                 Some(p) => g.insert(reg.address, p),
@@ -255,20 +266,22 @@ impl Challenges {
         }
     }
 
-    async fn beacon(&self, node: &Node, period: u64) -> Result<[u8; 32]> {
+    /// The period's beacon; `None` while backing off after a failed read (every due device's
+    /// heartbeat asks: one read and one warning per `BEACON_RETRY`, not one per heartbeat).
+    async fn beacon(&self, node: &Node, period: u64) -> Result<Option<[u8; 32]>> {
         let mut b = self.beacons.lock().await;
         if let Some(h) = b.by_period.get(&period) {
-            return Ok(*h);
+            return Ok(Some(*h));
         }
         if b.failed_at.is_some_and(|t| t.elapsed() < BEACON_RETRY) {
-            return Err(anyhow!("the last read of a recent blockhash failed; retrying shortly"));
+            return Ok(None);
         }
         match node.client.rpc.get_latest_blockhash().await {
             Ok(h) => {
                 b.by_period.retain(|p, _| *p + 2 > period);
                 b.by_period.insert(period, h.to_bytes());
                 b.failed_at = None;
-                Ok(h.to_bytes())
+                Ok(Some(h.to_bytes()))
             }
             Err(e) => {
                 b.failed_at = Some(Instant::now());
@@ -284,11 +297,14 @@ impl Challenges {
         simulated: bool,
         period: u64,
         now: i64,
-    ) -> Result<()> {
-        let beacon = self.beacon(node, period).await?;
+    ) -> Result<bool> {
+        let Some(beacon) = self.beacon(node, period).await? else { return Ok(false) };
         let params = wire::expected_params(reg.class, simulated);
         let (reveal, nonce) = (random32(), random32());
-        let round = tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??;
+        let round = {
+            let _permit = self.rounds.acquire().await?;
+            tokio::task::spawn_blocking(move || Round::new(params, beacon, reveal)).await??
+        };
         let issued_at_ms = wall_ms();
         let challenge = round.challenge(reg.worker_key.to_bytes(), nonce, issued_at_ms);
         let id = Bytes32(challenge.id());
@@ -328,7 +344,7 @@ impl Challenges {
             judged_at_ms: None,
         };
         if !node.store.insert_challenge(&row).await? {
-            return Ok(()); // Another process run already challenged it this period.
+            return Ok(true); // Another run of the node already challenged it this period.
         }
         tracing::info!(
             "challenge {id} issued to device {} (n={} K={} s={}{})",
@@ -352,7 +368,7 @@ impl Challenges {
         };
         lock(&self.by_device).insert(reg.address, id);
         lock(&self.open).insert(id, Arc::new(tokio::sync::Mutex::new(open)));
-        Ok(())
+        Ok(true)
     }
 
     /// What a heartbeat reply carries for `device`: its open challenge until committed (while
@@ -461,7 +477,7 @@ impl Challenges {
             return Ok(Err(Refused::BadSignature));
         }
         let challenge = g.challenge.clone();
-        let result = g.verifier().await?.accept_commitment(&challenge, &c, now_ms);
+        let result = g.verifier(&self.rounds).await?.accept_commitment(&challenge, &c, now_ms);
         match result {
             Ok(()) => {
                 let stored = node
@@ -512,7 +528,7 @@ impl Challenges {
         let Some((commitment, _)) = g.commitment.clone() else { return Ok(Err(Refused::NotCommitted)) };
         let openings: Vec<_> = answer.openings.iter().map(wire::opening).collect();
         let challenge = g.challenge.clone();
-        let verdict = g.verifier().await?.check_openings(&challenge, &openings);
+        let verdict = g.verifier(&self.rounds).await?.check_openings(&challenge, &openings);
         let (status, reason, evidence) = match verdict {
             Ok(_) => (ChallengeStatus::Passed, None, None),
             Err(r @ Reject::WrongRow { .. }) => {
@@ -544,7 +560,9 @@ impl Challenges {
     pub async fn expire(&self, node: &Node, now_ms: u64) -> Result<()> {
         let all: Vec<_> = lock(&self.open).values().cloned().collect();
         for oc in all {
-            let mut g = oc.lock().await;
+            // One being judged now is left to its judge (and to the next sweep): the sweeper
+            // never waits behind a round being derived.
+            let Ok(mut g) = oc.try_lock() else { continue };
             if g.judged {
                 continue;
             }

@@ -381,3 +381,25 @@ mod tests {
         l.heartbeat(&d, 3, t0 + Duration::from_secs(61), 0, 70).unwrap();
     }
 }
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_fleet_batch_lands_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("o.db").display());
+        let s = crate::store::Store::open(&url, 2).await.unwrap();
+        let l = Liveness::new(&WorkerSettings::default(), []);
+        let t0 = Instant::now();
+        for i in 0..700u64 {
+            let d = Pubkey::new_unique();
+            l.heartbeat(&d, 10 + i, t0, 0, 1_800_000_000 + (i as i64 % 3)).unwrap();
+        }
+        let b = l.take_batch();
+        assert_eq!(b.intervals.len(), 700);
+        s.write_batch(&b).await.unwrap();
+        assert_eq!(s.intervals_between(0, i64::MAX).await.unwrap().len(), 700);
+    }
+}

@@ -346,7 +346,67 @@ mod tests {
     async fn batches_grow_intervals_and_add_counts() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("o.db").display());
-        let s = Store::open(&url, 2).await.unwrap();
+        batches_on(&url).await;
+        challenges_on(&url).await;
+    }
+
+    /// The same queries on PostgreSQL (a throwaway server, or `DATABASE_URL`).
+    #[tokio::test]
+    async fn the_same_queries_on_postgres() {
+        let url = io_indexer::pgtemp::fresh_database().await;
+        batches_on(&url).await;
+        challenges_on(&url).await;
+    }
+
+    async fn challenges_on(url: &str) {
+        let s = Store::open(url, 2).await.unwrap();
+        let row = ChallengeRow {
+            id: "ab".repeat(32),
+            device: "D".into(),
+            worker_key: "W".into(),
+            period: 7,
+            issued_ts: 7 * 3600 + 5,
+            issued_at_ms: 1_000,
+            request: "{}".into(),
+            reveal: "cd".repeat(32),
+            status: ChallengeStatus::Issued,
+            commitment: None,
+            committed_at_ms: None,
+            answer: None,
+            reason: None,
+            evidence: None,
+            judged_at_ms: None,
+        };
+        assert!(s.insert_challenge(&row).await.unwrap());
+        // One per device and period: another id for the same period is not recorded.
+        assert!(!s.insert_challenge(&ChallengeRow { id: "ef".repeat(32), ..row.clone() }).await.unwrap());
+        assert_eq!(s.open_challenges().await.unwrap(), vec![row.clone()]);
+        s.commit_challenge(&row.id, "{\"root\": 1}", 2_000).await.unwrap();
+        assert!(s.commit_challenge(&row.id, "{}", 2_001).await.is_err(), "committed once");
+        assert!(s
+            .judge_challenge(
+                &row.id,
+                ChallengeStatus::Failed,
+                Some("{}"),
+                Some("wrong row"),
+                Some("{}"),
+                3_000
+            )
+            .await
+            .unwrap());
+        assert!(!s.judge_challenge(&row.id, ChallengeStatus::Passed, None, None, None, 3_001).await.unwrap());
+        let got = s.challenge(&row.id).await.unwrap().unwrap();
+        assert_eq!(
+            (got.status, got.committed_at_ms, got.reason.as_deref(), got.evidence.as_deref()),
+            (ChallengeStatus::Failed, Some(2_000), Some("wrong row"), Some("{}"))
+        );
+        assert!(s.open_challenges().await.unwrap().is_empty());
+        assert_eq!(s.challenges_in_period(7).await.unwrap().len(), 1);
+        assert_eq!(s.last_challenged_periods().await.unwrap(), vec![("D".to_string(), 7)]);
+    }
+
+    async fn batches_on(url: &str) {
+        let s = Store::open(url, 2).await.unwrap();
         let iv = |start, end| IntervalRow { device: "D".into(), start_ts: start, end_ts: end };
         let b = Batch {
             intervals: vec![iv(100, 150)],
@@ -368,5 +428,15 @@ mod tests {
         let p = s.ping_counts(0).await.unwrap();
         assert_eq!((p[0].sent, p[0].answered), (3, 2));
         assert_eq!(s.heartbeat_marks().await.unwrap(), vec![("D".to_string(), 5_000)]);
+        // Many devices in one batch, past one statement's chunk.
+        let many: Vec<IntervalRow> = (0..1_200)
+            .map(|i| IntervalRow {
+                device: format!("M{i:04}"),
+                start_ts: 1_800_000_000,
+                end_ts: 1_800_000_000 + i,
+            })
+            .collect();
+        s.write_batch(&Batch { intervals: many, ..Batch::default() }).await.unwrap();
+        assert_eq!(s.intervals_between(0, i64::MAX).await.unwrap().len(), 2 + 1_200);
     }
 }
