@@ -1,6 +1,7 @@
 # IO Compute — the two commands a newcomer needs:
-#   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network,
-#               and the indexer serving its query API
+#   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
+#               (its clock 60× the wall), the indexer serving its query API, four oracle nodes and
+#               one simulated worker per demo device
 #   make test   run every test
 CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.
@@ -8,12 +9,13 @@ export RUST_LOG ?= error
 
 .PHONY: up demo cli test lint fmt fuzz bench
 
-# Builds the `io` CLI, the local network and the indexer, then runs the network and the indexer in
-# the foreground (Ctrl-C stops both). The network listens on 127.0.0.1:8899 (RPC) and :8900
-# (WebSocket) and writes .localnet/manifest.json; the indexer's API is on 127.0.0.1:8999.
+# Builds the `io` CLI, the local network, the indexer, the oracle node and the worker, then runs
+# them all in the foreground (Ctrl-C stops all; scripts/up.sh says what runs). The network listens
+# on 127.0.0.1:8899 (RPC) and :8900 (WebSocket) and writes .localnet/manifest.json; the indexer's
+# API is on 127.0.0.1:8999; the oracle nodes on 127.0.0.1:7901-7904; logs in .localnet/logs/.
 up: cli
-	$(CARGO) build -q -p io-localnet --bin localnet -p io-indexer --bin indexer
-	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io --keypair .localnet/keys/wallet-alice.json positions)"
+	$(CARGO) build -q -p io-localnet --bin localnet -p io-indexer --bin indexer -p io-oracle-node --bin io-oracle -p io-worker --bin io-worker
+	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io report)"
 	@RUST_LOG= scripts/up.sh
 
 cli:

@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# `make up`: the local network and the indexer against it, in the foreground; Ctrl-C stops both.
-# The network's chain lives in memory, so the indexer's database is started fresh with it.
+# `make up`: the live local network, in the foreground; Ctrl-C (or any one part exiting) stops
+# every part. What runs:
+#   - the local network (JSON-RPC 127.0.0.1:8899, WebSocket :8900) with its clock 60× faster than
+#     the wall: one hourly oracle period per wall minute;
+#   - the indexer (API 127.0.0.1:8999);
+#   - four oracle nodes (127.0.0.1:7901-7904, threshold 3), each `io-oracle run --config
+#     .localnet/oracle-<i>.toml` (settings written by the bootstrap);
+#   - one simulated worker per demo device (`io-worker run --simulate`, its key in
+#     .localnet/workers/<operator>-<n>/).
+# Logs of the nodes and workers: .localnet/logs/. The chain lives in memory, so every database
+# (indexer, oracle nodes) starts fresh with it.
 set -euo pipefail
 # Built by `make up`; run directly (not through `cargo run`) so that a signal reaches them.
 bin=${CARGO_TARGET_DIR:-target}/debug
 state=.localnet
 api=${INDEXER_LISTEN:-127.0.0.1:8999}
-mkdir -p "$state"
+rpc=http://127.0.0.1:8899
+speed=${CLOCK_SPEED:-60}
+logs=$state/logs
+command -v jq >/dev/null || { echo "up: jq is needed to read the manifest (apt-get install jq)" >&2; exit 1; }
+mkdir -p "$state" "$logs"
 rm -f "$state"/indexer.db "$state"/indexer.db-wal "$state"/indexer.db-shm
+rm -f "$state"/oracle-*.db "$state"/oracle-*.db-wal "$state"/oracle-*.db-shm
+# A previous run's manifest must not be mistaken for this one's.
+rm -f "$state"/manifest.json
 
 pids=()
 stop() {
@@ -17,12 +33,48 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$bin"/localnet --state-dir "$state" &
+"$bin"/localnet --state-dir "$state" --clock-speed "$speed" &
 pids+=($!)
 # The indexer retries until the node answers, and ingests the bootstrap as it lands.
 RUST_LOG=${RUST_LOG_INDEXER:-indexer=info,io_indexer=warn} \
     "$bin"/indexer --db "sqlite://$state/indexer.db?mode=rwc" \
-    serve --listen "$api" --rpc-url http://127.0.0.1:8899 &
+    serve --listen "$api" --rpc-url "$rpc" &
 pids+=($!)
-# Either one ending (an error, a busy port) ends both.
+
+# The oracle nodes and workers need the bootstrap's manifest (keys, settings files, devices).
+for _ in $(seq 1 600); do
+    [ -s "$state/manifest.json" ] && break
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "up: the local network stopped" >&2; exit 1; }
+    sleep 0.2
+done
+[ -s "$state/manifest.json" ] || { echo "up: no manifest after 120 s" >&2; exit 1; }
+
+oracles=()
+for settings in $(jq -r '.oracle_nodes[].settings' "$state/manifest.json"); do
+    name=$(basename "$settings" .toml)
+    IO_ORACLE_LOG=${IO_ORACLE_LOG:-io_oracle_node=info} \
+        "$bin"/io-oracle run --config "$settings" >"$logs/$name.log" 2>&1 &
+    pids+=($!)
+done
+for url in $(jq -r '.oracle_nodes[].url' "$state/manifest.json"); do
+    oracles+=("$url")
+done
+urls=$(IFS=,; echo "${oracles[*]}")
+for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.json"); do
+    IO_WORKER_LOG=${IO_WORKER_LOG:-io_worker=info,warn} \
+        "$bin"/io-worker --url "$rpc" --state-dir "$dir" run --simulate --oracle "$urls" \
+        >"$logs/worker-$(basename "$dir").log" 2>&1 &
+    pids+=($!)
+done
+
+cat <<EOF
+up: ${#oracles[@]} oracle nodes (${urls}) and $(jq '[.operators[].devices[]] | length' "$state/manifest.json") workers started; logs in $logs/
+up: the chain's clock runs ${speed}× the wall: one oracle period per $((3600 / speed)) s. Watch it:
+      ./target/debug/io report                       the latest certified report (totals, leaves)
+      ./target/debug/io --keypair $state/keys/wallet-alice.json positions    rewards claimable
+      ./target/debug/io lease usage $(jq -r '.demo.lease // "LEASE"' "$state/manifest.json")   the demo lease's attested usage
+      ./target/debug/io device list                  devices: active, jailed
+      curl -s http://127.0.0.1:7901/v1/status        a node's view; tail -f $logs/oracle-1.log
+EOF
+# Any one ending (an error, a busy port) ends all.
 wait -n

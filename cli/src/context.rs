@@ -18,6 +18,8 @@ pub struct Ctx {
     /// `--output json`: nothing but the one JSON object goes to stdout, and no prompt summary.
     pub json: bool,
     pub yes: bool,
+    /// The local network's manifest (`--manifest`): where the oracle nodes are listed.
+    pub manifest: std::path::PathBuf,
 }
 
 /// A mint and how its amounts are written: decimals read from the chain, the sdk's currency.

@@ -96,6 +96,14 @@ pub enum Command {
     /// The oracle set and its reports.
     #[command(subcommand)]
     Oracle(commands::oracle::OracleCmd),
+    /// An oracle report as a node publishes it (default: the latest certified): its status on
+    /// the node and on chain, totals, and every leaf — devices with uptime, usage, rewards, slashes.
+    Report {
+        period: Option<u64>,
+        /// An oracle node's API (default: the local network manifest's first node).
+        #[arg(long, env = "IO_ORACLE_URL")]
+        oracle: Option<String>,
+    },
     /// Admin tooling: pause and unpause a program.
     #[command(subcommand)]
     Admin(commands::admin::AdminCmd),

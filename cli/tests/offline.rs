@@ -167,3 +167,28 @@ fn a_malformed_worker_key_is_named() {
     assert_eq!(code, 1);
     assert!(err.contains("'nope' is not a valid device address"), "{err}");
 }
+
+#[test]
+fn the_oracle_node_commands_say_which_node_to_ask() {
+    // No --oracle and no manifest listing a node.
+    let (code, _, err) = io(&["--manifest", "/nonexistent/manifest.json", "report"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no oracle node to ask: pass --oracle URL"), "{err}");
+    // A node that does not answer.
+    let node = closed_port_url();
+    for args in [
+        &["report", "--oracle", &node][..],
+        &["operator", "claim-rewards", "11111111111111111111111111111111", "--oracle", &node],
+    ] {
+        let (code, _, err) = io(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(err.contains("does not answer") && err.contains("--oracle URL"), "{args:?}: {err}");
+    }
+    // Not a URL, and a malformed lease: named before anything is asked.
+    let (code, _, err) = io(&["report", "--oracle", "127.0.0.1:7901"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is not an http(s) URL"), "{err}");
+    let (code, _, err) = io(&["lease", "usage", "not-a-key", "--oracle", &node]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'not-a-key' is not a valid lease address"), "{err}");
+}

@@ -6,17 +6,22 @@
 //! 2. io_token: `initialize` ([`IO_DECIMALS`], default emission schedule), `genesis`, burn authorities
 //!    (`Slash` → io_staking's config PDA, `Buyback` → io_escrow's config PDA), rewards
 //!    distributor (io_staking's config PDA).
-//! 3. io_staking (`Params::defaults(IO_DECIMALS)`), io_escrow (2% USDC fee, 0% $IO fee), a price feed,
-//!    io_oracle (3 local oracle keys, default threshold, the node's genesis hash as cluster id).
+//! 3. io_staking ([`staking_params`]: the defaults but a short slash appeal window), io_escrow (2%
+//!    USDC fee, 0% $IO fee), a price feed, io_oracle ([`ORACLE_COUNT`] local oracle keys, default
+//!    threshold ⌊2n/3⌋+1, the node's genesis hash as cluster id).
 //! 4. $IO for every key that needs it, from genesis vesting schedules that have fully vested
 //!    (`create_vesting` + `claim_vested`: io_token's ledger stays exact); USDC minted locally.
 //! 5. Oracle bonds; three operators with bonds and devices of different classes, regions and
-//!    green flags (one CPU-only), activated by the oracle authority, each device offered in USDC
-//!    and $IO.
+//!    green flags (one CPU-only), each bound to its own worker key, activated by the oracle
+//!    authority (io_escrow leases only Active devices; the oracle nodes' certified reports then
+//!    attest or jail them), each device offered in USDC and $IO.
+//! 6. With [`Options::demo_activity`]: the demo's lease and stake positions ([`crate::demo`]).
 //!
 //! Keypairs live in `<state-dir>/keys/*.json` and are reused, so addresses are stable across
-//! restarts. Idempotent: when io_token's config already exists the transactions are skipped and
-//! only the manifest is rebuilt.
+//! restarts; each device's worker key is `<state-dir>/workers/<operator>-<n>/worker-key.json`,
+//! where `io-worker --state-dir` finds it. The oracle nodes' settings files are written on every
+//! run ([`crate::oracle_nodes`]). Idempotent: when io_token's config already exists the
+//! transactions are skipped and only the manifest (and the settings files) are rebuilt.
 use crate::manifest::{DeviceInfo, KeyInfo, Manifest, OperatorInfo, WalletInfo};
 use anchor_lang::{solana_program::program_pack::Pack, AccountDeserialize, Owner};
 use anchor_spl::{
@@ -49,8 +54,8 @@ pub const IO: u64 = 10u64.pow(IO_DECIMALS as u32);
 pub const USDC: u64 = 10u64.pow(USDC_DECIMALS as u32);
 const SOL: u64 = 1_000_000_000;
 
-/// Number of oracle keys in io_oracle's first set.
-pub const ORACLE_COUNT: usize = 3;
+/// Number of oracle keys in io_oracle's first set (threshold ⌊2·4/3⌋+1 = 3: one node may fail).
+pub const ORACLE_COUNT: usize = 4;
 /// Each oracle's bond (io_oracle's `min_bond`).
 pub const ORACLE_BOND: u64 = 1_000 * IO;
 /// The price feed's first price: USDC base units per whole $IO.
@@ -64,9 +69,39 @@ pub const WALLETS: [(&str, u64, u64, u64); 4] = [
     ("renter", 100 * SOL, 5_000 * IO, 10_000 * USDC),
 ];
 
-/// io_escrow's parameters on the local network.
+/// io_staking's parameters on the local network: the defaults, but a slash's appeal window of
+/// half an hour of chain time (30 wall seconds on a 60× clock) so that a slash proposed from a
+/// report is executed while a demo or a test watches. The rules of the programs are unchanged.
+pub fn staking_params() -> io_staking::Params {
+    io_staking::Params { slash_appeal_secs: 1_800, ..io_staking::Params::defaults(IO_DECIMALS) }
+}
+
+/// What the bootstrap sets up beyond the programs and the demo accounts.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The oracle nodes' listen ports, one per oracle key.
+    pub oracle_ports: Vec<u16>,
+    /// Open the demo's lease and stake positions ([`crate::demo`]).
+    pub demo_activity: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            oracle_ports: (0..ORACLE_COUNT as u16).map(|i| crate::oracle_nodes::BASE_PORT + i).collect(),
+            demo_activity: true,
+        }
+    }
+}
+
+/// io_escrow's parameters on the local network: the defaults, but the shortest settlement grace
+/// the program allows (two hours of chain time: the report covering a lease's end lands within
+/// it, and on a 60× clock a demo lease is finalized minutes after it ends).
 pub fn escrow_params() -> io_escrow::EscrowParams {
-    io_escrow::EscrowParams::defaults(IO_DECIMALS, USDC_DECIMALS)
+    io_escrow::EscrowParams {
+        settlement_grace_secs: io_escrow::MIN_SETTLEMENT_GRACE_SECS,
+        ..io_escrow::EscrowParams::defaults(IO_DECIMALS, USDC_DECIMALS)
+    }
 }
 
 /// io_oracle's parameters on the local network.
@@ -207,8 +242,20 @@ impl KeyStore {
 
     /// The key `name`, created (owner-readable only) on first use and read afterwards.
     fn get(&self, name: &str) -> Result<(Keypair, String)> {
-        let path = self.dir.join(format!("{name}.json"));
-        let (kp, _) = io_sdk::keypair::read_or_create_keypair(&path)?;
+        Self::at(&self.dir.join(format!("{name}.json")))
+    }
+
+    /// The state directory of the worker serving a device: `<state-dir>/workers/<name>`.
+    fn worker_dir(&self, name: &str) -> PathBuf {
+        self.dir.parent().unwrap_or(&self.dir).join("workers").join(name)
+    }
+
+    /// The key at `path`, created on first use (its directory too).
+    fn at(path: &Path) -> Result<(Keypair, String)> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+        }
+        let (kp, _) = io_sdk::keypair::read_or_create_keypair(path)?;
         Ok((kp, path.display().to_string()))
     }
 }
@@ -321,6 +368,9 @@ impl Chain {
     }
 }
 
+/// The worker key's file name in its state directory (io-worker's default).
+pub const WORKER_KEY_FILE: &str = "worker-key.json";
+
 /// Everything the bootstrap creates, keyed as in the manifest.
 struct Plan {
     admin: (Keypair, String),
@@ -358,7 +408,13 @@ impl Plan {
                 .collect::<Result<_>>()?,
             workers: OPERATORS
                 .iter()
-                .map(|o| (0..o.devices.len()).map(|d| keys.get(&format!("worker-{}-{d}", o.name))).collect())
+                .map(|o| {
+                    (0..o.devices.len())
+                        .map(|d| {
+                            KeyStore::at(&keys.worker_dir(&format!("{}-{d}", o.name)).join(WORKER_KEY_FILE))
+                        })
+                        .collect()
+                })
                 .collect::<Result<_>>()?,
             wallets: WALLETS.iter().map(|w| keys.get(&format!("wallet-{}", w.0))).collect::<Result<_>>()?,
         })
@@ -401,6 +457,8 @@ impl Plan {
                 .enumerate()
                 .map(|(di, d)| {
                     let device = staking::device(&op, &device_id(oi, di));
+                    let worker = &self.workers[oi][di];
+                    let worker_state_dir = Path::new(&worker.1).parent().map(|p| p.display().to_string());
                     DeviceInfo {
                         address: device.to_string(),
                         offer: escrow::offer(&device).to_string(),
@@ -412,7 +470,8 @@ impl Plan {
                         green: d.green,
                         price_usdc_per_hour: d.usdc_per_hour,
                         price_io_per_hour: d.io_per_hour,
-                        worker: key_info(&self.workers[oi][di]),
+                        worker: key_info(worker),
+                        worker_state_dir: worker_state_dir.unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -449,10 +508,15 @@ pub async fn run(
     slot_time_ms: u64,
     clock_speed: u32,
     state_dir: &Path,
+    options: &Options,
 ) -> Result<Manifest> {
     let keys = KeyStore::open(state_dir)?;
     let plan = Plan::load(&keys)?;
     let chain = Chain::new(rpc_url);
+    let mut m = plan.manifest(rpc_url, ws_url, slot_time_ms, clock_speed);
+    m.oracle_nodes =
+        crate::oracle_nodes::write(state_dir, rpc_url, &m.oracles, &options.oracle_ports, USDC_PER_IO)?;
+    let demo = crate::demo::info(&m)?;
     if chain.account_exists(&token::config()).await? {
         let config: io_token::TokenConfig = chain.anchor_account(&token::config()).await?;
         if config.admin != plan.admin.0.pubkey() {
@@ -462,11 +526,20 @@ pub async fn run(
                 state_dir.display()
             );
         }
-        return Ok(plan.manifest(rpc_url, ws_url, slot_time_ms, clock_speed));
+        // The demo's lease is listed when an earlier run opened it.
+        if chain.account_exists(&demo.lease.parse()?).await? {
+            m.demo = Some(demo);
+        }
+        return Ok(m);
     }
     seed(&chain, &plan).await?;
     chain.finish(Duration::from_secs(30)).await?;
-    Ok(plan.manifest(rpc_url, ws_url, slot_time_ms, clock_speed))
+    if options.demo_activity {
+        crate::demo::open(&chain, &m, &demo).await?;
+        chain.finish(Duration::from_secs(30)).await?;
+        m.demo = Some(demo);
+    }
+    Ok(m)
 }
 
 /// $IO paid from fully vested genesis schedules whose beneficiary is the faucet.
@@ -563,7 +636,7 @@ async fn seed(chain: &Chain, plan: &Plan) -> Result<()> {
             &[staking::initialize(
                 &a,
                 &io_mint,
-                io_staking::Params::defaults(IO_DECIMALS),
+                staking_params(),
                 plan.oracle_authority.0.pubkey(),
                 plan.rewards_authority.0.pubkey(),
             )],

@@ -18,7 +18,9 @@
 //! drops our builtins (never call it: restart).
 
 pub mod bootstrap;
+pub mod demo;
 pub mod manifest;
+pub mod oracle_nodes;
 pub mod rpc_proxy;
 
 use anyhow::{anyhow, Context, Result};
@@ -83,6 +85,11 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// Seed the demo network ([`bootstrap::run`]) once the node answers.
     pub bootstrap: bool,
+    /// First listen port of the oracle nodes the bootstrap writes settings for (node i listens on
+    /// `oracle_base_port + i`); 0 picks free ports.
+    pub oracle_base_port: u16,
+    /// Open the demo's lease and stake positions in the bootstrap ([`demo`]).
+    pub demo_activity: bool,
     /// Print surfpool's log events to stderr.
     pub verbose: bool,
 }
@@ -97,18 +104,23 @@ impl Default for Config {
             clock_speed: 1,
             state_dir: PathBuf::from(".localnet"),
             bootstrap: true,
+            oracle_base_port: oracle_nodes::BASE_PORT,
+            demo_activity: true,
             verbose: false,
         }
     }
 }
 
 impl Config {
-    /// A configuration for tests: free ports, a fast clock, bootstrap on, state in `state_dir`.
+    /// A configuration for tests: free ports (the oracle nodes' too), a fast clock, bootstrap on
+    /// without the demo's lease and stakes (tests make their own), state in `state_dir`.
     pub fn ephemeral(state_dir: impl Into<PathBuf>) -> Self {
         Config {
             rpc_port: 0,
             ws_port: 0,
             slot_time_ms: 100,
+            oracle_base_port: 0,
+            demo_activity: false,
             state_dir: state_dir.into(),
             ..Config::default()
         }
@@ -125,6 +137,14 @@ pub struct Localnet {
     commands: Sender<SimnetCommand>,
     runloop: Option<JoinHandle<()>>,
     proxy: Option<rpc_proxy::RpcProxy>,
+}
+
+/// `n` distinct free ports (all held at once while asked for, so none is handed out twice).
+fn free_ports(host: &str, n: usize) -> Result<Vec<u16>> {
+    let held = (0..n)
+        .map(|_| TcpListener::bind((host, 0)).with_context(|| format!("bind {host}:0")))
+        .collect::<Result<Vec<_>>>()?;
+    held.iter().map(|l| Ok(l.local_addr()?.port())).collect()
 }
 
 fn free_port(host: &str) -> Result<u16> {
@@ -260,9 +280,22 @@ impl Localnet {
         net.proxy = Some(rpc_proxy::RpcProxy::start(front, format!("{upstream_host}:{upstream_port}"))?);
         wait_for_rpc(&rpc_url, Duration::from_secs(30)).await?;
         if config.bootstrap {
-            net.manifest =
-                bootstrap::run(&rpc_url, &ws_url, config.slot_time_ms, config.clock_speed, &config.state_dir)
-                    .await?;
+            let count = bootstrap::ORACLE_COUNT as u16;
+            let oracle_ports = if config.oracle_base_port == 0 {
+                free_ports(&config.bind_host, count.into())?
+            } else {
+                (0..count).map(|i| config.oracle_base_port.saturating_add(i)).collect()
+            };
+            let options = bootstrap::Options { oracle_ports, demo_activity: config.demo_activity };
+            net.manifest = bootstrap::run(
+                &rpc_url,
+                &ws_url,
+                config.slot_time_ms,
+                config.clock_speed,
+                &config.state_dir,
+                &options,
+            )
+            .await?;
         }
         std::fs::create_dir_all(&config.state_dir)
             .with_context(|| format!("create {}", config.state_dir.display()))?;

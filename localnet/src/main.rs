@@ -27,6 +27,13 @@ struct Args {
     /// Start an empty network: no programs initialised, no demo accounts.
     #[arg(long)]
     no_bootstrap: bool,
+    /// Bootstrap without the demo's lease and stake positions.
+    #[arg(long)]
+    no_demo: bool,
+    /// Listen port of the first oracle node in the settings files the bootstrap writes
+    /// (`<state-dir>/oracle-<i>.toml`; node i listens on this + i − 1); 0 picks free ports.
+    #[arg(long, default_value_t = io_localnet::oracle_nodes::BASE_PORT)]
+    oracle_port: u16,
     /// Where the programs' `msg!` output goes (natively it is printed to stdout, not to the
     /// transaction logs); default `<state-dir>/programs.log`, `-` for stdout.
     #[arg(long)]
@@ -95,6 +102,8 @@ fn main() -> anyhow::Result<()> {
         clock_speed: args.clock_speed,
         state_dir: args.state_dir,
         bootstrap: !args.no_bootstrap,
+        demo_activity: !args.no_demo,
+        oracle_base_port: args.oracle_port,
         verbose: args.verbose,
         ..Config::default()
     };
@@ -119,6 +128,20 @@ fn main() -> anyhow::Result<()> {
             }
             for w in &m.wallets {
                 out.line(&format!("  wallet {:<6} {}  {}", w.name, w.address, w.keypair));
+            }
+            for n in &m.oracle_nodes {
+                out.line(&format!(
+                    "  oracle node {}  {}  (io-oracle run --config {})",
+                    n.url, n.key, n.settings
+                ));
+            }
+            if let Some(d) = &m.demo {
+                out.line(&format!(
+                    "  demo lease  {} ({} h over {} devices)",
+                    d.lease,
+                    d.lease_hours,
+                    d.lease_devices.len()
+                ));
             }
         }
         out.line("Ctrl-C to stop");

@@ -31,11 +31,50 @@ pub struct Manifest {
     /// io_oracle's first set (epoch 1), in order; each key has posted its bond.
     pub oracles: Vec<KeyInfo>,
     pub oracle_threshold: u8,
+    /// One oracle node per key of `oracles`, in the same order: its API's URL and the settings
+    /// file `io-oracle run --config` reads (written by the bootstrap).
+    #[serde(default)]
+    pub oracle_nodes: Vec<OracleNodeInfo>,
     pub operators: Vec<OperatorInfo>,
     /// Demo wallets (`alice`, `bob`, `carol`, `renter`) holding SOL, $IO and USDC.
     pub wallets: Vec<WalletInfo>,
+    /// The demo's activity, when the bootstrap opened it: a lease and stake positions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo: Option<DemoInfo>,
     /// Known differences from a real cluster (see `io_localnet::QUIRKS`).
     pub quirks: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct OracleNodeInfo {
+    /// Base URL of the node's API (`/v1/reports/latest`, the worker API, the peer API).
+    pub url: String,
+    /// Its oracle key (the `oracles` entry it runs as).
+    pub key: String,
+    /// Its settings file (TOML): `io-oracle run --config <settings>`.
+    pub settings: String,
+}
+
+/// What the demo set in motion so that rewards and usage show up once the oracle nodes run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DemoInfo {
+    /// The `renter` wallet's lease over two devices of two operators.
+    pub lease: String,
+    /// Its devices (io_staking device accounts), in lease order.
+    pub lease_devices: Vec<String>,
+    pub lease_hours: u32,
+    /// `usdc` or `io`.
+    pub lease_mint: String,
+    /// (wallet name, operator account, amount staked in $IO base units).
+    pub positions: Vec<DemoPosition>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DemoPosition {
+    pub wallet: String,
+    pub operator: String,
+    pub position: String,
+    pub amount: u64,
 }
 
 fn one() -> u32 {
@@ -108,6 +147,10 @@ pub struct DeviceInfo {
     pub price_io_per_hour: u64,
     /// The device's worker key (its own signing key, bound on chain) and its keypair file.
     pub worker: KeyInfo,
+    /// The worker's state directory: its key is `worker-key.json` there, so
+    /// `io-worker run --state-dir <worker_state_dir>` serves this device.
+    #[serde(default)]
+    pub worker_state_dir: String,
 }
 
 fn s(p: &Pubkey) -> String {
@@ -170,8 +213,10 @@ impl Manifest {
             authorities: BTreeMap::new(),
             oracles: Vec::new(),
             oracle_threshold: 0,
+            oracle_nodes: Vec::new(),
             operators: Vec::new(),
             wallets: Vec::new(),
+            demo: None,
             quirks: crate::QUIRKS.iter().map(|q| q.to_string()).collect(),
         }
     }

@@ -161,7 +161,22 @@ async fn bootstrap_seeds_the_demo_network_once() {
         let k = &m.authorities[role];
         assert_eq!(bootstrap::read_keypair(k.keypair.as_ref()).unwrap().pubkey().to_string(), k.pubkey);
     }
-    assert_eq!((m.oracles.len(), m.oracle_threshold), (3, 3));
+    assert_eq!((m.oracles.len(), m.oracle_threshold), (4, 3));
+    // One oracle node per key: a settings file naming its key, a port of its own and the three
+    // others as peers.
+    assert_eq!(m.oracle_nodes.len(), 4);
+    for (n, k) in m.oracle_nodes.iter().zip(&m.oracles) {
+        assert_eq!(n.key, k.pubkey);
+        let text = std::fs::read_to_string(&n.settings).unwrap();
+        let t: toml::Table = text.parse().unwrap();
+        assert_eq!(t["node"]["keypair"].as_str(), Some(k.keypair.as_str()));
+        assert_eq!(format!("http://{}", t["node"]["listen"].as_str().unwrap()), n.url);
+        let peers = t["peers"].as_array().unwrap();
+        assert_eq!(peers.len(), 3);
+        assert!(peers.iter().all(|p| p["key"].as_str() != Some(n.key.as_str())));
+        assert_eq!(t["workers"]["allow_simulated"].as_bool(), Some(true));
+    }
+    assert!(m.demo.is_none(), "ephemeral networks open no demo lease");
     let names: Vec<&str> = m.wallets.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["alice", "bob", "carol", "renter"]);
 
@@ -197,6 +212,9 @@ async fn bootstrap_seeds_the_demo_network_once() {
     for d in m.operators.iter().flat_map(|o| &o.devices) {
         let worker = Pubkey::from_str(&d.worker.pubkey).unwrap();
         assert_eq!(bootstrap::read_keypair(d.worker.keypair.as_ref()).unwrap().pubkey(), worker);
+        // Where `io-worker --state-dir` looks for its key.
+        let in_state = std::path::Path::new(&d.worker_state_dir).join(bootstrap::WORKER_KEY_FILE);
+        assert_eq!(bootstrap::read_keypair(&in_state).unwrap().pubkey(), worker);
         let on_chain = devices.iter().find(|(k, _)| k.to_string() == d.address).expect("device on chain");
         assert_eq!(on_chain.1.worker_key, worker);
         let by_key = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
@@ -218,11 +236,15 @@ async fn bootstrap_seeds_the_demo_network_once() {
     // A second bootstrap against the same node sends nothing and describes the same network.
     let before = token_config.schedule_count;
     let state_dir = net.manifest_path.parent().unwrap();
-    let again =
-        timeout(WAIT, bootstrap::run(&net.rpc_url, &net.ws_url, m.slot_time_ms, m.clock_speed, state_dir))
-            .await
-            .unwrap()
-            .unwrap();
+    let ports = m.oracle_nodes.iter().map(|n| n.url.rsplit(':').next().unwrap().parse().unwrap()).collect();
+    let options = bootstrap::Options { oracle_ports: ports, demo_activity: false };
+    let again = timeout(
+        WAIT,
+        bootstrap::run(&net.rpc_url, &net.ws_url, m.slot_time_ms, m.clock_speed, state_dir, &options),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(&again, m);
     let token_config: io_token::TokenConfig = decode(&rpc, &token::config()).await;
     assert_eq!(token_config.schedule_count, before);

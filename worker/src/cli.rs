@@ -71,6 +71,10 @@ pub enum Command {
         /// Longest retry delay, seconds.
         #[arg(long, default_value_t = 60.0)]
         backoff_max_secs: f64,
+        /// Testing only: answer every challenge with wrong rows (a cheating worker, for the
+        /// end-to-end tests of evidence and slashing). Needs --simulate, hence a local network.
+        #[arg(long, hide = true, requires = "simulate")]
+        testing_wrong_rows: bool,
     },
     /// The device, its on-chain status, last challenge results, earnings and live telemetry.
     Status {
@@ -176,7 +180,15 @@ async fn dispatch(args: Args) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&json)?);
             Ok(())
         }
-        Command::Run { oracles, operator, simulate, heartbeat_secs, backoff_secs, backoff_max_secs } => {
+        Command::Run {
+            oracles,
+            operator,
+            simulate,
+            heartbeat_secs,
+            backoff_secs,
+            backoff_max_secs,
+            testing_wrong_rows,
+        } => {
             let secs = |v: f64, what: &str| {
                 if v.is_finite() && v > 0.0 && v <= 3600.0 {
                     Ok(Duration::from_secs_f64(v))
@@ -197,7 +209,16 @@ async fn dispatch(args: Args) -> Result<()> {
             }
             let operator = parse_operator(operator)?;
             let key = key_or_create(&key_path(&args, &state))?;
-            let worker = start(&url(&args)?, key, operator.as_ref(), *simulate, state).await?;
+            if *testing_wrong_rows && !*simulate {
+                bail!("--testing-wrong-rows is for simulated devices on a local network: pass --simulate");
+            }
+            // `start` refuses --simulate anywhere but on a local network, so the cheat never
+            // reaches a real cluster.
+            let mut worker = start(&url(&args)?, key, operator.as_ref(), *simulate, state).await?;
+            if *testing_wrong_rows {
+                tracing::warn!("TESTING: every challenge of this worker is answered with wrong rows");
+                worker.id.wrong_rows = true;
+            }
             run::run(Arc::new(worker), settings).await
         }
         Command::Status { operator, once } => {

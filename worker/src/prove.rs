@@ -18,6 +18,10 @@ pub struct Identity {
     pub simulated: bool,
     /// The cluster's genesis hash, base58.
     pub cluster: String,
+    /// Testing only (`io-worker run --testing-wrong-rows`, simulated devices on a local network):
+    /// commit a chain with one wrong value in every row, so that every opened row is wrong and the
+    /// node's verifier rejects the answer with wrong rows — real evidence for the slashing path.
+    pub wrong_rows: bool,
 }
 
 impl Identity {
@@ -29,7 +33,15 @@ impl Identity {
         cluster: String,
     ) -> Self {
         use solana_signer::Signer;
-        Identity { worker: key.pubkey(), secret: *key.secret_bytes(), device, class, simulated, cluster }
+        Identity {
+            worker: key.pubkey(),
+            secret: *key.secret_bytes(),
+            device,
+            class,
+            simulated,
+            cluster,
+            wrong_rows: false,
+        }
     }
 
     pub fn secret(&self) -> &[u8; 32] {
@@ -137,9 +149,22 @@ pub fn backend_warning(id: &Identity) -> Option<String> {
     Some(format!("this io-worker was built without the `cuda` feature: {on_cpu}; rebuild with `cargo build -p io-worker --features cuda`"))
 }
 
-/// Runs the chain (CPU-bound: call from a blocking thread).
+/// Runs the chain (CPU-bound: call from a blocking thread). A cheating identity (`wrong_rows`)
+/// changes the first value of every row of every product before it is committed: the rows open
+/// consistently with the committed root (their paths check), but none is A·B — the verifier's
+/// wrong-row rejection, whichever rows the reveal samples. The same challenge gives the same
+/// wrong chain, so a restart recomputes the committed root.
 pub fn run(id: &Identity, challenge: &Challenge) -> Result<Prover, String> {
     let mut b = backend(id);
+    if id.wrong_rows {
+        let n = challenge.params.n as usize;
+        return Prover::run_with(challenge, b.as_mut(), |_, c| {
+            for row in c.chunks_mut(n.max(1)) {
+                row[0] = row[0].wrapping_add(1);
+            }
+        })
+        .map_err(|e| e.to_string());
+    }
     Prover::run(challenge, b.as_mut()).map_err(|e| e.to_string())
 }
 
@@ -222,6 +247,32 @@ mod tests {
             let e = check_request(&id, &signer, &r, now).unwrap_err();
             assert!(e.contains(expect), "{expect:?} not in {e:?}");
         }
+    }
+
+    /// The cheating switch: the chain commits and opens consistently, and io-proof's verifier
+    /// rejects the answer with a wrong row (an honest identity's answer to the same challenge
+    /// passes).
+    #[test]
+    fn wrong_rows_are_caught_as_wrong_rows() {
+        let key = solana_keypair::Keypair::new_from_array([5; 32]);
+        let mut id =
+            Identity::new(&key, Pubkey::new_from_array([6; 32]), HardwareClass::Cpu, true, "g".into());
+        let params = io_sdk::worker::proof::expected_params(id.class, true);
+        let verdict = |id: &Identity| {
+            let round = io_proof::Round::new(params, [9; 32], [8; 32]).unwrap();
+            let challenge = round.challenge(id.worker.to_bytes(), [7; 32], 1_000);
+            let prover = run(id, &challenge).unwrap();
+            let openings = prover.open(&round.reveal()).unwrap();
+            io_proof::Verifier::new(round).verify(
+                &challenge,
+                &prover.commit(&id.signing_key()),
+                1_001,
+                &openings,
+            )
+        };
+        assert!(verdict(&id).is_ok());
+        id.wrong_rows = true;
+        assert!(matches!(verdict(&id), Err(io_proof::Reject::WrongRow { .. })), "{:?}", verdict(&id));
     }
 
     #[test]

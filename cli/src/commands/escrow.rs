@@ -1,5 +1,6 @@
 //! io_escrow: offers of devices for lease, and leases (open, show, top up, close, finalize).
 use crate::{
+    commands::reports,
     context::{name_arg, parse_pubkey, Ctx, Money},
     output::{Render, Report, Sent},
 };
@@ -60,6 +61,14 @@ pub enum LeaseCmd {
     /// providers or taken in fees goes back to the renter, and the lease is closed for good.
     /// Usage itself is settled by the usage authority and the oracles, not from here.
     Finalize { lease: String },
+    /// Attested usage: per device, the seconds the latest certified oracle report attests
+    /// against the seconds elapsed, what was settled and paid, and what the renter gets back.
+    Usage {
+        lease: String,
+        /// An oracle node's API (default: the local network manifest's first node).
+        #[arg(long, env = "IO_ORACLE_URL")]
+        oracle: Option<String>,
+    },
 }
 
 // ---- offers -------------------------------------------------------------------------------
@@ -244,6 +253,11 @@ fn not_found(address: &Pubkey) -> anyhow::Error {
 }
 
 pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
+    // Usage asks an oracle node first (which node to ask is the likelier mistake).
+    if let LeaseCmd::Usage { lease, oracle } = cmd {
+        let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
+        return Report::of(&reports::lease_usage(ctx, &node, &lease).await?);
+    }
     let e = ctx.escrow_config().await?;
     let w = ctx.c.wallet();
     match cmd {
@@ -393,6 +407,7 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 LeaseAddress { lease: address.to_string() },
             ))
         }
+        LeaseCmd::Usage { .. } => unreachable!("answered above"),
         LeaseCmd::Finalize { lease } => {
             let address = parse_pubkey(&lease, "lease")?;
             let l: io_escrow::Lease = ctx.c.account(&address).await?.ok_or_else(|| not_found(&address))?;

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod escrow;
 pub mod oracle;
+pub mod reports;
 pub mod staking;
 pub mod token;
 
@@ -42,13 +43,20 @@ pub async fn run(cli: Cli) -> Result<Report> {
             | Command::Offer(escrow::OfferCmd::List)
             | Command::Lease(escrow::LeaseCmd::Show { .. })
             | Command::Oracle(oracle::OracleCmd::Show)
+            | Command::Report { .. }
+            | Command::Lease(escrow::LeaseCmd::Usage { .. })
     );
     let payer = match keypair::read_keypair(&path) {
         Ok(k) => k,
         Err(_) if read_only && cli.keypair.is_none() => solana_keypair::Keypair::new(),
         Err(e) => return Err(e.into()),
     };
-    let ctx = Ctx { c: Client::new(url, commitment, payer), json: cli.output == Output::Json, yes: cli.yes };
+    let ctx = Ctx {
+        c: Client::new(url, commitment, payer),
+        json: cli.output == Output::Json,
+        yes: cli.yes,
+        manifest: cli.manifest.clone(),
+    };
     match cli.command {
         Command::Supply => report(token::supply(&ctx).await?),
         Command::Emit => report(token::emit(&ctx).await?),
@@ -67,9 +75,14 @@ pub async fn run(cli: Cli) -> Result<Report> {
         Command::Offer(cmd) => escrow::offer(&ctx, cmd).await,
         Command::Lease(cmd) => escrow::lease(&ctx, cmd).await,
         Command::Oracle(oracle::OracleCmd::Show) => report(oracle::show(&ctx).await?),
+        Command::Oracle(oracle::OracleCmd::Bond { amount }) => report(oracle::bond(&ctx, &amount).await?),
         Command::Oracle(oracle::OracleCmd::SubmitReport { file, signers }) => {
             report(oracle::submit_report(&ctx, &file, &signers).await?)
         }
         Command::Admin(cmd) => report(admin::admin(&ctx, cmd).await?),
+        Command::Report { period, oracle } => {
+            let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
+            report(reports::report(&ctx, &node, period).await?)
+        }
     }
 }

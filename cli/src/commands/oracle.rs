@@ -14,6 +14,12 @@ use std::path::{Path, PathBuf};
 pub enum OracleCmd {
     /// The oracle set, threshold and last certified period.
     Show,
+    /// Post AMOUNT $IO as the bond of your wallet's oracle key (an oracle node's key: a member of
+    /// the set must keep at least io_oracle's minimum bonded; equivocation burns it all).
+    Bond {
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
     /// Post a report and certify it with the signatures of the --signer oracle keys. FILE is a JSON
     /// object with every field of the report: period, set_epoch, rewards_root, usage_root,
     /// devices_root, slashes_root (32-byte hex), usdc_per_io, emission_distributed,
@@ -77,6 +83,43 @@ pub async fn show(ctx: &Ctx) -> Result<OracleShow> {
         count: c.set.count,
         io,
     })
+}
+
+#[derive(Serialize)]
+pub struct Bonded {
+    pub oracle: String,
+    pub bond: String,
+    pub amount: u64,
+    /// The bond after this one.
+    pub total: u64,
+}
+
+pub async fn bond(ctx: &Ctx, amount: &str) -> Result<Sent<Bonded>> {
+    let io = ctx.io().await?;
+    let amount = io.parse(amount, "bond")?;
+    if amount == 0 {
+        bail!("a bond must be more than 0 {}", io.symbol());
+    }
+    let w = ctx.c.wallet();
+    let address = io_sdk::oracle::bond(&w);
+    let before: Option<io_oracle::OracleBond> = ctx.c.account(&address).await?;
+    if before.as_ref().is_some_and(|b| b.slashed) {
+        bail!("oracle {w}'s bond was burned for equivocation: this key can no longer bond");
+    }
+    let src = ctx.source(&io, amount).await?;
+    let sig = ctx.c.send(&[io_sdk::oracle::post_bond(&w, &io.mint, &src, amount)], &[]).await?;
+    let total = before.map_or(0, |b| b.amount).saturating_add(amount);
+    Ok(Sent::new(
+        format!(
+            "bonded {} {} for oracle {w} (bond now {} {})",
+            io.format(amount),
+            io.symbol(),
+            io.format(total),
+            io.symbol()
+        ),
+        sig,
+        Bonded { oracle: w.to_string(), bond: address.to_string(), amount, total },
+    ))
 }
 
 /// A report file: every field is required (a missing one is named, never read as zero), except

@@ -34,6 +34,14 @@ pub enum OperatorCmd {
     List,
     /// Request a new commission (applies after the delay).
     Commission { bps: u16 },
+    /// Claim OPERATOR's rewards (default: yours) from io_token's emissions with the proof of the
+    /// latest certified oracle report; anyone may send it, the rewards go to the operator's pool.
+    ClaimRewards {
+        operator: Option<String>,
+        /// An oracle node's API (default: the local network manifest's first node).
+        #[arg(long, env = "IO_ORACLE_URL")]
+        oracle: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -228,6 +236,11 @@ pub async fn operator(ctx: &Ctx, cmd: OperatorCmd) -> Result<Report> {
                 o,
                 io,
             })
+        }
+        OperatorCmd::ClaimRewards { operator, oracle } => {
+            let node =
+                super::reports::Node::new(super::reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
+            Report::of(&super::reports::claim_rewards(ctx, &node, operator.as_deref()).await?)
         }
         OperatorCmd::List => {
             let ops: Vec<(Pubkey, io_staking::Operator)> =
