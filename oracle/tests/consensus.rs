@@ -636,7 +636,7 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
         }
         let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
         let leaf = r.devices.iter().find(|d| d.device == device)?;
-        (v["status"] == "certified" && leaf.active).then(|| (r.body.period, r))
+        (v["status"] == "certified" && leaf.active).then_some((r.body.period, r))
     })
     .await;
     let leaf = &report.devices[report.device_index(&device).unwrap()];
