@@ -636,7 +636,7 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
         }
         let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
         let leaf = r.devices.iter().find(|d| d.device == device)?;
-        (v["status"] == "certified" && leaf.active).then(|| (r.body.period, r))
+        (v["status"] == "certified" && leaf.active).then_some((r.body.period, r))
     })
     .await;
     let leaf = &report.devices[report.device_index(&device).unwrap()];
@@ -697,15 +697,26 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
     .await;
     // The cheater: a certified report slashes its operator with evidence anyone re-verifies, and
     // the crank opens the slash on chain (executed after the appeal window).
+    // (Looked for in every certified report: once jailed, the device has nothing bonded and its
+    // later slash leaves are zero, which no crank proposes.)
     let slash = wait_for("a certified slash leaf for the cheater", 200, || async {
         let (s, v) = get(&format!("{}/v1/reports/latest", nodes[2].url)).await;
-        if s != 200 || v["status"] != "certified" {
+        if s != 200 {
             return None;
         }
-        let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
-        let leaf = r.slashes.iter().find(|l| l.device == cheater)?.clone();
-        assert!(!r.devices[r.device_index(&cheater).unwrap()].active);
-        Some(leaf)
+        let last = v["period"].as_u64()?;
+        for p in (last.saturating_sub(8)..=last).rev() {
+            let (s, v) = get(&format!("{}/v1/reports/{p}", nodes[2].url)).await;
+            if s != 200 || v["status"] != "certified" {
+                continue;
+            }
+            let r: PeriodReport = serde_json::from_value(v["report"].clone()).ok()?;
+            if let Some(leaf) = r.slashes.iter().find(|l| l.device == cheater && l.amount > 0) {
+                assert!(!r.devices[r.device_index(&cheater).unwrap()].active);
+                return Some(leaf.clone());
+            }
+        }
+        None
     })
     .await;
     assert_eq!(slash.operator, operator);
