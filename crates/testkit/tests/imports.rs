@@ -21,6 +21,9 @@ enum Layer {
     Sdk,
     /// io-testkit: the test harness.
     Testkit,
+    /// io-e2e (`tests/`): the end-to-end suite — the whole system as a user meets it, so it may
+    /// use any crate, and nothing may use it.
+    EndToEnd,
     /// Everything else: services and front ends (cli, indexer, localnet, the coming worker,
     /// oracle nodes and verifier). A new crate is one unless the table says otherwise.
     Service,
@@ -33,6 +36,7 @@ fn layer(name: &str, manifest_path: &str) -> Layer {
         "io-native" => Layer::Native,
         "io-sdk" => Layer::Sdk,
         "io-testkit" => Layer::Testkit,
+        "io-e2e" => Layer::EndToEnd,
         _ if Path::new(manifest_path).components().any(|c| c.as_os_str() == "programs") => Layer::Program,
         _ => Layer::Service,
     }
@@ -44,7 +48,8 @@ fn allowed(from_name: &str, from: Layer, to: Layer) -> bool {
     use Layer::*;
     match (from, to) {
         // Nothing but tests imports the harness (the harness's own examples are its tests' kin).
-        (_, Testkit) => false,
+        (_, Testkit | EndToEnd) => false,
+        (EndToEnd, _) => true,
         (ProgramBase, ProgramBase) => true,
         (Proof, ProgramBase) => true,
         // A program calls other programs (CPI) and is built from math, merkle and the kit.
