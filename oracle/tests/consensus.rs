@@ -729,7 +729,14 @@ async fn a_live_device_is_attested_active_activated_and_its_operator_paid() {
         net.client.account::<io_staking::Slash>(&address).await.unwrap()
     })
     .await;
-    assert_eq!((opened.amount, opened.status), (slash.amount, io_staking::SlashStatus::Pending));
+    // The local network's appeal window is 30 chain minutes (half a wall minute at 60×): by the
+    // time this reads it, the crank may already have executed it.
+    assert_eq!(opened.amount, slash.amount);
+    assert!(
+        matches!(opened.status, io_staking::SlashStatus::Pending | io_staking::SlashStatus::Executed),
+        "{:?}",
+        opened.status
+    );
     wait_for("the claim crank", 60, || async {
         let o = net.client.account::<io_staking::Operator>(&operator).await.unwrap().unwrap();
         (o.rewards_claimed_cumulative >= reward.cumulative).then_some(())
