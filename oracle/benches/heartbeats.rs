@@ -12,6 +12,9 @@
 //!
 //! Run: `cargo bench -p io-oracle-node --bench heartbeats` (release), or with `--profile dev`
 //! where a release build of the dependencies is too slow (io-proof is optimised in both).
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use axum::{body::Body, http::Request};
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use io_oracle_node::{api, node::Node, observe, observe::Registered, settings::Settings, store::Store};
@@ -19,8 +22,7 @@ use io_proof::{CpuBackend, Prover, Round, Verifier};
 use io_sdk::{
     client::{ChainTime, Client},
     worker::{
-        paths, proof as wire, signing_message, Answer, Bytes32, CpuTelemetry, Hardware, Heartbeat, Kind,
-        Reading, Signed, Telemetry, PROTOCOL_VERSION,
+        paths, proof as wire, signing_message, Answer, Bytes32, Heartbeat, Kind, Signed, PROTOCOL_VERSION,
     },
     Pubkey,
 };
@@ -43,36 +45,7 @@ const ROUNDS: u64 = 3;
 const CONCURRENCY: usize = 64;
 
 fn heartbeat(cluster: &str, device: &Pubkey, worker: &Pubkey, ts: u64) -> Heartbeat {
-    Heartbeat {
-        version: PROTOCOL_VERSION,
-        cluster: cluster.into(),
-        device: device.to_string(),
-        worker: worker.to_string(),
-        hardware: Hardware {
-            class: "cpu".into(),
-            gpu_model: String::new(),
-            gpu_count: 0,
-            vram_gb: 0,
-            driver: None,
-            gpu_uuids: vec![],
-            cpu_model: "simulated".into(),
-            cpu_cores: 8,
-            memory_mb: 32_768,
-        },
-        telemetry: Telemetry {
-            sampled_at_ms: ts,
-            gpus: vec![],
-            cpu: CpuTelemetry {
-                utilisation_pct: Reading::of(12.5),
-                temperature_c: Reading::of(48.0),
-                power_w: Reading::unavailable("no RAPL"),
-            },
-        },
-        serving_lease: None,
-        software: "io-worker bench".into(),
-        simulated: true,
-        timestamp_ms: ts,
-    }
+    common::heartbeat(cluster, &device.to_string(), &worker.to_string(), "cpu", ts, true)
 }
 
 fn verify_all(signed: &[Signed]) -> usize {

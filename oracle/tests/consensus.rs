@@ -1,6 +1,8 @@
 //! Agreement, certification, the outbox and the peer/public APIs on a real local network
 //! (io-localnet in-process, its clock at 60× so a period passes in a wall minute) with one
 //! in-process oracle node per oracle key of the manifest, wired to each other.
+mod common;
+
 use io_localnet::{manifest::Manifest, Config, Localnet};
 use io_oracle::{OracleConfig, Report, ReportStatus};
 use io_oracle_node::{
@@ -480,8 +482,8 @@ fn drive_worker(
     use ed25519_dalek::SigningKey;
     use io_proof::{CpuBackend, Prover};
     use io_sdk::worker::{
-        paths, proof as wire, Answer, Bytes32, ChallengeRequest, CpuTelemetry, Hardware, Heartbeat,
-        HeartbeatReply, Kind, Pong, Reading, Signed, Telemetry, PROTOCOL_VERSION,
+        paths, proof as wire, Answer, Bytes32, ChallengeRequest, HeartbeatReply, Kind, Pong, Signed,
+        PROTOCOL_VERSION,
     };
     use std::collections::HashMap;
     let now_ms = || {
@@ -495,36 +497,14 @@ fn drive_worker(
         loop {
             for url in &urls {
                 let ts = now_ms();
-                let hb = Heartbeat {
-                    version: PROTOCOL_VERSION,
-                    cluster: cluster.clone(),
-                    device: device.to_string(),
-                    worker: worker.pubkey().to_string(),
-                    hardware: Hardware {
-                        class: class.clone(),
-                        gpu_model: String::new(),
-                        gpu_count: 0,
-                        vram_gb: 0,
-                        driver: None,
-                        gpu_uuids: vec![],
-                        cpu_model: "test".into(),
-                        cpu_cores: 2,
-                        memory_mb: 1024,
-                    },
-                    telemetry: Telemetry {
-                        sampled_at_ms: ts,
-                        gpus: vec![],
-                        cpu: CpuTelemetry {
-                            utilisation_pct: Reading::of(3.0),
-                            temperature_c: Reading::unavailable("none"),
-                            power_w: Reading::unavailable("none"),
-                        },
-                    },
-                    serving_lease: None,
-                    software: "test".into(),
-                    simulated: true,
-                    timestamp_ms: ts,
-                };
+                let hb = common::heartbeat(
+                    &cluster,
+                    &device.to_string(),
+                    &worker.pubkey().to_string(),
+                    &class,
+                    ts,
+                    true,
+                );
                 let signed = Signed::sign(Kind::Heartbeat, &hb, worker.secret_bytes());
                 let Ok(r) = http.post(format!("{url}{}", paths::HEARTBEAT)).json(&signed).send().await else {
                     continue;

@@ -3,6 +3,8 @@
 //! minute), with devices registered in io_staking and bound to fresh worker keys. The test plays
 //! the workers itself with io-proof's real prover, honest and cheating, so every step and every
 //! refusal is checked at the wire.
+mod common;
+
 use ed25519_dalek::SigningKey;
 use io_localnet::{Config, Localnet};
 use io_oracle_node::{
@@ -18,8 +20,8 @@ use io_sdk::{
     client::Client,
     report::{ChallengeOutcome, DeviceObservation},
     worker::{
-        paths, proof as wire, Answer, Bytes32, ChallengeRequest, CpuTelemetry, Hardware, Heartbeat,
-        HeartbeatReply, Kind, Pong, Reading, Signed, Telemetry, Verdict, PROTOCOL_VERSION,
+        paths, proof as wire, Answer, Bytes32, ChallengeRequest, Heartbeat, HeartbeatReply, Kind, Pong,
+        Signed, Verdict, PROTOCOL_VERSION,
     },
     Pubkey,
 };
@@ -106,36 +108,14 @@ async fn start_node(net: &Net, name: &str, tweak: impl FnOnce(&mut Settings)) ->
 }
 
 fn heartbeat_body(net: &Net, d: &Device, ts: u64, simulated: bool) -> Heartbeat {
-    Heartbeat {
-        version: PROTOCOL_VERSION,
-        cluster: net.cluster.clone(),
-        device: d.address.to_string(),
-        worker: d.worker.pubkey().to_string(),
-        hardware: Hardware {
-            class: "cpu".into(),
-            gpu_model: String::new(),
-            gpu_count: 0,
-            vram_gb: 0,
-            driver: None,
-            gpu_uuids: vec![],
-            cpu_model: "test".into(),
-            cpu_cores: 2,
-            memory_mb: 1024,
-        },
-        telemetry: Telemetry {
-            sampled_at_ms: ts,
-            gpus: vec![],
-            cpu: CpuTelemetry {
-                utilisation_pct: Reading::of(3.0),
-                temperature_c: Reading::unavailable("none"),
-                power_w: Reading::unavailable("none"),
-            },
-        },
-        serving_lease: None,
-        software: "test".into(),
+    common::heartbeat(
+        &net.cluster,
+        &d.address.to_string(),
+        &d.worker.pubkey().to_string(),
+        "cpu",
+        ts,
         simulated,
-        timestamp_ms: ts,
-    }
+    )
 }
 
 fn sign<T: serde::Serialize>(kind: Kind, body: &T, key: &Keypair) -> Signed {

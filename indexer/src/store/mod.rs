@@ -14,11 +14,10 @@ pub mod write;
 use crate::decode::{DecodedTx, Program};
 use conn::{Conn, Rows, Stmt};
 use serde_json::Value;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -27,21 +26,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }
 
-fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
-    let migrations: Vec<Migration> = list
-        .iter()
-        .map(|(version, description, sql)| {
-            Migration::new(
-                *version,
-                Cow::Borrowed(description),
-                MigrationType::Simple,
-                Cow::Borrowed(sql),
-                false,
-            )
-        })
-        .collect();
-    Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false }
-}
+include!("../../../migrations/migrator.rs");
 
 /// The SQLite migrations (`migrations/sqlite`), embedded at build time.
 pub static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(embedded::SQLITE));

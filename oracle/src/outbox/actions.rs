@@ -159,8 +159,21 @@ impl Action {
             }
             Action::ProveEquivocation { oracle, body_a, .. } => {
                 let o = key_of(oracle)?;
-                let addr = oracle::equivocation(&o, codec::body_from_hex(body_a)?.period);
-                Ok(if node.client.account_data(&addr).await?.is_some() { Chain::Done } else { Chain::Due })
+                let period = codec::body_from_hex(body_a)?.period;
+                let addr = oracle::equivocation(&o, period);
+                if node.client.account_data(&addr).await?.is_some() {
+                    return Ok(Chain::Done);
+                }
+                // The proof removes the member, and the set's epoch moves with it: the honest
+                // report of that period, signed under the old epoch, would then never certify.
+                // So the period's report goes first, unless it is two periods late (then the
+                // proof cannot wait on it any longer).
+                let cfg = crate::chain::oracle_config(&node.client).await?;
+                Ok(if cfg.last_period < period && node.clock.period() <= period.saturating_add(2) {
+                    Chain::Waiting(format!("period {period}'s report is certified first"))
+                } else {
+                    Chain::Due
+                })
             }
             Action::Emit { .. } => {
                 let t = crate::chain::token_config(&node.client).await?;

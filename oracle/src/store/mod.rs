@@ -2,9 +2,9 @@
 //! through sqlx's `Any` driver. Every table lives in `oracle/migrations/<backend>/`; each area of
 //! the node keeps its queries in its own file here.
 use anyhow::{anyhow, Context, Result};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::{any::AnyPoolOptions, AnyPool, Row};
-use std::{borrow::Cow, sync::LazyLock};
+use std::sync::LazyLock;
 
 pub mod observations;
 pub mod outbox;
@@ -27,21 +27,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }
 
-fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
-    let migrations = list
-        .iter()
-        .map(|(version, description, sql)| {
-            Migration::new(
-                *version,
-                Cow::Borrowed(description),
-                MigrationType::Simple,
-                Cow::Borrowed(sql),
-                false,
-            )
-        })
-        .collect::<Vec<_>>();
-    Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false }
-}
+include!("../../../migrations/migrator.rs");
 
 static SQLITE: LazyLock<Migrator> = LazyLock::new(|| migrator(embedded::SQLITE));
 static POSTGRES: LazyLock<Migrator> = LazyLock::new(|| migrator(embedded::POSTGRES));
