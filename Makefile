@@ -1,6 +1,6 @@
 # IO Compute — the two commands a newcomer needs:
 #   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
-#               (its clock 60× the wall), the indexer serving its query API, four oracle nodes and
+#               (its clock 120× the wall), the indexer serving its query API, four oracle nodes and
 #               one simulated worker per demo device
 #   make test   run every test
 CARGO ?= cargo

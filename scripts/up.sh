@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make up`: the live local network, in the foreground; Ctrl-C (or any one part exiting) stops
 # every part. What runs:
-#   - the local network (JSON-RPC 127.0.0.1:8899, WebSocket :8900) with its clock 60× faster than
-#     the wall: one hourly oracle period per wall minute;
+#   - the local network (JSON-RPC 127.0.0.1:8899, WebSocket :8900) with its clock 120× faster
+#     than the wall (CLOCK_SPEED): one hourly oracle period every 30 wall seconds;
 #   - the indexer (API 127.0.0.1:8999);
 #   - four oracle nodes (127.0.0.1:7901-7904, threshold 3), each `io-oracle run --config
 #     .localnet/oracle-<i>.toml` (settings written by the bootstrap);
@@ -16,7 +16,7 @@ bin=${CARGO_TARGET_DIR:-target}/debug
 state=.localnet
 api=${INDEXER_LISTEN:-127.0.0.1:8999}
 rpc=http://127.0.0.1:8899
-speed=${CLOCK_SPEED:-60}
+speed=${CLOCK_SPEED:-120}
 logs=$state/logs
 command -v jq >/dev/null || { echo "up: jq is needed to read the manifest (apt-get install jq)" >&2; exit 1; }
 mkdir -p "$state" "$logs"

@@ -2,8 +2,8 @@
 //! `<state-dir>/oracle-<i>.toml`, read by `io-oracle run --config` (the fields are io-oracle's
 //! `Settings`; only those the local network sets are written, the rest keep the node's defaults).
 //!
-//! The values suit a clock that runs 60× faster than the wall (one hourly period per wall
-//! minute): a leader proposes a few wall seconds after a period ends and the next node takes over
+//! The values suit a clock that runs 60–120× faster than the wall (`make up` runs 120×, the
+//! end-to-end suite 60×: an hourly period every 30 or 60 wall seconds): a leader proposes a few wall seconds after a period ends and the next node takes over
 //! after ten; workers may be simulated (a local network has no GPUs), and pings come every few
 //! wall seconds so that a silent worker is noticed within its period.
 use crate::manifest::{KeyInfo, OracleNodeInfo};
