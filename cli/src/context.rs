@@ -75,11 +75,10 @@ impl Ctx {
         }
     }
 
-    /// The chain's clock (the time of its latest block): what vesting and lease ends are judged
-    /// by, which need not be this machine's time.
+    /// The chain's clock (the Clock sysvar the programs read): what vesting and lease ends are
+    /// judged by, which need not be this machine's time (a local network's clock runs faster).
     pub async fn chain_now(&self) -> Result<i64> {
-        let slot = self.c.rpc.get_slot().await.map_err(|e| self.c.error(&e))?;
-        Ok(self.c.rpc.get_block_time(slot).await.map_err(|e| self.c.error(&e))?)
+        Ok(self.c.chain_time().await?.unix_timestamp)
     }
 
     pub async fn token_config(&self) -> Result<io_token::TokenConfig> {

@@ -369,7 +369,7 @@ impl Chain {
 }
 
 /// The worker key's file name in its state directory (io-worker's default).
-pub const WORKER_KEY_FILE: &str = "worker-key.json";
+pub use io_sdk::worker::KEY_FILE as WORKER_KEY_FILE;
 
 /// Everything the bootstrap creates, keyed as in the manifest.
 struct Plan {

@@ -23,6 +23,24 @@ pub async fn leases(client: &Client) -> Result<Vec<(Pubkey, Lease)>> {
     Ok(client.program_accounts::<Lease>(&io_escrow::ID, vec![]).await?)
 }
 
+/// The operator's positions still warming up (a reward claim settles them too), read with one
+/// memcmp filter on the position's operator.
+pub async fn warming_positions(client: &Client, operator: &Pubkey) -> Result<Vec<Pubkey>> {
+    let filter = solana_rpc_client_api::filter::RpcFilterType::Memcmp(
+        solana_rpc_client_api::filter::Memcmp::new_raw_bytes(
+            io_sdk::staking::POSITION_OPERATOR_OFFSET,
+            operator.to_bytes().to_vec(),
+        ),
+    );
+    Ok(client
+        .program_accounts::<io_staking::Position>(&io_staking::ID, vec![filter])
+        .await?
+        .into_iter()
+        .filter(|(_, p)| p.activating_shares > 0)
+        .map(|(a, _)| a)
+        .collect())
+}
+
 pub async fn token_config(client: &Client) -> Result<TokenConfig> {
     client
         .account::<TokenConfig>(&io_sdk::token::config())

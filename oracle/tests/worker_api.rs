@@ -367,6 +367,18 @@ async fn refusals(net: &Net) {
     for p in [paths::HEARTBEAT, paths::COMMITMENT, paths::ANSWER, paths::PONG] {
         assert!(doc["paths"][p]["post"].is_object(), "{p} missing");
     }
+
+    // A path the node does not serve, and a period past the last one chain time can name: 4xx
+    // JSON errors with their codes (not an empty 404 or a 500).
+    let get = |path: String| {
+        let at = format!("{url}{path}");
+        async move {
+            let r = reqwest::get(at).await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    refused(get("/v1/nothing".into()).await, 404, "no_route");
+    refused(get(format!("/v1/reports/{}", u64::MAX)).await, 400, "bad_period");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -209,11 +209,8 @@ async fn dispatch(args: Args) -> Result<()> {
             }
             let operator = parse_operator(operator)?;
             let key = key_or_create(&key_path(&args, &state))?;
-            if *testing_wrong_rows && !*simulate {
-                bail!("--testing-wrong-rows is for simulated devices on a local network: pass --simulate");
-            }
-            // `start` refuses --simulate anywhere but on a local network, so the cheat never
-            // reaches a real cluster.
+            // clap refuses --testing-wrong-rows without --simulate, and `start` refuses --simulate
+            // anywhere but on a local network, so the cheat never reaches a real cluster.
             let mut worker = start(&url(&args)?, key, operator.as_ref(), *simulate, state).await?;
             if *testing_wrong_rows {
                 tracing::warn!("TESTING: every challenge of this worker is answered with wrong rows");

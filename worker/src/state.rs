@@ -105,7 +105,7 @@ impl StateDir {
     }
 
     pub fn key_path(&self) -> PathBuf {
-        self.dir.join("worker-key.json")
+        self.dir.join(io_sdk::worker::KEY_FILE)
     }
 
     fn path(&self, name: &str) -> PathBuf {

@@ -154,7 +154,8 @@ impl Node {
 }
 
 fn hex_bytes(h: &str) -> Result<Vec<u8>> {
-    if !h.len().is_multiple_of(2) {
+    // ASCII first: byte slicing below must not cut a multi-byte character.
+    if !h.is_ascii() || !h.len().is_multiple_of(2) {
         bail!("'{h}' is not hex");
     }
     (0..h.len())
@@ -510,7 +511,10 @@ pub async fn claim_rewards(ctx: &Ctx, node: &Node, operator: Option<&str>) -> Re
         );
     }
     // Position: discriminator ‖ operator ‖ staker.
-    let filter = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(8, operator.to_bytes().to_vec()));
+    let filter = RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+        io_sdk::staking::POSITION_OPERATOR_OFFSET,
+        operator.to_bytes().to_vec(),
+    ));
     let warming: Vec<Pubkey> = ctx
         .c
         .program_accounts::<io_staking::Position>(&io_staking::ID, vec![filter])

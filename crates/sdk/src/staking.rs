@@ -28,6 +28,10 @@ pub fn operator(authority: &Pubkey) -> Pubkey {
 pub fn device(operator: &Pubkey, id_hash: &[u8; 32]) -> Pubkey {
     pda(&[DEVICE_SEED, operator.as_ref(), id_hash])
 }
+/// Byte offset of `operator` in a `Position` account (after the 8-byte discriminator), for a
+/// `getProgramAccounts` memcmp: an operator's positions with one filter.
+pub const POSITION_OPERATOR_OFFSET: usize = 8;
+
 pub fn position(operator: &Pubkey, staker: &Pubkey) -> Pubkey {
     pda(&[POSITION_SEED, operator.as_ref(), staker.as_ref()])
 }

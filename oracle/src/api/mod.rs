@@ -20,6 +20,9 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(worker::routes())
         .merge(peer::routes())
         .merge(public::routes())
+        .fallback(|uri: axum::http::Uri| async move {
+            ApiError::not_found("no_route", format!("no endpoint at {uri}: see /openapi.json"))
+        })
         .with_state(node)
 }
 

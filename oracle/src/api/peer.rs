@@ -5,7 +5,7 @@ use super::ApiError;
 use crate::{
     consensus::{
         follower::{self, NoSignature},
-        inputs, sources,
+        inputs,
         wire::{DeviceEvidence, EvidenceList, Proposal, SignatureReply, SignedContent},
     },
     node::Node,
@@ -30,9 +30,14 @@ pub fn routes() -> Router<Arc<Node>> {
 
 /// A period in a path: a non-negative integer.
 pub fn parse_period(s: &str) -> Result<u64, ApiError> {
-    s.parse::<u64>().map_err(|_| {
+    let p = s.parse::<u64>().map_err(|_| {
         ApiError::bad_request("bad_period", format!("period {s:?} is not a non-negative integer"))
-    })
+    })?;
+    // A period whose start is not a representable chain time names no period at all.
+    io_sdk::report::period_bounds(p).map_err(|_| {
+        ApiError::bad_request("bad_period", format!("period {p} is past the last period of chain time"))
+    })?;
+    Ok(p)
 }
 
 async fn propose(State(node): State<Arc<Node>>, body: Result<Json<Proposal>, JsonRejection>) -> Response {
@@ -76,7 +81,7 @@ async fn evidence(
     Path(period): Path<String>,
 ) -> Result<Json<EvidenceList>, ApiError> {
     let period = parse_period(&period)?;
-    let obs = sources::observations(&node, period).await?;
+    let obs = crate::observe::period_observations(&node, period).await?;
     let evidence = inputs::own_evidence(&obs)
         .into_iter()
         .map(|(d, evidence)| DeviceEvidence { device: d.to_string(), evidence })

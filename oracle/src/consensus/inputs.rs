@@ -1,6 +1,6 @@
 //! A node's `io_sdk::report::Inputs` for a period: the chain state read now, this node's
 //! observations, and the last certified report (its cumulative leaves and what they allotted).
-use super::{sources, wire::EvidenceList};
+use super::wire::EvidenceList;
 use crate::{chain, node::Node};
 use anyhow::{anyhow, Context, Result};
 use io_oracle::{OracleConfig, Report, ReportStatus};
@@ -115,7 +115,9 @@ pub async fn inputs(
         cluster: node.cluster.clone(),
         devices: devices.iter().filter_map(|(a, d)| chain::chain_device(*a, d)).collect(),
         leases: leases.iter().filter_map(|(a, l)| chain::chain_lease(*a, l)).collect(),
-        observations: sources::observations(node, period).await.context("read this node's observations")?,
+        observations: crate::observe::period_observations(node, period)
+            .await
+            .context("read this node's observations")?,
         previous,
         pool,
     })

@@ -10,7 +10,6 @@ pub mod follower;
 pub mod inputs;
 pub mod leader;
 pub mod sign;
-pub mod sources;
 pub mod wire;
 
 use crate::{chain, clock::period_bounds, cranks, node::Node, outbox, settings::Settings, store::Store};

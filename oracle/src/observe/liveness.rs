@@ -242,11 +242,6 @@ impl Liveness {
             .filter_map(|(k, d)| d.open.as_ref().map(|o| (*k, o.start, o.end)))
             .collect()
     }
-
-    /// Devices with a ping in flight (tests and the status of a device).
-    pub fn pings_in_flight(&self, device: &Pubkey) -> usize {
-        self.lock().devices.get(device).map_or(0, |d| d.pings.len())
-    }
 }
 
 impl DeviceLive {

@@ -10,7 +10,7 @@ use anyhow::{anyhow, Result};
 use io_escrow::{Lease, LeaseStatus};
 use io_oracle::{Report, ReportStatus};
 use io_sdk::{oracle, Instruction, Pubkey};
-use io_staking::{Device, DeviceStatus, Operator, Position, Slash, SlashStatus};
+use io_staking::{Device, DeviceStatus, Operator, Slash, SlashStatus};
 use serde::{Deserialize, Serialize};
 
 /// One intended transaction.
@@ -285,15 +285,7 @@ impl Action {
             Action::Emit { .. } => Ok(vec![io_sdk::token::emit()]),
             Action::Claim { report, operator, cumulative, proof } => {
                 let op = key_of(operator)?;
-                // The operator's positions still warming up: the claim settles them too.
-                let positions: Vec<Pubkey> = node
-                    .client
-                    .program_accounts::<Position>(&io_staking::ID, vec![])
-                    .await?
-                    .into_iter()
-                    .filter(|(_, p)| p.operator == op && p.activating_shares > 0)
-                    .map(|(a, _)| a)
-                    .collect();
+                let positions = crate::chain::warming_positions(&node.client, &op).await?;
                 Ok(vec![io_sdk::staking::claim_operator_rewards(
                     &op,
                     &key_of(report)?,

@@ -22,6 +22,10 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
 use std::str::FromStr;
 
+/// The worker key's file name in a worker's state directory (the worker reads it there; the
+/// local network writes each demo device's key there).
+pub const KEY_FILE: &str = "worker-key.json";
+
 /// Version of the message bodies; a node refuses other versions.
 pub const PROTOCOL_VERSION: u32 = 1;
 
