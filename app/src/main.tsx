@@ -1,10 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+import { pages } from './routes';
+
+// The app shell (layout, wallet, config, query client) replaces this Outlet-only root.
+const router = createBrowserRouter([{ path: '/', element: <Outlet />, children: pages }]);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <main>
-      <h1>IO Compute</h1>
-    </main>
+    <RouterProvider router={router} />
   </StrictMode>,
 );
