@@ -49,13 +49,27 @@ async fn status(State(node): State<Arc<Node>>) -> Result<Json<Value>, ApiError> 
 }
 
 /// The report of `period` this node serves: the certified one if it holds it, else the first it
-/// knows (proposed).
+/// knows (proposed). A node learns of a certification when it next builds on that period, which
+/// it skips when the chain has already moved past it; so before serving a content as proposed,
+/// the chain is asked whether it was certified, and the answer is kept.
 async fn served(node: &Node, period: u64) -> Result<(StoredReport, PeriodReport), ApiError> {
-    let stored = node.store.reports_of(period).await?.into_iter().next().ok_or_else(|| {
+    let known = node.store.reports_of(period).await?;
+    let first = known.first().ok_or_else(|| {
         ApiError::not_found("no_report", format!("this node knows no report of period {period}"))
     })?;
-    let report: PeriodReport = serde_json::from_str(&stored.report).map_err(anyhow::Error::from)?;
-    Ok((stored, report))
+    if first.status != "certified" {
+        for stored in &known {
+            let report: PeriodReport = serde_json::from_str(&stored.report).map_err(anyhow::Error::from)?;
+            if crate::consensus::inputs::certified_on_chain(node, &report).await? {
+                node.store.report_put(period, &stored.digest, &stored.report, true).await?;
+                let mut stored = stored.clone();
+                stored.status = "certified".into();
+                return Ok((stored, report));
+            }
+        }
+    }
+    let report: PeriodReport = serde_json::from_str(&first.report).map_err(anyhow::Error::from)?;
+    Ok((first.clone(), report))
 }
 
 async fn render(node: &Node, stored: &StoredReport, report: &PeriodReport) -> Result<Value, ApiError> {
