@@ -65,8 +65,21 @@ pub fn render(idl: &Idl) -> String {
 /// everything is fresh and cargo only reports the paths.
 fn test_binaries() -> Result<BTreeMap<String, PathBuf>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "--lib", "--no-run", "--locked"])
+    let mut command = Command::new(cargo);
+    // The variables cargo sets for a running test (CARGO_MANIFEST_DIR = crates/idl, CARGO_PKG_* of
+    // io-idl, …) must not reach the inner cargo: build scripts that track them (ring's tracks
+    // CARGO_MANIFEST_DIR) would see a change and rebuild, and the next workspace build would
+    // rebuild them back.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if SET_FOR_TESTS.iter().any(|set| name == *set)
+            || ["CARGO_PKG_", "CARGO_BIN_EXE_"].iter().any(|prefix| name.starts_with(prefix))
+        {
+            command.env_remove(name.as_ref());
+        }
+    }
+    let output = command
+        .args(["test", "--lib", "--no-run", "--locked", "--quiet"])
         .args(scope())
         .args(["--message-format", "json-render-diagnostics"])
         .current_dir(workspace_root())
@@ -91,6 +104,18 @@ fn test_binaries() -> Result<BTreeMap<String, PathBuf>, String> {
     }
     Ok(binaries)
 }
+
+/// Set by cargo for the test process (besides `CARGO_PKG_*` and `CARGO_BIN_EXE_*`).
+const SET_FOR_TESTS: [&str; 8] = [
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+];
 
 /// Which packages cargo builds: the whole workspace (default), or with `IO_IDL_SCOPE=programs`
 /// only the four programs and this crate.
