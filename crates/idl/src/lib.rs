@@ -156,7 +156,7 @@ struct Sections {
     constants: Vec<IdlConst>,
     events: Vec<IdlEvent>,
     event_types: BTreeMap<String, IdlTypeDef>,
-    errors: Vec<IdlErrorCode>,
+    errors: Option<Vec<IdlErrorCode>>,
 }
 
 impl Sections {
@@ -179,10 +179,10 @@ impl Sections {
                         "program" => sections.program = Some(serde_json::from_str(&json).map_err(bad)?),
                         "const" => sections.constants.push(serde_json::from_str(&json).map_err(bad)?),
                         "errors" => {
-                            if !sections.errors.is_empty() {
+                            if sections.errors.is_some() {
                                 return Err("more than one error enum".into());
                             }
-                            sections.errors = serde_json::from_str(&json).map_err(bad)?;
+                            sections.errors = Some(serde_json::from_str(&json).map_err(bad)?);
                         }
                         "event" => {
                             let event: EventSection = serde_json::from_str(&json).map_err(bad)?;
@@ -216,7 +216,7 @@ impl Sections {
         idl.address = self.address;
         idl.constants = self.constants;
         idl.events = self.events;
-        idl.errors = self.errors;
+        idl.errors = self.errors.unwrap_or_default();
         let mut types = self.event_types;
         types.extend(std::mem::take(&mut idl.types).into_iter().map(|ty| (ty.name.clone(), ty)));
         idl.types = types.into_values().collect();
@@ -395,4 +395,105 @@ pub fn error_table() -> Value {
     let spl: Vec<Value> = (0..).map_while(|code| known(&token, code)).collect();
     programs.push(serde_json::json!({ "name": "spl_token", "address": token.to_string(), "errors": spl }));
     serde_json::json!({ "programs": programs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a program's unit-test binary prints with `--show-output`, trimmed to one of each
+    /// section (the harness's own lines around them are ignored).
+    const PRINTED: &str = r#"running 3 tests
+test p::__anchor_private_print_idl_address ... ok
+successes:
+
+---- p::__anchor_private_print_idl_address stdout ----
+--- IDL begin address ---
+"11111111111111111111111111111111"
+--- IDL end address ---
+
+---- p::__anchor_private_print_idl_errors stdout ----
+--- IDL begin errors ---
+[{ "code": 6000, "name": "Paused", "msg": "paused" }]
+--- IDL end errors ---
+
+---- p::__anchor_private_print_idl_event_done stdout ----
+--- IDL begin event ---
+{ "event": { "name": "p::events::Done", "discriminator": [1, 2, 3, 4, 5, 6, 7, 8] },
+  "types": [{ "name": "p::events::Done", "type": { "kind": "struct", "fields": [] } }] }
+--- IDL end event ---
+
+---- p::__anchor_private_print_idl_program stdout ----
+--- IDL begin program ---
+{ "address": "", "metadata": { "name": "p", "version": "0.1.0", "spec": "0.1.0" },
+  "instructions": [
+    { "name": "zeta", "discriminator": [9, 9, 9, 9, 9, 9, 9, 9], "accounts": [], "args": [] },
+    { "name": "act", "discriminator": [1, 1, 1, 1, 1, 1, 1, 1],
+      "accounts": [
+        { "name": "thing", "pda": { "seeds": [{ "kind": "account", "path": "thing.id" }] } },
+        { "name": "user_pos", "pda": { "seeds": [{ "kind": "account", "path": "user" }] } },
+        { "name": "event_authority" }, { "name": "program" }],
+      "args": [] }],
+  "types": [{ "name": "p::state::Thing", "type": { "kind": "struct", "fields": [] } },
+            { "name": "other::Thing", "type": { "kind": "struct", "fields": [] } }] }
+--- IDL end program ---
+
+test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 40 filtered out
+"#;
+
+    fn idl() -> Idl {
+        let mut idl = Sections::parse(PRINTED).unwrap().assemble().unwrap();
+        fill_event_cpi_accounts(&mut idl).unwrap();
+        drop_self_referential_pdas(&mut idl);
+        sort(shorten_module_paths(idl))
+    }
+
+    fn account<'a>(idl: &'a Idl, ix: &str, name: &str) -> &'a anchor_lang_idl::types::IdlInstructionAccount {
+        let ix = idl.instructions.iter().find(|i| i.name == ix).unwrap();
+        ix.accounts
+            .iter()
+            .find_map(|a| match a {
+                anchor_lang_idl::types::IdlInstructionAccountItem::Single(a) if a.name == name => Some(a),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn sections_assemble_into_one_sorted_idl() {
+        let idl = idl();
+        assert_eq!(idl.address, "11111111111111111111111111111111");
+        assert_eq!(idl.errors[0].msg.as_deref(), Some("paused"));
+        let names: Vec<_> = idl.instructions.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["act", "zeta"]);
+        // Event types merge with the program's; a unique last segment replaces the path, two
+        // types named `Thing` keep theirs.
+        let types: Vec<_> = idl.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(types, ["Done", "other::Thing", "p::state::Thing"]);
+        assert_eq!(idl.events[0].name, "Done");
+    }
+
+    #[test]
+    fn event_cpi_accounts_get_their_fixed_addresses() {
+        let idl = idl();
+        let program: io_sdk::Pubkey = idl.address.parse().unwrap();
+        let authority = account(&idl, "act", "event_authority");
+        assert_eq!(authority.address, Some(io_sdk::event_authority(&program).to_string()));
+        assert_eq!(account(&idl, "act", "program").address.as_deref(), Some(idl.address.as_str()));
+    }
+
+    #[test]
+    fn only_a_pda_derived_from_the_account_itself_is_dropped() {
+        let idl = idl();
+        assert!(account(&idl, "act", "thing").pda.is_none());
+        assert!(account(&idl, "act", "user_pos").pda.is_some(), "`user` is another account");
+    }
+
+    #[test]
+    fn broken_output_is_an_error() {
+        assert!(Sections::parse("--- IDL begin program ---\n{").is_err());
+        let twice = "--- IDL begin errors ---\n[]\n--- IDL end errors ---\n".repeat(2);
+        assert!(Sections::parse(&twice).is_err(), "one error enum per program");
+        assert!(Sections::parse("nothing here").unwrap().assemble().is_none());
+    }
 }
