@@ -13,7 +13,7 @@ import {
   type OperatorDetail,
   type OperatorRow,
   type Position,
-  type RewardEntry,
+  type WalletRewards,
 } from './rows';
 
 // One function per indexer endpoint the app reads. Parameters not given are not sent: the
@@ -28,6 +28,8 @@ export type OperatorsParams = {
   status?: string;
   q?: string;
   cursor?: string;
+  /// Offset paging (page numbers, every sort); the response carries the filtered `total`.
+  offset?: number;
   limit?: number;
 };
 
@@ -54,7 +56,7 @@ export const indexer = {
     getJson(base, `/v1/operators/${encodeURIComponent(address)}/history`, p as Query, parseHistory, signal),
   positions: (base: string, wallet: string, signal?: AbortSignal): Promise<Envelope<Position[]>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/positions`, {}, parsePositions, signal),
-  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<RewardEntry[]>> =>
+  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<WalletRewards>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/rewards`, p as Query, parseRewards, signal),
   /// The CSV export's address (the browser downloads it directly).
   rewardsCsvUrl: (base: string, wallet: string): string =>

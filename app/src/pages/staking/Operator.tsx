@@ -235,9 +235,25 @@ function OperatorHistory({ address, decimals }: { address: string; decimals: num
       )}
       {h.isPending && now !== null && <p role="status">Loading history…</p>}
       <div className="grid">
-        <SeriesChart title="Delegated stake" series={[ioSeries('stake', 'Stake', decimals)]} points={pointsWith(history, ['stake'])} />
-        <SeriesChart title="Rewards per period" series={[ioSeries('rewards', 'Rewards', decimals)]} points={pointsWith(history, ['rewards'])} />
-        <SeriesChart title="Uptime" series={[bpsSeries('uptime_bps', 'Uptime')]} points={pointsWith(history, ['uptime_bps'])} />
+        <SeriesChart
+          title="Delegated stake"
+          series={[ioSeries('stake', 'Stake', decimals)]}
+          points={pointsWith(history, ['stake'])}
+        />
+        <SeriesChart
+          title="Rewards per period"
+          series={[ioSeries('rewards', 'Pool rewards', decimals), ioSeries('rewards_to_delegators', 'To delegators', decimals)]}
+          points={pointsWith(history, ['rewards'])}
+        />
+        {history?.points.some((p) => p.values.uptime_bps !== undefined) ? (
+          <SeriesChart title="Uptime" series={[bpsSeries('uptime_bps', 'Uptime')]} points={pointsWith(history, ['uptime_bps'])} />
+        ) : (
+          <SeriesChart
+            title="Active devices and GPUs"
+            series={[countSeries('devices_active', 'Devices'), countSeries('gpus_active', 'GPUs')]}
+            points={pointsWith(history, ['devices_active', 'gpus_active'])}
+          />
+        )}
         <SeriesChart
           title="Commission and slashes"
           series={[bpsSeries('commission_bps', 'Commission'), countSeries('slashes', 'Slashes')]}

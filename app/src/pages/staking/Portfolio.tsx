@@ -109,12 +109,13 @@ export default function Portfolio() {
 
 function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: number; csvUrl: string }) {
   const rewards = useRewards(owner);
-  const entries = rewards.data?.data ?? [];
+  const data = rewards.data?.data;
+  const io = (v: bigint) => `${formatAmount(v, decimals, { maxFraction: 4 })} IO`;
   return (
     <section aria-labelledby="rewards-title">
       <h2 id="rewards-title">Rewards history</h2>
       <p>
-        <a className="button" href={csvUrl} download={`rewards-${owner}.csv`}>
+        <a className="button" href={csvUrl} download={`io-rewards-${owner}.csv`}>
           Export CSV
         </a>
       </p>
@@ -128,10 +129,39 @@ function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: 
       )}
       <SeriesChart
         title="Rewards claimed"
-        series={[ioSeries('amount', 'Claimed', decimals)]}
-        points={entries.map((e) => ({ t: e.t, values: { amount: e.amount } }))}
+        series={[ioSeries('claimed', 'Claimed', decimals), ioSeries('cumulative_claimed', 'Claimed in all', decimals)]}
+        points={data?.points ?? []}
         empty="No rewards claimed yet."
       />
+      {data && data.claims.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <caption>Claims</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Operator</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Transaction</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.claims.map((c) => (
+                <tr key={c.signature + c.operator}>
+                  <td>{c.t ? formatDate(c.t) : `slot ${c.slot}`}</td>
+                  <td>
+                    <Link to={`/operators/${c.operator}`}>{shortAddress(c.operator)}</Link>
+                  </td>
+                  <td className="num">{io(c.amount)}</td>
+                  <td className="mono">{shortAddress(c.signature)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
