@@ -10,6 +10,7 @@ import { shortAddress } from '../../lib/address';
 import { formatDate } from '../../lib/time';
 import { RANGES, bpsSeries, countSeries, ioSeries, pointsWith } from './history';
 import { StakePanel } from './StakePanel';
+import { TableWrap } from '../../components/TableWrap';
 
 // One operator: header figures, the stake panel, history charts (each with a table view),
 // the commission log, devices and slashes.
@@ -115,7 +116,7 @@ export default function Operator() {
       {op.commissionHistory.length === 0 ? (
         <p className="muted">No commission change recorded.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Commission changes table">
           <table>
             <thead>
               <tr>
@@ -138,14 +139,14 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <h2>Devices</h2>
       {op.devices.length === 0 ? (
         <p className="muted">No device registered.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Devices table">
           <table>
             <thead>
               <tr>
@@ -174,14 +175,14 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <h2>Slashes</h2>
       {op.slashes.length === 0 ? (
         <p className="muted">Never slashed.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Slashes table">
           <table>
             <thead>
               <tr>
@@ -204,7 +205,7 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { CommissionChangeBadge, OperatorStatusBadge } from '../../components/Ope
 import { useConfig } from '../../config';
 import { formatAmount, formatBps } from '../../lib/amount';
 import { shortAddress } from '../../lib/address';
+import { TableWrap } from '../../components/TableWrap';
 
 // Operators: a sortable, filterable table paged by the indexer (it stays fast with 10,000
 // operators because only one page is ever fetched). Sorting, filters and the page are query
@@ -118,7 +119,7 @@ export default function Operators() {
           Could not load operators: {(res.error as Error).message}
         </p>
       )}
-      <div className="table-wrap">
+      <TableWrap label="Operators table">
         <table aria-busy={res.isFetching}>
           <caption className="sr-only">Operators, sorted by {sort} {order === 'asc' ? 'ascending' : 'descending'}</caption>
           <thead>
@@ -151,7 +152,7 @@ export default function Operators() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {res.isPending && <p role="status">Loading operators…</p>}
       {res.isSuccess && rows.length === 0 && <p role="status">No operator matches these filters.</p>}
       <div className="pager">

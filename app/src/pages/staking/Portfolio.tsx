@@ -12,6 +12,7 @@ import { useWallet } from '../../wallet/WalletProvider';
 import { WalletButton } from '../../wallet/WalletButton';
 import { ioSeries } from './history';
 import { PositionCard } from './PositionCard';
+import { TableWrap } from '../../components/TableWrap';
 
 // The connected wallet's staking: totals, a "Ready to withdraw" banner when a cooldown has
 // ended, one card per position (claim, unstake, pending unstakes with countdowns from chain
@@ -134,7 +135,7 @@ function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: 
         empty="No rewards claimed yet."
       />
       {data && data.claims.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Claims table">
           <table>
             <caption>Claims</caption>
             <thead>
@@ -160,7 +161,7 @@ function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
