@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { Link } from 'react-router';
 import { useChainTime, usePositions, useRewards } from '../../api/hooks';
 import { indexer } from '../../api/indexer';
@@ -27,6 +28,7 @@ export default function Portfolio() {
   const now = useChainTime();
   const staking = useStakingConfig();
   const cooldown = staking.data?.params.cooldownSecs ?? 0;
+  const shown = useRef(new Set<string>());
 
   if (!owner) {
     return (
@@ -37,8 +39,13 @@ export default function Portfolio() {
       </section>
     );
   }
-  // A position fully unstaked and withdrawn stays on chain as an empty account: not shown.
-  const list = (positions.data?.data ?? []).filter((p) => p.value > 0n || p.pendingUnstakes.length > 0 || (p.claimable ?? 0n) > 0n);
+  // A position fully unstaked and withdrawn stays on chain as an empty account: not shown,
+  // unless it was shown earlier in this visit (its card, and an open dialog in it, stay put
+  // while the user watches the result of their own action).
+  const list = (positions.data?.data ?? []).filter((p) => {
+    if (p.value > 0n || p.pendingUnstakes.length > 0 || (p.claimable ?? 0n) > 0n) shown.current.add(p.operator);
+    return shown.current.has(p.operator);
+  });
   const sum = (f: (p: Position) => bigint) => list.reduce((a, p) => a + f(p), 0n);
   const tickets = list.flatMap((p) => p.pendingUnstakes.map((t) => ({ ...t, operator: p.operator, name: p.operatorName })));
   const matured = now === null ? [] : tickets.filter((t) => t.unlockTs <= now);
