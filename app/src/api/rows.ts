@@ -192,6 +192,19 @@ export type Health = {
   chainTime: number | null;
 };
 
+/// /status: `ingest` (present when the process ingests) says whether it is healthy and why not.
+export function parseStatus(data: unknown, envelopeSlot: number): Health {
+  const o = obj(data);
+  const ingest = o.ingest ? obj(o.ingest) : null;
+  return {
+    ok: ingest ? ingest.healthy !== false : true,
+    reasons: ingest ? arr(ingest.reasons).map(String) : [],
+    indexedSlot: int(o.indexed_slot) ?? envelopeSlot,
+    chainSlot: int(o.chain_slot),
+    chainTime: int(o.chain_time ?? o.indexed_block_time),
+  };
+}
+
 export function parseHealth(data: unknown, envelopeSlot: number): Health {
   const o = obj(data);
   return {
