@@ -9,9 +9,9 @@ export interface FigureItem {
 
 export default function Figures({ items, label }: { items: FigureItem[]; label: string }) {
   return (
-    <dl className="figures" aria-label={label}>
+    <dl className="stats" aria-label={label}>
       {items.map((f) => (
-        <div className="figure" key={f.label}>
+        <div key={f.label}>
           <dt>{f.label}</dt>
           <dd>
             {f.value}

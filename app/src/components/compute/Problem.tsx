@@ -13,7 +13,7 @@ export function Problem({ error, what }: { error: Error; what: string }) {
         : `${error.message}${error.parameter ? ` (${error.parameter})` : ''}`
       : error.message;
   return (
-    <p role="alert" className="problem">
+    <p role="alert" className="error">
       Could not load {what}: {detail}
     </p>
   );

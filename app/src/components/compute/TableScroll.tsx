@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 
 export default function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
       {children}
     </div>
   );

@@ -1,63 +1,42 @@
-// Reads from the indexer for the overview and compute pages. The browser talks to the indexer
-// same-origin through the `/api` proxy (scripts/serve.mjs, vite.config.ts). Kept in one place so
-// that switching to the shell's indexer client (app/src/api/) is one edit.
+// Reads from the indexer for the overview and compute pages, through the app's indexer client
+// (api/client.ts: lossless amounts, IndexerError) and its config's indexer URL; every key starts
+// with 'indexer' so a confirmed, indexed transaction refreshes these views too.
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
-import type { Envelope } from './types';
+import { getJson, IndexerError, type Envelope } from '../../api/client';
+import { INDEXER_KEY, useChainTime } from '../../api/hooks';
+import { useConfig } from '../../config';
 
-export const INDEXER_BASE = '/api';
+export { IndexerError };
+export type { Envelope };
 
-/// An indexer error response: `{ error: { parameter, message } }` with its HTTP status.
-export class IndexerError extends Error {
-  readonly status: number;
-  readonly parameter: string | null;
-  constructor(status: number, message: string, parameter: string | null) {
-    super(message);
-    this.status = status;
-    this.parameter = parameter;
-  }
+/// GET a path of the indexer (its query string included) without reshaping the data: the rows
+/// these pages read are typed in ./types.ts and read through ./units.ts.
+export function indexerGet<T>(base: string, path: string, signal?: AbortSignal): Promise<Envelope<T>> {
+  return getJson<T>(base, path, {}, (d) => d as T, signal);
 }
 
-export async function indexerGet<T>(path: string, signal?: AbortSignal): Promise<Envelope<T>> {
-  let res: Response;
-  try {
-    res = await fetch(`${INDEXER_BASE}${path}`, { signal, headers: { accept: 'application/json' } });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new IndexerError(0, 'The indexer cannot be reached.', null);
-  }
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = (body as { error?: { message?: string; parameter?: string | null } } | null)?.error;
-    throw new IndexerError(res.status, err?.message ?? `The indexer answered ${res.status}.`, err?.parameter ?? null);
-  }
-  return body as Envelope<T>;
-}
-
-/// One indexer read through TanStack Query, keyed by its path; `null` waits (nothing to ask yet).
+/// One indexer read keyed by its path; `null` waits (nothing to ask yet).
 export function useIndexer<T>(
   path: string | null,
   opts: { refetchInterval?: number } = {},
 ): UseQueryResult<Envelope<T>, Error> {
+  const { indexerUrl } = useConfig();
   return useQuery({
-    queryKey: ['indexer', path],
-    queryFn: ({ signal }) => indexerGet<T>(path!, signal),
+    queryKey: [INDEXER_KEY, 'compute', path],
+    queryFn: ({ signal }) => indexerGet<T>(indexerUrl, path!, signal),
     enabled: path !== null,
-    staleTime: 15_000,
     refetchInterval: opts.refetchInterval,
     // A 4xx is the request's fault: asking again gives the same answer.
-    retry: (n, e) => !(e instanceof IndexerError && e.status >= 400 && e.status < 500) && n < 2,
+    retry: (n, e) => !(e instanceof IndexerError && e.status >= 400 && e.status < 500) && n < 1,
   });
 }
 
-interface StatusData {
-  indexed_block_time: number | null;
-  chain_time?: number | null;
-}
-
-/// Chain time ("now" for countdowns), from the indexer: the block time of the slot it has
-/// indexed (never the browser's clock: the tests move the chain's clock). Null until known.
+/// Chain time ("now" for countdowns): the shell's `/health` chain time; while an indexer does
+/// not serve it there, the block time of its indexed slot from `/status`.
 export function useChainNow(): number | null {
-  const q = useIndexer<StatusData>('/status', { refetchInterval: 5_000 });
-  const d = q.data?.data;
-  return d?.chain_time ?? d?.indexed_block_time ?? null;
+  const health = useChainTime();
+  const status = useIndexer<{ indexed_block_time: number | null }>(health === null ? '/status' : null, {
+    refetchInterval: 3_000,
+  });
+  return health ?? status.data?.data.indexed_block_time ?? null;
 }

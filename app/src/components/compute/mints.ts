@@ -1,31 +1,13 @@
-// The payment mints (address, decimals) from the run-time config (`/config.json`, written by
-// scripts/serve.mjs from the local network's manifest). Read here until the shell's config
-// context (app/src/config.ts) is merged; then this becomes a call to it.
-import { useQuery } from '@tanstack/react-query';
+// The payment mints (address, decimals) from the run-time config, and their symbols.
+import { useConfig, type MintConfig } from '../../config';
 import type { Currency } from './quote';
 
-export interface Mint {
-  address: string;
-  decimals: number;
-}
-export interface Mints {
-  io: Mint;
-  usdc: Mint;
-}
+export type Mints = { io: MintConfig; usdc: MintConfig };
 
 export const SYMBOL: Record<Currency, string> = { usdc: 'USDC', io: 'IO' };
 
-export function useMints(): Mints | null {
-  const q = useQuery({
-    queryKey: ['config.json'],
-    queryFn: async () => {
-      const res = await fetch('/config.json');
-      if (!res.ok) throw new Error(`config.json: ${res.status}`);
-      return (await res.json()) as { mints: Mints };
-    },
-    staleTime: Infinity,
-  });
-  return q.data?.mints ?? null;
+export function useMints(): Mints {
+  return useConfig().mints;
 }
 
 /// Which currency a lease's payment mint is, or null for another mint.

@@ -5,13 +5,6 @@
 
 export type Num = number | string | null;
 
-export interface Envelope<T> {
-  slot: number;
-  finalized_slot: number;
-  data: T;
-  next_cursor?: string | null;
-}
-
 export interface DeviceRow {
   address: string;
   operator: string | null;

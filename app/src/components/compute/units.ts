@@ -1,29 +1,23 @@
-// Money in base units: the indexer serves token amounts as JSON numbers (exact up to 2^53; the
-// $IO supply figures above that arrive already rounded by JSON) or as decimal strings (u128
-// figures). Everything here stays bigint; only `formatUnits` makes a display string.
+// Display of indexer figures for the overview and compute pages, over the app's one amount
+// formatter (lib/amount.ts) and integer reader (lib/json.ts). Rows are read losslessly, so an
+// amount is a number (exact below 2^53), a digit string (beyond it) or null; "not known" is
+// shown as a dash, never as zero.
+import { formatAmount, formatBps, toChartNumber } from '../../lib/amount';
+import { big } from '../../lib/json';
 
-/// A base-unit amount from an indexer field: a decimal string, an integer JSON number, or null.
-/// Returns null for a missing figure, so "not known" is never shown as zero.
+/// A base-unit amount from an indexer field, or null when missing or not an integer.
 export function toBase(v: unknown): bigint | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'string') return /^-?[0-9]+$/.test(v) ? BigInt(v) : null;
-  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
-  return null;
+  try {
+    return big(v);
+  } catch {
+    return null;
+  }
 }
 
-/// `value` base units of a mint with `decimals` as a grouped decimal string, at most
-/// `maxFraction` fraction digits (cut, not rounded: a balance is never shown larger than it is),
-/// trailing zeros dropped.
+/// `value` base units as a grouped decimal string, at most `maxFraction` fraction digits (cut,
+/// never rounded up).
 export function formatUnits(value: bigint, decimals: number, maxFraction = decimals): string {
-  const neg = value < 0n;
-  const abs = neg ? -value : value;
-  const scale = 10n ** BigInt(decimals);
-  const whole = abs / scale;
-  let frac = (abs % scale).toString().padStart(decimals, '0').slice(0, Math.min(maxFraction, decimals));
-  frac = frac.replace(/0+$/, '');
-  const grouped = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${neg ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`;
+  return formatAmount(value, decimals, { maxFraction });
 }
 
 /// A figure with its unit, or an em dash when the indexer does not know it.
@@ -35,32 +29,17 @@ export function showAmount(v: unknown, decimals: number, symbol: string, maxFrac
 /// A plain count with thousands separators, or an em dash.
 export function showCount(v: unknown): string {
   const b = toBase(v);
-  return b === null ? '—' : formatUnits(b, 0);
+  return b === null ? '—' : formatAmount(b, 0);
 }
 
-/// Basis points as a percentage ("2 %", "12.5 %").
+/// Basis points as a percentage ("2%", "12.5%"), or an em dash.
 export function showBps(v: unknown): string {
   const b = toBase(v);
-  return b === null ? '—' : `${formatUnits(b, 2)} %`;
+  return b === null ? '—' : formatBps(b);
 }
 
-/// A decimal amount typed by the user, in base units: null when it is not a plain non-negative
-/// decimal or carries more fraction digits than the mint has.
-export function parseUnits(text: string, decimals: number): bigint | null {
-  const t = text.trim().replace(/,/g, '');
-  const m = /^([0-9]*)(?:\.([0-9]*))?$/.exec(t);
-  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
-  const frac = m[2] ?? '';
-  if (frac.length > decimals) return null;
-  return BigInt(m[1] || '0') * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
-}
-
-/// For charts only (recharts plots numbers): a base-unit amount in whole tokens. Never used for
-/// a figure that is shown as text or compared.
+/// For charts only: a base-unit amount in whole tokens.
 export function chartNumber(v: unknown, decimals: number): number | null {
   const b = toBase(v);
-  if (b === null) return null;
-  const scale = 10n ** BigInt(decimals);
-  // Whole part and three decimals exactly, then to a number: enough for a plotted line.
-  return Number(b / scale) + Number(((b % scale) * 1000n) / scale) / 1000;
+  return b === null ? null : toChartNumber(b, decimals);
 }

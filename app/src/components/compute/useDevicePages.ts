@@ -1,5 +1,7 @@
 // Pages of `/v1/devices` for a filter, appended by "Load more" (the indexer pages by cursor).
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { INDEXER_KEY } from '../../api/hooks';
+import { useConfig } from '../../config';
 import { indexerGet } from './api';
 import type { DeviceRow } from './types';
 
@@ -24,11 +26,12 @@ export function devicesPath(f: DeviceFilter, cursor: string | null, limit = 50):
 }
 
 export function useDevicePages(f: DeviceFilter) {
+  const { indexerUrl } = useConfig();
   return useInfiniteQuery({
-    queryKey: ['indexer', 'devices', f],
-    queryFn: ({ pageParam, signal }) => indexerGet<DeviceRow[]>(devicesPath(f, pageParam), signal),
+    queryKey: [INDEXER_KEY, 'compute', 'devices', f],
+    queryFn: ({ pageParam, signal }) => indexerGet<DeviceRow[]>(indexerUrl, devicesPath(f, pageParam), signal),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? null,
+    getNextPageParam: (last) => last.nextCursor,
     staleTime: 15_000,
   });
 }

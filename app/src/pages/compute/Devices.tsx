@@ -33,7 +33,7 @@ export default function Devices() {
   return (
     <section className="compute-page">
       <h1>Devices</h1>
-      <form className="filters" aria-label="Device filters" onSubmit={(e) => e.preventDefault()}>
+      <form className="row" aria-label="Device filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Near
           <select value={filter.near} onChange={(e) => set({ near: e.target.value })}>
@@ -78,7 +78,7 @@ export default function Devices() {
           Green energy only
         </label>
       </form>
-      <div className="actions" role="group" aria-label="Selection">
+      <div className="row" role="group" aria-label="Selection">
         <p role="status">
           {selected.size === 0
             ? 'Select up to 8 available devices to lease them together.'

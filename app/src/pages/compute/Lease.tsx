@@ -65,7 +65,12 @@ export default function Lease() {
           {
             label: 'Ends',
             value: showTimestamp(l.end_ts),
-            hint: l.status === 'open' && now !== null ? `${showDuration(secondsLeft(l, now))} left` : undefined,
+            hint:
+              l.status === 'open' && now !== null
+                ? secondsLeft(l, now) > 0
+                  ? `${showDuration(secondsLeft(l, now))} left`
+                  : 'lease time over'
+                : undefined,
           },
           { label: 'Funded', value: money(g.deposit) },
           { label: 'Paid to providers', value: money(g.paid) },

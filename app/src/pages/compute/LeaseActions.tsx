@@ -50,10 +50,10 @@ export default function LeaseActions(props: {
   };
   const renterOnly = signerProblem;
   return (
-    <div className="lease-actions">
+    <div className="panel">
       <h2>Manage</h2>
       {renterOnly ? <p role="status">{renterOnly}</p> : null}
-      <div className="actions">
+      <div className="row">
         <label htmlFor={hoursId}>Hours to add</label>
         <input
           id={hoursId}
@@ -70,11 +70,11 @@ export default function LeaseActions(props: {
         {can.topUp ? <small>Top up: {can.topUp}</small> : null}
       </div>
       {hoursError ? (
-        <p id={`${hoursId}-err`} role="alert" className="field-error">
+        <p id={`${hoursId}-err`} role="alert" className="error">
           {hoursError}
         </p>
       ) : null}
-      <div className="actions">
+      <div className="row">
         <button
           type="button"
           onClick={() => writes && void run(writes.close)}
@@ -88,7 +88,7 @@ export default function LeaseActions(props: {
             : 'Ends the lease now: unused time is refunded at once; the elapsed time stays until its usage is settled.'}
         </small>
       </div>
-      <div className="actions">
+      <div className="row">
         <button
           type="button"
           onClick={() => writes && void run(writes.finalize)}

@@ -58,7 +58,7 @@ export default function LeaseNew() {
   return (
     <section className="compute-page">
       <h1>New lease</h1>
-      <form className="lease-form" aria-label="New lease" onSubmit={(e) => e.preventDefault()}>
+      <form aria-label="New lease" onSubmit={(e) => e.preventDefault()}>
         <h2>Devices</h2>
         <p role="status">
           {list.length === 0
@@ -77,7 +77,7 @@ export default function LeaseNew() {
             ))}
           </ul>
         ) : null}
-        <div className="filters">
+        <div className="row">
           <label>
             Duration (hours)
             <input
@@ -99,7 +99,7 @@ export default function LeaseNew() {
           </fieldset>
         </div>
         {hoursError ? (
-          <p id="hours-error" role="alert" className="field-error">
+          <p id="hours-error" role="alert" className="error">
             {hoursError}
           </p>
         ) : null}
@@ -115,7 +115,7 @@ export default function LeaseNew() {
         ) : (
           <QuoteView quote={quote} decimals={dec} symbol={SYMBOL[currency]} />
         )}
-        <div className="actions">
+        <div className="row">
           <button type="submit" disabled>
             Open lease
           </button>

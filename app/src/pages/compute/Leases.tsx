@@ -27,7 +27,7 @@ export default function Leases() {
         <Link to="/leases/new">New lease</Link> · <Link to="/devices">Browse devices</Link>
       </p>
       <form
-        className="filters"
+        className="row"
         aria-label="Renter"
         onSubmit={(e) => {
           e.preventDefault();
@@ -52,7 +52,7 @@ export default function Leases() {
         </label>
         <button type="submit">Show leases</button>
         {error ? (
-          <p id="renter-error" role="alert" className="field-error">
+          <p id="renter-error" role="alert" className="error">
             {error}
           </p>
         ) : null}
