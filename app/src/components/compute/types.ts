@@ -130,22 +130,3 @@ export interface NetworkFigures {
   supply: SupplyFigures;
   [extra: string]: unknown;
 }
-
-export interface PendingUnstake {
-  amount: Num;
-  unbonding_shares: Num;
-  unlock_ts: number | null;
-  signature: string;
-  slot: number;
-}
-
-export interface PositionRow {
-  operator: string;
-  staker: string;
-  address: string | null;
-  operator_name: string | null;
-  value: Num;
-  activating_value: Num;
-  pending_unstakes: PendingUnstake[];
-  claimable_rewards: Num;
-}

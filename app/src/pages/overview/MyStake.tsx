@@ -1,12 +1,12 @@
-// The connected wallet's staking at a glance: staked, claimable, unbonding and the next unlock
-// (from `/v1/wallets/{address}/positions`, figures computed by io-sdk in the indexer).
+// The connected wallet's staking at a glance: staked, claimable, unbonding and the next unlock,
+// from `/v1/wallets/{address}/positions` (figures computed by io-sdk in the indexer).
 import { Link } from 'react-router';
-import { useIndexer } from '../../components/compute/api';
+import { usePositions } from '../../api/hooks';
+import type { Position } from '../../api/rows';
 import Figures from '../../components/compute/Figures';
 import { Loading, Problem } from '../../components/compute/Problem';
 import { showDuration, showTimestamp } from '../../components/compute/time';
-import type { PositionRow } from '../../components/compute/types';
-import { formatUnits, toBase } from '../../components/compute/units';
+import { formatUnits } from '../../components/compute/units';
 
 export interface StakeTotals {
   staked: bigint;
@@ -15,24 +15,26 @@ export interface StakeTotals {
   nextUnlock: number | null;
 }
 
-export function stakeTotals(rows: PositionRow[]): StakeTotals {
+/// Sums over a wallet's positions. `value` already includes the warming-up part
+/// (io-sdk PositionView: `activating` is a part of `value`), so it is not added again.
+export function stakeTotals(rows: Position[]): StakeTotals {
   let staked = 0n;
   let claimable = 0n;
   let unbonding = 0n;
   let nextUnlock: number | null = null;
   for (const p of rows) {
-    staked += (toBase(p.value) ?? 0n) + (toBase(p.activating_value) ?? 0n);
-    claimable += toBase(p.claimable_rewards) ?? 0n;
-    for (const u of p.pending_unstakes) {
-      unbonding += toBase(u.amount) ?? 0n;
-      if (u.unlock_ts !== null && (nextUnlock === null || u.unlock_ts < nextUnlock)) nextUnlock = u.unlock_ts;
+    staked += p.value;
+    claimable += p.claimable ?? 0n;
+    for (const u of p.pendingUnstakes) {
+      unbonding += u.amount;
+      if (u.unlockTs > 0 && (nextUnlock === null || u.unlockTs < nextUnlock)) nextUnlock = u.unlockTs;
     }
   }
   return { staked, claimable, unbonding, nextUnlock };
 }
 
 export default function MyStake({ address, decimals, now }: { address: string; decimals: number; now: number | null }) {
-  const q = useIndexer<PositionRow[]>(`/v1/wallets/${address}/positions`);
+  const q = usePositions(address);
   if (q.isPending) return <Loading what="your positions" />;
   if (q.isError) return <Problem error={q.error} what="your positions" />;
   const t = stakeTotals(q.data.data);
@@ -41,7 +43,7 @@ export default function MyStake({ address, decimals, now }: { address: string; d
     t.nextUnlock === null
       ? 'none pending'
       : now !== null && t.nextUnlock <= now
-        ? `ready to withdraw (since ${showTimestamp(t.nextUnlock)})`
+        ? 'ready to withdraw'
         : `${showTimestamp(t.nextUnlock)}${now !== null ? ` (in ${showDuration(t.nextUnlock - now)})` : ''}`;
   return (
     <>
@@ -55,7 +57,7 @@ export default function MyStake({ address, decimals, now }: { address: string; d
         ]}
       />
       <p>
-        <Link to="/portfolio">Manage positions in your portfolio</Link>
+        <Link to="/portfolio">Manage your positions in the portfolio</Link>
       </p>
     </>
   );
