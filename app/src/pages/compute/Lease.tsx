@@ -10,7 +10,6 @@ import { Loading, Problem } from '../../components/compute/Problem';
 import { showDuration, showHours, showTimestamp } from '../../components/compute/time';
 import type { LeaseDetail } from '../../components/compute/types';
 import { formatUnits, showBps, toBase } from '../../components/compute/units';
-import { useConnectedAddress } from '../../components/compute/wallet';
 import LeaseActions from './LeaseActions';
 import '../../components/compute/compute.css';
 import TableScroll from '../../components/compute/TableScroll';
@@ -20,7 +19,6 @@ export default function Lease() {
   const q = useIndexer<LeaseDetail>(`/v1/leases/${address}`);
   const mints = useMints();
   const now = useChainNow();
-  const wallet = useConnectedAddress();
   if (q.isPending)
     return (
       <section className="compute-page">
@@ -45,12 +43,6 @@ export default function Lease() {
   };
   const g = ledger(l);
   const usage = now === null ? null : deviceUsage(l, now);
-  const signerProblem =
-    wallet === null
-      ? 'Connect the renter’s wallet to top up or close this lease.'
-      : wallet !== l.renter
-        ? 'Only the renter can top up or close this lease; the connected wallet is not the renter.'
-        : null;
   return (
     <section className="compute-page">
       <h1>Lease {shortAddress(l.address)}</h1>
@@ -153,14 +145,7 @@ export default function Lease() {
           </table>
         </TableScroll>
       )}
-      <LeaseActions
-        lease={l}
-        now={now}
-        graceSecs={null}
-        writes={null}
-        signerProblem={signerProblem}
-        maxTopUpHours={null}
-      />
+      <LeaseActions lease={l} now={now} currency={cur} decimals={dec} symbol={sym} />
     </section>
   );
 }
