@@ -1,7 +1,7 @@
 // Opening a lease: choose devices (from the devices page's selection or the picker below), the
 // duration and the currency; the indexer's quote shows the escrow, the fee and the total, and the
 // total bounds the transaction (`max_deposit`).
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { address } from '@solana/kit';
 import { findLeasePda } from '../../generated/io_escrow';
@@ -33,6 +33,17 @@ export function hoursProblem(text: string): string | null {
   return null;
 }
 
+/// `value` once it has stayed the same for `ms` (the quote is asked for what the renter settled
+/// on, not for every keystroke).
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
 /// A currency's choice with its fee rate from io_escrow's config ("USDC (2% fee)", "$IO (no fee)").
 function feeLabel(symbol: string, bps: number | undefined): string {
   if (bps === undefined) return symbol;
@@ -59,11 +70,13 @@ export default function LeaseNew() {
   const pickerRows = picker.data?.pages.flatMap((p) => p.data) ?? [];
   const hoursError = hoursProblem(hours);
   const list = useMemo(() => [...devices], [devices]);
-  const quotePath =
+  const wanted =
     hoursError === null && list.length > 0
       ? `/v1/quote?devices=${list.join(',')}&hours=${Number(hours)}&currency=${currency}`
       : null;
-  const q = useIndexer<unknown>(quotePath);
+  const settled = useSettled(wanted, 300);
+  const quotePath = wanted === null ? null : settled;
+  const q = useIndexer<unknown>(quotePath, { refreshAfterWrites: false });
   const quote = q.data ? parseQuote(q.data.data) : null;
   const toggle = (a: string) =>
     setDevices((s) => {
@@ -143,7 +156,7 @@ export default function LeaseNew() {
                 ? 'Choose at least one device.'
                 : hoursError
                   ? hoursError
-                  : quote === null || dec === null
+                  : quote === null || dec === null || wanted !== quotePath || q.isFetching
                     ? 'Waiting for the quote.'
                     : rent.data === undefined
                       ? 'Reading the rent for the lease account…'
