@@ -13,7 +13,7 @@ import {
   type OperatorDetail,
   type OperatorRow,
   type Position,
-  type RewardEntry,
+  type WalletRewards,
 } from './rows';
 
 // One function per indexer endpoint the app reads. Parameters not given are not sent: the
@@ -28,6 +28,8 @@ export type OperatorsParams = {
   status?: string;
   q?: string;
   cursor?: string;
+  /// Offset paging (page numbers, every sort); the response carries the filtered `total`.
+  offset?: number;
   limit?: number;
 };
 
@@ -38,7 +40,13 @@ export const indexer = {
     // /health answers 503 with the same envelope when unhealthy: read it rather than throw.
     const res = await fetch(buildUrl(base, '/health'), { signal });
     const env = (await res.json()) as { slot?: number; data?: unknown };
-    return { ...parseHealth(env.data, Number(env.slot ?? 0)), slot: Number(env.slot ?? 0) };
+    const h = parseHealth(env.data, Number(env.slot ?? 0));
+    if (h.chainSlot === null || h.chainTime === null) {
+      // An indexer whose /health does not carry the chain's slot and time yet has them on /status.
+      const st = await getJson(base, '/status', {}, (d) => parseHealth(d, h.indexedSlot), signal);
+      return { ...h, chainSlot: h.chainSlot ?? st.data.chainSlot, chainTime: h.chainTime ?? st.data.chainTime, slot: Number(env.slot ?? 0) };
+    }
+    return { ...h, slot: Number(env.slot ?? 0) };
   },
   operators: (base: string, p: OperatorsParams, signal?: AbortSignal): Promise<Envelope<OperatorRow[]>> =>
     getJson(base, '/v1/operators', p as Query, parseOperators, signal),
@@ -48,7 +56,7 @@ export const indexer = {
     getJson(base, `/v1/operators/${encodeURIComponent(address)}/history`, p as Query, parseHistory, signal),
   positions: (base: string, wallet: string, signal?: AbortSignal): Promise<Envelope<Position[]>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/positions`, {}, parsePositions, signal),
-  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<RewardEntry[]>> =>
+  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<WalletRewards>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/rewards`, p as Query, parseRewards, signal),
   /// The CSV export's address (the browser downloads it directly).
   rewardsCsvUrl: (base: string, wallet: string): string =>

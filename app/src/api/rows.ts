@@ -224,23 +224,28 @@ export function parseHistory(v: unknown): History {
   };
 }
 
-/// One rewards event of a wallet (claimed, or the claimable figure at a time).
-export type RewardEntry = { t: number; operator: string; kind: string; amount: bigint; signature: string | null; slot: number | null };
+/// One claim of a wallet's rewards.
+export type RewardClaim = { t: number | null; operator: string; amount: bigint; signature: string; slot: number };
 
-export function parseRewards(v: unknown): RewardEntry[] {
+/// A wallet's rewards history (`/v1/wallets/{address}/rewards`): the series (claimed per bucket
+/// and cumulative) and every claim in the range.
+export type WalletRewards = { bucket: string; points: HistoryPoint[]; claims: RewardClaim[] };
+
+export function parseRewards(v: unknown): WalletRewards {
   const o = obj(v);
-  const list = Array.isArray(v) ? v : arr(o.points ?? o.rows ?? o.entries);
-  return list.map((e) => {
-    const x = obj(e);
-    return {
-      t: int(x.t ?? x.block_time ?? x.ts) ?? 0,
-      operator: String(x.operator ?? ''),
-      kind: String(x.kind ?? x.event ?? 'claimed'),
-      amount: big0(x.amount ?? x.claimed),
-      signature: str(x.signature),
-      slot: int(x.slot),
-    };
-  });
+  return {
+    ...parseHistory(o),
+    claims: arr(o.claims).map((c) => {
+      const x = obj(c);
+      return {
+        t: int(x.block_time),
+        operator: String(x.operator ?? ''),
+        amount: big0(x.amount),
+        signature: String(x.signature ?? ''),
+        slot: int(x.slot) ?? 0,
+      };
+    }),
+  };
 }
 
 export type IndexedTx = { signature: string; slot: number; success: boolean; error: { message: string; name: string } | null };
