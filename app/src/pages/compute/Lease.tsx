@@ -12,7 +12,7 @@ import type { LeaseDetail } from '../../components/compute/types';
 import { formatUnits, showBps, toBase } from '../../components/compute/units';
 import LeaseActions from './LeaseActions';
 import '../../components/compute/compute.css';
-import TableScroll from '../../components/compute/TableScroll';
+import { TableWrap } from '../../components/TableWrap';
 
 export default function Lease() {
   const { address = '' } = useParams();
@@ -72,7 +72,7 @@ export default function Lease() {
         ]}
       />
       <h2>Devices and attested usage</h2>
-      <TableScroll label="Usage attested by the oracle and settled, per device">
+      <TableWrap label="Usage attested by the oracle and settled, per device">
         <table>
           <caption>Usage attested by the oracle and settled, per device</caption>
           <thead>
@@ -108,12 +108,12 @@ export default function Lease() {
             ))}
           </tbody>
         </table>
-      </TableScroll>
+      </TableWrap>
       <h2>Settlements</h2>
       {l.settlements.length === 0 ? (
         <p role="status">No usage settled yet: the oracle settles each certified hourly report.</p>
       ) : (
-        <TableScroll label="Each settlement pays a device for newly attested seconds (fee on top)">
+        <TableWrap label="Each settlement pays a device for newly attested seconds (fee on top)">
           <table>
             <caption>Each settlement pays a device for newly attested seconds (fee on top)</caption>
             <thead>
@@ -143,7 +143,7 @@ export default function Lease() {
               ))}
             </tbody>
           </table>
-        </TableScroll>
+        </TableWrap>
       )}
       <LeaseActions lease={l} now={now} currency={cur} decimals={dec} symbol={sym} />
     </section>
