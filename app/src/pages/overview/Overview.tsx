@@ -1,8 +1,105 @@
-// Placeholder until its part lands: the route exists so navigation and tests can find it.
+// The network at a glance: figures first (one request, `/v1/network`), then the history charts,
+// whose recharts code loads lazily so the first paint does not wait for it.
+import { useIndexer, useChainNow } from '../../components/compute/api';
+import Figures from '../../components/compute/Figures';
+import { Loading, Problem } from '../../components/compute/Problem';
+import type { NetworkFigures } from '../../components/compute/types';
+import { showAmount, showBps, showCount } from '../../components/compute/units';
+import { useConnectedAddress } from '../../components/compute/wallet';
+import '../../components/compute/compute.css';
+import MyStake from './MyStake';
+import NetworkCharts from './NetworkCharts';
+import { TableWrap } from '../../components/TableWrap';
+
+/// A figure of the network response's `overview` block (30-day burn, median APY: computed by the
+/// indexer with io-sdk), or null when this indexer does not serve it.
+function overview(n: NetworkFigures, name: string): unknown {
+  const o = n.overview as Record<string, unknown> | undefined;
+  return o?.[name] ?? null;
+}
+
 export default function Overview() {
+  const q = useIndexer<NetworkFigures>('/v1/network');
+  const address = useConnectedAddress();
+  const now = useChainNow();
+  const n = q.data?.data;
+  const dec = n?.supply.decimals ?? null;
+  const io = (v: unknown) => (dec === null ? '—' : showAmount(v, dec, 'IO', 0));
+  const apy = n ? overview(n, 'median_net_apy_bps') : null;
   return (
-    <section>
+    <section className="compute-page">
       <h1>Overview</h1>
+      {q.isPending ? (
+        <Loading what="network figures" />
+      ) : q.isError ? (
+        <Problem error={q.error} what="network figures" />
+      ) : (
+        <>
+          <Figures
+            label="Network"
+            items={[
+              { label: 'Total staked', value: io(n!.operators.stake) },
+              {
+                label: 'Operators',
+                value: showCount(n!.operators.total),
+                hint: `${showCount(n!.operators.active)} with active devices`,
+              },
+              { label: 'Attested devices', value: showCount(n!.devices.active), hint: `${showCount(n!.devices.green_active)} green` },
+              { label: 'GPUs', value: showCount(n!.devices.gpus_active) },
+              { label: 'Active leases', value: showCount(n!.leases.open) },
+              { label: '30-day burn', value: io(overview(n!, 'burned_30d')) },
+              {
+                label: 'Median est. net APY',
+                value: apy === null ? '—' : showBps(apy),
+                hint: 'an estimate: the latest rewards after commission, per year, over the stake',
+              },
+            ]}
+          />
+          <h2>Supply</h2>
+          <Figures
+            label="Supply"
+            items={[
+              { label: 'Circulating', value: io(n!.supply.circulating) },
+              { label: 'Burned', value: io(n!.supply.total_burned) },
+              { label: 'Emitted', value: io(n!.supply.emitted) },
+              { label: 'Total supply', value: io(n!.supply.supply) },
+              { label: 'Burned by lease fees', value: io(n!.supply.burned_lease_fee) },
+              { label: 'Burned by buybacks', value: io(n!.supply.burned_buyback) },
+              { label: 'Burned by slashes', value: io(n!.supply.burned_slash) },
+            ]}
+          />
+          <h2>Devices and GPUs by class</h2>
+          <TableWrap label="Attested (active) devices and their GPUs, by hardware class">
+            <table>
+              <caption>Attested (active) devices and their GPUs, by hardware class</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Class</th>
+                  <th scope="col">Devices</th>
+                  <th scope="col">GPUs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {n!.devices_by_class.map((c) => (
+                  <tr key={c.class ?? 'unknown'}>
+                    <th scope="row">{(c.class ?? 'unknown').replace(/_/g, ' ')}</th>
+                    <td>{showCount(c.devices)}</td>
+                    <td>{showCount(c.gpus)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      )}
+      {address && dec !== null ? (
+        <>
+          <h2>My stake</h2>
+          <MyStake address={address} decimals={dec} now={now} />
+        </>
+      ) : null}
+      <h2>History</h2>
+      {dec !== null ? <NetworkCharts decimals={dec} /> : q.isError ? null : <Loading what="network history" />}
     </section>
   );
 }
