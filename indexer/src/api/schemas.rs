@@ -332,6 +332,10 @@ pub fn components() -> Value {
     let status = obj(&[
         ("indexed_slot", int()),
         ("indexed_block_time", nint()),
+        (
+            "chain_time",
+            json!({ "type": ["integer", "null"], "description": "= indexed_block_time: chain time (unix seconds) at the indexed slot" }),
+        ),
         ("finalized_slot", int()),
         (
             "chain_slot",

@@ -334,6 +334,8 @@ async fn overview_and_chain_time(db: TestDb) {
     assert_eq!(h["data"]["chain_slot"], json!(40));
     assert_eq!(h["data"]["lag_slots"], json!(8));
     assert_eq!(h["data"]["chain_time"], json!(B0 + 5 * H + 100));
+    let s = ok(&app, "/status").await;
+    assert_eq!(s["data"]["chain_time"], json!(B0 + 5 * H + 100));
 
     let v = ok(&app, "/v1/network").await;
     let o = &v["data"]["overview"];
