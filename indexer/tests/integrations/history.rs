@@ -404,9 +404,9 @@ async fn replaying_history_changes_nothing(db: TestDb) {
         assert_eq!(&after, b, "{t}");
     }
     // Staked ×4 (fixture 3 + 1), Unstaked, SlashExecuted; activations ×2 and a jailing; the
-    // genesis mint and four burns; two report rewards.
+    // genesis mint and four burns; the fixture's reward to op_c and two report rewards.
     let counts: Vec<usize> = before.iter().map(Vec::len).collect();
-    assert_eq!(counts, vec![6, 3, 5, 2]);
+    assert_eq!(counts, vec![6, 3, 5, 3]);
     let slash = before[0].iter().find(|r| r["kind"] == json!("slash")).unwrap();
     assert_eq!(
         (&slash["stake_before"], &slash["stake_after"], &slash["stake_delta"], &slash["staker"]),
