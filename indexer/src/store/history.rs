@@ -3,12 +3,13 @@
 //! tables (burns, reward claims, events), bucketed by chain time (block time).
 //!
 //! Every series is dense: one point per bucket from `from` to `to`, both rounded down to the
-//! bucket. A level (stake, devices, supply) is its value at the end of the bucket — the sum of the
-//! deltas up to then, or the last value recorded by then, carried forward through quiet buckets; a
-//! flow (rewards, claims, burns in the bucket) is the sum of the bucket's events. Each query reads
-//! everything before `from` as one row (bucket −1: the level the range starts at) and one row per
-//! non-empty bucket, so the cost is one index range scan per series, whatever the point count.
-//! Rows without a block time (a node that could not say) are left out.
+//! bucket. A level (stake, devices, supply) is its value at the end of the bucket — the current
+//! value (from the current-state tables) less the deltas after it, or the last value recorded by
+//! then, carried forward through quiet buckets; a flow (rewards, claims, burns in the bucket) is
+//! the sum of the bucket's events. Each query reads only the rows from `from` on (grouped: one
+//! row per non-empty bucket, one for everything after the range), so a chart of the last week
+//! costs the last week's rows, however long the history. Rows without a block time (a node that
+//! could not say) are left out of the deltas.
 use super::conn::{Conn, Stmt};
 use super::plan::Val;
 use super::read::{self, events, EventFilter};
@@ -112,13 +113,27 @@ impl Range {
         }
     }
 
-    /// The SQL bucket of `block_time` (−1 before the range), with `$from` and `$width` as
-    /// arguments 1 and 2 and the range end as argument 3 (see [`Range::args`]).
-    const BUCKET_SQL: &'static str = "CASE WHEN block_time < $1 THEN -1 ELSE (block_time - $1) / $2 END";
+    /// The bucket index of `h.block_time` for rows at or after `from`: `(t − $1) / $2`, and
+    /// `$4` (the bucket count) for rows after the range, with the arguments of [`Range::args`].
+    const BUCKET_SQL: &'static str = "CASE WHEN h.block_time >= $3 THEN $4 ELSE (h.block_time - $1) / $2 END";
 
+    /// Arguments `$1` … `$4`: `from`, the bucket width, the range end, the bucket count; a
+    /// statement's own conditions follow from `$5` (written `$P1`, `$P2`, … in them).
     fn args(&self, s: Stmt) -> Stmt {
-        s.arg(Val::I(self.from)).arg(Val::I(self.bucket.secs())).arg(Val::I(self.end()))
+        s.arg(Val::I(self.from))
+            .arg(Val::I(self.bucket.secs()))
+            .arg(Val::I(self.end()))
+            .arg(Val::I(self.len() as i64))
     }
+}
+
+/// `cond` with its placeholders `$P1`, `$P2`, … numbered from `$first`.
+fn numbered(cond: &str, first: usize) -> String {
+    let mut out = cond.to_owned();
+    for i in (1..=9).rev() {
+        out = out.replace(&format!("$P{i}"), &format!("${}", first + i - 1));
+    }
+    out
 }
 
 typed_row! {
@@ -131,9 +146,10 @@ pub struct BucketSums {
 }
 }
 
-/// Up to three sums per bucket of `table` (aliased `h`) rows matching `cond` (SQL over `h`,
-/// arguments from `$4` on, bound by the caller through `extra`). `exprs` are SQL expressions;
-/// missing ones read as 0.
+/// Up to three sums per bucket of the rows of `from` (a table or join, the history table
+/// aliased `h`) from the range start on, matching `cond` (SQL over `h`, its arguments `$P1`, … in
+/// `extra`); rows after the range are summed as bucket `len`. `exprs` are SQL expressions;
+/// missing ones read as 0. The cost is the rows since `from`, not the whole history.
 async fn sums<C: Conn>(
     c: &mut C,
     r: &Range,
@@ -145,36 +161,44 @@ async fn sums<C: Conn>(
     let col = |i: usize| exprs.get(i).copied().unwrap_or("0");
     let sql = format!(
         "SELECT {bucket} AS b, CAST(SUM({a}) AS BIGINT) AS v0, CAST(SUM({b2}) AS BIGINT) AS v1, \
-         CAST(SUM({c2}) AS BIGINT) AS v2 FROM {from} WHERE h.block_time < $3{cond} GROUP BY 1",
-        bucket = Range::BUCKET_SQL.replace("block_time", "h.block_time"),
+         CAST(SUM({c2}) AS BIGINT) AS v2 FROM {from} WHERE h.block_time >= $1{cond} GROUP BY 1",
+        bucket = Range::BUCKET_SQL,
         a = col(0),
         b2 = col(1),
         c2 = col(2),
+        cond = numbered(cond, 5),
     );
     let mut s = r.args(Stmt::new(sql));
     s.args.extend(extra);
     c.fetch_as(&s).await
 }
 
-/// Cumulative levels: `base + Σ deltas` at the end of each bucket, for each of the three sums.
-fn levels(r: &Range, rows: &[BucketSums]) -> Vec<[i64; 3]> {
+/// Levels at the end of each bucket, counted back from `now` (the current value, from the
+/// current-state tables): the level at the end of a bucket is `now` less every delta after it.
+/// So a database that holds the current state but not every past event (indexed before the
+/// history logs existed) still draws the recent past right.
+fn levels(r: &Range, rows: &[BucketSums], now: [i64; 3]) -> Vec<[i64; 3]> {
     let mut per = vec![[0i64; 3]; r.len()];
-    let mut level = [0i64; 3];
+    let mut after = [0i64; 3];
     for x in rows {
         let v = [x.v0.unwrap_or(0), x.v1.unwrap_or(0), x.v2.unwrap_or(0)];
         let target = match usize::try_from(x.b) {
             Ok(i) if i < per.len() => &mut per[i],
-            Ok(_) => continue,
-            Err(_) => &mut level,
+            _ => &mut after,
         };
         for k in 0..3 {
             target[k] = target[k].saturating_add(v[k]);
         }
     }
-    for p in per.iter_mut() {
+    let mut level = [0i64; 3];
+    for k in 0..3 {
+        level[k] = now[k].saturating_sub(after[k]);
+    }
+    for p in per.iter_mut().rev() {
+        let delta = *p;
+        *p = level;
         for k in 0..3 {
-            level[k] = level[k].saturating_add(p[k]);
-            p[k] = level[k];
+            level[k] = level[k].saturating_sub(delta[k]);
         }
     }
     per
@@ -209,8 +233,10 @@ pub struct SupplyLast {
 }
 }
 
-/// The last row of each bucket of `table` rows matching `cond` (the newest event id: ids order
-/// events by slot), with `cols`.
+/// The newest row before the range and the last row of each bucket of `table` rows matching
+/// `cond` (`$P1`, … from `extra`), with `cols`, oldest first. Newest by event id (ids order events
+/// by slot). Reads the rows since the range start (and walks back from the newest to the first
+/// row before it).
 async fn lasts<C: Conn, T: super::conn::TypedRow>(
     c: &mut C,
     r: &Range,
@@ -219,14 +245,24 @@ async fn lasts<C: Conn, T: super::conn::TypedRow>(
     cond: &str,
     extra: Vec<Val>,
 ) -> Result<Vec<T>, sqlx::Error> {
-    let sql = format!(
+    let mut before = Stmt::new(format!(
+        "SELECT {cols} FROM {table} h WHERE h.block_time < $1{} ORDER BY h.event_id DESC LIMIT 1",
+        numbered(cond, 2)
+    ))
+    .arg(Val::I(r.from));
+    before.args.extend(extra.iter().cloned());
+    let mut out: Vec<T> = c.fetch_as(&before).await?;
+    let mut within = Stmt::new(format!(
         "SELECT {cols} FROM {table} WHERE event_id IN (SELECT MAX(h.event_id) FROM {table} h \
-         WHERE h.block_time < $3{cond} GROUP BY {bucket}) ORDER BY event_id",
-        bucket = Range::BUCKET_SQL.replace("block_time", "h.block_time"),
-    );
-    let mut s = r.args(Stmt::new(sql));
-    s.args.extend(extra);
-    c.fetch_as(&s).await
+         WHERE h.block_time >= $1 AND h.block_time < $3{} GROUP BY (h.block_time - $1) / $2) ORDER BY event_id",
+        numbered(cond, 4)
+    ))
+    .arg(Val::I(r.from))
+    .arg(Val::I(r.bucket.secs()))
+    .arg(Val::I(r.end()));
+    within.args.extend(extra);
+    out.extend(c.fetch_as::<T>(&within).await?);
+    Ok(out)
 }
 
 /// Values carried forward: for each bucket, the value of the newest row at or before its end
@@ -287,10 +323,36 @@ pub struct NetworkPoint {
     pub minted: Option<u64>,
 }
 
+typed_row! {
+/// The network's levels now, from the current-state tables (where the series count back from).
+pub struct NetworkNow {
+    pub staked: i64,
+    pub operators: i64,
+    pub devices_active: i64,
+    pub gpus_active: i64,
+    pub burned: i64,
+}
+}
+
 pub async fn network_history<C: Conn>(c: &mut C, r: &Range) -> Result<Vec<NetworkPoint>, sqlx::Error> {
+    let now: NetworkNow = c
+        .fetch_as(
+            &Stmt::new(
+                "SELECT (SELECT CAST(COALESCE(SUM(stake_tokens), 0) AS BIGINT) FROM operators) AS staked, \
+                 (SELECT COUNT(*) FROM operators) AS operators, \
+                 (SELECT COUNT(*) FROM devices WHERE status = $1) AS devices_active, \
+                 (SELECT CAST(COALESCE(SUM(gpu_count), 0) AS BIGINT) FROM devices WHERE status = $1) AS gpus_active, \
+                 (SELECT CAST(COALESCE(MAX(total_burned), 0) AS BIGINT) FROM supply WHERE id = 'io') AS burned",
+            )
+            .arg(Val::T(DeviceStatus::Active.name().to_owned())),
+        )
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(NetworkNow { staked: 0, operators: 0, devices_active: 0, gpus_active: 0, burned: 0 });
     let stake = sums(c, r, "stake_history h", "", vec![], &["h.stake_delta"]).await?;
     let ops =
-        sums(c, r, "events h", " AND h.event_name = $4", vec![Val::T("OperatorRegistered".into())], &["1"])
+        sums(c, r, "events h", " AND h.event_name = $P1", vec![Val::T("OperatorRegistered".into())], &["1"])
             .await?;
     let devices = sums(
         c,
@@ -304,8 +366,10 @@ pub async fn network_history<C: Conn>(c: &mut C, r: &Range) -> Result<Vec<Networ
     let burns = sums(c, r, "burns h", "", vec![], &["h.amount"]).await?;
     let supply: Vec<SupplyLast> =
         lasts(c, r, "supply_history", "block_time, supply, total_minted", "", vec![]).await?;
-    let (stake, ops, devices) = (levels(r, &stake), levels(r, &ops), levels(r, &devices));
-    let (burned, burned_in) = (levels(r, &burns), flows(r, &burns));
+    let stake = levels(r, &stake, [now.staked, 0, 0]);
+    let ops = levels(r, &ops, [now.operators, 0, 0]);
+    let devices = levels(r, &devices, [now.devices_active, now.gpus_active, 0]);
+    let (burned, burned_in) = (levels(r, &burns, [now.burned, 0, 0]), flows(r, &burns));
     let timed = |f: fn(&SupplyLast) -> Option<U64>| -> Vec<(i64, Option<Option<u64>>)> {
         supply.iter().filter_map(|s| Some((s.block_time?, Some(u64_of(f(s)))))).collect()
     };
@@ -357,21 +421,28 @@ pub async fn operator_history<C: Conn>(
     r: &Range,
     operator: &str,
 ) -> Result<Option<Vec<OperatorPoint>>, sqlx::Error> {
-    let known = c
-        .fetch(
-            &Stmt::new("SELECT address FROM operators WHERE address = $1").arg(Val::T(operator.to_owned())),
+    // The operator's attested devices and GPUs now (where its device series counts back from).
+    let known: Vec<OperatorNow> = c
+        .fetch_as(
+            &Stmt::new(
+                "SELECT o.address, \
+                 (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address AND d.status = $2) AS devices_active, \
+                 (SELECT CAST(COALESCE(SUM(d.gpu_count), 0) AS BIGINT) FROM devices d \
+                  WHERE d.operator = o.address AND d.status = $2) AS gpus_active \
+                 FROM operators o WHERE o.address = $1",
+            )
+            .arg(Val::T(operator.to_owned()))
+            .arg(Val::T(DeviceStatus::Active.name().to_owned())),
         )
         .await?;
-    if known.is_empty() {
-        return Ok(None);
-    }
+    let Some(now) = known.into_iter().next() else { return Ok(None) };
     let op = || vec![Val::T(operator.to_owned())];
     let stake: Vec<StakeLast> = lasts(
         c,
         r,
         "stake_history",
         "block_time, stake_after, delegators_after",
-        " AND h.operator = $4",
+        " AND h.operator = $P1",
         op(),
     )
     .await?;
@@ -379,7 +450,7 @@ pub async fn operator_history<C: Conn>(
         c,
         r,
         "operator_rewards h",
-        " AND h.operator = $4",
+        " AND h.operator = $P1",
         op(),
         &["h.amount", "h.commission", "h.to_delegators"],
     )
@@ -388,13 +459,13 @@ pub async fn operator_history<C: Conn>(
         c,
         r,
         "device_status_history h LEFT JOIN devices d ON d.address = h.device",
-        " AND h.operator = $4",
+        " AND h.operator = $P1",
         op(),
         &[&active_delta_sql(""), &active_delta_sql(" * COALESCE(d.gpu_count, 0)")],
     )
     .await?;
     let slashes =
-        sums(c, r, "stake_history h", " AND h.operator = $4 AND h.kind = 'slash'", op(), &["1", "h.amount"])
+        sums(c, r, "stake_history h", " AND h.operator = $P1 AND h.kind = 'slash'", op(), &["1", "h.amount"])
             .await?;
     let commission = commission_events(c, operator).await?;
     let ends: Vec<i64> = r.starts().map(|t| t + r.bucket.secs() - 1).collect();
@@ -407,7 +478,8 @@ pub async fn operator_history<C: Conn>(
         stake.iter().filter_map(|s| Some((s.block_time?, s.delegators_after))).collect();
     let stake_at = carried(r, &timed_stake, 0);
     let delegators_at = carried(r, &timed_delegators, 0);
-    let (rewards, devices, slashes) = (flows(r, &rewards), levels(r, &devices), flows(r, &slashes));
+    let devices = levels(r, &devices, [now.devices_active, now.gpus_active, 0]);
+    let (rewards, slashes) = (flows(r, &rewards), flows(r, &slashes));
     Ok(Some(
         r.starts()
             .enumerate()
@@ -426,6 +498,15 @@ pub async fn operator_history<C: Conn>(
             })
             .collect(),
     ))
+}
+
+typed_row! {
+/// An operator's attested devices and GPUs now.
+pub struct OperatorNow {
+    pub address: String,
+    pub devices_active: i64,
+    pub gpus_active: i64,
+}
 }
 
 /// The operator's commission events (registration, change requests) in chain order, timed by
@@ -528,8 +609,8 @@ pub async fn wallet_rewards<C: Conn>(
         .fetch(
             &r.args(Stmt::new(format!(
                 "SELECT h.operator, {bucket} AS b, CAST(SUM(h.amount) AS BIGINT) AS v FROM reward_claims h \
-                 WHERE h.block_time < $3 AND h.staker = $4 AND h.kind = 'delegator' GROUP BY 1, 2",
-                bucket = Range::BUCKET_SQL.replace("block_time", "h.block_time"),
+                 WHERE h.block_time >= $1 AND h.staker = $5 AND h.kind = 'delegator' GROUP BY 1, 2",
+                bucket = Range::BUCKET_SQL,
             )))
             .arg(Val::T(staker.to_owned())),
         )
@@ -563,7 +644,7 @@ pub async fn wallet_rewards<C: Conn>(
         .first()
         .and_then(|r| r.get("decimals").and_then(Value::as_u64))
         .and_then(|d| u8::try_from(d).ok());
-    // operator → (bucket → claimed); −1 before the range.
+    // operator → (bucket → claimed); bucket `len`: after the range.
     let mut by_op: BTreeMap<String, BTreeMap<i64, u64>> = BTreeMap::new();
     for row in &per_op {
         let (Some(op), Some(b)) =
@@ -581,8 +662,11 @@ pub async fn wallet_rewards<C: Conn>(
             .and_then(|t| t.get("v").and_then(Value::as_u64))
             .unwrap_or(0)
     };
-    let series = |buckets: &BTreeMap<i64, u64>| -> Vec<RewardsPoint> {
-        let mut cum = buckets.get(&-1).copied().unwrap_or(0);
+    // The cumulative figure counts back from the total: claimed before the range is the total
+    // less what was claimed from its start on.
+    let series = |buckets: &BTreeMap<i64, u64>, total: u64| -> Vec<RewardsPoint> {
+        let since: u64 = buckets.values().sum();
+        let mut cum = total.saturating_sub(since);
         r.starts()
             .enumerate()
             .map(|(i, t)| {
@@ -593,9 +677,9 @@ pub async fn wallet_rewards<C: Conn>(
             .collect()
     };
     let mut ops: Vec<String> = positions.iter().map(|p| p.operator.clone()).collect();
-    for op in by_op.keys() {
-        if !ops.contains(op) {
-            ops.push(op.clone());
+    for op in totals.iter().filter_map(|t| t.get("operator").and_then(Value::as_str)) {
+        if !ops.iter().any(|o| o == op) {
+            ops.push(op.to_owned());
         }
     }
     let empty = BTreeMap::new();
@@ -611,11 +695,12 @@ pub async fn wallet_rewards<C: Conn>(
             claimed_total: total_of(&op),
             claimable_now: pos.and_then(|p| p.claimable_rewards),
             operator_name: pos.and_then(|p| p.operator_name.clone()),
-            points: series(buckets),
+            points: series(buckets, total_of(&op)),
             operator: op,
         });
     }
-    Ok(WalletRewards { decimals, points: series(&all), positions: out, claims })
+    let total: u64 = out.iter().map(|p| p.claimed_total).sum();
+    Ok(WalletRewards { decimals, points: series(&all, total), positions: out, claims })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -242,6 +242,18 @@ async fn network_history_follows_the_events(db: TestDb) {
     // `from` after `to`: an empty series, not an error.
     let v = ok(&app, &format!("/v1/network/history?from={}&to={}", B0 + H, B0)).await;
     assert_eq!(v["data"]["points"], json!([]));
+
+    // Levels count back from the current state: a database without the history of its first hour
+    // (indexed before the history logs existed) still draws the hours after it right.
+    db.store
+        .exec(io_indexer::store::conn::Stmt::new(format!(
+            "DELETE FROM stake_history WHERE block_time < {}",
+            B0 + H
+        )))
+        .await
+        .unwrap();
+    let v = ok(&app, &format!("/v1/network/history?from={}&to={}", B0 + H, B0 + 6 * H)).await;
+    assert_eq!(col(&v, "staked"), ints(&[350, 400, 400, 400, 380, 380]));
 }
 
 async fn operator_history_follows_the_events(db: TestDb) {
