@@ -425,3 +425,98 @@ async fn replaying_history_changes_nothing(db: TestDb) {
         (&json!(200), &json!(180), &json!(-20), &Value::Null)
     );
 }
+
+dual!(history_reads_at_scale);
+
+/// Not a pass/fail test (no timing assertion): seeds a year of history (500,000 stake changes,
+/// 100,000 burns, rewards and claims, 50,000 device status changes; one a minute) and prints the
+/// latency of each series, default and widest ranges. Run with
+/// `IO_HISTORY_SCALE=1 cargo test -p io-indexer --test integrations history_reads_at_scale -- --nocapture`.
+async fn history_reads_at_scale(db: TestDb) {
+    if std::env::var("IO_HISTORY_SCALE").is_err() {
+        eprintln!("history_reads_at_scale: set IO_HISTORY_SCALE=1 to run (it seeds 900,000 rows)");
+        return;
+    }
+    use io_indexer::store::conn::{Dialect, Stmt};
+    let n: i64 = 500_000;
+    let (op, staker) = (key(10).to_string(), key(40).to_string());
+    // Rows i = 1 … count, one a minute from T0.
+    let series = |count: i64| {
+        match db.store.dialect() {
+        Dialect::Sqlite => format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) SELECT i FROM n"
+        ),
+        Dialect::Postgres => format!("SELECT i FROM generate_series(1, {count}) AS g(i)"),
+    }
+    };
+    let t0 = std::time::Instant::now();
+    let seed = [
+        format!(
+            "INSERT INTO stake_history (event_id, signature, slot, block_time, operator, staker, kind, amount, \
+             stake_before, stake_after, stake_delta, delegators_after) \
+             SELECT i, 's' || i, i, {T0} + i * 60, CASE WHEN i % 1000 = 7 THEN '{op}' ELSE 'op' || (i % 1000) END, \
+             NULL, 'staked', 100, i, i + 100, 100, 1 FROM ({}) AS n",
+            series(n)
+        ),
+        format!(
+            "INSERT INTO burns (event_id, signature, slot, block_time, reason, authority, source, amount) \
+             SELECT i, 'b' || i, i, {T0} + i * 300, 'lease_fee', 'a', 'a', 5 FROM ({}) AS n",
+            series(n / 5)
+        ),
+        format!(
+            "INSERT INTO operator_rewards (event_id, signature, slot, block_time, operator, kind, period, amount, \
+             commission, to_delegators) SELECT i, 'r' || i, i, {T0} + i * 300, \
+             CASE WHEN i % 100 = 7 THEN '{op}' ELSE 'op' || (i % 100) END, 'report', i, 1000, 50, 950 FROM ({}) AS n",
+            series(n / 5)
+        ),
+        format!(
+            "INSERT INTO reward_claims (event_id, signature, slot, block_time, kind, operator, staker, amount, period) \
+             SELECT i, 'c' || i, i, {T0} + i * 300, 'delegator', '{op}', \
+             CASE WHEN i % 1000 = 7 THEN '{staker}' ELSE 'w' || (i % 1000) END, 3, NULL FROM ({}) AS n",
+            series(n / 5)
+        ),
+        format!(
+            "INSERT INTO device_status_history (event_id, signature, slot, block_time, device, operator, \
+             status_before, status_after) SELECT i, 'd' || i, i, {T0} + i * 600, 'dev' || (i % 5000), \
+             CASE WHEN i % 1000 = 7 THEN '{op}' ELSE 'op' || (i % 1000) END, \
+             CASE WHEN i % 2 = 0 THEN 'active' ELSE 'jailed' END, CASE WHEN i % 2 = 0 THEN 'jailed' ELSE 'active' END \
+             FROM ({}) AS n",
+            series(n / 10)
+        ),
+        format!(
+            "INSERT INTO operators (address, name, commission_bps, stake_tokens, slot) VALUES ('{op}', 'alpha', 500, 1000, 1)"
+        ),
+        format!("UPDATE sync_state SET indexed_slot = {n}, indexed_block_time = {} WHERE id = 1", T0 + n * 60),
+    ];
+    for sql in seed {
+        db.store.exec(Stmt::new(sql)).await.unwrap();
+    }
+    if db.store.dialect() == Dialect::Postgres {
+        db.store.exec(Stmt::new("ANALYZE")).await.unwrap();
+    }
+    eprintln!("seeded in {:?}", t0.elapsed());
+    let feed = Feed::for_store(&db.store).await.unwrap();
+    let app = app(AppState::new(db.store.clone(), feed));
+    let uris = [
+        ("network, hourly, last 7 days (default)", "/v1/network/history".to_owned()),
+        ("network, daily, last 90 days", "/v1/network/history?bucket=day".to_owned()),
+        ("network, daily, all (348 days)", "/v1/network/history?bucket=day&from=0".to_owned()),
+        ("operator, hourly, last 7 days", format!("/v1/operators/{op}/history")),
+        ("operator, daily, all", format!("/v1/operators/{op}/history?bucket=day&from=0")),
+        ("wallet rewards, daily, all", format!("/v1/wallets/{staker}/rewards?bucket=day&from=0")),
+        ("wallet rewards CSV, all", format!("/v1/wallets/{staker}/rewards?bucket=day&from=0&format=csv")),
+        ("network with overview", "/v1/network".to_owned()),
+    ];
+    eprintln!("\n| {:?} | p50 ms | max ms |\n|---|---:|---:|", db.store.dialect());
+    for (name, uri) in uris {
+        let mut ms = Vec::new();
+        for _ in 0..15 {
+            let t = std::time::Instant::now();
+            let (status, _, _) = get(&app, &uri).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            ms.push(t.elapsed().as_secs_f64() * 1_000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        eprintln!("| {name} | {:.1} | {:.1} |", ms[ms.len() / 2], ms[ms.len() - 1]);
+    }
+}
