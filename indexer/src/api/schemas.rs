@@ -443,6 +443,11 @@ fn operator_point() -> Value {
         ("rewards_to_delegators", int()),
         ("devices_active", int()),
         ("gpus_active", int()),
+        ("devices_live", int()),
+        (
+            "uptime_bps",
+            json!({ "type": ["integer", "null"], "description": "devices_active × 10,000 / devices_live, rounded down; null without a live device" }),
+        ),
         ("slashes", int()),
         ("slashed_stake", int()),
     ])

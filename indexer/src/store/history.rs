@@ -410,6 +410,11 @@ pub struct OperatorPoint {
     /// Attested (active) devices and their GPUs at the end of the bucket.
     pub devices_active: i64,
     pub gpus_active: i64,
+    /// Devices registered and not retired at the end of the bucket, and the active share of them
+    /// (bps, rounded down; `null` without such a device): the operators table's `uptime_bps` over
+    /// time.
+    pub devices_live: i64,
+    pub uptime_bps: Option<i64>,
     /// Slashes executed within the bucket and what they took from the stake.
     pub slashes: i64,
     pub slashed_stake: i64,
@@ -428,11 +433,13 @@ pub async fn operator_history<C: Conn>(
                 "SELECT o.address, \
                  (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address AND d.status = $2) AS devices_active, \
                  (SELECT CAST(COALESCE(SUM(d.gpu_count), 0) AS BIGINT) FROM devices d \
-                  WHERE d.operator = o.address AND d.status = $2) AS gpus_active \
+                  WHERE d.operator = o.address AND d.status = $2) AS gpus_active, \
+                 (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address AND d.status <> $3) AS devices_live \
                  FROM operators o WHERE o.address = $1",
             )
             .arg(Val::T(operator.to_owned()))
-            .arg(Val::T(DeviceStatus::Active.name().to_owned())),
+            .arg(Val::T(DeviceStatus::Active.name().to_owned()))
+            .arg(Val::T(DeviceStatus::Retired.name().to_owned())),
         )
         .await?;
     let Some(now) = known.into_iter().next() else { return Ok(None) };
@@ -464,6 +471,28 @@ pub async fn operator_history<C: Conn>(
         &[&active_delta_sql(""), &active_delta_sql(" * COALESCE(d.gpu_count, 0)")],
     )
     .await?;
+    // Live devices: +1 at registration (the device's own registered_ts), −1 at retirement.
+    let registered = sums(
+        c,
+        r,
+        "(SELECT registered_ts AS block_time, operator FROM devices) h",
+        " AND h.operator = $P1",
+        op(),
+        &["1"],
+    )
+    .await?;
+    let retired = DeviceStatus::Retired.name();
+    let retirements = sums(
+        c,
+        r,
+        "device_status_history h",
+        " AND h.operator = $P1",
+        op(),
+        &[&format!(
+            "CASE WHEN h.status_after = '{retired}' AND h.status_before <> '{retired}' THEN -1 ELSE 0 END"
+        )],
+    )
+    .await?;
     let slashes =
         sums(c, r, "stake_history h", " AND h.operator = $P1 AND h.kind = 'slash'", op(), &["1", "h.amount"])
             .await?;
@@ -479,6 +508,9 @@ pub async fn operator_history<C: Conn>(
     let stake_at = carried(r, &timed_stake, 0);
     let delegators_at = carried(r, &timed_delegators, 0);
     let devices = levels(r, &devices, [now.devices_active, now.gpus_active, 0]);
+    let mut live_changes = registered;
+    live_changes.extend(retirements);
+    let live = levels(r, &live_changes, [now.devices_live, 0, 0]);
     let (rewards, slashes) = (flows(r, &rewards), flows(r, &slashes));
     Ok(Some(
         r.starts()
@@ -493,6 +525,8 @@ pub async fn operator_history<C: Conn>(
                 rewards_to_delegators: rewards[i][2],
                 devices_active: devices[i][0],
                 gpus_active: devices[i][1],
+                devices_live: live[i][0],
+                uptime_bps: (live[i][0] > 0).then(|| devices[i][0].saturating_mul(10_000) / live[i][0]),
                 slashes: slashes[i][0],
                 slashed_stake: slashes[i][1],
             })
@@ -506,6 +540,7 @@ pub struct OperatorNow {
     pub address: String,
     pub devices_active: i64,
     pub gpus_active: i64,
+    pub devices_live: i64,
 }
 }
 

@@ -273,6 +273,21 @@ async fn operator_history_follows_the_events(db: TestDb) {
     assert_eq!(col(&v, "rewards_to_delegators"), ints(&[0, 0, 0, 950, 0, 0, 570, 0]));
     assert_eq!(col(&v, "devices_active"), ints(&[0, 1, 1, 1, 1, 1, 1, 1]));
     assert_eq!(col(&v, "gpus_active"), ints(&[0, 8, 8, 8, 8, 8, 8, 8]));
+    // dev_a, registered at T0, active since: all of the operator's live devices.
+    assert_eq!(col(&v, "devices_live"), ints(&[0, 1, 1, 1, 1, 1, 1, 1]));
+    assert_eq!(
+        col(&v, "uptime_bps"),
+        vec![
+            Value::Null,
+            json!(10_000),
+            json!(10_000),
+            json!(10_000),
+            json!(10_000),
+            json!(10_000),
+            json!(10_000),
+            json!(10_000)
+        ]
+    );
     assert_eq!(col(&v, "slashes"), ints(&[0, 0, 0, 0, 0, 0, 1, 0]));
     assert_eq!(col(&v, "slashed_stake"), ints(&[0, 0, 0, 0, 0, 0, 20, 0]));
     // op_b: its stake rises at 2h, its one device is jailed then.
@@ -280,6 +295,8 @@ async fn operator_history_follows_the_events(db: TestDb) {
     assert_eq!(col(&v, "stake"), ints(&[150, 150, 200, 200]));
     assert_eq!(col(&v, "delegators"), ints(&[1, 1, 2, 2]));
     assert_eq!(col(&v, "devices_active"), ints(&[1, 1, 0, 0]));
+    assert_eq!(col(&v, "devices_live"), ints(&[1, 1, 1, 1]));
+    assert_eq!(col(&v, "uptime_bps"), ints(&[10_000, 10_000, 0, 0]));
     // An address of no operator: 404 naming it.
     let (status, _, body) = get(&app, &format!("/v1/operators/{}/history", key(99))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
