@@ -445,17 +445,16 @@ async fn replaying_history_changes_nothing(db: TestDb) {
 
 dual!(history_reads_at_scale);
 
-/// Not a pass/fail test (no timing assertion): seeds a year of history (500,000 stake changes,
-/// 100,000 burns, rewards and claims, 50,000 device status changes; one a minute) and prints the
-/// latency of each series, default and widest ranges. Run with
-/// `IO_HISTORY_SCALE=1 cargo test -p io-indexer --test integrations history_reads_at_scale -- --nocapture`.
+/// Seeds history by SQL — one stake change a minute, and a fifth as many burns, report rewards
+/// and claims, a tenth as many device status changes — and checks that the widest series end at
+/// the current figures and start from nothing; with `IO_HISTORY_SCALE=1`, a year of it (500,000
+/// stake changes, 900,000 rows in all), and it prints the latency of each series (no timing
+/// assertion: a shared machine). `IO_HISTORY_SCALE=1 cargo test -p io-indexer --test integrations
+/// history_reads_at_scale -- --nocapture`.
 async fn history_reads_at_scale(db: TestDb) {
-    if std::env::var("IO_HISTORY_SCALE").is_err() {
-        eprintln!("history_reads_at_scale: set IO_HISTORY_SCALE=1 to run (it seeds 900,000 rows)");
-        return;
-    }
     use io_indexer::store::conn::{Dialect, Stmt};
-    let n: i64 = 500_000;
+    let scale = std::env::var("IO_HISTORY_SCALE").is_ok();
+    let n: i64 = if scale { 500_000 } else { 5_000 };
     let (op, staker) = (key(10).to_string(), key(40).to_string());
     // Rows i = 1 … count, one a minute from T0.
     let series = |count: i64| {
@@ -501,7 +500,9 @@ async fn history_reads_at_scale(db: TestDb) {
             series(n / 10)
         ),
         format!(
-            "INSERT INTO operators (address, name, commission_bps, stake_tokens, slot) VALUES ('{op}', 'alpha', 500, 1000, 1)"
+            // The current-state row the series count back from: every delta of 100 is in its stake.
+            "INSERT INTO operators (address, name, commission_bps, stake_tokens, slot) VALUES ('{op}', 'alpha', 500, {}, 1)",
+            100 * n
         ),
         format!("UPDATE sync_state SET indexed_slot = {n}, indexed_block_time = {} WHERE id = 1", T0 + n * 60),
     ];
@@ -514,6 +515,22 @@ async fn history_reads_at_scale(db: TestDb) {
     eprintln!("seeded in {:?}", t0.elapsed());
     let feed = Feed::for_store(&db.store).await.unwrap();
     let app = app(AppState::new(db.store.clone(), feed));
+    // The whole history, daily: from nothing to the current figures.
+    let v = ok(&app, "/v1/network/history?bucket=day&from=0").await;
+    let staked = col(&v, "staked");
+    assert_eq!((staked.first(), staked.last()), (Some(&json!(0)), Some(&json!(100 * n))));
+    let burned = col(&v, "burned_in_bucket").iter().map(|b| b.as_i64().unwrap()).sum::<i64>();
+    assert_eq!(burned, 5 * (n / 5), "every burn in its bucket");
+    let v = ok(&app, &format!("/v1/operators/{op}/history?bucket=day&from=0")).await;
+    // The operator's last stake change is row i = n − 993 (i % 1000 = 7): stake_after i + 100.
+    assert_eq!(col(&v, "stake").last(), Some(&json!(n - 993 + 100)));
+    let rewards = col(&v, "rewards").iter().map(|b| b.as_i64().unwrap()).sum::<i64>();
+    assert_eq!(rewards, 1_000 * (n / 5 / 100), "its report rewards (i % 100 = 7)");
+    let v = ok(&app, &format!("/v1/wallets/{staker}/rewards?bucket=day&from=0")).await;
+    assert_eq!(col(&v, "cumulative_claimed").last(), Some(&json!(3 * (n / 5 / 1_000))));
+    if !scale {
+        return;
+    }
     let uris = [
         ("network, hourly, last 7 days (default)", "/v1/network/history".to_owned()),
         ("network, daily, last 90 days", "/v1/network/history?bucket=day".to_owned()),
