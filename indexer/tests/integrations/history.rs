@@ -356,7 +356,7 @@ async fn wallet_rewards_as_json_and_csv(db: TestDb) {
 }
 
 async fn overview_and_chain_time(db: TestDb) {
-    let (app, n) = setup(&db).await;
+    let (app, _) = setup(&db).await;
     let h = ok(&app, "/health").await;
     assert_eq!(h["data"]["status"], json!("ok"));
     assert_eq!(h["data"]["indexed_slot"], json!(32));
@@ -382,7 +382,6 @@ async fn overview_and_chain_time(db: TestDb) {
     assert_eq!(o["median_net_apy_bps"], json!(want));
     assert_eq!(o["operators_with_apy"], json!(1));
     assert_eq!(v["data"]["operators"]["total"], json!(3), "the network figures are still there");
-    let _ = n;
 }
 
 async fn history_parameters_are_checked(db: TestDb) {
