@@ -3,6 +3,7 @@
 //! are keyset-paginated with an opaque `cursor` and `limit` ≤ 1,000; bad parameters are 400s
 //! naming the parameter. `/v1/stream` is a Server-Sent Events stream of new events, resumable
 //! from an event id (`cursor` or the `Last-Event-ID` header).
+pub mod history;
 pub mod limit;
 pub mod names;
 pub mod openapi;
@@ -84,6 +85,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reports/{period}", get(reports))
         .route("/v1/transactions/{signature}", get(transaction))
         .route("/v1/events", get(events))
+        // History series and chain time for the app's charts (issue 14, part B1).
+        .route("/v1/network/history", get(history::network))
+        .route("/v1/operators/{address}/history", get(history::operator))
+        .route("/v1/wallets/{address}/rewards", get(history::wallet_rewards))
         .route("/v1/stream", get(stream::stream))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.limits.clone(), limit::limit))
@@ -152,7 +157,17 @@ async fn health(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
     let live = st.liveness.as_ref().map(|l| l.report());
     let reasons = live.as_ref().map(|r| r.reasons.clone()).unwrap_or_default();
     let healthy = reasons.is_empty();
-    let data = json!({ "status": if healthy { "ok" } else { "unhealthy" }, "reasons": reasons });
+    let chain = chain_slot(&st, &sync);
+    // Chain time and lag here too, so the app shows countdowns and an "indexer delayed" badge
+    // from one request.
+    let data = json!({
+        "status": if healthy { "ok" } else { "unhealthy" },
+        "reasons": reasons,
+        "indexed_slot": sync.indexed_slot,
+        "chain_slot": chain,
+        "lag_slots": (chain - sync.indexed_slot).max(0),
+        "chain_time": sync.indexed_block_time,
+    });
     let mut res = reply(&sync, data, None);
     if !healthy {
         *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
@@ -175,6 +190,8 @@ async fn status(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
     let data = json!({
         "indexed_slot": sync.indexed_slot,
         "indexed_block_time": sync.indexed_block_time,
+        // The same figure under the name /health gives it: the app's chain time.
+        "chain_time": sync.indexed_block_time,
         "finalized_slot": sync.finalized_slot,
         "chain_slot": chain,
         "lag_slots": (chain - sync.indexed_slot).max(0),
@@ -417,7 +434,7 @@ async fn supply(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
 
 async fn network(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Params::parse(q.as_deref(), &[])?;
-    let (sync, n) = st.store.network().await?;
+    let (sync, n) = st.store.network_with_overview().await?;
     Ok(reply(&sync, n, None))
 }
 

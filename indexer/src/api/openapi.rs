@@ -46,6 +46,10 @@ fn response(path: &str) -> Value {
         "/v1/network" => item(named("Network")),
         "/v1/reports/{period}" => item(list_of("Report")),
         "/v1/events" => page("Event", &[]),
+        // History series (part B1).
+        "/v1/network/history" => item(named("NetworkHistory")),
+        "/v1/operators/{address}/history" => item(named("OperatorHistory")),
+        "/v1/wallets/{address}/rewards" => item(named("WalletRewards")),
         _ => json!({}),
     }
 }
@@ -56,6 +60,8 @@ pub enum Kind {
     List,
     /// `{ slot, finalized_slot, data }`.
     Item,
+    /// [`Kind::Item`], or CSV with `format=csv`.
+    ItemOrCsv,
     /// Plain text (Prometheus).
     Text,
     /// HTML.
@@ -126,6 +132,15 @@ fn program() -> Value {
 fn order() -> Value {
     json!({ "type": "string", "enum": ["asc", "desc"], "default": "asc" })
 }
+fn bucket() -> Value {
+    json!({ "type": "string", "enum": ["hour", "day"], "default": "hour", "description": "bucket width, in chain time" })
+}
+fn unix_time() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": super::history::MAX_TIME, "description": "unix seconds (chain time)" })
+}
+fn format() -> Value {
+    json!({ "type": "string", "enum": ["json", "csv"], "default": "json" })
+}
 fn event_id() -> Value {
     json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX, "description": "id of the last event received (the SSE id field)" })
 }
@@ -136,6 +151,12 @@ const fn q(name: &'static str, schema: fn() -> Value, description: &'static str)
 const fn p(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
     Param { name, location: "path", schema, description }
 }
+
+const HISTORY_PARAMS: &[Param] = &[
+    q("bucket", bucket, "hour (default: the last 7 days) or day (default: the last 90 days)"),
+    q("from", unix_time, "first bucket: the one holding this time"),
+    q("to", unix_time, "last bucket: the one holding this time (default: the indexed slot's block time)"),
+];
 
 /// Every endpoint of the API.
 pub static ENDPOINTS: &[Endpoint] = &[
@@ -271,6 +292,43 @@ pub static ENDPOINTS: &[Endpoint] = &[
         ],
         kind: Kind::List,
     },
+    // History series for the app's charts (part B1).
+    Endpoint {
+        path: "/v1/network/history",
+        summary: "Network history per bucket of chain time: delegated stake, operators registered, attested (active) \
+                  devices and GPUs (levels at the bucket's end), $IO burned (cumulative and in the bucket), supply and \
+                  total minted. Dense: one point per bucket from `from` to `to`.",
+        params: HISTORY_PARAMS,
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/operators/{address}/history",
+        summary: "An operator's history per bucket: stake and delegators, commission in force (io_staking's \
+                  apply_due_commission replayed), rewards allotted to its pool in the bucket (and the commission / \
+                  delegator split), attested devices and GPUs, slashes executed and the stake they took.",
+        params: &[
+            p("address", address, "operator account (PDA)"),
+            q("bucket", bucket, "hour (default: the last 7 days) or day (default: the last 90 days)"),
+            q("from", unix_time, "first bucket: the one holding this time"),
+            q("to", unix_time, "last bucket: the one holding this time (default: the indexed slot's block time)"),
+        ],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/wallets/{address}/rewards",
+        summary: "A staker's rewards history: claims per bucket and cumulative (all positions, and per position with \
+                  the claimable figure at the indexed slot), and every claim in the range. format=csv: the claims as \
+                  text/csv with a header row (time_unix, time_utc, slot, signature, operator, amount_base_units, \
+                  amount_io).",
+        params: &[
+            p("address", address, "staker wallet"),
+            q("bucket", bucket, "hour (default: the last 7 days) or day (default: the last 90 days)"),
+            q("from", unix_time, "first bucket: the one holding this time"),
+            q("to", unix_time, "last bucket: the one holding this time (default: the indexed slot's block time)"),
+            q("format", format, "json, or csv for a download"),
+        ],
+        kind: Kind::ItemOrCsv,
+    },
     Endpoint {
         path: "/v1/stream",
         summary: "Server-Sent Events: each new event at or below the indexed slot (id = event id, event = its name, \
@@ -316,6 +374,9 @@ pub fn document() -> Value {
             Kind::Item => {
                 json!({ "description": "OK", "content": { "application/json": { "schema": response(e.path) } } })
             }
+            Kind::ItemOrCsv => json!({ "description": "OK (text/csv with format=csv)", "content": {
+                "application/json": { "schema": response(e.path) },
+                "text/csv": { "schema": { "type": "string" } } } }),
             Kind::Text => json!({ "description": "Prometheus text format", "content": { "text/plain": {} } }),
             Kind::Html => json!({ "description": "HTML", "content": { "text/html": {} } }),
             Kind::Stream => {

@@ -313,14 +313,29 @@ pub fn components() -> Value {
         ("reports", any_object()),
         ("oracle_set", n("object")),
         ("supply", r("Supply")),
+        ("overview", r("Overview")),
     ]);
     let health = obj(&[
         ("status", json!({ "type": "string", "enum": ["ok", "unhealthy"] })),
         ("reasons", array(text())),
+        ("indexed_slot", int()),
+        (
+            "chain_slot",
+            json!({ "type": "integer", "description": "the node's confirmed slot (the probe's reading when this process ingests)" }),
+        ),
+        ("lag_slots", int()),
+        (
+            "chain_time",
+            json!({ "type": ["integer", "null"], "description": "block time (unix seconds) of the indexed slot: chain time for countdowns; null before any" }),
+        ),
     ]);
     let status = obj(&[
         ("indexed_slot", int()),
         ("indexed_block_time", nint()),
+        (
+            "chain_time",
+            json!({ "type": ["integer", "null"], "description": "= indexed_block_time: chain time (unix seconds) at the indexed slot" }),
+        ),
         ("finalized_slot", int()),
         (
             "chain_slot",
@@ -371,7 +386,121 @@ pub fn components() -> Value {
         "Report": report,
         "Health": health,
         "Status": status,
+        "Overview": overview(),
+        "NetworkHistory": history_series(network_point(), &[]),
+        "OperatorHistory": history_series(operator_point(), &[("operator", text())]),
+        "WalletRewards": history_series(
+            rewards_point(),
+            &[
+                ("wallet", text()),
+                ("decimals", nint()),
+                ("positions", array(position_rewards())),
+                ("claims", array(claim())),
+            ],
+        ),
     })
+}
+
+// History series and the overview (part B1).
+
+/// `{bucket, from, to, points, …extra}`.
+fn history_series(point: Value, extra: &[(&str, Value)]) -> Value {
+    let mut fields = vec![
+        ("bucket", json!({ "type": "string", "enum": ["hour", "day"] })),
+        (
+            "from",
+            json!({ "type": "integer", "description": "first bucket start (unix seconds, chain time)" }),
+        ),
+        ("to", json!({ "type": "integer", "description": "last bucket start" })),
+        ("points", array(point)),
+    ];
+    fields.extend(extra.iter().cloned());
+    obj(&fields)
+}
+
+fn network_point() -> Value {
+    obj(&[
+        ("t", int()),
+        ("staked", int()),
+        ("operators", int()),
+        ("devices_active", int()),
+        ("gpus_active", int()),
+        ("burned", int()),
+        ("burned_in_bucket", int()),
+        ("supply", nint()),
+        ("minted", nint()),
+    ])
+}
+
+fn operator_point() -> Value {
+    obj(&[
+        ("t", int()),
+        ("stake", int()),
+        ("delegators", int()),
+        ("commission_bps", nint()),
+        ("rewards", int()),
+        ("rewards_commission", int()),
+        ("rewards_to_delegators", int()),
+        ("devices_active", int()),
+        ("gpus_active", int()),
+        ("devices_live", int()),
+        (
+            "uptime_bps",
+            json!({ "type": ["integer", "null"], "description": "devices_active × 10,000 / devices_live, rounded down; null without a live device" }),
+        ),
+        ("slashes", int()),
+        ("slashed_stake", int()),
+    ])
+}
+
+fn rewards_point() -> Value {
+    obj(&[("t", int()), ("claimed", int()), ("cumulative_claimed", int())])
+}
+
+fn position_rewards() -> Value {
+    obj(&[
+        ("operator", text()),
+        ("operator_name", ntext()),
+        ("claimed_total", int()),
+        ("claimable_now", nint()),
+        ("points", array(rewards_point())),
+    ])
+}
+
+fn claim() -> Value {
+    obj(&[
+        ("event_id", int()),
+        ("signature", text()),
+        ("slot", int()),
+        ("block_time", nint()),
+        ("operator", ntext()),
+        ("amount", nint()),
+    ])
+}
+
+fn overview() -> Value {
+    obj(&[
+        ("chain_time", json!({ "type": "integer", "description": "the chain time the figures are at" })),
+        ("staked", int()),
+        ("operators", int()),
+        ("operators_active", int()),
+        ("devices_attested", int()),
+        ("gpus_attested", int()),
+        ("by_class", array(obj(&[("class", ntext()), ("devices", int()), ("gpus", int())]))),
+        (
+            "burned_30d",
+            json!({ "type": "integer", "description": "$IO burned in the last burn_window_secs of chain time" }),
+        ),
+        ("burn_window_secs", int()),
+        ("active_leases", int()),
+        (
+            "median_net_apy_bps",
+            json!({ "type": ["integer", "null"], "description": "median (the lower middle value) of io_sdk's estimated net APY (bps) over the \
+                   operators with stake and a report reward: each from its latest reward, less its commission, per period, annualised, \
+                   over its stake; null when none has one" }),
+        ),
+        ("operators_with_apy", int()),
+    ])
 }
 
 /// `{ slot, finalized_slot, data: [<row>], next_cursor }` (and `extra` top-level fields).

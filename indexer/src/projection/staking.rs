@@ -1,7 +1,9 @@
 //! io_staking events: operators, devices, positions, slashes, unstake tickets, reward claims.
 use super::{name_of, v, EventCtx};
 use crate::decode::events::StakingEvent as E;
+use crate::store::history::{DEVICE_STATUS_HISTORY_COLS, OPERATOR_REWARD_COLS, STAKE_HISTORY_COLS};
 use crate::store::plan::{Plan, Special, Val, CLAIM_COLS, TICKET_COLS};
+use io_sdk::Pubkey;
 
 pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
     let slot = cx.slot;
@@ -85,6 +87,9 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             vec![("operator", v(&x.operator)), ("worker_key", v(&x.after))],
         ),
         E::DeviceStatusChanged(x) => {
+            let mut row = cx.head();
+            row.extend([v(&x.device), v(&x.operator), name_of(&x.before), name_of(&x.after)]);
+            plan.append("device_status_history", DEVICE_STATUS_HISTORY_COLS, row);
             plan.patch(
                 "devices",
                 vec![v(&x.device)],
@@ -104,6 +109,9 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             );
         }
         E::Staked(x) => {
+            let (before, after) = (x.pool_tokens_before, x.pool_tokens_after);
+            let row = stake_row(cx, &x.operator, Some(&x.staker), "staked", x.amount, before, after);
+            plan.append("stake_history", STAKE_HISTORY_COLS, with_delegators(row, x.delegator_count_after));
             plan.patch(
                 "operators",
                 vec![v(&x.operator)],
@@ -124,6 +132,9 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             );
         }
         E::Unstaked(x) => {
+            let (before, after) = (x.pool_tokens_before, x.pool_tokens_after);
+            let row = stake_row(cx, &x.operator, Some(&x.staker), "unstaked", x.amount, before, after);
+            plan.append("stake_history", STAKE_HISTORY_COLS, with_delegators(row, x.delegator_count_after));
             plan.patch(
                 "operators",
                 vec![v(&x.operator)],
@@ -153,17 +164,23 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             ]);
             plan.append("unstake_tickets", TICKET_COLS, row);
         }
-        E::ActivatingUnstaked(x) => plan.patch(
-            "operators",
-            vec![v(&x.operator)],
-            false,
-            slot,
-            vec![
-                ("stake_shares", v(x.pool_shares_after)),
-                ("stake_tokens", v(x.pool_tokens_after)),
-                ("delegator_count", v(x.delegator_count_after)),
-            ],
-        ),
+        E::ActivatingUnstaked(x) => {
+            let (before, after) = (x.pool_tokens_before, x.pool_tokens_after);
+            let row =
+                stake_row(cx, &x.operator, Some(&x.staker), "activating_unstaked", x.amount, before, after);
+            plan.append("stake_history", STAKE_HISTORY_COLS, with_delegators(row, x.delegator_count_after));
+            plan.patch(
+                "operators",
+                vec![v(&x.operator)],
+                false,
+                slot,
+                vec![
+                    ("stake_shares", v(x.pool_shares_after)),
+                    ("stake_tokens", v(x.pool_tokens_after)),
+                    ("delegator_count", v(x.delegator_count_after)),
+                ],
+            )
+        }
         E::Withdrawn(x) => {
             plan.patch(
                 "operators",
@@ -182,13 +199,25 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
                 });
             }
         }
-        E::RewardsFunded(x) => plan.patch(
-            "operators",
-            vec![v(&x.operator)],
-            false,
-            slot,
-            vec![("reward_per_share", v(x.reward_per_share_after))],
-        ),
+        E::RewardsFunded(x) => {
+            let mut row = cx.head();
+            row.extend([
+                v(&x.operator),
+                v("funded"),
+                Val::NullU,
+                v(x.amount),
+                v(x.commission),
+                v(x.to_delegators),
+            ]);
+            plan.append("operator_rewards", OPERATOR_REWARD_COLS, row);
+            plan.patch(
+                "operators",
+                vec![v(&x.operator)],
+                false,
+                slot,
+                vec![("reward_per_share", v(x.reward_per_share_after))],
+            )
+        }
         E::RewardsClaimed(x) => {
             let mut row = cx.head();
             row.extend([v("delegator"), v(&x.operator), v(&x.staker), v(x.amount), Val::NullU]);
@@ -203,6 +232,16 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             let mut row = cx.head();
             row.extend([v("operator_report"), v(&x.operator), Val::NullT, v(x.amount), v(x.period)]);
             plan.append("reward_claims", CLAIM_COLS, row);
+            let mut row = cx.head();
+            row.extend([
+                v(&x.operator),
+                v("report"),
+                v(x.period),
+                v(x.amount),
+                v(x.commission),
+                v(x.to_delegators),
+            ]);
+            plan.append("operator_rewards", OPERATOR_REWARD_COLS, row);
             plan.patch(
                 "operators",
                 vec![v(&x.operator)],
@@ -233,6 +272,10 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             vec![("status", name_of(&io_staking::state::SlashStatus::Cancelled))],
         ),
         E::SlashExecuted(x) => {
+            // The stake part of the slash: the pool held `from_stake` more before it.
+            let before = x.stake_tokens_after.saturating_add(x.from_stake);
+            let row = stake_row(cx, &x.operator, None, "slash", x.from_stake, before, x.stake_tokens_after);
+            plan.append("stake_history", STAKE_HISTORY_COLS, with_delegators_unknown(row));
             plan.patch(
                 "slashes",
                 vec![v(&x.slash)],
@@ -259,4 +302,43 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             );
         }
     }
+}
+
+/// A `stake_history` row without its last column (the delegator count): the pool's stake before
+/// and after the event and their difference (signed: the network total is the sum of them).
+fn stake_row(
+    cx: &EventCtx<'_>,
+    operator: &Pubkey,
+    staker: Option<&Pubkey>,
+    kind: &str,
+    amount: u64,
+    before: u64,
+    after: u64,
+) -> Vec<Val> {
+    let delta = i128::from(after) - i128::from(before);
+    let delta = i64::try_from(delta).unwrap_or(if delta < 0 { i64::MIN } else { i64::MAX });
+    let mut row = cx.head();
+    row.extend([
+        v(operator),
+        staker.map_or(Val::NullT, v),
+        v(kind),
+        v(amount),
+        v(before),
+        v(after),
+        Val::I(delta),
+    ]);
+    row
+}
+
+/// A stake-history row completed with the delegator count after the event.
+fn with_delegators(mut row: Vec<Val>, delegators_after: u32) -> Vec<Val> {
+    row.push(v(delegators_after));
+    row
+}
+
+/// A stake-history row of an event that does not carry the delegator count (a slash does not
+/// change it; readers carry the previous count forward).
+fn with_delegators_unknown(mut row: Vec<Val>) -> Vec<Val> {
+    row.push(Val::NullI);
+    row
 }

@@ -1,6 +1,7 @@
 //! io_token events: the supply ledger, burns and emissions.
 use super::{name_of, supply_key, v, EventCtx};
 use crate::decode::events::TokenEvent as E;
+use crate::store::history::SUPPLY_HISTORY_COLS;
 use crate::store::plan::{Plan, BURN_COLS, EMISSION_COLS};
 use io_token::state::BurnReason;
 
@@ -27,13 +28,18 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             slot,
             vec![("decimals", v(x.decimals)), ("max_supply", v(x.max_supply))],
         ),
-        E::Minted(x) => plan.patch(
-            "supply",
-            supply_key(),
-            true,
-            slot,
-            vec![("total_minted", v(x.total_minted_after)), ("supply", v(x.supply_after))],
-        ),
+        E::Minted(x) => {
+            let mut row = cx.head();
+            row.extend([v(x.supply_after), v(x.total_minted_after)]);
+            plan.append("supply_history", SUPPLY_HISTORY_COLS, row);
+            plan.patch(
+                "supply",
+                supply_key(),
+                true,
+                slot,
+                vec![("total_minted", v(x.total_minted_after)), ("supply", v(x.supply_after))],
+            )
+        }
         E::Emitted(x) => {
             let mut row = cx.head();
             row.extend([v(x.from_hour), v(x.to_hour), v(x.scheduled), v(x.minted), v(x.emitted_after)]);
@@ -50,6 +56,9 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
             let mut row = cx.head();
             row.extend([name_of(&x.reason), v(&x.authority), v(&x.from), v(x.amount)]);
             plan.append("burns", BURN_COLS, row);
+            let mut row = cx.head();
+            row.extend([v(x.supply_after), v(x.total_minted)]);
+            plan.append("supply_history", SUPPLY_HISTORY_COLS, row);
             plan.patch(
                 "supply",
                 supply_key(),

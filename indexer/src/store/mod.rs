@@ -412,3 +412,6 @@ impl Store {
         }
     }
 }
+
+// Declared after the macros above (`read_tx!`), which it uses.
+pub mod history;

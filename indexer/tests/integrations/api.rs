@@ -698,6 +698,9 @@ async fn openapi_docs_and_metrics(db: TestDb) {
         "/v1/reports/{period}",
         "/v1/events",
         "/v1/stream",
+        "/v1/network/history",
+        "/v1/operators/{address}/history",
+        "/v1/wallets/{address}/rewards",
     ];
     expected.sort();
     assert_eq!(paths, expected);

@@ -3,5 +3,6 @@
 mod api;
 mod common;
 mod faults;
+mod history;
 mod projection;
 mod store;

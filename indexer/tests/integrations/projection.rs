@@ -230,6 +230,10 @@ fn staking_cases() -> Vec<Case> {
         vec![
             ("devices", json!({"address": s(&dev), "status": "active", "status_ts": T0 + 4})),
             ("operators", json!({"address": s(&op), "required_bond": 9_000, "devices_active": 3})),
+            (
+                "device_status_history",
+                json!({"device": s(&dev), "operator": s(&op), "status_before": "pending", "status_after": "active"}),
+            ),
         ],
     ));
 
@@ -259,6 +263,11 @@ fn staking_cases() -> Vec<Case> {
                 json!({"address": s(&op), "stake_shares": 400, "stake_tokens": 420, "delegator_count": 2}),
             ),
             ("positions", json!({"operator": s(&op), "staker": s(&staker), "shares": 150})),
+            (
+                "stake_history",
+                json!({"operator": s(&op), "staker": s(&staker), "kind": "staked", "amount": 100,
+                       "stake_before": 0, "stake_after": 420, "stake_delta": 420, "delegators_after": 2}),
+            ),
         ],
     ));
 
@@ -282,6 +291,11 @@ fn staking_cases() -> Vec<Case> {
                 json!({"operator": s(&op), "staker": s(&staker), "amount": 60, "unbonding_shares": 55,
                        "unlock_ts": T0 + 50, "withdrawn_slot": null}),
             ),
+            (
+                "stake_history",
+                json!({"operator": s(&op), "staker": s(&staker), "kind": "unstaked", "amount": 60,
+                       "stake_before": 0, "stake_after": 360, "stake_delta": 360, "delegators_after": 1}),
+            ),
         ],
     ));
 
@@ -289,13 +303,21 @@ fn staking_cases() -> Vec<Case> {
     let mut x: st::ActivatingUnstaked = zero();
     (x.operator, x.staker, x.amount, x.pool_shares_after, x.pool_tokens_after, x.delegator_count_after) =
         (op, staker, 10, 330, 350, 4);
+    x.pool_tokens_before = 360;
     out.push(case(
         vec![registered(op)],
         ev(Program::Staking, &x),
-        vec![(
-            "operators",
-            json!({"address": s(&op), "stake_shares": 330, "stake_tokens": 350, "delegator_count": 4}),
-        )],
+        vec![
+            (
+                "operators",
+                json!({"address": s(&op), "stake_shares": 330, "stake_tokens": 350, "delegator_count": 4}),
+            ),
+            (
+                "stake_history",
+                json!({"operator": s(&op), "staker": s(&staker), "kind": "activating_unstaked", "amount": 10,
+                       "stake_before": 360, "stake_after": 350, "stake_delta": -10, "delegators_after": 4}),
+            ),
+        ],
     ));
 
     // A ticket that matured (unlock at T0) is marked withdrawn at the withdrawal's slot.
@@ -316,10 +338,18 @@ fn staking_cases() -> Vec<Case> {
     let op = k();
     let mut x: st::RewardsFunded = zero();
     (x.operator, x.amount, x.reward_per_share_after) = (op, 1_000, 1u128 << 70);
+    (x.commission, x.to_delegators) = (80, 920);
     out.push(case(
         vec![registered(op)],
         ev(Program::Staking, &x),
-        vec![("operators", json!({"address": s(&op), "reward_per_share": (1u128 << 70).to_string()}))],
+        vec![
+            ("operators", json!({"address": s(&op), "reward_per_share": (1u128 << 70).to_string()})),
+            (
+                "operator_rewards",
+                json!({"operator": s(&op), "kind": "funded", "period": null, "amount": 1_000, "commission": 80,
+                       "to_delegators": 920}),
+            ),
+        ],
     ));
 
     let (op, staker) = (k(), k());
@@ -349,6 +379,7 @@ fn staking_cases() -> Vec<Case> {
     let op = k();
     let mut x: st::OperatorRewardsClaimed = zero();
     (x.operator, x.period, x.amount, x.reward_per_share_after) = (op, 12, 300, 5u128 << 64);
+    (x.commission, x.to_delegators) = (30, 270);
     out.push(case(
         vec![registered(op)],
         ev(Program::Staking, &x),
@@ -359,6 +390,11 @@ fn staking_cases() -> Vec<Case> {
                        "period": 12}),
             ),
             ("operators", json!({"address": s(&op), "reward_per_share": (5u128 << 64).to_string()})),
+            (
+                "operator_rewards",
+                json!({"operator": s(&op), "kind": "report", "period": 12, "amount": 300, "commission": 30,
+                       "to_delegators": 270}),
+            ),
         ],
     ));
 
@@ -402,6 +438,12 @@ fn staking_cases() -> Vec<Case> {
                 json!({"address": s(&op), "bond": 1_600, "bond_withdrawing": 0, "stake_tokens": 800,
                        "unbonding_tokens": 5}),
             ),
+            // The stake part only: the pool held `from_stake` more before.
+            (
+                "stake_history",
+                json!({"operator": s(&op), "staker": null, "kind": "slash", "amount": 200,
+                       "stake_before": 1_000, "stake_after": 800, "stake_delta": -200, "delegators_after": null}),
+            ),
         ],
     ));
     out
@@ -439,7 +481,10 @@ fn token_cases() -> Vec<Case> {
     out.push(case(
         vec![],
         ev(Program::Token, &x),
-        vec![("supply", json!({"id": "io", "total_minted": 1_050, "supply": 1_000}))],
+        vec![
+            ("supply", json!({"id": "io", "total_minted": 1_050, "supply": 1_000})),
+            ("supply_history", json!({"total_minted": 1_050, "supply": 1_000})),
+        ],
     ));
 
     let mut x: tk::Emitted = zero();
@@ -474,6 +519,7 @@ fn token_cases() -> Vec<Case> {
                 json!({"id": "io", "burned_slash": 40, "total_burned": 65, "total_minted": 2_000,
                        "supply": 1_935}),
             ),
+            ("supply_history", json!({"total_minted": 2_000, "supply": 1_935})),
         ],
     ));
 

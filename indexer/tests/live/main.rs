@@ -204,6 +204,34 @@ async fn actions_reach_the_api_and_a_failed_transaction_changes_nothing(db: Test
             .await;
     assert_eq!(row.first().map(|r| r["account_type"].clone()), Some(json!("Position")));
     eprintln!("confirmed → visible in the API: {latencies:?}");
+
+    // The history series and the overview agree with the current figures of the same chain, and
+    // `/health` carries chain time: the indexed slot's block time, as the Clock sysvar has it.
+    caught_up(&net, &db).await;
+    let n = idx.get("/v1/network").await;
+    let staked = &n["data"]["overview"]["staked"];
+    assert_eq!(staked, &n["data"]["operators"]["stake"], "{n}");
+    let h = idx.get("/v1/network/history").await;
+    let last = h["data"]["points"].as_array().and_then(|p| p.last()).cloned().unwrap_or_default();
+    assert_eq!((&last["staked"], &last["operators"]), (staked, &json!(3)), "{h}");
+    assert_eq!(last["devices_active"], n["data"]["overview"]["devices_attested"], "{h}\n{n}");
+    let o = idx.get(&format!("/v1/operators/{operator}/history")).await;
+    let op = idx.get(&format!("/v1/operators/{operator}")).await;
+    let last = o["data"]["points"].as_array().and_then(|p| p.last()).cloned().unwrap_or_default();
+    assert_eq!(last["stake"], op["data"]["stake_tokens"], "{o}\n{op}");
+    assert_eq!(last["commission_bps"], op["data"]["commission_bps"], "{o}\n{op}");
+    let health = idx.get("/health").await;
+    let chain_time = health["data"]["chain_time"].as_i64().expect("chain time");
+    let clock =
+        chain.rpc.get_account_data(&pk("SysvarC1ock11111111111111111111111111111111")).await.expect("clock");
+    let clock = io_sdk::client::ChainTime::from_clock_data(&clock).expect("clock layout");
+    let slot = health["data"]["indexed_slot"].as_u64().expect("indexed slot");
+    assert!(clock.slot >= slot, "{health}");
+    assert!(chain_time <= clock.unix_timestamp, "chain time {chain_time} ahead of the clock {clock:?}");
+    eprintln!(
+        "/health chain_time {chain_time} at slot {slot}; Clock sysvar {} at slot {}",
+        clock.unix_timestamp, clock.slot
+    );
     // The promise to users; measured at 35–100 ms on a loaded 2-core machine.
     assert!(latencies.iter().all(|l| *l <= Duration::from_secs(1)), "visible within a second: {latencies:?}");
 

@@ -5,6 +5,7 @@
 //! Each view can be built from the account itself or from the plain counters it needs (what the
 //! indexer has), and both paths run the same code.
 pub mod escrow;
+pub mod estimates;
 pub mod staking;
 pub mod token;
 

@@ -53,7 +53,7 @@ impl PoolCounters {
 
 /// An account of type `T` with every field zero, empty or the default key: the borsh decoding of
 /// zero bytes. Only the counters a view sets are read.
-fn zeroed<T: AnchorDeserialize + Space>() -> Result<T, ViewError> {
+pub(super) fn zeroed<T: AnchorDeserialize + Space>() -> Result<T, ViewError> {
     T::deserialize(&mut vec![0u8; T::INIT_SPACE].as_slice())
         .map_err(|_| ViewError { figure: "account template" })
 }
@@ -217,6 +217,29 @@ impl OperatorView {
             unbonding: o.unbonding_tokens,
         }
     }
+}
+
+/// Reward periods in a year: io_oracle's periods are an hour long.
+pub const PERIODS_PER_YEAR: u64 = 365 * 24 * 3_600 / io_oracle::PERIOD_SECS.unsigned_abs();
+
+/// Estimated net APY of staking with an operator, in bps, from its last reward: the reward of
+/// `amount` that paid for `periods` reward periods, less the commission `accrue_rewards` takes
+/// from it at `commission_bps` (rounded up, as the program rounds it), per period, times
+/// [`PERIODS_PER_YEAR`], over the `stake` it is shared by:
+///
+/// `⌊(amount − ⌈amount × commission_bps / 10⁴⌉) × PERIODS_PER_YEAR × 10⁴ / (periods × stake)⌋`
+///
+/// A simple (not compounded) annual rate: rewards are claimed, not restaked. The commission is
+/// the operator's current one, so a commission change shows at once. `None` when there is no
+/// estimate: no stake, no reward yet (`periods` 0), or a commission above 100%.
+pub fn estimated_net_apy_bps(amount: u64, periods: u64, commission_bps: u16, stake: u64) -> Option<u64> {
+    if periods == 0 || stake == 0 {
+        return None;
+    }
+    let commission = io_math::Bps::new(commission_bps).ok()?.of_ceil(amount).ok()?;
+    let net = u128::from(amount.checked_sub(commission)?);
+    let apy = net * u128::from(PERIODS_PER_YEAR) * 10_000 / (u128::from(periods) * u128::from(stake));
+    Some(u64::try_from(apy).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

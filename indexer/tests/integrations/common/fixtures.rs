@@ -224,8 +224,8 @@ fn burned(
 }
 
 /// A small network: three operators (eu-west, us-east, us-west), three devices (two active and
-/// offered), stakes, one USDC lease with a settlement, burns of three reasons, an emission, an
-/// unstake, an oracle set and a report certified by a later account snapshot, one failed
+/// offered), stakes, one USDC lease with a settlement, burns of three reasons, an emission, a
+/// reward to a pool without stake, an unstake, an oracle set and a report certified by a later account snapshot, one failed
 /// transaction. Slots 10–22; block time `T0 + slot`.
 #[allow(clippy::vec_init_then_push)] // one push per transaction reads as the chain's history
 pub fn net() -> Net {
@@ -445,6 +445,20 @@ pub fn net() -> Net {
                     staker: n.staker1,
                     amount: 7,
                     reward_per_share: 1 << 70,
+                },
+            ),
+            // A reward to a pool without stake: all of it is commission, as the program splits it.
+            ev(
+                Program::Staking,
+                &io_staking::events::RewardsFunded {
+                    operator: n.op_c,
+                    amount: 40,
+                    commission: 40,
+                    to_delegators: 0,
+                    commission_bps: 1_000,
+                    pool_shares: 0,
+                    reward_per_share_before: 0,
+                    reward_per_share_after: 0,
                 },
             ),
         ],

@@ -67,6 +67,11 @@ pub const ENTITY_TABLES: &[(&str, &str)] = &[
     ("buybacks", "event_id"),
     ("burns", "event_id"),
     ("emissions", "event_id"),
+    // The history logs behind the charts' series.
+    ("stake_history", "event_id"),
+    ("device_status_history", "event_id"),
+    ("supply_history", "event_id"),
+    ("operator_rewards", "event_id"),
 ];
 
 /// The bookkeeping tables (events, transactions, cursors, sync state, accounts), with their key order.
