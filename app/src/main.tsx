@@ -1,13 +1,45 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ConfigContext, loadConfig, type AppConfig } from './config';
+import { Layout } from './components/Layout';
 import { pages } from './routes';
+import { RpcContext, makeRpc } from './tx/rpc';
+import { WalletProvider } from './wallet/WalletProvider';
+import './styles.css';
 
-// The app shell (layout, wallet, config, query client) replaces this Outlet-only root.
-const router = createBrowserRouter([{ path: '/', element: <Outlet />, children: pages }]);
+// Start-up: read /config.json (cluster, RPC, indexer, mints, programs), then render the app
+// inside its providers. A missing or malformed config is shown, not swallowed.
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <RouterProvider router={router} />
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById('root')!);
+
+function start(config: AppConfig) {
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { staleTime: 15_000, refetchOnWindowFocus: true, retry: 1 } },
+  });
+  const rpc = makeRpc(config.rpcUrl);
+  const router = createBrowserRouter([{ path: '/', element: <Layout />, children: pages }]);
+  root.render(
+    <StrictMode>
+      <ConfigContext.Provider value={config}>
+        <RpcContext.Provider value={rpc}>
+          <QueryClientProvider client={queryClient}>
+            <WalletProvider>
+              <RouterProvider router={router} />
+            </WalletProvider>
+          </QueryClientProvider>
+        </RpcContext.Provider>
+      </ConfigContext.Provider>
+    </StrictMode>,
+  );
+}
+
+loadConfig().then(start, (e: Error) => {
+  root.render(
+    <main id="main">
+      <h1>IO Compute</h1>
+      <p role="alert">The app could not load its configuration: {e.message}</p>
+    </main>,
+  );
+});
