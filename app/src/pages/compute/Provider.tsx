@@ -1,8 +1,164 @@
-// Placeholder until its part lands: the route exists so navigation and tests can find it.
+// A provider (operator): bond required vs posted, devices with status, commission and any
+// pending change, earnings, slashes and delegators, from `/v1/operators/{address}`.
+import { Link, useParams } from 'react-router';
+import { useChainNow, useIndexer } from '../../components/compute/api';
+import { shortAddress } from '../../components/compute/classes';
+import DeviceTable from '../../components/compute/DeviceTable';
+import Figures from '../../components/compute/Figures';
+import { useMints } from '../../components/compute/mints';
+import { Loading, Problem } from '../../components/compute/Problem';
+import { showDuration, showTimestamp } from '../../components/compute/time';
+import type { OperatorDetail } from '../../components/compute/types';
+import { formatUnits, showBps, showCount, toBase } from '../../components/compute/units';
+import '../../components/compute/compute.css';
+import TableScroll from '../../components/compute/TableScroll';
+
+/// "sufficient" or how much is missing: the bond the devices require against what is posted.
+export function bondState(bond: bigint | null, required: bigint | null): 'unknown' | 'sufficient' | bigint {
+  if (bond === null || required === null) return 'unknown';
+  return bond >= required ? 'sufficient' : required - bond;
+}
+
 export default function Provider() {
+  const { address = '' } = useParams();
+  const q = useIndexer<OperatorDetail>(`/v1/operators/${address}`);
+  const mints = useMints();
+  const now = useChainNow();
+  if (q.isPending || q.isError)
+    return (
+      <section className="compute-page">
+        <h1>Provider</h1>
+        {q.isPending ? <Loading what="the provider" /> : <Problem error={q.error} what="the provider" />}
+      </section>
+    );
+  const o = q.data.data;
+  const dec = mints?.io.decimals ?? null;
+  const io = (v: unknown) => {
+    const b = toBase(v);
+    return b === null || dec === null ? '—' : `${formatUnits(b, dec, 2)} IO`;
+  };
+  const bond = toBase(o.bond);
+  const required = toBase(o.required_bond);
+  const state = bondState(bond, required);
+  const pending =
+    o.pending_commission_bps !== null &&
+    o.pending_commission_bps !== o.commission_bps &&
+    o.commission_effective_ts !== null &&
+    (now === null || o.commission_effective_ts > now);
+  const earnings = o.earnings ?? {};
   return (
-    <section>
-      <h1>Provider</h1>
+    <section className="compute-page">
+      <h1>Provider {o.name ?? shortAddress(o.address)}</h1>
+      <p className="mono">{o.address}</p>
+      <p>
+        <Link to={`/operators/${o.address}`}>Stake with this operator</Link>
+      </p>
+      <h2>Bond</h2>
+      <Figures
+        label="Bond"
+        items={[
+          { label: 'Bond posted', value: io(o.bond) },
+          { label: 'Bond required', value: io(o.required_bond), hint: 'for its active devices' },
+          {
+            label: 'Bond status',
+            value: state === 'unknown' ? '—' : state === 'sufficient' ? 'Sufficient' : `Short by ${io(state)}`,
+          },
+          {
+            label: 'Bond withdrawing',
+            value: io(o.bond_withdrawing),
+            hint:
+              (toBase(o.bond_withdrawing) ?? 0n) > 0n && o.bond_unlock_ts
+                ? `unlocks ${showTimestamp(o.bond_unlock_ts)}`
+                : undefined,
+          },
+        ]}
+      />
+      <h2>Commission and earnings</h2>
+      <Figures
+        label="Commission and earnings"
+        items={[
+          {
+            label: 'Commission',
+            value: showBps(o.commission_bps),
+            hint: pending
+              ? `changes to ${showBps(o.pending_commission_bps)} on ${showTimestamp(o.commission_effective_ts)}${
+                  now !== null ? ` (in ${showDuration(o.commission_effective_ts! - now)})` : ''
+                }`
+              : 'no change pending',
+          },
+          { label: 'Commission claimable', value: io(o.commission_claimable) },
+          ...Object.entries(earnings).map(([k, v]) => ({ label: k.replace(/_/g, ' '), value: io(v) })),
+          { label: 'Delegated stake', value: io(o.stake_tokens) },
+          { label: 'Delegators', value: showCount(o.delegator_count) },
+          { label: 'Slashes', value: showCount(o.slash_count), hint: `${io(o.total_slashed)} in all` },
+        ]}
+      />
+      <h2>Devices</h2>
+      <p>
+        {showCount(o.devices_active)} active of {showCount(o.devices_registered)} registered, {showCount(o.gpus_active)}{' '}
+        GPUs active.
+      </p>
+      {o.devices.length === 0 ? (
+        <p role="status">No devices registered.</p>
+      ) : (
+        <DeviceTable rows={o.devices} mints={mints} caption="This provider's devices" now={now} />
+      )}
+      <h2>Commission history</h2>
+      <TableScroll label="Commission changes, as requested and when they apply">
+        <table>
+          <caption>Commission changes, as requested and when they apply</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Event</th>
+              <th scope="col">Rate then</th>
+              <th scope="col">Requested</th>
+              <th scope="col">Applies from</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.commission_history.map((c) => (
+              <tr key={`${c.signature}-${c.event}`}>
+                <td>{showTimestamp(c.block_time)}</td>
+                <td>{c.event}</td>
+                <td>{showBps(c.commission_bps)}</td>
+                <td>{showBps(c.requested_bps)}</td>
+                <td>{showTimestamp(c.effective_ts)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      <h2>Slashes</h2>
+      {o.slashes.length === 0 ? (
+        <p role="status">Never slashed.</p>
+      ) : (
+        <TableScroll label="Slashes proposed or executed against this provider">
+          <table>
+            <caption>Slashes proposed or executed against this provider</caption>
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Amount</th>
+                <th scope="col">From bond</th>
+                <th scope="col">From stake</th>
+                <th scope="col">Executable</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.slashes.map((s, i) => (
+                <tr key={String(s.address ?? i)}>
+                  <td>{String(s.status ?? '—')}</td>
+                  <td>{io(s.amount)}</td>
+                  <td>{io(s.from_bond)}</td>
+                  <td>{io(s.from_stake)}</td>
+                  <td>{showTimestamp(typeof s.executable_ts === 'number' ? s.executable_ts : null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
     </section>
   );
 }

@@ -1,8 +1,100 @@
-// Placeholder until its part lands: the route exists so navigation and tests can find it.
+// The network at a glance: figures first (one request, `/v1/network`), then the history charts,
+// whose recharts code loads lazily so the first paint does not wait for it.
+import { useIndexer, useChainNow } from '../../components/compute/api';
+import Figures from '../../components/compute/Figures';
+import { Loading, Problem } from '../../components/compute/Problem';
+import type { NetworkFigures } from '../../components/compute/types';
+import { showAmount, showBps, showCount } from '../../components/compute/units';
+import { useConnectedAddress } from '../../components/compute/wallet';
+import '../../components/compute/compute.css';
+import MyStake from './MyStake';
+import NetworkCharts from './NetworkCharts';
+import TableScroll from '../../components/compute/TableScroll';
+
+/// The first figure of `names` the network response carries (B1's overview fields).
+function extra(n: NetworkFigures, ...names: string[]): unknown {
+  for (const k of names) if (n[k] !== undefined) return n[k];
+  return null;
+}
+
 export default function Overview() {
+  const q = useIndexer<NetworkFigures>('/v1/network');
+  const address = useConnectedAddress();
+  const now = useChainNow();
+  const n = q.data?.data;
+  const dec = n?.supply.decimals ?? null;
+  const io = (v: unknown) => (dec === null ? '—' : showAmount(v, dec, 'IO', 0));
+  const apy = n ? extra(n, 'median_net_apy_bps', 'median_est_net_apy_bps') : null;
   return (
-    <section>
+    <section className="compute-page">
       <h1>Overview</h1>
+      {q.isPending ? (
+        <Loading what="network figures" />
+      ) : q.isError ? (
+        <Problem error={q.error} what="network figures" />
+      ) : (
+        <>
+          <Figures
+            label="Network"
+            items={[
+              { label: 'Total staked', value: io(n!.operators.stake) },
+              {
+                label: 'Operators',
+                value: showCount(n!.operators.total),
+                hint: `${showCount(n!.operators.active)} with active devices`,
+              },
+              { label: 'Attested devices', value: showCount(n!.devices.active), hint: `${showCount(n!.devices.green_active)} green` },
+              { label: 'GPUs', value: showCount(n!.devices.gpus_active) },
+              { label: 'Active leases', value: showCount(n!.leases.open) },
+              { label: '30-day burn', value: io(extra(n!, 'burned_30d', 'burn_30d')) },
+              {
+                label: 'Median est. net APY',
+                value: apy === null ? '—' : showBps(apy),
+                hint: 'estimate: rewards paid to delegators over 30 days, after commission',
+              },
+            ]}
+          />
+          <h2>Supply</h2>
+          <Figures
+            label="Supply"
+            items={[
+              { label: 'Circulating', value: io(n!.supply.circulating) },
+              { label: 'Burned', value: io(n!.supply.total_burned) },
+              { label: 'Emitted', value: io(n!.supply.emitted) },
+              { label: 'Total supply', value: io(n!.supply.supply) },
+            ]}
+          />
+          <h2>Devices and GPUs by class</h2>
+          <TableScroll label="Attested (active) devices and their GPUs, by hardware class">
+            <table>
+              <caption>Attested (active) devices and their GPUs, by hardware class</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Class</th>
+                  <th scope="col">Devices</th>
+                  <th scope="col">GPUs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {n!.devices_by_class.map((c) => (
+                  <tr key={c.class ?? 'unknown'}>
+                    <th scope="row">{(c.class ?? 'unknown').replace(/_/g, ' ')}</th>
+                    <td>{showCount(c.devices)}</td>
+                    <td>{showCount(c.gpus)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
+      )}
+      {address && dec !== null ? (
+        <>
+          <h2>My stake</h2>
+          <MyStake address={address} decimals={dec} now={now} />
+        </>
+      ) : null}
+      {dec !== null ? <NetworkCharts decimals={dec} /> : null}
     </section>
   );
 }
