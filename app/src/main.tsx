@@ -5,12 +5,17 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ConfigContext, loadConfig, type AppConfig } from './config';
 import { Layout } from './components/Layout';
 import { pages } from './routes';
+import { explainProgramError } from './lib/programErrors';
+import { setExplainer } from './tx/explain';
 import { RpcContext, makeRpc } from './tx/rpc';
 import { WalletProvider } from './wallet/WalletProvider';
 import './styles.css';
 
 // Start-up: read /config.json (cluster, RPC, indexer, mints, programs), then render the app
 // inside its providers. A missing or malformed config is shown, not swallowed.
+
+// Program errors in the programs' own words (the IDLs' error tables, generated).
+setExplainer(explainProgramError);
 
 const root = createRoot(document.getElementById('root')!);
 

@@ -38,7 +38,13 @@ export const indexer = {
     // /health answers 503 with the same envelope when unhealthy: read it rather than throw.
     const res = await fetch(buildUrl(base, '/health'), { signal });
     const env = (await res.json()) as { slot?: number; data?: unknown };
-    return { ...parseHealth(env.data, Number(env.slot ?? 0)), slot: Number(env.slot ?? 0) };
+    const h = parseHealth(env.data, Number(env.slot ?? 0));
+    if (h.chainSlot === null || h.chainTime === null) {
+      // An indexer whose /health does not carry the chain's slot and time yet has them on /status.
+      const st = await getJson(base, '/status', {}, (d) => parseHealth(d, h.indexedSlot), signal);
+      return { ...h, chainSlot: h.chainSlot ?? st.data.chainSlot, chainTime: h.chainTime ?? st.data.chainTime, slot: Number(env.slot ?? 0) };
+    }
+    return { ...h, slot: Number(env.slot ?? 0) };
   },
   operators: (base: string, p: OperatorsParams, signal?: AbortSignal): Promise<Envelope<OperatorRow[]>> =>
     getJson(base, '/v1/operators', p as Query, parseOperators, signal),

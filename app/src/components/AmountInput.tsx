@@ -13,6 +13,7 @@ export function AmountInput({
   error,
   hint,
   label = 'Amount',
+  balanceLabel = 'Balance',
 }: {
   value: string;
   onChange: (v: string) => void;
@@ -22,6 +23,8 @@ export function AmountInput({
   error?: string | null;
   hint?: string | null;
   label?: string;
+  /// What `balance` is ("Balance", "Staked").
+  balanceLabel?: string;
 }) {
   const id = useId();
   const msgId = `${id}-msg`;
@@ -46,7 +49,7 @@ export function AmountInput({
       </div>
       {balance !== undefined && balance !== null && (
         <p className="muted">
-          Balance: {formatAmount(balance, decimals, { maxFraction: 4 })} {symbol}
+          {balanceLabel}: {formatAmount(balance, decimals, { maxFraction: 4 })} {symbol}
         </p>
       )}
       {error ? (

@@ -3,5 +3,7 @@
 mod api;
 mod common;
 mod faults;
+mod openapi_file;
+mod operators;
 mod projection;
 mod store;

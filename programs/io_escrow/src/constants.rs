@@ -22,7 +22,7 @@ pub const LEASE_VAULT_SEED: &[u8] = b"lease_vault";
 
 /// Most devices one lease (one cluster) may span. Eight keeps a lease account small and an
 /// `open_lease` transaction (two accounts per device) inside the 1,232-byte limit.
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_LEASE_DEVICES: usize = 8;
 /// Seconds in an hour: rates are per device-hour, settlement is per second.
 pub const SECONDS_PER_HOUR: u64 = 3_600;

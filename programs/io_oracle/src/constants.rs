@@ -20,7 +20,7 @@ pub const ROTATION_DOMAIN: &[u8] = b"IOC-ROTATE-v2";
 
 /// Most oracles in a set. Eight signatures (8 × 110 bytes in the Ed25519 instruction) are what
 /// fits, with the 32-byte digest, in one 1,232-byte transaction.
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_ORACLES: usize = 8;
 /// Seconds per report period (one hour).
 pub const PERIOD_SECS: i64 = 3_600;

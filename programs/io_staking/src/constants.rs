@@ -19,23 +19,23 @@ pub const POSITION_SEED: &[u8] = b"position";
 pub const SLASH_SEED: &[u8] = b"slash";
 
 /// Longest operator name, in bytes (UTF-8).
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_NAME_LEN: usize = 32;
 /// Longest region code, in bytes (e.g. `us-east`, `eu-central`).
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_REGION_LEN: usize = 16;
 /// Longest metadata URL, in bytes.
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_URL_LEN: usize = 128;
 /// Longest GPU model string, in bytes (e.g. `NVIDIA H100 80GB HBM3`).
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_GPU_MODEL_LEN: usize = 32;
 /// Most GPUs one device (one machine) may declare.
 #[constant]
 pub const MAX_GPUS_PER_DEVICE: u16 = 16;
 /// Pending unstake tickets one position can hold at once. A fifth unstake waits until one of
 /// the four has been withdrawn: four is enough for staggered exits and keeps the account small.
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_UNSTAKE_TICKETS: usize = 4;
 /// Number of hardware classes (see [`crate::state::HardwareClass`]).
 pub const HARDWARE_CLASS_COUNT: usize = 5;

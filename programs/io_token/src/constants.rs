@@ -53,7 +53,7 @@ pub const MAX_AIRDROP_CLAIMS: u32 = 8_192;
 /// Bytes of the claim bitmap (`MAX_AIRDROP_CLAIMS / 8`).
 pub const AIRDROP_BITMAP_BYTES: usize = 1_024;
 /// Longest airdrop proof accepted: a tree of 8,192 leaves needs 13 siblings.
-#[constant]
+// Not `#[constant]`: the IDL has no `usize` type, so `idl-build` cannot list it.
 pub const MAX_PROOF_LEN: usize = 32;
 /// Domain tag of airdrop leaves: `leaf_hash(AIRDROP_DOMAIN, [campaign_id LE, index u32 LE, wallet,
 /// amount u64 LE])`.

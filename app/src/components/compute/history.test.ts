@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailySums, historyPoints } from './history';
+import { historyPoints } from './history';
 
 describe('historyPoints', () => {
   it('reads each series by its first present name, oldest first, exact', () => {
@@ -17,21 +17,5 @@ describe('historyPoints', () => {
   });
   it('leaves a missing series null rather than zero', () => {
     expect(historyPoints({ points: [{ t: 0 }] }, [{ key: 'burned', names: ['burned'] }])[0].values.burned).toBeNull();
-  });
-});
-
-describe('dailySums', () => {
-  it('sums amounts per UTC day and per key, zero for keys without rows', () => {
-    const burns = [
-      { ts: 86400 + 5, amount: 10n, reason: 'lease_fee' },
-      { ts: 86400 + 50, amount: 5n, reason: 'slash' },
-      { ts: 10, amount: 1n, reason: 'slash' },
-      { ts: null, amount: 99n, reason: 'slash' },
-    ];
-    const d = dailySums(burns, (b) => b.ts, (b) => b.amount, (b) => b.reason, ['lease_fee', 'slash']);
-    expect(d).toEqual([
-      { t: 0, values: { lease_fee: 0n, slash: 1n, total: 1n } },
-      { t: 86400, values: { lease_fee: 10n, slash: 5n, total: 15n } },
-    ]);
   });
 });

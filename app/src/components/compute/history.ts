@@ -1,5 +1,5 @@
 // Series points for the app's SeriesChart from the indexer's history (`/v1/network/history`:
-// `{points: [{t, …}], bucket}`) and from dated rows (burns per day).
+// `{bucket, from, to, points: [{t, …}]}`).
 import type { SeriesPoint } from '../SeriesChart';
 import { toBase } from './units';
 
@@ -28,27 +28,4 @@ export function historyPoints(h: HistoryData, specs: SeriesSpec[]): SeriesPoint[
     })
     .filter((x) => Number.isFinite(x.t))
     .sort((a, b) => a.t - b.t);
-}
-
-/// Day buckets (UTC) of amounts from dated rows (e.g. `/v1/burns`): a point per day with the sum
-/// per key and `total`, oldest first. Rows without a time or amount are left out.
-export function dailySums<T>(
-  items: T[],
-  time: (x: T) => number | null,
-  amount: (x: T) => bigint | null,
-  key: (x: T) => string,
-  keys: string[],
-): SeriesPoint[] {
-  const days = new Map<number, Record<string, bigint | null>>();
-  for (const x of items) {
-    const ts = time(x);
-    const a = amount(x);
-    if (ts === null || a === null) continue;
-    const day = Math.floor(ts / 86400) * 86400;
-    const v = days.get(day) ?? Object.fromEntries([...keys, 'total'].map((k) => [k, 0n]));
-    v[key(x)] = (v[key(x)] ?? 0n) + a;
-    v.total = (v.total ?? 0n) + a;
-    days.set(day, v);
-  }
-  return [...days.entries()].sort((a, b) => a[0] - b[0]).map(([t, values]) => ({ t, values }));
 }

@@ -3,14 +3,17 @@ import { leaseShortfall, parseQuote } from './quote';
 import { formatUnits } from './units';
 
 // Two devices, 2 hours, USDC at 4.8 + 0.8 USDC/h: 11.2 USDC escrow, 2 % fee 0.224 (the demo lease).
+// The shape of indexer/src/api/quote.rs `Quote`.
 const usdc = {
   currency: 'usdc',
+  payment_mint: 'USDC',
   hours: 2,
   fee_bps: 200,
   devices: [
-    { device: 'D1', rate_per_hour: 4_800_000, amount: 9_600_000 },
-    { device: 'D2', rate_per_hour: 800_000, amount: 1_600_000 },
+    { device: 'D1', operator: 'O1', offer: 'F1', price_per_hour: 4_800_000, escrow: 9_600_000 },
+    { device: 'D2', operator: 'O2', offer: 'F2', price_per_hour: 800_000, escrow: 1_600_000 },
   ],
+  rate_per_hour: 5_600_000,
   escrow: 11_200_000,
   fee: 224_000,
   total: 11_424_000,
@@ -22,15 +25,26 @@ describe('parseQuote', () => {
     expect(q.total).toBe(11_424_000n);
     expect(q.fee).toBe(224_000n);
     expect(q.devices[1].ratePerHour).toBe(800_000n);
+    expect(q.devices[1].offer).toBe('F2');
+    expect(q.paymentMint).toBe('USDC');
   });
   it('accepts an $IO quote with no fee', () => {
-    const q = parseQuote({ currency: 'io', hours: 1, fee_bps: 0, devices: [], base: 1_920_000_000, fee_reserve: 0, deposit: 1_920_000_000 })!;
+    const q = parseQuote({
+      currency: 'io',
+      hours: 1,
+      fee_bps: 0,
+      devices: [{ device: 'D1', offer: 'F1', price_per_hour: 1_920_000_000, escrow: 1_920_000_000 }],
+      escrow: 1_920_000_000,
+      fee: 0,
+      total: 1_920_000_000,
+    })!;
     expect(q.fee).toBe(0n);
     expect(q.total).toBe(1_920_000_000n);
   });
   it('refuses a quote whose lines do not add up, or that lacks a figure', () => {
     expect(parseQuote({ ...usdc, total: 11_424_001 })).toBeNull();
-    expect(parseQuote({ ...usdc, fee: undefined, fee_reserve: undefined, protocol_fee: undefined })).toBeNull();
+    expect(parseQuote({ ...usdc, fee: undefined })).toBeNull();
+    expect(parseQuote({ ...usdc, devices: usdc.devices.slice(0, 1) })).toBeNull();
     expect(parseQuote({ ...usdc, currency: 'eur' })).toBeNull();
     expect(parseQuote(null)).toBeNull();
   });

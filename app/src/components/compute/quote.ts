@@ -7,12 +7,17 @@ export type Currency = 'usdc' | 'io';
 
 export interface QuoteLine {
   device: string;
+  /// The device's offer account (a writable remaining account of `open_lease`).
+  offer: string | null;
   ratePerHour: bigint;
+  /// `ratePerHour × hours`: this device's part of the escrow.
   amount: bigint;
 }
 
 export interface Quote {
   currency: Currency;
+  /// The payment mint `open_lease` takes.
+  paymentMint: string | null;
   hours: number;
   feeBps: number;
   devices: QuoteLine[];
@@ -26,33 +31,33 @@ export interface Quote {
 
 type Raw = Record<string, unknown>;
 
-function pick(o: Raw, ...names: string[]): unknown {
-  for (const n of names) if (o[n] !== undefined) return o[n];
-  return undefined;
-}
-
-/// The quote from `/v1/quote`'s `data`; null when it lacks a figure the app must show (escrow,
-/// fee or total): a quote the app cannot explain is not signed for.
+/// The quote from `/v1/quote`'s `data` (`{currency, payment_mint, hours, fee_bps, devices:
+/// [{device, offer, price_per_hour, escrow}], escrow, fee, total, …}`); null when it lacks a
+/// figure the app must show or its lines do not add up: a quote the app cannot explain is not
+/// signed for.
 export function parseQuote(data: unknown): Quote | null {
   if (!data || typeof data !== 'object') return null;
   const o = data as Raw;
-  const escrow = toBase(pick(o, 'escrow', 'base', 'escrow_amount'));
-  const fee = toBase(pick(o, 'fee', 'protocol_fee', 'fee_reserve'));
-  const total = toBase(pick(o, 'total', 'deposit', 'max_deposit'));
-  const currency = pick(o, 'currency');
+  const escrow = toBase(o.escrow);
+  const fee = toBase(o.fee);
+  const total = toBase(o.total);
+  const currency = o.currency;
   if (escrow === null || fee === null || total === null) return null;
   if (currency !== 'usdc' && currency !== 'io') return null;
-  if (escrow + fee !== total) return null;
   const rows = Array.isArray(o.devices) ? (o.devices as Raw[]) : [];
+  const devices = rows.map((d) => ({
+    device: String(d.device ?? ''),
+    offer: typeof d.offer === 'string' ? d.offer : null,
+    ratePerHour: toBase(d.price_per_hour) ?? 0n,
+    amount: toBase(d.escrow) ?? 0n,
+  }));
+  if (escrow + fee !== total || devices.reduce((a, d) => a + d.amount, 0n) !== escrow) return null;
   return {
     currency,
-    hours: Number(pick(o, 'hours') ?? 0),
-    feeBps: Number(pick(o, 'fee_bps') ?? 0),
-    devices: rows.map((d) => ({
-      device: String(pick(d, 'device', 'address') ?? ''),
-      ratePerHour: toBase(pick(d, 'rate_per_hour', 'price_per_hour', 'hourly_price')) ?? 0n,
-      amount: toBase(pick(d, 'amount', 'escrow', 'base')) ?? 0n,
-    })),
+    paymentMint: typeof o.payment_mint === 'string' ? o.payment_mint : null,
+    hours: Number(o.hours ?? 0),
+    feeBps: Number(o.fee_bps ?? 0),
+    devices,
     escrow,
     fee,
     total,

@@ -103,9 +103,11 @@ export interface OperatorDetail {
   }[];
   devices: DeviceRow[];
   slashes: Record<string, unknown>[];
-  // Figures part B2 adds for the provider page; absent on an older indexer.
-  earnings?: Record<string, Num>;
-  [extra: string]: unknown;
+  // What the indexer adds for the provider page (B2); absent on an older indexer.
+  status?: string;
+  uptime_bps?: number | null;
+  bond_status?: { posted: Num; required: Num; free: Num; covered: boolean };
+  earnings?: { rewards_allotted: Num; commission_claimed: Num; delegator_rewards_claimed: Num };
 }
 
 export interface SupplyFigures {

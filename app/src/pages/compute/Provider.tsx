@@ -37,19 +37,26 @@ export default function Provider() {
     const b = toBase(v);
     return b === null || dec === null ? '—' : `${formatUnits(b, dec, 2)} IO`;
   };
-  const bond = toBase(o.bond);
-  const required = toBase(o.required_bond);
+  // The indexer's bond status (io_staking's rule: Σ class bond × units of the active devices)
+  // when it serves one, else the operator row's own two figures.
+  const bond = toBase(o.bond_status?.posted ?? o.bond);
+  const required = toBase(o.bond_status?.required ?? o.required_bond);
   const state = bondState(bond, required);
   const pending =
     o.pending_commission_bps !== null &&
     o.pending_commission_bps !== o.commission_bps &&
     o.commission_effective_ts !== null &&
     (now === null || o.commission_effective_ts > now);
-  const earnings = o.earnings ?? {};
   return (
     <section className="compute-page">
       <h1>Provider {o.name ?? shortAddress(o.address)}</h1>
       <p className="mono">{o.address}</p>
+      {o.status ? (
+        <p>
+          Status: <span className={`badge status-${o.status}`}>{o.status}</span>
+          {o.uptime_bps !== undefined && o.uptime_bps !== null ? ` · uptime ${showBps(o.uptime_bps)}` : ''}
+        </p>
+      ) : null}
       <p>
         <Link to={`/operators/${o.address}`}>Stake with this operator</Link>
       </p>
@@ -57,11 +64,12 @@ export default function Provider() {
       <Figures
         label="Bond"
         items={[
-          { label: 'Bond posted', value: io(o.bond) },
-          { label: 'Bond required', value: io(o.required_bond), hint: 'for its active devices' },
+          { label: 'Bond posted', value: io(bond) },
+          { label: 'Bond required', value: io(required), hint: 'for its active devices' },
           {
             label: 'Bond status',
             value: state === 'unknown' ? '—' : state === 'sufficient' ? 'Sufficient' : `Short by ${io(state)}`,
+            hint: o.bond_status ? `${io(o.bond_status.free)} free to withdraw` : undefined,
           },
           {
             label: 'Bond withdrawing',
@@ -87,7 +95,13 @@ export default function Provider() {
               : 'no change pending',
           },
           { label: 'Commission claimable', value: io(o.commission_claimable) },
-          ...Object.entries(earnings).map(([k, v]) => ({ label: k.replace(/_/g, ' '), value: io(v) })),
+          {
+            label: 'Rewards earned',
+            value: io(o.earnings?.rewards_allotted),
+            hint: 'claimed against certified reports, commission and delegators’ parts',
+          },
+          { label: 'Commission claimed', value: io(o.earnings?.commission_claimed) },
+          { label: 'Delegators’ rewards claimed', value: io(o.earnings?.delegator_rewards_claimed) },
           { label: 'Delegated stake', value: io(o.stake_tokens) },
           { label: 'Delegators', value: showCount(o.delegator_count) },
           { label: 'Slashes', value: showCount(o.slash_count), hint: `${io(o.total_slashed)} in all` },

@@ -11,10 +11,11 @@ import MyStake from './MyStake';
 import NetworkCharts from './NetworkCharts';
 import TableScroll from '../../components/compute/TableScroll';
 
-/// The first figure of `names` the network response carries (B1's overview fields).
-function extra(n: NetworkFigures, ...names: string[]): unknown {
-  for (const k of names) if (n[k] !== undefined) return n[k];
-  return null;
+/// A figure of the network response's `overview` block (30-day burn, median APY: computed by the
+/// indexer with io-sdk), or null when this indexer does not serve it.
+function overview(n: NetworkFigures, name: string): unknown {
+  const o = n.overview as Record<string, unknown> | undefined;
+  return o?.[name] ?? null;
 }
 
 export default function Overview() {
@@ -24,7 +25,7 @@ export default function Overview() {
   const n = q.data?.data;
   const dec = n?.supply.decimals ?? null;
   const io = (v: unknown) => (dec === null ? '—' : showAmount(v, dec, 'IO', 0));
-  const apy = n ? extra(n, 'median_net_apy_bps', 'median_est_net_apy_bps') : null;
+  const apy = n ? overview(n, 'median_net_apy_bps') : null;
   return (
     <section className="compute-page">
       <h1>Overview</h1>
@@ -46,11 +47,11 @@ export default function Overview() {
               { label: 'Attested devices', value: showCount(n!.devices.active), hint: `${showCount(n!.devices.green_active)} green` },
               { label: 'GPUs', value: showCount(n!.devices.gpus_active) },
               { label: 'Active leases', value: showCount(n!.leases.open) },
-              { label: '30-day burn', value: io(extra(n!, 'burned_30d', 'burn_30d')) },
+              { label: '30-day burn', value: io(overview(n!, 'burned_30d')) },
               {
                 label: 'Median est. net APY',
                 value: apy === null ? '—' : showBps(apy),
-                hint: 'estimate: rewards paid to delegators over 30 days, after commission',
+                hint: 'an estimate: the latest rewards after commission, per year, over the stake',
               },
             ]}
           />
@@ -62,6 +63,9 @@ export default function Overview() {
               { label: 'Burned', value: io(n!.supply.total_burned) },
               { label: 'Emitted', value: io(n!.supply.emitted) },
               { label: 'Total supply', value: io(n!.supply.supply) },
+              { label: 'Burned by lease fees', value: io(n!.supply.burned_lease_fee) },
+              { label: 'Burned by buybacks', value: io(n!.supply.burned_buyback) },
+              { label: 'Burned by slashes', value: io(n!.supply.burned_slash) },
             ]}
           />
           <h2>Devices and GPUs by class</h2>
@@ -94,7 +98,8 @@ export default function Overview() {
           <MyStake address={address} decimals={dec} now={now} />
         </>
       ) : null}
-      {dec !== null ? <NetworkCharts decimals={dec} /> : null}
+      <h2>History</h2>
+      {dec !== null ? <NetworkCharts decimals={dec} /> : q.isError ? null : <Loading what="network history" />}
     </section>
   );
 }
