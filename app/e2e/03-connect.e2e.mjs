@@ -19,7 +19,7 @@ test('connect the test wallet, reconnect after a reload, disconnect', async () =
   const { page, wallet } = p;
   let failed = true;
   try {
-    await page.goto('/');
+    await page.goto('/portfolio');
     await connect(page, wallet.address);
     await shot(page, 'connected');
 
@@ -28,7 +28,7 @@ test('connect the test wallet, reconnect after a reload, disconnect', async () =
 
     await page.getByRole('button', { name: `Account ${wallet.address}` }).click();
     await page.getByRole('button', { name: 'Disconnect' }).click();
-    await page.getByRole('button', { name: 'Connect wallet' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('banner').getByRole('button', { name: 'Connect wallet' }).waitFor({ timeout: 5_000 });
     assert.equal(wallet.signed.length, 0, 'connecting signs nothing');
     assert.deepEqual(p.problems, []);
     failed = false;

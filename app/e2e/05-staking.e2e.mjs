@@ -157,6 +157,7 @@ test('unstake → countdown; the clock past the cooldown → Withdraw', async ()
     await dialog.getByRole('textbox', { name: 'Amount' }).fill('100');
     await dialog.getByRole('button', { name: 'Unstake' }).click();
     await dialog.getByRole('status').filter({ hasText: 'Unstake: confirmed.' }).waitFor({ timeout: 60_000 });
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     const pending = page.getByRole('region', { name: /^Pending unstakes from/ });
     // A countdown from chain time (days and hours left) and the unlock date.
     await pending.getByText(/ left/).waitFor({ timeout: 60_000 });
@@ -181,7 +182,9 @@ test('unstake → countdown; the clock past the cooldown → Withdraw', async ()
     await pending.getByText(/ready to withdraw/i).waitFor();
     await shot(page, 'ready-to-withdraw');
     await withdraw.click();
-    await card.getByRole('status').filter({ hasText: 'Withdraw: confirmed.' }).waitFor({ timeout: 60_000 });
-    assert.equal(await tokenBalance(carol.io_account), before + units('io', 100), 'the 100 $IO came back');
+    // The emptied position leaves the list once indexed, so the outcome is read from the toast.
+    await page.getByText(/^Withdraw: confirmed/).first().waitFor({ timeout: 60_000 });
+    await until('the 100 $IO back in the wallet', async () => (await tokenBalance(carol.io_account)) === before + units('io', 100));
+    await shot(page, 'withdrawn');
   });
 });

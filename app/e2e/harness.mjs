@@ -189,7 +189,8 @@ export function units(mint, whole) {
 /// Connects the page's test wallet through the app's own dialog: "Connect wallet", then the
 /// wallet by name; done when the header names the account.
 export async function connect(page, address) {
-  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  // The header's (a page may offer its own "Connect wallet" too).
+  await page.getByRole('banner').getByRole('button', { name: 'Connect wallet' }).click();
   const dialog = page.getByRole('dialog', { name: 'Connect a wallet' });
   await dialog.getByRole('button', { name: 'E2E Test Wallet' }).click();
   await page.getByRole('button', { name: `Account ${address}` }).waitFor({ timeout: 10_000 });
