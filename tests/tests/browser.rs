@@ -53,6 +53,18 @@ async fn the_app_in_chromium() {
     let base =
         first.strip_prefix("serve: ").unwrap_or_else(|| panic!("serve.mjs said {first:?}")).to_string();
 
+    // E2E_HOLD=<seconds>: keep the system and the app up that long instead of running the suite,
+    // for running scenarios by hand (`node --test app/e2e/...` with the variables printed here;
+    // run with --nocapture to see them); then everything stops as after a run.
+    if let Ok(secs) = std::env::var("E2E_HOLD") {
+        println!(
+            "E2E_BASE_URL={base} E2E_MANIFEST={manifest} E2E_RPC_URL={} E2E_INDEXER_URL={}",
+            s.net.rpc_url, s.indexer_url
+        );
+        tokio::time::sleep(Duration::from_secs(secs.parse().expect("E2E_HOLD: seconds"))).await;
+        return;
+    }
+
     // Every scenario file, in name order (the order is the story: the clock jump comes last).
     let mut files: Vec<String> = std::fs::read_dir(app.join("e2e"))
         .expect("app/e2e")
