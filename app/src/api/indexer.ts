@@ -1,6 +1,6 @@
 import { buildUrl, getJson, type Envelope, type Query } from './client';
 import {
-  parseHealth,
+  parseStatus,
   parseHistory,
   parseOperatorDetail,
   parseOperators,
@@ -13,7 +13,7 @@ import {
   type OperatorDetail,
   type OperatorRow,
   type Position,
-  type RewardEntry,
+  type WalletRewards,
 } from './rows';
 
 // One function per indexer endpoint the app reads. Parameters not given are not sent: the
@@ -28,23 +28,20 @@ export type OperatorsParams = {
   status?: string;
   q?: string;
   cursor?: string;
+  /// Offset paging (page numbers, every sort); the response carries the filtered `total`.
+  offset?: number;
   limit?: number;
 };
 
 export type HistoryParams = { bucket?: 'hour' | 'day'; from?: number; to?: number };
 
 export const indexer = {
+  /// The indexer's state from /status (always 200, unlike /health's 503 when unhealthy, which a
+  /// browser logs as a console error on every poll): indexed and chain slots, chain time at the
+  /// indexed slot, and the ingest side's health with its reasons.
   health: async (base: string, signal?: AbortSignal): Promise<Health & { slot: number }> => {
-    // /health answers 503 with the same envelope when unhealthy: read it rather than throw.
-    const res = await fetch(buildUrl(base, '/health'), { signal });
-    const env = (await res.json()) as { slot?: number; data?: unknown };
-    const h = parseHealth(env.data, Number(env.slot ?? 0));
-    if (h.chainSlot === null || h.chainTime === null) {
-      // An indexer whose /health does not carry the chain's slot and time yet has them on /status.
-      const st = await getJson(base, '/status', {}, (d) => parseHealth(d, h.indexedSlot), signal);
-      return { ...h, chainSlot: h.chainSlot ?? st.data.chainSlot, chainTime: h.chainTime ?? st.data.chainTime, slot: Number(env.slot ?? 0) };
-    }
-    return { ...h, slot: Number(env.slot ?? 0) };
+    const env = await getJson(base, '/status', {}, (d) => d, signal);
+    return { ...parseStatus(env.data, env.slot), slot: env.slot };
   },
   operators: (base: string, p: OperatorsParams, signal?: AbortSignal): Promise<Envelope<OperatorRow[]>> =>
     getJson(base, '/v1/operators', p as Query, parseOperators, signal),
@@ -54,7 +51,7 @@ export const indexer = {
     getJson(base, `/v1/operators/${encodeURIComponent(address)}/history`, p as Query, parseHistory, signal),
   positions: (base: string, wallet: string, signal?: AbortSignal): Promise<Envelope<Position[]>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/positions`, {}, parsePositions, signal),
-  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<RewardEntry[]>> =>
+  rewards: (base: string, wallet: string, p: HistoryParams, signal?: AbortSignal): Promise<Envelope<WalletRewards>> =>
     getJson(base, `/v1/wallets/${encodeURIComponent(wallet)}/rewards`, p as Query, parseRewards, signal),
   /// The CSV export's address (the browser downloads it directly).
   rewardsCsvUrl: (base: string, wallet: string): string =>

@@ -192,6 +192,19 @@ export type Health = {
   chainTime: number | null;
 };
 
+/// /status: `ingest` (present when the process ingests) says whether it is healthy and why not.
+export function parseStatus(data: unknown, envelopeSlot: number): Health {
+  const o = obj(data);
+  const ingest = o.ingest ? obj(o.ingest) : null;
+  return {
+    ok: ingest ? ingest.healthy !== false : true,
+    reasons: ingest ? arr(ingest.reasons).map(String) : [],
+    indexedSlot: int(o.indexed_slot) ?? envelopeSlot,
+    chainSlot: int(o.chain_slot),
+    chainTime: int(o.chain_time ?? o.indexed_block_time),
+  };
+}
+
 export function parseHealth(data: unknown, envelopeSlot: number): Health {
   const o = obj(data);
   return {
@@ -224,23 +237,28 @@ export function parseHistory(v: unknown): History {
   };
 }
 
-/// One rewards event of a wallet (claimed, or the claimable figure at a time).
-export type RewardEntry = { t: number; operator: string; kind: string; amount: bigint; signature: string | null; slot: number | null };
+/// One claim of a wallet's rewards.
+export type RewardClaim = { t: number | null; operator: string; amount: bigint; signature: string; slot: number };
 
-export function parseRewards(v: unknown): RewardEntry[] {
+/// A wallet's rewards history (`/v1/wallets/{address}/rewards`): the series (claimed per bucket
+/// and cumulative) and every claim in the range.
+export type WalletRewards = { bucket: string; points: HistoryPoint[]; claims: RewardClaim[] };
+
+export function parseRewards(v: unknown): WalletRewards {
   const o = obj(v);
-  const list = Array.isArray(v) ? v : arr(o.points ?? o.rows ?? o.entries);
-  return list.map((e) => {
-    const x = obj(e);
-    return {
-      t: int(x.t ?? x.block_time ?? x.ts) ?? 0,
-      operator: String(x.operator ?? ''),
-      kind: String(x.kind ?? x.event ?? 'claimed'),
-      amount: big0(x.amount ?? x.claimed),
-      signature: str(x.signature),
-      slot: int(x.slot),
-    };
-  });
+  return {
+    ...parseHistory(o),
+    claims: arr(o.claims).map((c) => {
+      const x = obj(c);
+      return {
+        t: int(x.block_time),
+        operator: String(x.operator ?? ''),
+        amount: big0(x.amount),
+        signature: String(x.signature ?? ''),
+        slot: int(x.slot) ?? 0,
+      };
+    }),
+  };
 }
 
 export type IndexedTx = { signature: string; slot: number; success: boolean; error: { message: string; name: string } | null };

@@ -3,6 +3,7 @@ import { Toaster } from 'sonner';
 import { WalletButton } from '../wallet/WalletButton';
 import { ClusterBadge } from './ClusterBadge';
 import { IndexerLagBadge } from './IndexerLagBadge';
+import { LowSolBadge } from './LowSolBadge';
 
 // The page frame: skip link, header with navigation, cluster and indexer badges and the wallet
 // control, the page itself in <main>, and the toast region.
@@ -42,6 +43,7 @@ export function Layout() {
         <div className="header-tools">
           <ClusterBadge />
           <IndexerLagBadge />
+          <LowSolBadge />
           <WalletButton />
         </div>
       </header>

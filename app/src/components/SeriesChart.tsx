@@ -1,5 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { formatDate } from '../lib/time';
+import { TableWrap } from './TableWrap';
 
 // A history chart with its table: every chart in the app can be read as a table ("View as
 // table"), for screen readers, for checking figures, and for copying. The chart itself
@@ -31,7 +32,7 @@ export function SeriesChart({ title, series, points, empty }: { title: string; s
       {points.length === 0 ? (
         <p className="muted">{empty ?? 'No data yet.'}</p>
       ) : table ? (
-        <div className="table-wrap">
+        <TableWrap label={`${title} table`}>
           <table>
             <caption className="muted">{title}</caption>
             <thead>
@@ -60,7 +61,7 @@ export function SeriesChart({ title, series, points, empty }: { title: string; s
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : (
         <Suspense fallback={<p className="muted">Loading chart…</p>}>
           <LineChartView title={title} series={series} points={points} />

@@ -76,3 +76,8 @@ export function formatBps(bps: number | bigint): string {
   const frac = (b % 100n).toString().padStart(2, '0').replace(/0+$/, '');
   return `${whole}${frac ? `.${frac}` : ''}%`;
 }
+
+/// Lamports as SOL, up to 6 decimals (rounded down), for fee and rent messages.
+export function formatSol(lamports: bigint): string {
+  return formatAmount(lamports, 9, { maxFraction: 6, group: false });
+}

@@ -19,6 +19,7 @@ import {
   type SolanaRpcApi,
   type TransactionSigner,
 } from '@solana/kit';
+import { formatSol } from '../lib/amount';
 import type { WalletSigner } from '../wallet/signer';
 import { CANCELLED, EXPIRED, NETWORK, errorText, explainTxError, isExpiry, isNetwork, isRejection, type Explain } from './classify';
 import { advance, type TxState } from './machine';
@@ -206,12 +207,6 @@ function explainSendError(e: unknown, programs: readonly string[], explain: Expl
   const inner = ctx.context?.err ?? ctx.cause?.context?.err;
   if (inner) return explainTxError(inner, programs, explain, ctx.context?.logs ?? ctx.cause?.context?.logs ?? []);
   return `Sending failed: ${errorText(e)}`;
-}
-
-export function formatSol(lamports: bigint): string {
-  const whole = lamports / 1_000_000_000n;
-  const frac = (lamports % 1_000_000_000n).toString().padStart(9, '0').slice(0, 6).replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : whole.toString();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

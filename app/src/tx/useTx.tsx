@@ -42,7 +42,7 @@ export function useTx() {
           rpc,
           signer,
           explain,
-          waitIndexed: (sig, slot) => waitIndexed(config.indexerUrl, sig, slot),
+          waitIndexed: (_sig, slot) => waitIndexed(config.indexerUrl, slot),
           onState: (s) => {
             setState(s);
             if (s.phase !== 'validating' && !(s.phase === 'failed' && s.stage === 'validating')) showToast(id, s, req.label, config);

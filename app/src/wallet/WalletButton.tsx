@@ -28,9 +28,10 @@ export function WalletButton() {
         type="button"
         aria-expanded={menu}
         aria-controls="account-menu-list"
-        aria-label={`Account ${account.address}`}
         onClick={() => setMenu((m) => !m)}
       >
+        {/* The name starts "Account <address>" and contains the visible text (WCAG 2.5.3). */}
+        <span className="sr-only">Account {account.address}, </span>
         {wallet.icon && <img src={wallet.icon} alt="" width={16} height={16} />} {account.label ?? shortAddress(account.address)}
       </button>
       {menu && (

@@ -10,6 +10,7 @@ import { shortAddress } from '../../lib/address';
 import { formatDate } from '../../lib/time';
 import { RANGES, bpsSeries, countSeries, ioSeries, pointsWith } from './history';
 import { StakePanel } from './StakePanel';
+import { TableWrap } from '../../components/TableWrap';
 
 // One operator: header figures, the stake panel, history charts (each with a table view),
 // the commission log, devices and slashes.
@@ -115,7 +116,7 @@ export default function Operator() {
       {op.commissionHistory.length === 0 ? (
         <p className="muted">No commission change recorded.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Commission changes table">
           <table>
             <thead>
               <tr>
@@ -138,14 +139,14 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <h2>Devices</h2>
       {op.devices.length === 0 ? (
         <p className="muted">No device registered.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Devices table">
           <table>
             <thead>
               <tr>
@@ -174,14 +175,14 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <h2>Slashes</h2>
       {op.slashes.length === 0 ? (
         <p className="muted">Never slashed.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Slashes table">
           <table>
             <thead>
               <tr>
@@ -204,7 +205,7 @@ export default function Operator() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
@@ -235,9 +236,25 @@ function OperatorHistory({ address, decimals }: { address: string; decimals: num
       )}
       {h.isPending && now !== null && <p role="status">Loading history…</p>}
       <div className="grid">
-        <SeriesChart title="Delegated stake" series={[ioSeries('stake', 'Stake', decimals)]} points={pointsWith(history, ['stake'])} />
-        <SeriesChart title="Rewards per period" series={[ioSeries('rewards', 'Rewards', decimals)]} points={pointsWith(history, ['rewards'])} />
-        <SeriesChart title="Uptime" series={[bpsSeries('uptime_bps', 'Uptime')]} points={pointsWith(history, ['uptime_bps'])} />
+        <SeriesChart
+          title="Delegated stake"
+          series={[ioSeries('stake', 'Stake', decimals)]}
+          points={pointsWith(history, ['stake'])}
+        />
+        <SeriesChart
+          title="Rewards per period"
+          series={[ioSeries('rewards', 'Pool rewards', decimals), ioSeries('rewards_to_delegators', 'To delegators', decimals)]}
+          points={pointsWith(history, ['rewards'])}
+        />
+        {history?.points.some((p) => p.values.uptime_bps !== undefined) ? (
+          <SeriesChart title="Uptime" series={[bpsSeries('uptime_bps', 'Uptime')]} points={pointsWith(history, ['uptime_bps'])} />
+        ) : (
+          <SeriesChart
+            title="Active devices and GPUs"
+            series={[countSeries('devices_active', 'Devices'), countSeries('gpus_active', 'GPUs')]}
+            points={pointsWith(history, ['devices_active', 'gpus_active'])}
+          />
+        )}
         <SeriesChart
           title="Commission and slashes"
           series={[bpsSeries('commission_bps', 'Commission'), countSeries('slashes', 'Slashes')]}

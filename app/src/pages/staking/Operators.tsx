@@ -7,10 +7,11 @@ import { CommissionChangeBadge, OperatorStatusBadge } from '../../components/Ope
 import { useConfig } from '../../config';
 import { formatAmount, formatBps } from '../../lib/amount';
 import { shortAddress } from '../../lib/address';
+import { TableWrap } from '../../components/TableWrap';
 
 // Operators: a sortable, filterable table paged by the indexer (it stays fast with 10,000
-// operators because only one page is ever fetched). Sorting and filters are query parameters;
-// paging follows the indexer's cursors, with a stack of them for "Previous".
+// operators because only one page is ever fetched). Sorting, filters and the page are query
+// parameters; the indexer answers with the filtered total, so pages are numbered.
 
 type SortKey = NonNullable<OperatorsParams['sort']>;
 
@@ -40,7 +41,7 @@ export default function Operators() {
   const [maxCommission, setMaxCommission] = useState('');
   const [status, setStatus] = useState('');
   const [limit, setLimit] = useState(25);
-  const [cursors, setCursors] = useState<string[]>([]);
+  const [page, setPage] = useState(0);
 
   // Search as you type, one request per pause.
   useEffect(() => {
@@ -48,7 +49,7 @@ export default function Operators() {
     return () => clearTimeout(t);
   }, [search]);
   // Any change of sort or filter starts from the first page.
-  useEffect(() => setCursors([]), [sort, order, q, gpu, minUptime, maxCommission, status, limit]);
+  useEffect(() => setPage(0), [sort, order, q, gpu, minUptime, maxCommission, status, limit]);
 
   const pct = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Math.round(Number(v) * 100));
   const params: OperatorsParams = {
@@ -61,10 +62,13 @@ export default function Operators() {
     max_commission: pct(maxCommission),
     status: status || undefined,
     limit,
-    cursor: cursors.at(-1),
+    offset: page > 0 ? page * limit : undefined,
   };
   const res = useOperators(params);
   const rows = res.data?.data ?? [];
+  const total = typeof res.data?.raw.total === 'number' ? res.data.raw.total : null;
+  const pages = total === null ? null : Math.max(1, Math.ceil(total / limit));
+  const hasNext = pages === null ? !!res.data?.nextCursor : page + 1 < pages;
 
   const sortBy = (k: SortKey) => {
     if (k === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
@@ -115,7 +119,7 @@ export default function Operators() {
           Could not load operators: {(res.error as Error).message}
         </p>
       )}
-      <div className="table-wrap">
+      <TableWrap label="Operators table">
         <table aria-busy={res.isFetching}>
           <caption className="sr-only">Operators, sorted by {sort} {order === 'asc' ? 'ascending' : 'descending'}</caption>
           <thead>
@@ -148,19 +152,19 @@ export default function Operators() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {res.isPending && <p role="status">Loading operators…</p>}
       {res.isSuccess && rows.length === 0 && <p role="status">No operator matches these filters.</p>}
       <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button type="button" disabled={page === 0} onClick={() => setPage((n) => Math.max(0, n - 1))}>
           Previous page
         </button>
-        <span className="muted">Page {cursors.length + 1}</span>
-        <button
-          type="button"
-          disabled={!res.data?.nextCursor || res.isPlaceholderData}
-          onClick={() => res.data?.nextCursor && setCursors((c) => [...c, res.data!.nextCursor!])}
-        >
+        <span role="status">
+          Page {page + 1}
+          {pages !== null ? ` of ${pages}` : ''}
+          {total !== null ? ` · ${total} operator${total === 1 ? '' : 's'}` : ''}
+        </span>
+        <button type="button" disabled={!hasNext || res.isPlaceholderData} onClick={() => setPage((n) => n + 1)}>
           Next page
         </button>
         <label>

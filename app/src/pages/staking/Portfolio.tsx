@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { Link } from 'react-router';
 import { useChainTime, usePositions, useRewards } from '../../api/hooks';
 import { indexer } from '../../api/indexer';
@@ -12,6 +13,7 @@ import { useWallet } from '../../wallet/WalletProvider';
 import { WalletButton } from '../../wallet/WalletButton';
 import { ioSeries } from './history';
 import { PositionCard } from './PositionCard';
+import { TableWrap } from '../../components/TableWrap';
 
 // The connected wallet's staking: totals, a "Ready to withdraw" banner when a cooldown has
 // ended, one card per position (claim, unstake, pending unstakes with countdowns from chain
@@ -26,6 +28,7 @@ export default function Portfolio() {
   const now = useChainTime();
   const staking = useStakingConfig();
   const cooldown = staking.data?.params.cooldownSecs ?? 0;
+  const shown = useRef(new Set<string>());
 
   if (!owner) {
     return (
@@ -36,8 +39,13 @@ export default function Portfolio() {
       </section>
     );
   }
-  // A position fully unstaked and withdrawn stays on chain as an empty account: not shown.
-  const list = (positions.data?.data ?? []).filter((p) => p.value > 0n || p.pendingUnstakes.length > 0 || (p.claimable ?? 0n) > 0n);
+  // A position fully unstaked and withdrawn stays on chain as an empty account: not shown,
+  // unless it was shown earlier in this visit (its card, and an open dialog in it, stay put
+  // while the user watches the result of their own action).
+  const list = (positions.data?.data ?? []).filter((p) => {
+    if (p.value > 0n || p.pendingUnstakes.length > 0 || (p.claimable ?? 0n) > 0n) shown.current.add(p.operator);
+    return shown.current.has(p.operator);
+  });
   const sum = (f: (p: Position) => bigint) => list.reduce((a, p) => a + f(p), 0n);
   const tickets = list.flatMap((p) => p.pendingUnstakes.map((t) => ({ ...t, operator: p.operator, name: p.operatorName })));
   const matured = now === null ? [] : tickets.filter((t) => t.unlockTs <= now);
@@ -109,12 +117,13 @@ export default function Portfolio() {
 
 function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: number; csvUrl: string }) {
   const rewards = useRewards(owner);
-  const entries = rewards.data?.data ?? [];
+  const data = rewards.data?.data;
+  const io = (v: bigint) => `${formatAmount(v, decimals, { maxFraction: 4 })} IO`;
   return (
     <section aria-labelledby="rewards-title">
       <h2 id="rewards-title">Rewards history</h2>
       <p>
-        <a className="button" href={csvUrl} download={`rewards-${owner}.csv`}>
+        <a className="button" href={csvUrl} download={`io-rewards-${owner}.csv`}>
           Export CSV
         </a>
       </p>
@@ -128,10 +137,39 @@ function RewardsHistory({ owner, decimals, csvUrl }: { owner: string; decimals: 
       )}
       <SeriesChart
         title="Rewards claimed"
-        series={[ioSeries('amount', 'Claimed', decimals)]}
-        points={entries.map((e) => ({ t: e.t, values: { amount: e.amount } }))}
+        series={[ioSeries('claimed', 'Claimed', decimals), ioSeries('cumulative_claimed', 'Claimed in all', decimals)]}
+        points={data?.points ?? []}
         empty="No rewards claimed yet."
       />
+      {data && data.claims.length > 0 && (
+        <TableWrap label="Claims table">
+          <table>
+            <caption>Claims</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Operator</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Transaction</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.claims.map((c) => (
+                <tr key={c.signature + c.operator}>
+                  <td>{c.t ? formatDate(c.t) : `slot ${c.slot}`}</td>
+                  <td>
+                    <Link to={`/operators/${c.operator}`}>{shortAddress(c.operator)}</Link>
+                  </td>
+                  <td className="num">{io(c.amount)}</td>
+                  <td className="mono">{shortAddress(c.signature)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
     </section>
   );
 }

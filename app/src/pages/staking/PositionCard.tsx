@@ -95,7 +95,8 @@ export function PositionCard({ position: p, now, cooldownSecs }: { position: Pos
           </ul>
         </section>
       )}
-      {p.pendingUnstakes.length > 0 && (
+      {/* Kept while its transaction runs: the ticket leaves the list once the withdrawal is indexed. */}
+      {(p.pendingUnstakes.length > 0 || withdraw.state.phase !== 'idle') && (
         <TxButton tx={withdraw} label="Withdraw" disabledReason={notReady ?? blocker} request={() => withdrawRequest(env!, p.operator)} />
       )}
       {unstakeOpen && env && (
