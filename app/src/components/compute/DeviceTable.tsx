@@ -5,7 +5,7 @@ import { classLabel, shortAddress } from './classes';
 import type { Mints } from './mints';
 import type { DeviceRow } from './types';
 import { showAmount } from './units';
-import TableScroll from './TableScroll';
+import { TableWrap } from '../TableWrap';
 
 /// Why a device cannot be chosen for a new lease (null: it can). Rows of `/v1/devices` carry the
 /// indexer's `availability`; rows without it (an operator's device list) are judged from the
@@ -35,7 +35,7 @@ export default function DeviceTable(props: {
   const usdc = (v: unknown) => (mints ? showAmount(v, mints.usdc.decimals, 'USDC', 2) : '—');
   const io = (v: unknown) => (mints ? showAmount(v, mints.io.decimals, 'IO', 2) : '—');
   return (
-    <TableScroll label={caption}>
+    <TableWrap label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -99,6 +99,6 @@ export default function DeviceTable(props: {
           })}
         </tbody>
       </table>
-    </TableScroll>
+    </TableWrap>
   );
 }

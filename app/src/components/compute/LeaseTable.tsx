@@ -5,11 +5,11 @@ import { currencyOf, SYMBOL, type Mints } from './mints';
 import { showDuration } from './time';
 import type { LeaseRow } from './types';
 import { formatUnits } from './units';
-import TableScroll from './TableScroll';
+import { TableWrap } from '../TableWrap';
 
 export default function LeaseTable({ rows, mints, now }: { rows: LeaseRow[]; mints: Mints | null; now: number | null }) {
   return (
-    <TableScroll label="Leases, newest first; amounts in the lease's currency">
+    <TableWrap label="Leases, newest first; amounts in the lease's currency">
       <table>
         <caption>Leases, newest first; amounts in the lease's currency</caption>
         <thead>
@@ -53,6 +53,6 @@ export default function LeaseTable({ rows, mints, now }: { rows: LeaseRow[]; min
           })}
         </tbody>
       </table>
-    </TableScroll>
+    </TableWrap>
   );
 }

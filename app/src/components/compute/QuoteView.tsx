@@ -3,13 +3,13 @@
 import { shortAddress } from './classes';
 import type { Quote } from './quote';
 import { formatUnits, showBps } from './units';
-import TableScroll from './TableScroll';
+import { TableWrap } from '../TableWrap';
 
 export default function QuoteView({ quote, decimals, symbol }: { quote: Quote; decimals: number; symbol: string }) {
   const f = (v: bigint) => `${formatUnits(v, decimals)} ${symbol}`;
   return (
     <section aria-label="Quote">
-      <TableScroll label={`${quote.devices.length} device${quote.devices.length === 1 ? '' : 's'} for ${quote.hours} h`}>
+      <TableWrap label={`${quote.devices.length} device${quote.devices.length === 1 ? '' : 's'} for ${quote.hours} h`}>
         <table>
           <caption>
             {quote.devices.length} device{quote.devices.length === 1 ? '' : 's'} for {quote.hours} h
@@ -33,7 +33,7 @@ export default function QuoteView({ quote, decimals, symbol }: { quote: Quote; d
             ))}
           </tbody>
         </table>
-      </TableScroll>
+      </TableWrap>
       <dl className="quote">
         <dt>Escrow</dt>
         <dd>{f(quote.escrow)}</dd>

@@ -16,13 +16,15 @@ export function indexerGet<T>(base: string, path: string, signal?: AbortSignal):
 }
 
 /// One indexer read keyed by its path; `null` waits (nothing to ask yet).
+/// `opts.refreshAfterWrites: false` keeps the read out of the refresh every confirmed write
+/// triggers (a quote: after the lease opens, its devices are leased and the same quote is a 400).
 export function useIndexer<T>(
   path: string | null,
-  opts: { refetchInterval?: number } = {},
+  opts: { refetchInterval?: number; refreshAfterWrites?: boolean } = {},
 ): UseQueryResult<Envelope<T>, Error> {
   const { indexerUrl } = useConfig();
   return useQuery({
-    queryKey: [INDEXER_KEY, 'compute', path],
+    queryKey: opts.refreshAfterWrites === false ? ['pre-action', path] : [INDEXER_KEY, 'compute', path],
     queryFn: ({ signal }) => indexerGet<T>(indexerUrl, path!, signal),
     enabled: path !== null,
     refetchInterval: opts.refetchInterval,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyPoints } from './history';
+import { fromFirstActivity, historyPoints } from './history';
 
 describe('historyPoints', () => {
   it('reads each series by its first present name, oldest first, exact', () => {
@@ -17,5 +17,16 @@ describe('historyPoints', () => {
   });
   it('leaves a missing series null rather than zero', () => {
     expect(historyPoints({ points: [{ t: 0 }] }, [{ key: 'burned', names: ['burned'] }])[0].values.burned).toBeNull();
+  });
+});
+
+describe('fromFirstActivity', () => {
+  const p = (t: number, v: bigint | null) => ({ t, values: { a: v } });
+  it('drops the empty buckets before the first activity', () => {
+    expect(fromFirstActivity([p(0, 0n), p(1, null), p(2, 5n), p(3, 0n)])).toEqual([p(2, 5n), p(3, 0n)]);
+  });
+  it('keeps the last point of an all-zero series', () => {
+    expect(fromFirstActivity([p(0, 0n), p(1, 0n)])).toEqual([p(1, 0n)]);
+    expect(fromFirstActivity([])).toEqual([]);
   });
 });

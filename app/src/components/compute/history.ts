@@ -29,3 +29,10 @@ export function historyPoints(h: HistoryData, specs: SeriesSpec[]): SeriesPoint[
     .filter((x) => Number.isFinite(x.t))
     .sort((a, b) => a.t - b.t);
 }
+
+/// The points from the first bucket with any activity on: a young network's default 90-day
+/// window is otherwise mostly a flat line at zero. A series that is all zero keeps its last point.
+export function fromFirstActivity(points: SeriesPoint[]): SeriesPoint[] {
+  const first = points.findIndex((p) => Object.values(p.values).some((v) => v !== null && v !== 0n));
+  return first === -1 ? points.slice(-1) : points.slice(first);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceUsage, ledger, renterActions, secondsLeft } from './leaseFigures';
+import { deviceUsage, ledger, renterActions, secondsLeft, topUpCost } from './leaseFigures';
 import type { LeaseDetail } from './types';
 
 // The demo lease as the indexer served it on the local network, after one settlement.
@@ -65,5 +65,15 @@ describe('renter actions', () => {
     expect(a.topUp).toMatch(/closed/);
     expect(a.close).toMatch(/closed/);
     expect(a.finalize).toMatch(/already finalized/);
+  });
+});
+
+describe('topUpCost', () => {
+  it('is the deposit io_escrow takes: the demo lease opened for 11.424 USDC over 2 h at 4.8 + 0.8 USDC/h', () => {
+    expect(topUpCost([4_800_000n, 800_000n], 2, 200)).toBe(11_424_000n);
+  });
+  it('rounds the fee reserve up, and takes none at 0 bps ($IO)', () => {
+    expect(topUpCost([1n], 1, 200)).toBe(2n);
+    expect(topUpCost([320_000_000n], 3, 0)).toBe(960_000_000n);
   });
 });

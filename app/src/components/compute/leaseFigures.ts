@@ -78,3 +78,13 @@ export function renterActions(
     finalize = `Settlements may still arrive until ${showTimestamp(l.end_ts + graceSecs)}.`;
   return { topUp, close, finalize };
 }
+
+/// What a top-up of `hours` deposits, for the balance check before the wallet opens: io_escrow's
+/// `math::deposit_total` — `Σ rate × hours` plus the fee reserve `⌈that × fee_bps / 10,000⌉`.
+/// (The opening's figure comes from the indexer's quote; a top-up has no quote endpoint, and the
+/// program, not this figure, decides what is charged.)
+export function topUpCost(ratesPerHour: bigint[], hours: number, feeBps: number): bigint {
+  const base = ratesPerHour.reduce((a, r) => a + r, 0n) * BigInt(hours);
+  const fee = (base * BigInt(feeBps) + 9_999n) / 10_000n;
+  return base + fee;
+}

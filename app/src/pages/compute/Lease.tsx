@@ -10,17 +10,15 @@ import { Loading, Problem } from '../../components/compute/Problem';
 import { showDuration, showHours, showTimestamp } from '../../components/compute/time';
 import type { LeaseDetail } from '../../components/compute/types';
 import { formatUnits, showBps, toBase } from '../../components/compute/units';
-import { useConnectedAddress } from '../../components/compute/wallet';
 import LeaseActions from './LeaseActions';
 import '../../components/compute/compute.css';
-import TableScroll from '../../components/compute/TableScroll';
+import { TableWrap } from '../../components/TableWrap';
 
 export default function Lease() {
   const { address = '' } = useParams();
   const q = useIndexer<LeaseDetail>(`/v1/leases/${address}`);
   const mints = useMints();
   const now = useChainNow();
-  const wallet = useConnectedAddress();
   if (q.isPending)
     return (
       <section className="compute-page">
@@ -45,12 +43,6 @@ export default function Lease() {
   };
   const g = ledger(l);
   const usage = now === null ? null : deviceUsage(l, now);
-  const signerProblem =
-    wallet === null
-      ? 'Connect the renter’s wallet to top up or close this lease.'
-      : wallet !== l.renter
-        ? 'Only the renter can top up or close this lease; the connected wallet is not the renter.'
-        : null;
   return (
     <section className="compute-page">
       <h1>Lease {shortAddress(l.address)}</h1>
@@ -80,7 +72,7 @@ export default function Lease() {
         ]}
       />
       <h2>Devices and attested usage</h2>
-      <TableScroll label="Usage attested by the oracle and settled, per device">
+      <TableWrap label="Usage attested by the oracle and settled, per device">
         <table>
           <caption>Usage attested by the oracle and settled, per device</caption>
           <thead>
@@ -116,12 +108,12 @@ export default function Lease() {
             ))}
           </tbody>
         </table>
-      </TableScroll>
+      </TableWrap>
       <h2>Settlements</h2>
       {l.settlements.length === 0 ? (
         <p role="status">No usage settled yet: the oracle settles each certified hourly report.</p>
       ) : (
-        <TableScroll label="Each settlement pays a device for newly attested seconds (fee on top)">
+        <TableWrap label="Each settlement pays a device for newly attested seconds (fee on top)">
           <table>
             <caption>Each settlement pays a device for newly attested seconds (fee on top)</caption>
             <thead>
@@ -151,16 +143,9 @@ export default function Lease() {
               ))}
             </tbody>
           </table>
-        </TableScroll>
+        </TableWrap>
       )}
-      <LeaseActions
-        lease={l}
-        now={now}
-        graceSecs={null}
-        writes={null}
-        signerProblem={signerProblem}
-        maxTopUpHours={null}
-      />
+      <LeaseActions lease={l} now={now} currency={cur} decimals={dec} symbol={sym} />
     </section>
   );
 }

@@ -1,8 +1,15 @@
 // Opening a lease: choose devices (from the devices page's selection or the picker below), the
 // duration and the currency; the indexer's quote shows the escrow, the fee and the total, and the
 // total bounds the transaction (`max_deposit`).
-import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { address } from '@solana/kit';
+import { findLeasePda } from '../../generated/io_escrow';
+import { TxButton } from '../../components/TxButton';
+import { useTx } from '../../tx/useTx';
+import { newNonce, openLeaseRequest } from '../../components/compute/escrowTx';
+import { useEscrowEnv, useEscrowTerms, useOpenLeaseRent } from '../../components/compute/useEscrow';
+import { formatBps } from '../../lib/amount';
 import { useChainNow, useIndexer } from '../../components/compute/api';
 import DeviceTable from '../../components/compute/DeviceTable';
 import { SYMBOL, useMints } from '../../components/compute/mints';
@@ -11,7 +18,6 @@ import { parseQuote, type Currency } from '../../components/compute/quote';
 import QuoteView from '../../components/compute/QuoteView';
 import { browserRegion } from '../../components/compute/region';
 import { useDevicePages } from '../../components/compute/useDevicePages';
-import { useConnectedAddress } from '../../components/compute/wallet';
 import '../../components/compute/compute.css';
 
 // io_escrow MAX_LEASE_DEVICES and MAX_LEASE_HOURS (programs/io_escrow/src/constants.rs).
@@ -27,6 +33,23 @@ export function hoursProblem(text: string): string | null {
   return null;
 }
 
+/// `value` once it has stayed the same for `ms` (the quote is asked for what the renter settled
+/// on, not for every keystroke).
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/// A currency's choice with its fee rate from io_escrow's config ("USDC (2% fee)", "$IO (no fee)").
+function feeLabel(symbol: string, bps: number | undefined): string {
+  if (bps === undefined) return symbol;
+  return bps === 0 ? `${symbol} (no fee)` : `${symbol} (${formatBps(bps)} fee)`;
+}
+
 export default function LeaseNew() {
   const [params] = useSearchParams();
   const [devices, setDevices] = useState<Set<string>>(
@@ -36,16 +59,24 @@ export default function LeaseNew() {
   const [currency, setCurrency] = useState<Currency>('usdc');
   const mints = useMints();
   const now = useChainNow();
-  const wallet = useConnectedAddress();
+  const env = useEscrowEnv();
+  const rent = useOpenLeaseRent();
+  const terms = useEscrowTerms().data;
+  const tx = useTx();
+  const navigate = useNavigate();
+  // One nonce per lease this page opens: the lease's address is ["lease", renter, nonce].
+  const [nonce, setNonce] = useState(newNonce);
   const picker = useDevicePages({ near: browserRegion(), green: false, class: '', gpuModel: '', availability: 'available' });
   const pickerRows = picker.data?.pages.flatMap((p) => p.data) ?? [];
   const hoursError = hoursProblem(hours);
   const list = useMemo(() => [...devices], [devices]);
-  const quotePath =
+  const wanted =
     hoursError === null && list.length > 0
       ? `/v1/quote?devices=${list.join(',')}&hours=${Number(hours)}&currency=${currency}`
       : null;
-  const q = useIndexer<unknown>(quotePath);
+  const settled = useSettled(wanted, 300);
+  const quotePath = wanted === null ? null : settled;
+  const q = useIndexer<unknown>(quotePath, { refreshAfterWrites: false });
   const quote = q.data ? parseQuote(q.data.data) : null;
   const toggle = (a: string) =>
     setDevices((s) => {
@@ -93,7 +124,7 @@ export default function LeaseNew() {
             {(['usdc', 'io'] as Currency[]).map((c) => (
               <label key={c} className="checkbox">
                 <input type="radio" name="currency" value={c} checked={currency === c} onChange={() => setCurrency(c)} />
-                {c === 'usdc' ? 'USDC (2 % fee)' : '$IO (no fee)'}
+                {feeLabel(c === 'usdc' ? 'USDC' : '$IO', c === 'usdc' ? terms?.usdcFeeBps : terms?.ioFeeBps)}
               </label>
             ))}
           </fieldset>
@@ -115,14 +146,43 @@ export default function LeaseNew() {
         ) : (
           <QuoteView quote={quote} decimals={dec} symbol={SYMBOL[currency]} />
         )}
-        <div className="row">
-          <button type="submit" disabled>
-            Open lease
-          </button>
-          <small>
-            {wallet === null ? 'Connect a wallet to open the lease.' : 'Signing is not available in this build yet.'}
-          </small>
-        </div>
+        <TxButton
+          tx={tx}
+          label="Open lease"
+          disabledReason={
+            env === null
+              ? 'Connect a wallet to open the lease.'
+              : list.length === 0
+                ? 'Choose at least one device.'
+                : hoursError
+                  ? hoursError
+                  : quote === null || dec === null || wanted !== quotePath || q.isFetching
+                    ? 'Waiting for the quote.'
+                    : rent.data === undefined
+                      ? 'Reading the rent for the lease account…'
+                      : null
+          }
+          request={() =>
+            openLeaseRequest(env!, {
+              quote: quote!,
+              decimals: dec!,
+              symbol: SYMBOL[currency],
+              nonce,
+              rentLamports: rent.data!,
+              // The quote must be the one for what the form shows now.
+              precheck: () =>
+                quote!.hours !== Number(hours) || quote!.currency !== currency || quote!.devices.length !== list.length
+                  ? 'The quote is out of date; wait for it to refresh.'
+                  : null,
+            })
+          }
+          onDone={() => {
+            void findLeasePda({ renter: address(env!.renter), nonce }, { programAddress: env!.program }).then(([lease]) => {
+              setNonce(newNonce());
+              navigate(`/leases/${lease}`);
+            });
+          }}
+        />
       </form>
       <h2>Available devices</h2>
       {picker.isPending ? (

@@ -11,7 +11,7 @@ import { showDuration, showTimestamp } from '../../components/compute/time';
 import type { OperatorDetail } from '../../components/compute/types';
 import { formatUnits, showBps, showCount, toBase } from '../../components/compute/units';
 import '../../components/compute/compute.css';
-import TableScroll from '../../components/compute/TableScroll';
+import { TableWrap } from '../../components/TableWrap';
 
 /// "sufficient" or how much is missing: the bond the devices require against what is posted.
 export function bondState(bond: bigint | null, required: bigint | null): 'unknown' | 'sufficient' | bigint {
@@ -118,7 +118,7 @@ export default function Provider() {
         <DeviceTable rows={o.devices} mints={mints} caption="This provider's devices" now={now} />
       )}
       <h2>Commission history</h2>
-      <TableScroll label="Commission changes, as requested and when they apply">
+      <TableWrap label="Commission changes, as requested and when they apply">
         <table>
           <caption>Commission changes, as requested and when they apply</caption>
           <thead>
@@ -142,12 +142,12 @@ export default function Provider() {
             ))}
           </tbody>
         </table>
-      </TableScroll>
+      </TableWrap>
       <h2>Slashes</h2>
       {o.slashes.length === 0 ? (
         <p role="status">Never slashed.</p>
       ) : (
-        <TableScroll label="Slashes proposed or executed against this provider">
+        <TableWrap label="Slashes proposed or executed against this provider">
           <table>
             <caption>Slashes proposed or executed against this provider</caption>
             <thead>
@@ -171,7 +171,7 @@ export default function Provider() {
               ))}
             </tbody>
           </table>
-        </TableScroll>
+        </TableWrap>
       )}
     </section>
   );

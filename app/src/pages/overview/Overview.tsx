@@ -9,7 +9,7 @@ import { useConnectedAddress } from '../../components/compute/wallet';
 import '../../components/compute/compute.css';
 import MyStake from './MyStake';
 import NetworkCharts from './NetworkCharts';
-import TableScroll from '../../components/compute/TableScroll';
+import { TableWrap } from '../../components/TableWrap';
 
 /// A figure of the network response's `overview` block (30-day burn, median APY: computed by the
 /// indexer with io-sdk), or null when this indexer does not serve it.
@@ -69,7 +69,7 @@ export default function Overview() {
             ]}
           />
           <h2>Devices and GPUs by class</h2>
-          <TableScroll label="Attested (active) devices and their GPUs, by hardware class">
+          <TableWrap label="Attested (active) devices and their GPUs, by hardware class">
             <table>
               <caption>Attested (active) devices and their GPUs, by hardware class</caption>
               <thead>
@@ -89,7 +89,7 @@ export default function Overview() {
                 ))}
               </tbody>
             </table>
-          </TableScroll>
+          </TableWrap>
         </>
       )}
       {address && dec !== null ? (
