@@ -4,8 +4,8 @@
 //   - the wallet rejecting → "cancelled", nothing signed, nothing sent (no fee paid);
 //   - 100 $IO → confirmed, the position shows, the $IO balance is 100 lower;
 //   - claim rewards (alice's demo position, once a certified report has paid her operator);
-//   - unstake → a countdown from chain time; the clock moved past the cooldown
-//     (surfnet_timeTravel) → Withdraw → the $IO is back.
+//   - unstake (bob's active demo position) → a countdown from chain time; the clock moved past
+//     the cooldown (surfnet_timeTravel) → Withdraw → the $IO is back.
 // The clock jump is last in this file, and this file is the last of the suite: the periods
 // after it are not the ones the oracle nodes attested.
 import { after, before, test } from 'node:test';
@@ -146,11 +146,16 @@ test("claim rewards after a certified period (alice's demo position)", async () 
   });
 });
 
-test('unstake → countdown; the clock past the cooldown → Withdraw', async () => {
-  await withPage('unstake-withdraw', 'carol', async ({ page, wallet }) => {
+test("unstake → countdown; the clock past the cooldown → Withdraw (bob's demo position)", async () => {
+  // An active position: stake still warming up (carol's, staked above) is returned at once by
+  // an unstake, with no cooldown to count down. bob's demo stake has earned for a while.
+  const bob = walletInfo('bob');
+  const pos = manifest.demo.positions.find((x) => x.wallet === 'bob');
+  const bobOperator = manifest.operators.find((o) => o.operator === pos.operator);
+  await withPage('unstake-withdraw', 'bob', async ({ page, wallet }) => {
     await page.goto('/portfolio');
     await connect(page, wallet.address);
-    const card = page.getByRole('article').filter({ hasText: operator.name });
+    const card = page.getByRole('article').filter({ hasText: bobOperator.name });
     await card.getByRole('button', { name: 'Unstake' }).click();
     const dialog = page.getByRole('dialog', { name: /^Unstake from/ });
     await dialog.getByText(/Cooldown:/).waitFor();
@@ -166,7 +171,7 @@ test('unstake → countdown; the clock past the cooldown → Withdraw', async ()
     const withdraw = card.getByRole('button', { name: 'Withdraw' });
     assert.equal(await withdraw.isDisabled(), true, 'Withdraw waits for the cooldown');
 
-    const before = await tokenBalance(carol.io_account);
+    const before = await tokenBalance(bob.io_account);
     await timeTravel(15 * 24 * 3600);
     await until(
       'Withdraw to be enabled',
@@ -182,9 +187,9 @@ test('unstake → countdown; the clock past the cooldown → Withdraw', async ()
     await pending.getByText(/ready to withdraw/i).waitFor();
     await shot(page, 'ready-to-withdraw');
     await withdraw.click();
-    // The emptied position leaves the list once indexed, so the outcome is read from the toast.
+    // The outcome: the toast (the ticket leaves the list), and the $IO back in the wallet.
     await page.getByText(/^Withdraw: confirmed/).first().waitFor({ timeout: 60_000 });
-    await until('the 100 $IO back in the wallet', async () => (await tokenBalance(carol.io_account)) === before + units('io', 100));
+    await until('the 100 $IO back in the wallet', async () => (await tokenBalance(bob.io_account)) === before + units('io', 100));
     await shot(page, 'withdrawn');
   });
 });
