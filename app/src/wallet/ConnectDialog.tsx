@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useConnect, type UiWallet } from '@wallet-standard/react';
 import { useWallet } from './WalletProvider';
 import { isRejection } from '../tx/classify';
@@ -8,6 +8,8 @@ import { isRejection } from '../tx/classify';
 
 export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // One dialog per wallet button (the header's, a page's own): ids must not repeat.
+  const titleId = useId();
   const { wallets } = useWallet();
   const [message, setMessage] = useState<{ kind: 'status' | 'alert'; text: string } | null>(null);
 
@@ -21,8 +23,8 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
   }, [open]);
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="connect-title" onClose={onClose}>
-      <h2 id="connect-title">Connect a wallet</h2>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
+      <h2 id={titleId}>Connect a wallet</h2>
       {wallets.length === 0 ? (
         <div>
           <p>

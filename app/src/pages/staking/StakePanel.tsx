@@ -79,8 +79,9 @@ export function StakePanel({ op }: { op: OperatorRow }) {
           stakeRequest({ rpc, staking: staking.data!, staker: account!.address }, op.address, async () => {
             // Fresh figures from the node, not the form's cached ones.
             setTouched(true);
-            const fresh = await balance.refetch();
-            const c = checkStake(text, staking.data!.params, fresh.data ?? null, current);
+            const [fresh, pos] = await Promise.all([balance.refetch(), positions.refetch()]);
+            const value = pos.data?.data.find((p) => p.operator === op.address)?.value ?? current;
+            const c = checkStake(text, staking.data!.params, fresh.data ?? null, value);
             return c.ok ? c.amount : c.error;
           })
         }
