@@ -2,18 +2,19 @@
 #   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
 #               (its clock 120× the wall), the indexer serving its query API, four oracle nodes and
 #               one simulated worker per demo device
-#   make test   run every test
+#   make test   run every test (the web app's unit tests, the workspace's tests, the browser tests)
 CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.
 export RUST_LOG ?= error
 
-.PHONY: up demo cli test lint fmt fuzz bench
+.PHONY: up demo cli app test lint fmt fuzz bench
 
 # Builds the `io` CLI, the local network, the indexer, the oracle node and the worker, then runs
 # them all in the foreground (Ctrl-C stops all; scripts/up.sh says what runs). The network listens
 # on 127.0.0.1:8899 (RPC) and :8900 (WebSocket) and writes .localnet/manifest.json; the indexer's
-# API is on 127.0.0.1:8999; the oracle nodes on 127.0.0.1:7901-7904; logs in .localnet/logs/.
-up: cli
+# API is on 127.0.0.1:8999; the oracle nodes on 127.0.0.1:7901-7904; the web app on
+# 127.0.0.1:5173 (APP_PORT); logs in .localnet/logs/.
+up: cli app
 	$(CARGO) build -q -p io-localnet --bin localnet -p io-indexer --bin indexer -p io-oracle-node --bin io-oracle -p io-worker --bin io-worker
 	@echo "io CLI: ./target/debug/io  (try: ./target/debug/io report)"
 	@RUST_LOG= scripts/up.sh
@@ -26,9 +27,24 @@ cli:
 demo:
 	$(CARGO) run -q -p io-testkit --example demo
 
-test:
+# The web app (app/): its packages installed from the lock file when node_modules is missing or
+# older than the lock, then the production build (type check + Vite) into app/dist/.
+APP_INSTALLED = app/node_modules/.package-lock.json
+$(APP_INSTALLED): app/package-lock.json
+	npm --prefix app ci --no-audit --no-fund
+	@touch $@
+
+app: $(APP_INSTALLED)
+	npm --prefix app run build
+
+# The browser tests (tests/tests/browser.rs, ignored by a plain `cargo test`) start the whole
+# system, serve app/dist and drive /usr/bin/chromium through app/e2e/*.e2e.mjs; screenshots in
+# app/e2e/artifacts/.
+test: app
+	npm --prefix app test
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --workspace --locked
+	$(CARGO) test -p io-e2e --test browser --locked -- --ignored
 
 # Program crates deny clippy::arithmetic_side_effects (set in their sources); all warnings fail.
 lint:

@@ -7,7 +7,9 @@
 #   - four oracle nodes (127.0.0.1:7901-7904, threshold 3), each `io-oracle run --config
 #     .localnet/oracle-<i>.toml` (settings written by the bootstrap);
 #   - one simulated worker per demo device (`io-worker run --simulate`, its key in
-#     .localnet/workers/<operator>-<n>/).
+#     .localnet/workers/<operator>-<n>/);
+#   - the web app (app/dist, built by `make app`) on 127.0.0.1:5173 (APP_PORT), served by
+#     app/scripts/serve.mjs with its settings from the manifest and the RPC and indexer behind it.
 # Logs of the nodes and workers: .localnet/logs/. The chain lives in memory, so every database
 # (indexer, oracle nodes) starts fresh with it.
 set -euo pipefail
@@ -17,6 +19,7 @@ state=.localnet
 api=${INDEXER_LISTEN:-127.0.0.1:8999}
 rpc=http://127.0.0.1:8899
 speed=${CLOCK_SPEED:-120}
+app_port=${APP_PORT:-5173}
 logs=$state/logs
 command -v jq >/dev/null || { echo "up: jq is needed to read the manifest (apt-get install jq)" >&2; exit 1; }
 mkdir -p "$state" "$logs"
@@ -60,6 +63,13 @@ for url in $(jq -r '.oracle_nodes[].url' "$state/manifest.json"); do
     oracles+=("$url")
 done
 urls=$(IFS=,; echo "${oracles[*]}")
+app_line="up: no web app: Node or app/dist is missing (make app builds it)"
+if command -v node >/dev/null && [ -f app/dist/index.html ]; then
+    node app/scripts/serve.mjs --manifest "$state/manifest.json" --indexer "http://$api" \
+        --port "$app_port" >"$logs/app.log" 2>&1 &
+    pids+=($!)
+    app_line="up: the web app on http://127.0.0.1:$app_port  (connect a wallet holding a demo key: $state/keys/wallet-*.json)"
+fi
 for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.json"); do
     IO_WORKER_LOG=${IO_WORKER_LOG:-io_worker=info,warn} \
         "$bin"/io-worker --url "$rpc" --state-dir "$dir" run --simulate --oracle "$urls" \
@@ -75,6 +85,7 @@ up: the chain's clock runs ${speed}× the wall: one oracle period per $((3600 / 
       ./target/debug/io lease usage $(jq -r '.demo.lease // "LEASE"' "$state/manifest.json")   the demo lease's attested usage
       ./target/debug/io device list                  devices: active, jailed
       curl -s http://127.0.0.1:7901/v1/status        a node's view; tail -f $logs/oracle-1.log
+$app_line
 EOF
 # Any one ending (an error, a busy port) ends all.
 wait -n

@@ -70,6 +70,15 @@ fn build() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace()).arg("build").arg("--quiet");
+    // Not the variables cargo sets for this test process: build scripts that track one (ring's
+    // tracks CARGO_MANIFEST_DIR) would see a change, rebuild ~40 crates here, and the next plain
+    // `cargo build` would rebuild them back.
+    for (name, _) in std::env::vars_os() {
+        let n = name.to_string_lossy();
+        if n.starts_with("CARGO_PKG_") || n.starts_with("CARGO_BIN_EXE_") || TEST_VARS.contains(&n.as_ref()) {
+            cmd.env_remove(&name);
+        }
+    }
     for (package, bin) in BINARIES {
         cmd.args(["-p", package, "--bin", bin]);
     }
@@ -84,6 +93,17 @@ fn build() -> Result<PathBuf> {
     }
     Ok(dir)
 }
+
+/// Set by cargo for a running test (besides `CARGO_PKG_*` and `CARGO_BIN_EXE_*`).
+const TEST_VARS: [&str; 7] = [
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+];
 
 /// A running child process.
 pub struct Proc {

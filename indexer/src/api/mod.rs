@@ -7,8 +7,10 @@ pub mod history;
 pub mod limit;
 pub mod names;
 pub mod openapi;
+pub mod operators;
 pub mod params;
 pub mod query;
+pub mod quote;
 pub mod schemas;
 pub mod stream;
 
@@ -16,10 +18,7 @@ use crate::feed::Feed;
 use crate::ingest::liveness::Liveness;
 use crate::metrics::METRICS;
 use crate::regions;
-use crate::store::read::{
-    Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, Near, OperatorFilter, OperatorSort,
-    OperatorStatus,
-};
+use crate::store::read::{Availability, BurnFilter, DeviceFilter, EventFilter, LeaseFilter, Near};
 use crate::store::{Store, SyncState};
 use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -29,7 +28,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use limit::Limits;
 use params::{address, encode_cursor, signature, ApiError, Params};
-use query::{AvailabilityParam, OperatorSortParam, OperatorStatusParam, OrderParam, TypedQuery};
+use query::{AvailabilityParam, OrderParam, TypedQuery};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -73,8 +72,10 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs))
-        .route("/v1/operators", get(operators))
-        .route("/v1/operators/{address}", get(operator))
+        // Operators table, operator and provider page, lease quote (issue 14, part B2).
+        .route("/v1/operators", get(operators::operators))
+        .route("/v1/operators/{address}", get(operators::operator))
+        .route("/v1/quote", get(quote::quote))
         .route("/v1/devices", get(devices))
         .route("/v1/wallets/{address}/positions", get(positions))
         .route("/v1/leases", get(leases))
@@ -219,48 +220,6 @@ async fn docs() -> Html<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-async fn operators(
-    State(st): State<AppState>,
-    TypedQuery(q): TypedQuery<query::OperatorsQuery>,
-) -> Result<Response, ApiError> {
-    let sort = match q.sort {
-        OperatorSortParam::Stake => OperatorSort::Stake,
-        OperatorSortParam::Commission => OperatorSort::Commission,
-    };
-    let kind = match sort {
-        OperatorSort::Stake => "operators:stake",
-        OperatorSort::Commission => "operators:commission",
-    };
-    let f = OperatorFilter {
-        region: query::text("region", q.region, MAX_REGION_LEN)?,
-        gpu_model: query::text("gpu_model", q.gpu_model, MAX_GPU_MODEL_LEN)?,
-        min_vram: q.min_vram.map(i64::from),
-        green: q.green,
-        status: q.status.map(|s| match s {
-            OperatorStatusParam::Active => OperatorStatus::Active,
-            OperatorStatusParam::Inactive => OperatorStatus::Inactive,
-        }),
-        sort,
-        after: q.cursor.as_deref().map(|c| params::decode_cursor(kind, c)).transpose()?,
-        limit: query::limit(q.limit)?,
-    };
-    let (sync, page) = st.store.operators(&f).await?;
-    let next = page.next.map(|k| encode_cursor(kind, k));
-    Ok(reply(&sync, rows(page.rows), Some(next)))
-}
-
-async fn operator(
-    State(st): State<AppState>,
-    Path(addr): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    Params::parse(q.as_deref(), &[])?;
-    let addr = address("address", &addr)?;
-    let (sync, op) = st.store.operator(&addr).await?;
-    let op = op.ok_or_else(|| ApiError::not_found("address", "no operator at this address"))?;
-    Ok(reply(&sync, op, None))
-}
 
 /// One of `values`, or a 400 naming `name`.
 fn one_of(name: &str, v: Option<String>, values: &[&str]) -> Result<Option<String>, ApiError> {

@@ -11,6 +11,8 @@ pub struct Param {
     pub location: &'static str,
     pub schema: fn() -> Value,
     pub description: &'static str,
+    /// Path parameters, and the query parameters an endpoint cannot answer without.
+    pub required: bool,
 }
 
 /// One endpoint (all are `GET`).
@@ -28,8 +30,21 @@ fn response(path: &str) -> Value {
     match path {
         "/health" => item(named("Health")),
         "/status" => item(named("Status")),
-        "/v1/operators" => page("Operator", &[]),
+        "/v1/operators" => page(
+            "Operator",
+            &[
+                (
+                    "total",
+                    json!({ "type": "integer", "minimum": 0, "description": "operators matching the filters" }),
+                ),
+                (
+                    "offset",
+                    json!({ "type": "integer", "minimum": 0, "description": "rows skipped before this page" }),
+                ),
+            ],
+        ),
         "/v1/operators/{address}" => item(named("OperatorDetail")),
+        "/v1/quote" => item(named("Quote")),
         "/v1/devices" => page("DeviceRow", &[]),
         "/v1/wallets/{address}/positions" => item(list_of("Position")),
         "/v1/leases" => page("Lease", &[]),
@@ -103,10 +118,31 @@ fn limit() -> Value {
     json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 })
 }
 fn op_status() -> Value {
-    json!({ "type": "string", "enum": ["active", "inactive"] })
+    json!({ "type": "string", "enum": crate::store::operators::STATUSES })
 }
 fn op_sort() -> Value {
-    json!({ "type": "string", "enum": ["stake", "commission"], "default": "stake" })
+    json!({ "type": "string", "enum": ["stake", "commission", "gpus", "uptime", "apy"], "default": "stake" })
+}
+fn op_search() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": super::operators::MAX_Q_LEN, "description": "length in characters" })
+}
+fn bps() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": super::operators::MAX_BPS })
+}
+fn offset() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": super::operators::MAX_OFFSET, "default": 0 })
+}
+fn order_no_default() -> Value {
+    json!({ "type": "string", "enum": ["asc", "desc"] })
+}
+fn quote_devices() -> Value {
+    json!({ "type": "string", "pattern": super::quote::device_list_pattern() })
+}
+fn lease_hours() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": io_escrow::MAX_LEASE_HOURS })
+}
+fn currency() -> Value {
+    json!({ "type": "string", "enum": ["usdc", "io"] })
 }
 fn dev_class() -> Value {
     json!({ "type": "string", "enum": super::names::device_classes() })
@@ -146,10 +182,14 @@ fn event_id() -> Value {
 }
 
 const fn q(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
-    Param { name, location: "query", schema, description }
+    Param { name, location: "query", schema, description, required: false }
+}
+/// A query parameter the endpoint requires.
+const fn qr(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
+    Param { name, location: "query", schema, description, required: true }
 }
 const fn p(name: &'static str, schema: fn() -> Value, description: &'static str) -> Param {
-    Param { name, location: "path", schema, description }
+    Param { name, location: "path", schema, description, required: true }
 }
 
 const HISTORY_PARAMS: &[Param] = &[
@@ -178,25 +218,48 @@ pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "/metrics", summary: "Prometheus metrics.", params: &[], kind: Kind::Text },
     Endpoint { path: "/openapi.json", summary: "This document.", params: &[], kind: Kind::Document },
     Endpoint { path: "/docs", summary: "Human-readable list of the endpoints.", params: &[], kind: Kind::Html },
+    // Operators table, operator and provider page, lease quote (issue 14, part B2).
     Endpoint {
         path: "/v1/operators",
-        summary: "Node operators with stake, bond, commission and device counts.",
+        summary: "The operators table: stake, self-bond, commission and whether it changed within 7 days of chain time, \
+                  GPUs and their models, uptime, estimated net APY after commission, status, slashes. Sorted, filtered and \
+                  paged on the server: page numbers with offset and total, or keyset with cursor (every sort but apy).",
         params: &[
             q("region", region, "operator region"),
             q("gpu_model", gpu_model, "has a device of this GPU model"),
             q("min_vram", vram, "has a device with at least this much VRAM (GB)"),
             q("green", boolean, "has a green-energy device (or not)"),
-            q("status", op_status, "active: at least one active device"),
-            q("sort", op_sort, "stake: largest stake first; commission: lowest first"),
-            q("cursor", cursor, ""),
+            q("status", op_status, "jailed: a device is jailed; active: a device is active; exiting: bond withdrawal requested; inactive: none of these"),
+            q("min_uptime", bps, "uptime_bps at least this"),
+            q("max_commission", bps, "commission_bps at most this"),
+            q("q", op_search, "part of the name (any case), or the start of the address"),
+            q("sort", op_sort, "stake, commission, gpus (active GPUs), uptime, apy (estimated net APY)"),
+            q("order", order_no_default, "default: desc, but asc for commission"),
+            q("offset", offset, "rows to skip (page numbers); not with cursor"),
+            q("cursor", cursor, "not with offset, nor with sort=apy"),
             q("limit", limit, ""),
         ],
         kind: Kind::List,
     },
     Endpoint {
         path: "/v1/operators/{address}",
-        summary: "One operator: stake, bond, delegator count, commission and its history (registration and every requested change), devices (and offers), slashes.",
+        summary: "One operator and its provider page: stake, bond required vs posted, delegator count, commission and its \
+                  history (registration and every requested change), devices (and offers) with status, slashes, earnings.",
         params: &[p("address", address, "operator account (PDA)")],
+        kind: Kind::Item,
+    },
+    Endpoint {
+        path: "/v1/quote",
+        summary: "What a lease over these devices costs, as io_escrow's open_lease charges it: each device's price per hour \
+                  and escrow, the protocol fee reserved (USDC 2% rounded up, $IO none) and the total to deposit (the \
+                  transaction's max_deposit). 404: a device that does not exist; 400: one open_lease would refuse \
+                  (not active, no active offer, leased, not priced in the currency, hours outside its offer, deposit \
+                  below the minimum).",
+        params: &[
+            qr("devices", quote_devices, "1 to 8 device accounts, comma-separated"),
+            qr("hours", lease_hours, "lease length in hours"),
+            qr("currency", currency, "the payment: usdc or io"),
+        ],
         kind: Kind::Item,
     },
     Endpoint {
@@ -361,7 +424,7 @@ pub fn document() -> Value {
                 json!({
                     "name": p.name,
                     "in": p.location,
-                    "required": p.location == "path",
+                    "required": p.required,
                     "description": p.description,
                     "schema": (p.schema)(),
                 })

@@ -79,21 +79,6 @@ pub fn text(name: &str, v: Option<String>, max: usize) -> Result<Option<String>,
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum OperatorStatusParam {
-    Active,
-    Inactive,
-}
-
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OperatorSortParam {
-    #[default]
-    Stake,
-    Commission,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
 pub enum AvailabilityParam {
     Available,
     Leased,
@@ -106,25 +91,6 @@ pub enum OrderParam {
     #[default]
     Asc,
     Desc,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OperatorsQuery {
-    pub region: Option<String>,
-    pub gpu_model: Option<String>,
-    pub min_vram: Option<u16>,
-    pub green: Option<bool>,
-    pub status: Option<OperatorStatusParam>,
-    #[serde(default)]
-    pub sort: OperatorSortParam,
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
-}
-
-impl QueryParams for OperatorsQuery {
-    const NAMES: &'static [&'static str] =
-        &["region", "gpu_model", "min_vram", "green", "status", "sort", "cursor", "limit"];
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,7 +205,7 @@ mod tests {
             let e = typed::<EventsQuery>(Some(raw)).unwrap_err();
             assert_eq!(e.parameter.as_deref(), Some(param), "{raw}: {e}");
         }
-        let e = typed::<OperatorsQuery>(Some("min_vram=70000")).unwrap_err();
+        let e = typed::<DevicesQuery>(Some("min_vram=70000")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("min_vram"));
         assert_eq!(text("region", Some("é".repeat(16)), 16).unwrap().map(|s| s.chars().count()), Some(16));
         assert!(text("region", Some("x".repeat(17)), 16).is_err());

@@ -90,6 +90,35 @@ fn operator_fields() -> Vec<(&'static str, Value)> {
         ("total_slashed", nint()),
         ("registered_ts", nint()),
         ("slot", int()),
+        // The operators table (issue 14): figures kept by the store, see `store::operators`.
+        ("gpus_total", nint()),
+        ("devices_live", nint()),
+        ("devices_jailed", nint()),
+        (
+            "uptime_bps",
+            json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 10_000,
+            "description": "active share of the devices not retired, bps (the latest certified reports keep a device active)" }),
+        ),
+        (
+            "reward_last_amount",
+            json!({ "type": ["integer", "null"], "description": "last reward claimed against a certified report, $IO base units" }),
+        ),
+        (
+            "reward_last_span",
+            json!({ "type": ["integer", "null"], "description": "reward periods (hours) that reward paid for" }),
+        ),
+        (
+            "status",
+            json!({ "type": "string", "enum": crate::store::operators::STATUSES,
+            "description": "jailed: a device is jailed; active: a device is active; exiting: bond withdrawal requested; inactive: none of these" }),
+        ),
+        ("gpu_models", array(text())),
+        (
+            "est_net_apy_bps",
+            json!({ "type": ["integer", "null"], "minimum": 0,
+            "description": "io_sdk estimated_net_apy_bps: the last reward less commission (current rate, rounded up), per period, x 8,760 periods, over the stake; null: no stake or no reward yet" }),
+        ),
+        ("commission_changed_7d", t("boolean")),
     ]
 }
 
@@ -212,9 +241,76 @@ pub fn components() -> Value {
                 ])),
             ),
             ("devices", array(r("Device"))),
-            ("slashes", array(any_object())),
+            ("slashes", array(r("Slash"))),
+            (
+                "bond_status",
+                obj(&[
+                    ("posted", int()),
+                    (
+                        "required",
+                        json!({ "type": "integer", "description": "Σ class bond × units of the active devices (io_staking)" }),
+                    ),
+                    (
+                        "free",
+                        json!({ "type": "integer", "description": "what request_bond_withdrawal may take" }),
+                    ),
+                    ("covered", t("boolean")),
+                ]),
+            ),
+            (
+                "earnings",
+                obj(&[
+                    (
+                        "rewards_allotted",
+                        json!({ "type": "integer", "description": "Σ rewards claimed for the operator against certified reports (commission and delegators' parts)" }),
+                    ),
+                    ("commission_claimed", int()),
+                    ("delegator_rewards_claimed", int()),
+                ]),
+            ),
         ],
     ));
+    let slash = obj(&[
+        ("address", text()),
+        ("idx", nint()),
+        ("amount", nint()),
+        ("evidence_hash", ntext()),
+        ("executable_ts", nint()),
+        ("status", ntext()),
+        ("from_bond", nint()),
+        ("from_stake", nint()),
+        ("from_unbonding", nint()),
+        ("slot", int()),
+    ]);
+    let quote_device = obj(&[
+        ("device", text()),
+        ("operator", ntext()),
+        ("offer", ntext()),
+        (
+            "price_per_hour",
+            json!({ "type": "integer", "description": "the offer's price per device-hour in the currency, base units" }),
+        ),
+        ("escrow", json!({ "type": "integer", "description": "price_per_hour × hours" })),
+    ]);
+    let quote = obj(&[
+        ("currency", json!({ "type": "string", "enum": ["usdc", "io"] })),
+        ("payment_mint", text()),
+        ("hours", int()),
+        ("fee_bps", int()),
+        ("devices", array(r("QuoteDevice"))),
+        ("rate_per_hour", int()),
+        ("escrow", json!({ "type": "integer", "description": "Σ of the devices' escrow" })),
+        (
+            "fee",
+            json!({ "type": "integer", "description": "protocol fee reserved on escrow, rounded up (USDC 2%, $IO none)" }),
+        ),
+        (
+            "total",
+            json!({ "type": "integer", "description": "escrow + fee: the deposit, and the max_deposit to sign" }),
+        ),
+        ("min_deposit", int()),
+        ("now", json!({ "type": "integer", "description": "chain time availability was judged at" })),
+    ]);
     let device_row = obj_with_optional(
         &with(
             device_fields(),
@@ -375,6 +471,9 @@ pub fn components() -> Value {
         "Transaction": transaction,
         "Operator": obj(&operator_fields()),
         "OperatorDetail": operator_detail,
+        "Slash": slash,
+        "QuoteDevice": quote_device,
+        "Quote": quote,
         "Device": obj(&device_fields()),
         "DeviceRow": device_row,
         "Position": position,

@@ -5,7 +5,9 @@
 pub mod chain;
 pub mod conn;
 pub mod ids;
+pub mod operators;
 pub mod plan;
+pub mod quote;
 pub mod read;
 pub mod rows;
 pub mod u64;
@@ -318,15 +320,37 @@ impl Store {
         Ok(with_conn!(self, conn, |c| c.exec(&s)))
     }
 
+    /// A page of the operators table at the chain time of the indexed slot.
     pub async fn operators(
         &self,
-        f: &read::OperatorFilter,
-    ) -> Result<(SyncState, read::Page<rows::staking::OperatorRow, (i64, String)>), StoreError> {
-        Ok(read_tx!(self, |c, _s| read::operators(c, f)))
+        f: &operators::OperatorFilter,
+    ) -> Result<(SyncState, operators::OperatorTable), StoreError> {
+        Ok(read_tx!(self, |c, sync| operators::operators(
+            c,
+            f,
+            sync.indexed_block_time.unwrap_or_else(unix_now)
+        )))
     }
 
+    /// One operator with its provider page's figures, at the chain time of the indexed slot.
     pub async fn operator(&self, address: &str) -> Result<(SyncState, Option<Value>), StoreError> {
-        Ok(read_tx!(self, |c, _s| read::operator(c, address)))
+        Ok(read_tx!(self, |c, sync| operators::operator(
+            c,
+            address,
+            sync.indexed_block_time.unwrap_or_else(unix_now)
+        )))
+    }
+
+    /// What `/v1/quote` prices, at the chain time of the indexed slot (returned with it).
+    pub async fn quote_inputs(
+        &self,
+        devices: &[String],
+    ) -> Result<(SyncState, (Vec<quote::QuoteDeviceRow>, Option<quote::EscrowTerms>, i64)), StoreError> {
+        Ok(read_tx!(self, |c, sync| quote::quote_inputs(
+            c,
+            devices,
+            sync.indexed_block_time.unwrap_or_else(unix_now)
+        )))
     }
 
     /// Devices, availability evaluated at the chain time of the indexed slot.

@@ -7,10 +7,7 @@ use super::plan::Val;
 use super::rows::escrow::LeaseRow;
 use super::rows::events::{CursorRow, EventRow, TransactionRow};
 use super::rows::oracle::ReportRow;
-use super::rows::staking::{
-    ClaimedRow, DeviceListRow, DeviceRow, OperatorRow, PositionCountersRow, SlashRow, TicketRow,
-    WalletPosition,
-};
+use super::rows::staking::{ClaimedRow, DeviceListRow, PositionCountersRow, TicketRow, WalletPosition};
 use super::rows::token::{BurnRow, BurnTotals};
 use super::rows::U64;
 use super::SyncState;
@@ -23,7 +20,7 @@ pub struct Page<T, K> {
     pub next: Option<K>,
 }
 
-fn page<T, K>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Page<T, K> {
+pub(super) fn page<T, K>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Page<T, K> {
     let limit = limit as usize;
     let next = if rows.len() > limit {
         rows.truncate(limit);
@@ -39,175 +36,19 @@ fn get_i(r: &Map<String, Value>, k: &str) -> Option<i64> {
     r.get(k).and_then(Value::as_i64)
 }
 
-/// A stored u64 as a keyset key (token amounts: below i64::MAX; saturates).
-fn key_of(v: Option<U64>) -> i64 {
-    v.map_or(0, |u| i64::try_from(u.0).unwrap_or(i64::MAX))
-}
-
 /// A typed value as the JSON the API serves.
-fn json<T: serde::Serialize>(v: &T) -> Result<Value, sqlx::Error> {
+pub(super) fn json<T: serde::Serialize>(v: &T) -> Result<Value, sqlx::Error> {
     serde_json::to_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// ` WHERE ` before the first condition, ` AND ` after.
-struct Where(bool);
+pub(super) struct Where(pub(super) bool);
 
 impl Where {
-    fn next(&mut self, s: &mut Stmt) {
+    pub(super) fn next(&mut self, s: &mut Stmt) {
         s.push(if self.0 { " AND " } else { " WHERE " });
         self.0 = true;
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Operators
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OperatorSort {
-    /// Active stake, largest first.
-    Stake,
-    /// Commission, lowest first.
-    Commission,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OperatorStatus {
-    /// At least one active device.
-    Active,
-    /// No active device.
-    Inactive,
-}
-
-#[derive(Clone, Debug)]
-pub struct OperatorFilter {
-    pub region: Option<String>,
-    pub gpu_model: Option<String>,
-    pub min_vram: Option<i64>,
-    pub green: Option<bool>,
-    pub status: Option<OperatorStatus>,
-    pub sort: OperatorSort,
-    /// (sort value, address) of the last row of the previous page.
-    pub after: Option<(i64, String)>,
-    pub limit: u32,
-}
-
-const OPERATOR_COLS: &str = "o.address, o.authority, o.name, o.region, o.metadata_url, o.commission_bps, \
-    o.pending_commission_bps, o.commission_effective_ts, o.bond, o.bond_withdrawing, o.bond_unlock_ts, o.required_bond, \
-    o.devices_active, o.stake_shares, o.stake_tokens, o.unbonding_tokens, o.reward_per_share, o.commission_claimable, \
-    o.delegator_count, o.slash_count, o.total_slashed, o.registered_ts, o.slot, \
-    (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address) AS devices_registered, \
-    (SELECT CAST(COALESCE(SUM(d.gpu_count), 0) AS BIGINT) FROM devices d WHERE d.operator = o.address AND d.status = 'active') AS gpus_active";
-
-pub async fn operators<C: Conn>(
-    c: &mut C,
-    f: &OperatorFilter,
-) -> Result<Page<OperatorRow, (i64, String)>, sqlx::Error> {
-    let mut s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o"));
-    let mut w = Where(false);
-    if let Some(r) = &f.region {
-        w.next(&mut s);
-        s.push("o.region = ").bind(Val::T(r.clone()));
-    }
-    if f.gpu_model.is_some() || f.min_vram.is_some() || f.green.is_some() {
-        w.next(&mut s);
-        s.push("EXISTS (SELECT 1 FROM devices d WHERE d.operator = o.address");
-        if let Some(m) = &f.gpu_model {
-            s.push(" AND d.gpu_model = ").bind(Val::T(m.clone()));
-        }
-        if let Some(v) = f.min_vram {
-            s.push(" AND d.vram_gb >= ").bind(Val::I(v));
-        }
-        if let Some(g) = f.green {
-            s.push(" AND d.green = ").bind(Val::B(g));
-        }
-        s.push(")");
-    }
-    match f.status {
-        Some(OperatorStatus::Active) => {
-            w.next(&mut s);
-            s.push("o.devices_active > 0");
-        }
-        Some(OperatorStatus::Inactive) => {
-            w.next(&mut s);
-            s.push("o.devices_active = 0");
-        }
-        None => {}
-    }
-    let (col, cmp, dir) = match f.sort {
-        OperatorSort::Stake => ("o.stake_tokens", "<", "DESC"),
-        OperatorSort::Commission => ("o.commission_bps", ">", "ASC"),
-    };
-    if let Some((v, a)) = &f.after {
-        w.next(&mut s);
-        s.push(&format!("({col} {cmp} "))
-            .bind(Val::I(*v))
-            .push(&format!(" OR ({col} = "))
-            .bind(Val::I(*v))
-            .push(" AND o.address > ")
-            .bind(Val::T(a.clone()))
-            .push("))");
-    }
-    s.push(&format!(" ORDER BY {col} {dir}, o.address ASC LIMIT ")).bind(Val::I(i64::from(f.limit) + 1));
-    let sort = f.sort;
-    Ok(page(c.fetch_as(&s).await?, f.limit, |r: &OperatorRow| {
-        let k = match sort {
-            OperatorSort::Stake => key_of(r.stake_tokens),
-            OperatorSort::Commission => r.commission_bps.unwrap_or(0),
-        };
-        (k, r.address.clone())
-    }))
-}
-
-/// One operator with its devices and slashes.
-pub async fn operator<C: Conn>(c: &mut C, address: &str) -> Result<Option<Value>, sqlx::Error> {
-    let s = Stmt::new(format!("SELECT {OPERATOR_COLS} FROM operators o WHERE o.address = $1"))
-        .arg(Val::T(address.to_owned()));
-    let Some(op) = c.fetch_as::<OperatorRow>(&s).await?.into_iter().next() else { return Ok(None) };
-    let Value::Object(mut op) = json(&op)? else { return Ok(None) };
-    let devices: Vec<DeviceRow> = c
-        .fetch_as(
-            &Stmt::new(format!("SELECT {DEVICE_COLS} FROM devices d LEFT JOIN offers f ON f.device = d.address WHERE d.operator = $1 ORDER BY d.address"))
-                .arg(Val::T(address.to_owned())),
-        )
-        .await?;
-    let slashes: Vec<SlashRow> = c
-        .fetch_as(
-            &Stmt::new(
-                "SELECT address, idx, amount, evidence_hash, executable_ts, status, from_bond, from_stake, from_unbonding, slot \
-                 FROM slashes WHERE operator = $1 ORDER BY idx",
-            )
-            .arg(Val::T(address.to_owned())),
-        )
-        .await?;
-    // Commission history: the rate at registration, then every requested change (newest 1,000).
-    let mut history = Vec::new();
-    for name in ["OperatorRegistered", "CommissionChangeRequested"] {
-        let f = EventFilter {
-            name: Some(name.to_owned()),
-            account: Some(address.to_owned()),
-            desc: true,
-            limit: 1000,
-            ..EventFilter::default()
-        };
-        for e in events(c, &f).await?.rows {
-            let payload = &e.payload.0;
-            let bps = |k: &str| payload.get(k).cloned().unwrap_or(Value::Null);
-            history.push(serde_json::json!({
-                "slot": e.slot,
-                "block_time": e.block_time,
-                "signature": e.signature,
-                "event": name,
-                "commission_bps": bps("commission_bps"),
-                "requested_bps": if name == "OperatorRegistered" { bps("commission_bps") } else { bps("requested_bps") },
-                "effective_ts": if name == "OperatorRegistered" { bps("ts") } else { bps("effective_ts") },
-            }));
-        }
-    }
-    history.sort_by_key(|h| h["slot"].as_i64().unwrap_or(0));
-    op.insert("devices".into(), json(&devices)?);
-    op.insert("slashes".into(), json(&slashes)?);
-    op.insert("commission_history".into(), Value::Array(history));
-    Ok(Some(Value::Object(op)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +131,7 @@ impl Near {
     }
 }
 
-const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.worker_key, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
+pub(super) const DEVICE_COLS: &str = "d.address, d.operator, d.id_hash, d.worker_key, d.gpu_model, d.gpu_count, d.vram_gb, d.region, d.green, \
     d.class, d.status, d.registered_ts, d.status_ts, d.slot, f.address AS offer, f.price_usdc_per_hour, f.price_io_per_hour, \
     f.min_hours, f.max_hours, f.active AS offer_active, f.lease, f.leased_until";
 

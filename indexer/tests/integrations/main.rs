@@ -4,5 +4,7 @@ mod api;
 mod common;
 mod faults;
 mod history;
+mod openapi_file;
+mod operators;
 mod projection;
 mod store;

@@ -211,12 +211,17 @@ pub struct OperatorView {
 impl OperatorView {
     pub fn new(o: &Operator) -> OperatorView {
         OperatorView {
-            // request_bond_withdrawal refuses to go below the required bond.
-            bond_free: o.bond.saturating_sub(o.required_bond),
+            bond_free: bond_free(o.bond, o.required_bond),
             stake: o.stake_tokens,
             unbonding: o.unbonding_tokens,
         }
     }
+}
+
+/// Bond an operator may request to withdraw: `request_bond_withdrawal` refuses to go below the
+/// bond its active devices require.
+pub fn bond_free(bond: u64, required_bond: u64) -> u64 {
+    bond.saturating_sub(required_bond)
 }
 
 /// Reward periods in a year: io_oracle's periods are an hour long.
@@ -336,5 +341,25 @@ mod tests {
         assert!(v.value_after_stake(u64::MAX).is_ok());
         let big = PositionView { value: 1, ..v };
         assert!(big.value_after_stake(u64::MAX).is_err());
+    }
+
+    #[test]
+    fn estimated_net_apy() {
+        assert_eq!(PERIODS_PER_YEAR, 8_760);
+        // 1,000 base units an hour to 8,760,000 staked, no commission: 100%.
+        assert_eq!(estimated_net_apy_bps(1_000, 1, 0, 8_760_000), Some(10_000));
+        // The same over a reward that paid for 4 periods: a quarter of it.
+        assert_eq!(estimated_net_apy_bps(1_000, 4, 0, 8_760_000), Some(2_500));
+        // 10% commission, rounded up as accrue_rewards takes it: ⌈100.1⌉ = 101 of 1,001.
+        assert_eq!(estimated_net_apy_bps(1_001, 1, 1_000, 8_760_000), Some(9_000));
+        assert_eq!(io_math::Bps::new(1_000).unwrap().of_ceil(1_001), Ok(101));
+        // All commission: nothing for delegators.
+        assert_eq!(estimated_net_apy_bps(1_000, 1, 10_000, 1), Some(0));
+        // No estimate without stake, without a reward, or with an impossible commission.
+        assert_eq!(estimated_net_apy_bps(1_000, 1, 0, 0), None);
+        assert_eq!(estimated_net_apy_bps(1_000, 0, 0, 1), None);
+        assert_eq!(estimated_net_apy_bps(1_000, 1, 10_001, 1), None);
+        // Extremes do not overflow.
+        assert_eq!(estimated_net_apy_bps(u64::MAX, 1, 0, 1), Some(u64::MAX));
     }
 }

@@ -30,8 +30,38 @@ pub struct OperatorRow {
     pub registered_ts: Option<i64>,
     pub slot: i64,
     pub devices_registered: i64,
-    pub gpus_active: i64,
+    /// GPUs of the active devices.
+    pub gpus_active: Option<i64>,
+    /// GPUs of the devices not retired.
+    pub gpus_total: Option<i64>,
+    /// Devices not retired, and of those the jailed ones.
+    pub devices_live: Option<i64>,
+    pub devices_jailed: Option<i64>,
+    /// Active share of the live devices, bps (see `store::operators`).
+    pub uptime_bps: Option<i64>,
+    /// Distinct GPU models, comma-separated (served as the list `gpu_models`).
+    #[serde(skip)]
+    pub gpu_models_text: Option<String>,
+    /// The last reward claimed against a certified report and the periods it paid for.
+    pub reward_last_amount: Option<U64>,
+    pub reward_last_span: Option<i64>,
+    /// `active`, `jailed`, `exiting` or `inactive` (see `store::operators::STATUS`).
+    pub status: String,
 }
+}
+
+/// One operator as `/v1/operators` serves it: the stored row and the figures derived from it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OperatorSummary {
+    #[serde(flatten)]
+    pub row: OperatorRow,
+    /// Distinct GPU models of its live devices, sorted.
+    pub gpu_models: Vec<String>,
+    /// `io_sdk::views::staking::estimated_net_apy_bps` of its last reward, current commission and
+    /// stake; `null` when there is no estimate (no stake or no reward yet).
+    pub est_net_apy_bps: Option<u64>,
+    /// A commission change was requested, or took effect, within the last 7 days of chain time.
+    pub commission_changed_7d: bool,
 }
 
 typed_row! {
