@@ -17,6 +17,10 @@ ALTER TABLE operators ADD COLUMN gpu_models TEXT DEFAULT '';
 ALTER TABLE operators ADD COLUMN reward_last_amount BIGINT DEFAULT 0;
 ALTER TABLE operators ADD COLUMN reward_last_span BIGINT DEFAULT 0;
 ALTER TABLE operators ADD COLUMN reward_last_period BIGINT;
+-- The newest commission change: when it was requested (block time) and when it takes effect
+-- (`commission_effective_ts` is cleared by the account once applied; this is not).
+ALTER TABLE operators ADD COLUMN commission_requested_ts BIGINT;
+ALTER TABLE operators ADD COLUMN commission_change_effective_ts BIGINT;
 
 CREATE INDEX operators_gpus ON operators (gpus_active, address);
 CREATE INDEX operators_uptime ON operators (uptime_bps, address);
