@@ -5,6 +5,9 @@
 -- device registered with its operator in one batch finds no operator row yet).
 ALTER TABLE operators ADD COLUMN gpus_active BIGINT DEFAULT 0;
 ALTER TABLE operators ADD COLUMN gpus_total BIGINT DEFAULT 0;
+-- Every device registered, retired ones too (a column, not a subquery per row: PostgreSQL computes
+-- a row's subqueries for the rows an OFFSET skips as well).
+ALTER TABLE operators ADD COLUMN devices_registered BIGINT DEFAULT 0;
 -- Devices not retired, and of those the jailed ones.
 ALTER TABLE operators ADD COLUMN devices_live BIGINT DEFAULT 0;
 ALTER TABLE operators ADD COLUMN devices_jailed BIGINT DEFAULT 0;
@@ -29,6 +32,7 @@ CREATE OR REPLACE FUNCTION operator_device_figures(op TEXT) RETURNS void LANGUAG
     UPDATE operators SET
         gpus_active = (SELECT COALESCE(SUM(gpu_count), 0) FROM devices WHERE operator = op AND status = 'active'),
         gpus_total = (SELECT COALESCE(SUM(gpu_count), 0) FROM devices WHERE operator = op AND status <> 'retired'),
+        devices_registered = (SELECT COUNT(*) FROM devices WHERE operator = op),
         devices_live = (SELECT COUNT(*) FROM devices WHERE operator = op AND status <> 'retired'),
         devices_jailed = (SELECT COUNT(*) FROM devices WHERE operator = op AND status = 'jailed'),
         uptime_bps = (SELECT COALESCE(COUNT(*) FILTER (WHERE status = 'active') * 10000 / NULLIF(COUNT(*), 0), 0) FROM devices WHERE operator = op AND status <> 'retired'),

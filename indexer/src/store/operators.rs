@@ -40,7 +40,7 @@ const OPERATOR_COLS: &str = "o.address, o.authority, o.name, o.region, o.metadat
     o.pending_commission_bps, o.commission_effective_ts, o.bond, o.bond_withdrawing, o.bond_unlock_ts, o.required_bond, \
     o.devices_active, o.stake_shares, o.stake_tokens, o.unbonding_tokens, o.reward_per_share, o.commission_claimable, \
     o.delegator_count, o.slash_count, o.total_slashed, o.registered_ts, o.slot, \
-    (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address) AS devices_registered, \
+    COALESCE(o.devices_registered, 0) AS devices_registered, \
     o.gpus_active, o.gpus_total, o.devices_live, o.devices_jailed, o.uptime_bps, o.gpu_models AS gpu_models_text, \
     o.reward_last_amount, o.reward_last_span, o.commission_requested_ts, o.commission_change_effective_ts";
 
