@@ -27,6 +27,11 @@ ALTER TABLE operators ADD COLUMN commission_change_effective_ts BIGINT;
 
 CREATE INDEX operators_gpus ON operators (gpus_active, address);
 CREATE INDEX operators_uptime ON operators (uptime_bps, address);
+-- The estimated APY's order (store::operators::APY_KEY, the same expression): io_sdk's
+-- estimated_net_apy_bps without its rounding; no estimate is -1.
+CREATE INDEX operators_apy ON operators ((CASE WHEN stake_tokens > 0 AND reward_last_span > 0
+    THEN CAST(reward_last_amount AS DOUBLE PRECISION) * (10000 - commission_bps)
+         / (reward_last_span * CAST(stake_tokens AS DOUBLE PRECISION)) ELSE -1 END), address);
 
 CREATE TRIGGER devices_operator_figures_ins AFTER INSERT ON devices BEGIN
     UPDATE operators SET

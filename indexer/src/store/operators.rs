@@ -31,7 +31,8 @@ pub const COMMISSION_CHANGE_WINDOW_SECS: i64 = 7 * 24 * 3_600;
 
 /// The ordering of the estimated APY (`io_sdk::views::staking::estimated_net_apy_bps` without its
 /// rounding): the same order except between rows whose figures differ by rounding alone. No
-/// estimate sorts below every estimate.
+/// estimate sorts below every estimate. The index `operators_apy` is on this very expression (the
+/// databases match an ORDER BY to an expression index by its parsed form), so the sort walks it.
 const APY_KEY: &str = "(CASE WHEN o.stake_tokens > 0 AND o.reward_last_span > 0 \
     THEN CAST(o.reward_last_amount AS DOUBLE PRECISION) * (10000 - o.commission_bps) \
          / (o.reward_last_span * CAST(o.stake_tokens AS DOUBLE PRECISION)) ELSE -1 END)";
@@ -82,7 +83,7 @@ impl OperatorSort {
             OperatorSort::Commission => ("o.commission_bps", false),
             OperatorSort::Gpus => ("o.gpus_active", false),
             OperatorSort::Uptime => ("o.uptime_bps", false),
-            OperatorSort::Apy => (APY_KEY, false),
+            OperatorSort::Apy => (APY_KEY, false), // `operators_apy`
         }
     }
 
