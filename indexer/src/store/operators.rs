@@ -3,9 +3,9 @@
 //!
 //! The table is sorted and filtered server-side over every operator (10,000 and more): stake,
 //! commission, GPUs and uptime are stored columns with an index each (GPUs, device counts and
-//! uptime kept by triggers on `devices`, see the `operator_table` migration), so a page walks its
-//! index; the estimated APY is a function of four columns and is sorted by an expression (a scan
-//! and sort of the filtered rows: measured by `benches/operators.rs`). Pages are numbered
+//! uptime kept by triggers on `devices`, see the `operator_table` migration), and the estimated
+//! APY has an expression index on its ordering expression, so a page walks an index (plans and
+//! timings: `benches/operators.rs`). Pages are numbered
 //! (`offset` and the filtered `total`: the web app's table shows page numbers) or keyset
 //! (`cursor`, every sort but the APY's).
 use super::conn::{Conn, Stmt};
