@@ -118,7 +118,18 @@ fn operator_fields() -> Vec<(&'static str, Value)> {
             json!({ "type": ["integer", "null"], "minimum": 0,
             "description": "io_sdk estimated_net_apy_bps: the last reward less commission (current rate, rounded up), per period, x 8,760 periods, over the stake; null: no stake or no reward yet" }),
         ),
-        ("commission_changed_7d", t("boolean")),
+        (
+            "commission_requested_ts",
+            json!({ "type": ["integer", "null"], "description": "block time of the newest commission change request" }),
+        ),
+        (
+            "commission_change_effective_ts",
+            json!({ "type": ["integer", "null"], "description": "when that change takes (or took) effect" }),
+        ),
+        (
+            "commission_changed_7d",
+            json!({ "type": "boolean", "description": "a commission change was requested, or took effect, within 7 days of chain time" }),
+        ),
     ]
 }
 

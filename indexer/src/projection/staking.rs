@@ -45,6 +45,9 @@ pub(super) fn project(plan: &mut Plan, cx: &EventCtx<'_>, e: &E) {
                 ("commission_bps", v(x.commission_bps)),
                 ("pending_commission_bps", v(x.requested_bps)),
                 ("commission_effective_ts", v(x.effective_ts)),
+                // Kept apart for the operators table's "changed within 7 days".
+                ("commission_requested_ts", Val::opt_i(cx.block_time)),
+                ("commission_change_effective_ts", v(x.effective_ts)),
             ],
         ),
         E::BondChanged(x) => plan.patch(

@@ -3,9 +3,9 @@
 //!
 //! The table is sorted and filtered server-side over every operator (10,000 and more): stake,
 //! commission, GPUs and uptime are stored columns with an index each (GPUs, device counts and
-//! uptime kept by triggers on `devices`, see the `operator_table` migration), so a page walks its
-//! index; the estimated APY is a function of four columns and is sorted by an expression (a scan
-//! and sort of the filtered rows: measured by `benches/operators.rs`). Pages are numbered
+//! uptime kept by triggers on `devices`, see the `operator_table` migration), and the estimated
+//! APY has an expression index on its ordering expression, so a page walks an index (plans and
+//! timings: `benches/operators.rs`). Pages are numbered
 //! (`offset` and the filtered `total`: the web app's table shows page numbers) or keyset
 //! (`cursor`, every sort but the APY's).
 use super::conn::{Conn, Stmt};
@@ -15,7 +15,6 @@ use super::rows::staking::{DeviceRow, OperatorRow, OperatorSummary, SlashRow};
 use super::rows::U64;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 
 /// An operator's status, from its devices and bond: `jailed` when the oracle jailed one of its
 /// devices, else `active` with at least one active device, else `exiting` when it has asked for
@@ -30,13 +29,10 @@ pub const STATUSES: [&str; 4] = ["active", "jailed", "exiting", "inactive"];
 /// How far back `commission_changed_7d` looks, in seconds of chain time.
 pub const COMMISSION_CHANGE_WINDOW_SECS: i64 = 7 * 24 * 3_600;
 
-/// The longest commission delay `commission_changed_7d` sees (io_staking's default is 2 days): a
-/// change requested before the window that takes effect inside it is found this far back.
-const COMMISSION_DELAY_LOOKBACK_SECS: i64 = 30 * 24 * 3_600;
-
 /// The ordering of the estimated APY (`io_sdk::views::staking::estimated_net_apy_bps` without its
 /// rounding): the same order except between rows whose figures differ by rounding alone. No
-/// estimate sorts below every estimate.
+/// estimate sorts below every estimate. The index `operators_apy` is on this very expression (the
+/// databases match an ORDER BY to an expression index by its parsed form), so the sort walks it.
 const APY_KEY: &str = "(CASE WHEN o.stake_tokens > 0 AND o.reward_last_span > 0 \
     THEN CAST(o.reward_last_amount AS DOUBLE PRECISION) * (10000 - o.commission_bps) \
          / (o.reward_last_span * CAST(o.stake_tokens AS DOUBLE PRECISION)) ELSE -1 END)";
@@ -45,9 +41,9 @@ const OPERATOR_COLS: &str = "o.address, o.authority, o.name, o.region, o.metadat
     o.pending_commission_bps, o.commission_effective_ts, o.bond, o.bond_withdrawing, o.bond_unlock_ts, o.required_bond, \
     o.devices_active, o.stake_shares, o.stake_tokens, o.unbonding_tokens, o.reward_per_share, o.commission_claimable, \
     o.delegator_count, o.slash_count, o.total_slashed, o.registered_ts, o.slot, \
-    (SELECT COUNT(*) FROM devices d WHERE d.operator = o.address) AS devices_registered, \
+    COALESCE(o.devices_registered, 0) AS devices_registered, \
     o.gpus_active, o.gpus_total, o.devices_live, o.devices_jailed, o.uptime_bps, o.gpu_models AS gpu_models_text, \
-    o.reward_last_amount, o.reward_last_span";
+    o.reward_last_amount, o.reward_last_span, o.commission_requested_ts, o.commission_change_effective_ts";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperatorSort {
@@ -87,7 +83,7 @@ impl OperatorSort {
             OperatorSort::Commission => ("o.commission_bps", false),
             OperatorSort::Gpus => ("o.gpus_active", false),
             OperatorSort::Uptime => ("o.uptime_bps", false),
-            OperatorSort::Apy => (APY_KEY, false),
+            OperatorSort::Apy => (APY_KEY, false), // `operators_apy`
         }
     }
 
@@ -174,11 +170,14 @@ fn filters(s: &mut Stmt, w: &mut Where, f: &OperatorFilter) {
     if let Some(q) = &f.q {
         let text = like_literal(q);
         w.next(s);
+        // The address prefix compared exactly (base58 is case-sensitive; SQLite's LIKE is not).
         s.push("(LOWER(o.name) LIKE ")
             .bind(Val::T(format!("%{}%", text.to_lowercase())))
-            .push(" ESCAPE '\\' OR o.address LIKE ")
-            .bind(Val::T(format!("{text}%")))
-            .push(" ESCAPE '\\')");
+            .push(" ESCAPE '\\' OR SUBSTR(o.address, 1, CAST(")
+            .bind(Val::I(i64::try_from(q.chars().count()).unwrap_or(i64::MAX)))
+            .push(" AS INTEGER)) = ")
+            .bind(Val::T(q.clone()))
+            .push(")");
     }
 }
 
@@ -196,8 +195,7 @@ pub async fn operators<C: Conn>(
         page(c.fetch_as(&page_statement(f)).await?, f.limit, |r: &OperatorRow| {
             (sort.key(r), r.address.clone())
         });
-    let changed = commission_changed(c, now).await?;
-    let summaries = rows.rows.into_iter().map(|r| summary(r, &changed)).collect();
+    let summaries = rows.rows.into_iter().map(|r| summary(r, now)).collect();
     Ok(OperatorTable { page: Page { rows: summaries, next: rows.next }, total })
 }
 
@@ -228,8 +226,8 @@ pub fn page_statement(f: &OperatorFilter) -> Stmt {
     s
 }
 
-/// The row with its derived figures.
-fn summary(row: OperatorRow, changed: &HashSet<String>) -> OperatorSummary {
+/// The row with its derived figures at chain time `now`.
+fn summary(row: OperatorRow, now: i64) -> OperatorSummary {
     let mut gpu_models: Vec<String> = row
         .gpu_models_text
         .as_deref()
@@ -246,37 +244,13 @@ fn summary(row: OperatorRow, changed: &HashSet<String>) -> OperatorSummary {
         row.commission_bps.and_then(|b| u16::try_from(b).ok()).unwrap_or(u16::MAX),
         row.stake_tokens.map_or(0, |u| u.0),
     );
-    let commission_changed_7d = changed.contains(&row.address);
+    // A change requested, or taking effect, within the window before `now`.
+    let within = |t: Option<i64>| {
+        t.is_some_and(|t| t <= now && t >= now.saturating_sub(COMMISSION_CHANGE_WINDOW_SECS))
+    };
+    let commission_changed_7d =
+        within(row.commission_requested_ts) || within(row.commission_change_effective_ts);
     OperatorSummary { row, gpu_models, est_net_apy_bps, commission_changed_7d }
-}
-
-/// Operators whose commission change was requested, or took effect, within the last
-/// [`COMMISSION_CHANGE_WINDOW_SECS`] before `now` (from the `CommissionChangeRequested` events:
-/// requests up to [`COMMISSION_DELAY_LOOKBACK_SECS`] earlier are read for their effective time).
-async fn commission_changed<C: Conn>(c: &mut C, now: i64) -> Result<HashSet<String>, sqlx::Error> {
-    let since = now.saturating_sub(COMMISSION_CHANGE_WINDOW_SECS);
-    let s = Stmt::new(
-        "SELECT e.block_time, e.payload FROM events e \
-         WHERE e.event_name = 'CommissionChangeRequested' AND e.block_time >= $1",
-    )
-    .arg(Val::I(since.saturating_sub(COMMISSION_DELAY_LOOKBACK_SECS)));
-    let mut out = HashSet::new();
-    for r in c.fetch(&s).await? {
-        let requested = r.get("block_time").and_then(Value::as_i64).unwrap_or(i64::MIN);
-        let payload: Value = match r.get("payload") {
-            Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
-            Some(v) => v.clone(),
-            None => Value::Null,
-        };
-        let effective = payload.get("effective_ts").and_then(Value::as_i64).unwrap_or(i64::MIN);
-        let within = |t: i64| t >= since && t <= now;
-        if within(requested) || within(effective) {
-            if let Some(op) = payload.get("operator").and_then(Value::as_str) {
-                out.insert(op.to_owned());
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// An operator's earnings: rewards its pool was paid against certified reports, commission and
@@ -304,9 +278,8 @@ pub async fn operator<C: Conn>(c: &mut C, address: &str, now: i64) -> Result<Opt
     ))
     .arg(Val::T(address.to_owned()));
     let Some(row) = c.fetch_as::<OperatorRow>(&s).await?.into_iter().next() else { return Ok(None) };
-    let changed = commission_changed(c, now).await?;
     let (bond, required) = (row.bond.map_or(0, |u| u.0), row.required_bond.map_or(0, |u| u.0));
-    let Value::Object(mut op) = json(&summary(row, &changed))? else { return Ok(None) };
+    let Value::Object(mut op) = json(&summary(row, now))? else { return Ok(None) };
     let devices: Vec<DeviceRow> = c
         .fetch_as(
             &Stmt::new(format!("SELECT {DEVICE_COLS} FROM devices d LEFT JOIN offers f ON f.device = d.address WHERE d.operator = $1 ORDER BY d.address"))

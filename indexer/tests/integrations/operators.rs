@@ -216,6 +216,11 @@ async fn operators_table_sorts_filters_and_pages(db: TestDb) {
     assert_eq!(addrs(&app, "/v1/operators?q=ALP").await, [a.as_str()]);
     assert_eq!(addrs(&app, &format!("/v1/operators?q={}", &c[..12])).await, [c.as_str()]);
     assert!(addrs(&app, "/v1/operators?q=%25").await.is_empty(), "% is a literal, not a wildcard");
+    // An address prefix is case-sensitive, as base58 is (SQLite's LIKE would not be).
+    let lower = c[..12].to_lowercase();
+    if lower != c[..12] {
+        assert!(addrs(&app, &format!("/v1/operators?q={lower}")).await.is_empty(), "{lower}");
+    }
     assert_eq!(addrs(&app, "/v1/operators?gpu_model=H100&sort=apy").await, [a.as_str()]);
 
     // Offset pages carry the filtered total.

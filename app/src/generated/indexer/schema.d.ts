@@ -1557,9 +1557,14 @@ export interface components {
             bond_unlock_ts: number | null;
             bond_withdrawing: number | null;
             commission_bps: number | null;
+            /** @description when that change takes (or took) effect */
+            commission_change_effective_ts: number | null;
+            /** @description a commission change was requested, or took effect, within 7 days of chain time */
             commission_changed_7d: boolean;
             commission_claimable: number | null;
             commission_effective_ts: number | null;
+            /** @description block time of the newest commission change request */
+            commission_requested_ts: number | null;
             delegator_count: number | null;
             devices_active: number | null;
             devices_jailed: number | null;
@@ -1610,6 +1615,9 @@ export interface components {
             bond_unlock_ts: number | null;
             bond_withdrawing: number | null;
             commission_bps: number | null;
+            /** @description when that change takes (or took) effect */
+            commission_change_effective_ts: number | null;
+            /** @description a commission change was requested, or took effect, within 7 days of chain time */
             commission_changed_7d: boolean;
             commission_claimable: number | null;
             commission_effective_ts: number | null;
@@ -1622,6 +1630,8 @@ export interface components {
                 signature: string;
                 slot: number;
             }[];
+            /** @description block time of the newest commission change request */
+            commission_requested_ts: number | null;
             delegator_count: number | null;
             devices: components["schemas"]["Device"][];
             devices_active: number | null;

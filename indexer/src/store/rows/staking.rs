@@ -45,6 +45,9 @@ pub struct OperatorRow {
     /// The last reward claimed against a certified report and the periods it paid for.
     pub reward_last_amount: Option<U64>,
     pub reward_last_span: Option<i64>,
+    /// The newest commission change: requested at (block time), in effect from.
+    pub commission_requested_ts: Option<i64>,
+    pub commission_change_effective_ts: Option<i64>,
     /// `active`, `jailed`, `exiting` or `inactive` (see `store::operators::STATUS`).
     pub status: String,
 }
