@@ -801,6 +801,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/network/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Network history per bucket of chain time: delegated stake, operators registered, attested (active) devices and GPUs (levels at the bucket's end), $IO burned (cumulative and in the bucket), supply and total minted. Dense: one point per bucket from `from` to `to`. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description hour (default: the last 7 days) or day (default: the last 90 days) */
+                    bucket?: "hour" | "day";
+                    /** @description first bucket: the one holding this time */
+                    from?: number;
+                    /** @description last bucket: the one holding this time (default: the indexed slot's block time) */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["NetworkHistory"];
+                            finalized_slot: number;
+                            /** @description indexed slot the data reflects */
+                            slot: number;
+                        };
+                    };
+                };
+                /** @description A bad parameter, named */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (the parameter that named it) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Busy: retry after the Retry-After header's seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operators": {
         parameters: {
             query?: never;
@@ -928,6 +1003,84 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["OperatorDetail"];
+                            finalized_slot: number;
+                            /** @description indexed slot the data reflects */
+                            slot: number;
+                        };
+                    };
+                };
+                /** @description A bad parameter, named */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (the parameter that named it) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Busy: retry after the Retry-After header's seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operators/{address}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An operator's history per bucket: stake and delegators, commission in force (io_staking's apply_due_commission replayed), rewards allotted to its pool in the bucket (and the commission / delegator split), attested devices and GPUs, slashes executed and the stake they took. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description hour (default: the last 7 days) or day (default: the last 90 days) */
+                    bucket?: "hour" | "day";
+                    /** @description first bucket: the one holding this time */
+                    from?: number;
+                    /** @description last bucket: the one holding this time (default: the indexed slot's block time) */
+                    to?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description operator account (PDA) */
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["OperatorHistory"];
                             finalized_slot: number;
                             /** @description indexed slot the data reflects */
                             slot: number;
@@ -1397,6 +1550,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wallets/{address}/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A staker's rewards history: claims per bucket and cumulative (all positions, and per position with the claimable figure at the indexed slot), and every claim in the range. format=csv: the claims as text/csv with a header row (time_unix, time_utc, slot, signature, operator, amount_base_units, amount_io). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description hour (default: the last 7 days) or day (default: the last 90 days) */
+                    bucket?: "hour" | "day";
+                    /** @description first bucket: the one holding this time */
+                    from?: number;
+                    /** @description last bucket: the one holding this time (default: the indexed slot's block time) */
+                    to?: number;
+                    /** @description json, or csv for a download */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description staker wallet */
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK (text/csv with format=csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WalletRewards"];
+                            finalized_slot: number;
+                            /** @description indexed slot the data reflects */
+                            slot: number;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description A bad parameter, named */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (the parameter that named it) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Busy: retry after the Retry-After header's seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1483,6 +1717,12 @@ export interface components {
             slot: number;
         };
         Health: {
+            /** @description the node's confirmed slot (the probe's reading when this process ingests) */
+            chain_slot: number;
+            /** @description block time (unix seconds) of the indexed slot: chain time for countdowns; null before any */
+            chain_time: number | null;
+            indexed_slot: number;
+            lag_slots: number;
             reasons: string[];
             /** @enum {string} */
             status: "ok" | "unhealthy";
@@ -1546,9 +1786,29 @@ export interface components {
             leases: Record<string, never>;
             operators: Record<string, never>;
             oracle_set: Record<string, never> | null;
+            overview: components["schemas"]["Overview"];
             reports: Record<string, never>;
             settlements: Record<string, never>;
             supply: components["schemas"]["Supply"];
+        };
+        NetworkHistory: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /** @description first bucket start (unix seconds, chain time) */
+            from: number;
+            points: {
+                burned: number;
+                burned_in_bucket: number;
+                devices_active: number;
+                gpus_active: number;
+                minted: number | null;
+                operators: number;
+                staked: number;
+                supply: number | null;
+                t: number;
+            }[];
+            /** @description last bucket start */
+            to: number;
         };
         Operator: {
             address: string;
@@ -1675,6 +1935,52 @@ export interface components {
             /** @description active share of the devices not retired, bps (the latest certified reports keep a device active) */
             uptime_bps: number | null;
         };
+        OperatorHistory: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /** @description first bucket start (unix seconds, chain time) */
+            from: number;
+            operator: string;
+            points: {
+                commission_bps: number | null;
+                delegators: number;
+                devices_active: number;
+                devices_live: number;
+                gpus_active: number;
+                rewards: number;
+                rewards_commission: number;
+                rewards_to_delegators: number;
+                slashed_stake: number;
+                slashes: number;
+                stake: number;
+                t: number;
+                /** @description devices_active × 10,000 / devices_live, rounded down; null without a live device */
+                uptime_bps: number | null;
+            }[];
+            /** @description last bucket start */
+            to: number;
+        };
+        Overview: {
+            active_leases: number;
+            burn_window_secs: number;
+            /** @description $IO burned in the last burn_window_secs of chain time */
+            burned_30d: number;
+            by_class: {
+                class: string | null;
+                devices: number;
+                gpus: number;
+            }[];
+            /** @description the chain time the figures are at */
+            chain_time: number;
+            devices_attested: number;
+            gpus_attested: number;
+            /** @description median (the lower middle value) of io_sdk's estimated net APY (bps) over the operators with stake and a report reward: each from its latest reward, less its commission, per period, annualised, over its stake; null when none has one */
+            median_net_apy_bps: number | null;
+            operators: number;
+            operators_active: number;
+            operators_with_apy: number;
+            staked: number;
+        };
         Position: {
             activating_shares: number | null;
             activating_value: number | null;
@@ -1763,6 +2069,8 @@ export interface components {
         Status: {
             /** @description the node's confirmed slot, read apart from ingestion */
             chain_slot: number;
+            /** @description = indexed_block_time: chain time (unix seconds) at the indexed slot */
+            chain_time: number | null;
             cursors: {
                 last_signature: string;
                 last_slot: number;
@@ -1818,6 +2126,40 @@ export interface components {
             signature: string;
             slot: number;
             success: boolean;
+        };
+        WalletRewards: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            claims: {
+                amount: number | null;
+                block_time: number | null;
+                event_id: number;
+                operator: string | null;
+                signature: string;
+                slot: number;
+            }[];
+            decimals: number | null;
+            /** @description first bucket start (unix seconds, chain time) */
+            from: number;
+            points: {
+                claimed: number;
+                cumulative_claimed: number;
+                t: number;
+            }[];
+            positions: {
+                claimable_now: number | null;
+                claimed_total: number;
+                operator: string;
+                operator_name: string | null;
+                points: {
+                    claimed: number;
+                    cumulative_claimed: number;
+                    t: number;
+                }[];
+            }[];
+            /** @description last bucket start */
+            to: number;
+            wallet: string;
         };
     };
     responses: never;
