@@ -68,7 +68,7 @@ if command -v node >/dev/null && [ -f app/dist/index.html ]; then
     node app/scripts/serve.mjs --manifest "$state/manifest.json" --indexer "http://$api" \
         --port "$app_port" >"$logs/app.log" 2>&1 &
     pids+=($!)
-    app_line="up: the web app on http://127.0.0.1:$app_port  (connect a wallet holding a demo key: $state/keys/wallet-*.json)"
+    app_line="up: the web app on http://127.0.0.1:$app_port  (import a demo key into your wallet: node app/scripts/demo-keys.mjs prints them in base58)"
 fi
 for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.json"); do
     IO_WORKER_LOG=${IO_WORKER_LOG:-io_worker=info,warn} \
