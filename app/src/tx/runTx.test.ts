@@ -26,6 +26,7 @@ type Script = {
   simErr?: unknown;
   statuses?: Array<{ confirmationStatus: string; slot: bigint; err: unknown } | null>;
   blockHeight?: bigint;
+  sendErr?: Error;
 };
 
 function fakeRpc(script: Script, calls: string[]): Rpc<SolanaRpcApi> {
@@ -35,7 +36,10 @@ function fakeRpc(script: Script, calls: string[]): Rpc<SolanaRpcApi> {
     getBalance: () => reply('getBalance', { value: script.balance ?? 10_000_000n }),
     getLatestBlockhash: () => reply('getLatestBlockhash', { value: { blockhash: BLOCKHASH, lastValidBlockHeight: 100n } }),
     simulateTransaction: () => reply('simulateTransaction', { value: { err: script.simErr ?? null, logs: [] } }),
-    sendTransaction: () => reply('sendTransaction', 'sig'),
+    sendTransaction: () =>
+      script.sendErr
+        ? { send: async () => (calls.push('sendTransaction'), Promise.reject(script.sendErr)) }
+        : reply('sendTransaction', 'sig'),
     getSignatureStatuses: () => {
       const s = script.statuses?.[Math.min(statusIdx++, (script.statuses?.length ?? 1) - 1)] ?? null;
       return reply('getSignatureStatuses', { value: [s] });
@@ -128,6 +132,28 @@ describe('runTx', () => {
     const { result } = await run(request(), { statuses: [null], blockHeight: 101n });
     expect(result).toMatchObject({ phase: 'expired' });
     expect((result as { message: string }).message).toMatch(/try again/);
+  });
+  it('does not call a transaction the node has seen expired: it may still confirm', async () => {
+    const { result } = await run(request(), {
+      statuses: [
+        { confirmationStatus: 'processed', slot: 9n, err: null },
+        { confirmationStatus: 'confirmed', slot: 9n, err: null },
+      ],
+      blockHeight: 101n,
+    });
+    expect(result).toMatchObject({ phase: 'confirmed', slot: 9 });
+  });
+  it('polls the signature after a network error on send instead of asking to try again', async () => {
+    const { result, calls } = await run(request(), {
+      sendErr: new TypeError('fetch failed'),
+      statuses: [{ confirmationStatus: 'confirmed', slot: 12n, err: null }],
+    });
+    expect(result).toMatchObject({ phase: 'confirmed', slot: 12 });
+    expect(calls.filter((c) => c === 'wallet.sign')).toHaveLength(1);
+  });
+  it('a send error that mentions "denied" is a failed send, not a wallet cancellation', async () => {
+    const { result } = await run(request(), { sendErr: new Error('Program access denied') });
+    expect(result).toMatchObject({ phase: 'failed', stage: 'sending' });
   });
   it('reports a transaction that landed but failed with its program error', async () => {
     const { result } = await run(request(), {

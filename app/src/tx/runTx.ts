@@ -127,8 +127,9 @@ export async function runTx(req: TxRequest, deps: TxDeps): Promise<TxResult> {
 
   // 3. Sign, with a blockhash taken right before the wallet opens.
   go({ phase: 'awaiting-signature' });
-  let signature: string;
-  let lastValidBlockHeight: bigint;
+  // Set before `signed` turns true; read after the try only on paths where it did.
+  let signature = '';
+  let lastValidBlockHeight = 0n;
   // Whether the wallet has handed back a signed transaction (an error after that is a send error).
   let signed = false;
   try {
@@ -157,12 +158,18 @@ export async function runTx(req: TxRequest, deps: TxDeps): Promise<TxResult> {
       return go({ phase: 'failed', stage: 'awaiting-signature', message: 'This wallet cannot sign Solana transactions for this network.' });
     }
   } catch (e) {
-    if (isRejection(e)) return go({ phase: 'rejected', message: CANCELLED });
+    // A rejection can only come from the wallet, before it hands back a signed transaction; a
+    // send error that happens to say "denied" is a send error.
+    if (!signed && isRejection(e)) return go({ phase: 'rejected', message: CANCELLED });
     if (isExpiry(e)) return go({ phase: 'expired', message: EXPIRED });
     if (!signed) {
       return go({ phase: 'failed', stage: 'awaiting-signature', message: `The wallet could not sign: ${errorText(e)}` });
     }
-    return go({ phase: 'failed', stage: 'sending', message: isNetwork(e) ? NETWORK : explainSendError(e, programs, explain) });
+    // A network error after signing does not mean nothing was sent: the node may have the
+    // transaction. "Try again" would sign a second one, so the signature is polled like any other.
+    if (!isNetwork(e)) {
+      return go({ phase: 'failed', stage: 'sending', message: explainSendError(e, programs, explain) });
+    }
   }
 
   // 5. Confirm by polling; expiry is the block height passing the blockhash's last valid height.
@@ -178,8 +185,17 @@ export async function runTx(req: TxRequest, deps: TxDeps): Promise<TxResult> {
         slot = Number(st.slot);
         break;
       }
-      const height = await rpc.getBlockHeight({ commitment: 'confirmed' }).send();
-      if (height > lastValidBlockHeight) return go({ phase: 'expired', signature, message: EXPIRED });
+      // Once the node has seen it (processed), it can still confirm whatever the block height.
+      if (!st) {
+        const height = await rpc.getBlockHeight({ commitment: 'confirmed' }).send();
+        if (height > lastValidBlockHeight) {
+          // Expired only if the node never saw it: it may have landed between the two reads.
+          const { value: last } = await rpc
+            .getSignatureStatuses([signature as Signature], { searchTransactionHistory: true })
+            .send();
+          if (last[0] === null) return go({ phase: 'expired', signature, message: EXPIRED });
+        }
+      }
     } catch (e) {
       if (Date.now() > deadline) return go({ phase: 'failed', stage: 'confirming', signature, message: NETWORK });
       // A failed poll is retried: the transaction may well land.
