@@ -7,6 +7,11 @@ describe('parseAmount', () => {
     expect(parseAmount('99.5', 9)).toEqual({ ok: true, value: 99_500_000_000n });
     expect(parseAmount('.25', 9)).toEqual({ ok: true, value: 250_000_000n });
     expect(parseAmount(' 1,000.5 ', 9)).toEqual({ ok: true, value: 1_000_500_000_000n });
+    expect(parseAmount('1,234,567', 6)).toEqual({ ok: true, value: 1_234_567_000_000n });
+    // A decimal comma is refused, never read as a thousands separator (99,5 is not 995).
+    expect(parseAmount('99,5', 9)).toEqual({ ok: false, error: 'Use a dot for decimals, like 99.5.' });
+    expect(parseAmount('1,5', 9).ok).toBe(false);
+    expect(parseAmount('10,00', 9).ok).toBe(false);
     expect(parseAmount('0.000000001', 9)).toEqual({ ok: true, value: 1n });
   });
   it('reads amounts at 6 decimals (USDC)', () => {

@@ -4,13 +4,21 @@
 export type ParsedAmount = { ok: true; value: bigint } | { ok: false; error: string };
 
 const DECIMAL = /^(\d*)(?:\.(\d*))?$/;
+const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d*)?$/;
 
 /// Parses what a user typed ("100", "99.5", ".25", "1,000.5") into base units of a mint with
 /// `decimals` decimals. More fractional digits than the mint has is refused rather than rounded:
 /// silently dropping dust would sign for a different amount than the one typed.
 export function parseAmount(text: string, decimals: number): ParsedAmount {
-  const t = text.trim().replace(/[,_\s]/g, '');
-  if (t === '') return { ok: false, error: 'Enter an amount.' };
+  const trimmed = text.trim().replace(/[_\s]/g, '');
+  if (trimmed === '') return { ok: false, error: 'Enter an amount.' };
+  // A comma is taken only as a thousands separator in whole groups of three ("1,000.5"). Any other
+  // comma ("99,5" from a comma-decimal keyboard) is refused: read as a separator it would sign for
+  // ten times the amount meant.
+  if (trimmed.includes(',') && !THOUSANDS.test(trimmed)) {
+    return { ok: false, error: 'Use a dot for decimals, like 99.5.' };
+  }
+  const t = trimmed.replace(/,/g, '');
   const m = DECIMAL.exec(t);
   if (!m || (m[1] === '' && (m[2] ?? '') === '')) return { ok: false, error: 'Enter a number, like 100 or 99.5.' };
   const whole = m[1] || '0';
