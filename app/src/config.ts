@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { PROGRAM_ADDRESSES, programIdMismatches } from './generated/programAddresses';
 
 // The run-time configuration the app fetches from /config.json (written by scripts/serve.mjs
 // from the local network's manifest, or by whoever deploys the app): one build serves any
@@ -37,6 +38,16 @@ export function parseConfig(raw: unknown, base: string): AppConfig {
     return { address: text(m.address, `mints.${name}.address`), decimals: num(m.decimals, `mints.${name}.decimals`) };
   };
   const rpcUrl = absolute(text(o.rpcUrl, 'rpcUrl'), base);
+  // The generated client derives PDAs from the ids it was generated for: a network running other
+  // program ids would get transactions for the wrong accounts, so such a config is refused.
+  const mismatched = programIdMismatches(programs as Record<string, string>);
+  if (mismatched.length > 0) {
+    throw new Error(
+      `config.json: programs ${mismatched.join(', ')} differ from the ids this app was built for (${mismatched
+        .map((n) => PROGRAM_ADDRESSES[n])
+        .join(', ')}); regenerate the client (npm run gen) for that network`,
+    );
+  }
   return {
     cluster: cluster as Cluster,
     rpcUrl,
