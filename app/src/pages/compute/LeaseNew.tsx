@@ -170,8 +170,13 @@ export default function LeaseNew() {
               nonce,
               rentLamports: rent.data!,
               // The quote must be the one for what the form shows now.
+              // The quote must be for exactly the devices, hours, currency and mint the form shows:
+              // its total is the most the renter signs for.
               precheck: () =>
-                quote!.hours !== Number(hours) || quote!.currency !== currency || quote!.devices.length !== list.length
+                quote!.hours !== Number(hours) ||
+                quote!.currency !== currency ||
+                quote!.paymentMint !== mints![currency].address ||
+                !sameDevices(quote!.devices.map((d) => d.device), list)
                   ? 'The quote is out of date; wait for it to refresh.'
                   : null,
             })
@@ -212,4 +217,11 @@ export default function LeaseNew() {
       </p>
     </section>
   );
+}
+
+/// Whether two device lists name the same devices (order aside; the form never lists one twice).
+function sameDevices(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((d) => set.has(d));
 }
