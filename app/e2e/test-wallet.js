@@ -12,7 +12,9 @@
 (() => {
   const cfg = window.__E2E_WALLET__;
   if (!cfg) return;
-  const CHAINS = ['solana:localnet', 'solana:devnet'];
+  // The chains a real wallet lists: no localnet. The app must work on the local network anyway
+  // (it signs with solana:signTransaction and sends through its own RPC), and this is what tests it.
+  const CHAINS = ['solana:mainnet', 'solana:devnet'];
   const FEATURES = ['solana:signTransaction', 'solana:signAndSendTransaction', 'solana:signMessage'];
   const ICON =
     'data:image/svg+xml;base64,' +

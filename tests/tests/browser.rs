@@ -74,7 +74,9 @@ async fn the_app_in_chromium() {
         .collect();
     files.sort();
     let mut node = Command::new("node");
-    node.current_dir(&app)
+    // Killed with the test (a timeout too): node and its Chromium must not outlive the suite.
+    node.kill_on_drop(true)
+        .current_dir(&app)
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .env("E2E_BASE_URL", &base)
         .env("E2E_MANIFEST", &manifest)
