@@ -61,7 +61,10 @@ CREATE OR REPLACE FUNCTION reward_claims_operator_last() RETURNS trigger LANGUAG
 BEGIN
     UPDATE operators SET
         reward_last_amount = NEW.amount,
-        reward_last_span = GREATEST(1, NEW.period - COALESCE(reward_last_period, NEW.period - 1)),
+        -- A first claim pays for every period since the operator began to earn, how many is not
+        -- known here: no estimate (span 0) until a second claim measures one.
+        reward_last_span = CASE WHEN reward_last_period IS NULL THEN 0
+                                ELSE GREATEST(1, NEW.period - reward_last_period) END,
         reward_last_period = NEW.period
     WHERE address = NEW.operator AND (reward_last_period IS NULL OR reward_last_period < NEW.period);
     RETURN NULL;

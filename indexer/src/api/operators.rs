@@ -9,8 +9,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// Longest `q` (an operator name is at most this long; an address at most 44 characters).
-pub const MAX_Q_LEN: usize = io_staking::MAX_NAME_LEN;
+/// Longest `q`: a whole base58 address (up to 44 characters) or a name (at most 32 bytes).
+pub const MAX_Q_LEN: usize = 44;
 /// Deepest `offset`: ten thousand pages of a hundred.
 pub const MAX_OFFSET: u32 = 1_000_000;
 /// Basis points in one (uptime and commission filters).

@@ -553,6 +553,8 @@ async fn commission_events<C: Conn>(c: &mut C, operator: &str) -> Result<Vec<Com
             name: Some(name.to_owned()),
             account: Some(operator.to_owned()),
             limit: 1_000,
+            // The newest thousand (re-sorted below): the rate in force now must never be cut off.
+            desc: true,
             ..EventFilter::default()
         };
         for e in events(c, &f).await?.rows {
@@ -800,8 +802,9 @@ pub async fn overview<C: Conn>(c: &mut C, now: i64) -> Result<Value, sqlx::Error
         .iter()
         .filter_map(|p| {
             let last = u64_of(p.last_period)?;
-            // The periods the last reward paid for: since the previous one (the first: one).
-            let span = u64_of(p.previous_period).map_or(1, |prev| last.saturating_sub(prev).max(1));
+            // The periods the last reward paid for: since the previous one. A first reward pays
+            // for every period since the operator began to earn: no estimate from it.
+            let span = last.saturating_sub(u64_of(p.previous_period)?).max(1);
             io_sdk::views::staking::estimated_net_apy_bps(
                 u64_of(p.last_amount).unwrap_or(0),
                 span,
