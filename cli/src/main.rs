@@ -104,6 +104,10 @@ pub enum Command {
         #[arg(long, env = "IO_ORACLE_URL")]
         oracle: Option<String>,
     },
+    /// Recompute every public figure of the network from the chain and the leaves the oracle
+    /// nodes publish, compare them with the certified reports and the indexer, and print a table;
+    /// exits 1 on any mismatch, naming the figure and both values.
+    Verify(commands::verify::VerifyArgs),
     /// Admin tooling: pause and unpause a program.
     #[command(subcommand)]
     Admin(commands::admin::AdminCmd),
@@ -114,7 +118,15 @@ async fn main() {
     let cli = Cli::parse();
     let json = cli.output == Output::Json;
     match commands::run(cli).await {
-        Ok(report) => report.print(json),
+        Ok(report) => {
+            // A command whose result is a failure (`io verify` that found a mismatch) prints its
+            // result and still exits non-zero.
+            let failing = report.is_failing();
+            report.print(json);
+            if failing {
+                std::process::exit(1);
+            }
+        }
         Err(e) => {
             output::print_error(&e, json);
             std::process::exit(1);

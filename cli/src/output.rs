@@ -16,19 +16,31 @@ pub trait Render: Serialize {
 pub struct Report {
     text: String,
     json: Value,
+    /// The result itself is a failure (`"ok": false`, exit status 1), e.g. `io verify` found a
+    /// mismatch: printed in full all the same.
+    failing: bool,
 }
 
 impl Report {
     pub fn of<R: Render>(result: &R) -> Result<Report> {
         let json = serde_json::to_value(result).context("cannot write the result as JSON")?;
-        Ok(Report { text: result.text(), json })
+        Ok(Report { text: result.text(), json, failing: false })
+    }
+
+    pub fn failing(mut self, failing: bool) -> Report {
+        self.failing = failing;
+        self
+    }
+
+    pub fn is_failing(&self) -> bool {
+        self.failing
     }
 
     pub fn print(self, json: bool) {
         let line = if json {
             let mut v = self.json;
             if let Value::Object(m) = &mut v {
-                m.insert("ok".into(), Value::Bool(true));
+                m.insert("ok".into(), Value::Bool(!self.failing));
             }
             v.to_string()
         } else {

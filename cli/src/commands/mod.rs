@@ -8,6 +8,7 @@ pub mod oracle;
 pub mod reports;
 pub mod staking;
 pub mod token;
+pub mod verify;
 
 use crate::{
     context::Ctx,
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> Result<Report> {
             | Command::Oracle(oracle::OracleCmd::Show)
             | Command::Report { .. }
             | Command::Lease(escrow::LeaseCmd::Usage { .. })
+            | Command::Verify(_)
     );
     let payer = match keypair::read_keypair(&path) {
         Ok(k) => k,
@@ -80,6 +82,11 @@ pub async fn run(cli: Cli) -> Result<Report> {
             report(oracle::submit_report(&ctx, &file, &signers).await?)
         }
         Command::Admin(cmd) => report(admin::admin(&ctx, cmd).await?),
+        Command::Verify(args) => {
+            let verified = verify::run(&ctx, args).await?;
+            let failed = verified.fails();
+            report(verified).map(|r| r.failing(failed))
+        }
         Command::Report { period, oracle } => {
             let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
             report(reports::report(&ctx, &node, period).await?)

@@ -18,6 +18,7 @@ pub mod report;
 pub mod settings;
 pub mod staking;
 pub mod token;
+pub mod verify;
 pub mod views;
 pub mod worker;
 
