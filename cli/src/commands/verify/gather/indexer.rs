@@ -1,0 +1,120 @@
+//! What the indexer serves, for the figures the checks compare: a fixed list of paths (the
+//! network overview, the supply, every list followed to its last page, each chain operator's and
+//! lease's page, each certified period's report). Each answer is stored as its `data` member, a
+//! paged list as ONE array of all its items; a path that fails is recorded in `Served.errors`
+//! (the checks make a missing row of it), never a reason to stop.
+use super::http::{bounded, Failure, Http, CONCURRENCY};
+use super::Progress;
+use anyhow::{bail, Result};
+use io_sdk::verify::{snapshot::Chain, Served};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Lists the indexer pages with a cursor (`next_cursor`, null on the last page).
+pub const LISTS: [&str; 4] = ["/v1/operators", "/v1/devices", "/v1/leases", "/v1/burns"];
+/// Single answers about the whole network.
+pub const SINGLES: [&str; 2] = ["/v1/network", "/v1/supply"];
+/// The largest page the indexer serves.
+const PAGE: &str = "1000";
+/// A list longer than this many pages is refused: a cursor that never ends is a broken indexer,
+/// not a reason to fetch forever.
+const MAX_PAGES: usize = 10_000;
+
+/// Whether anything answers at `url`, asked before any check so that a wrong or stopped indexer
+/// is named at once instead of as hundreds of missing figures.
+pub async fn probe(http: &Http, url: &str) -> Result<()> {
+    match http.get(&format!("{url}/health"), &[]).await {
+        Err(Failure::Unreachable(why)) => bail!(
+            "no indexer answers at {url}: pass --indexer URL, or --no-indexer to check the chain and the \
+             oracle nodes only ({why})"
+        ),
+        // Any HTTP answer is a server there; an unhealthy or lagging indexer still serves, and
+        // what it serves is what is compared.
+        _ => Ok(()),
+    }
+}
+
+/// The paths fetched for `chain` and the certified `periods` in range, in a stable order.
+pub fn paths(chain: &Chain, periods: &[u64]) -> Vec<String> {
+    let mut out: Vec<String> = SINGLES.iter().map(|p| p.to_string()).collect();
+    out.extend(LISTS.iter().map(|p| p.to_string()));
+    out.extend(chain.operators.keys().map(|a| format!("/v1/operators/{a}")));
+    out.extend(chain.leases.keys().map(|a| format!("/v1/leases/{a}")));
+    out.extend(periods.iter().map(|p| format!("/v1/reports/{p}")));
+    out
+}
+
+/// Every answer of `paths` from the indexer at `url`.
+pub async fn answers(http: &Http, url: &str, paths: Vec<String>, progress: &Progress) -> Served {
+    let jobs: Vec<_> = paths
+        .into_iter()
+        .map(|path| {
+            let (http, url) = (http.clone(), url.to_owned());
+            async move {
+                let answer = if LISTS.contains(&path.as_str()) {
+                    list(&http, &url, &path).await
+                } else {
+                    one(&http, &url, &path).await
+                };
+                (path, answer)
+            }
+        })
+        .collect();
+    let results = bounded(jobs, CONCURRENCY, |done, total| {
+        progress.tick(done, total, &format!("indexer {done}/{total}"));
+    })
+    .await;
+    let mut served = Served { url: Some(url.to_owned()), ..Served::default() };
+    for (path, answer) in results {
+        match answer {
+            Ok(v) => {
+                served.answers.insert(path, v);
+            }
+            Err(why) => {
+                served.errors.insert(path, why);
+            }
+        }
+    }
+    served
+}
+
+/// The `data` member of an answer (the indexer's envelope: `{slot, finalized_slot, data,
+/// [next_cursor]}`).
+fn data(path: &str, mut body: Value) -> Result<Value, String> {
+    match body.get_mut("data") {
+        Some(d) => Ok(d.take()),
+        None => Err(format!("{path}: the answer has no data member (not the indexer's API?)")),
+    }
+}
+
+async fn one(http: &Http, url: &str, path: &str) -> Result<Value, String> {
+    let body = http.get(&format!("{url}{path}"), &[]).await.map_err(|e| e.to_string())?;
+    data(path, body)
+}
+
+/// Every item of a paged list, in the order served.
+async fn list(http: &Http, url: &str, path: &str) -> Result<Value, String> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut seen = BTreeSet::new();
+    for _ in 0..MAX_PAGES {
+        let mut query = vec![("limit", PAGE)];
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.as_str()));
+        }
+        let mut body = http.get(&format!("{url}{path}"), &query).await.map_err(|e| e.to_string())?;
+        let next = body.get("next_cursor").and_then(Value::as_str).map(str::to_owned);
+        match data(path, body.take())? {
+            Value::Array(page) => items.extend(page),
+            other => return Err(format!("{path}: a page is not a list but {other}")),
+        }
+        match next {
+            None => return Ok(Value::Array(items)),
+            Some(c) if !seen.insert(c.clone()) => {
+                return Err(format!("{path}: the indexer served the cursor {c} twice (its pages loop)"))
+            }
+            Some(c) => cursor = Some(c),
+        }
+    }
+    Err(format!("{path}: more than {MAX_PAGES} pages"))
+}
