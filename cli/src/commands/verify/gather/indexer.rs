@@ -118,3 +118,74 @@ async fn list(http: &Http, url: &str, path: &str) -> Result<Value, String> {
     }
     Err(format!("{path}: more than {MAX_PAGES} pages"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::http::fake;
+    use super::*;
+    use std::sync::Arc;
+
+    fn envelope(data: Value, next: Option<&str>) -> String {
+        serde_json::json!({ "slot": 9, "finalized_slot": 9, "data": data, "next_cursor": next }).to_string()
+    }
+
+    /// An indexer with a two-page list, a list whose cursor loops, a 404, a body that is not
+    /// JSON and one without the envelope.
+    fn indexer() -> fake::Answer {
+        Arc::new(|path: &str, query: &str| match (path, query) {
+            ("/health", _) => (200, "{}".into()),
+            ("/v1/supply", "") => (200, envelope(serde_json::json!({ "total_minted": "5" }), None)),
+            ("/v1/devices", "limit=1000") => {
+                (200, envelope(serde_json::json!([{ "n": 1 }, { "n": 2 }]), Some("c+1")))
+            }
+            // The cursor comes back URL-encoded, as any opaque value must.
+            ("/v1/devices", "limit=1000&cursor=c%2B1") => {
+                (200, envelope(serde_json::json!([{ "n": 3 }]), None))
+            }
+            ("/v1/burns", _) => (200, envelope(serde_json::json!([]), Some("again"))),
+            ("/v1/network", _) => (200, "oops".into()),
+            ("/v1/operators", _) => (200, r#"{"items": []}"#.into()),
+            _ => (404, r#"{"error":{"parameter":"address","message":"no lease at this address"}}"#.into()),
+        })
+    }
+
+    #[tokio::test]
+    async fn lists_are_merged_and_failures_recorded() {
+        let url = fake::serve(indexer()).await;
+        let http = Http::new().unwrap();
+        probe(&http, &url).await.unwrap();
+        let paths: Vec<String> =
+            ["/v1/supply", "/v1/devices", "/v1/burns", "/v1/network", "/v1/operators", "/v1/leases/X"]
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+        let s = answers(&http, &url, paths, &Progress::new(false)).await;
+        assert_eq!(s.url.as_deref(), Some(url.as_str()));
+        assert_eq!(s.number("/v1/supply", "/total_minted").as_deref(), Some("5"), "the data member is kept");
+        assert_eq!(s.get("/v1/devices"), Some(&serde_json::json!([{ "n": 1 }, { "n": 2 }, { "n": 3 }])));
+        assert!(s.errors["/v1/burns"].contains("cursor again twice"), "{:?}", s.errors);
+        assert!(s.errors["/v1/network"].starts_with("not JSON"), "{:?}", s.errors);
+        assert!(s.errors["/v1/operators"].contains("no data member"), "{:?}", s.errors);
+        assert_eq!(s.errors["/v1/leases/X"], "HTTP 404: no lease at this address");
+        assert_eq!(s.answers.len() + s.errors.len(), 6);
+        // The probe, two pages of devices, two of burns, one request for each of the others.
+        assert_eq!(http.meter.read().0, 1 + 2 + 2 + 4);
+    }
+
+    #[tokio::test]
+    async fn an_indexer_that_does_not_answer_is_refused_with_what_to_pass() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}");
+        let e = probe(&Http::new().unwrap(), &url).await.unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "no indexer answers at {url}: pass --indexer URL, or --no-indexer to check the chain and the oracle \
+                 nodes only"
+            )),
+            "{e}"
+        );
+        // A server that answers, even with an error, is an indexer to compare with.
+        let url = fake::serve(Arc::new(|_: &str, _: &str| (503, "{}".into()))).await;
+        probe(&Http::new().unwrap(), &url).await.unwrap();
+    }
+}

@@ -103,6 +103,15 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
     progress.step("reading the chain…");
     let chain_meter = http::Meter::default();
     let chain = chain::read(ctx, &chain_meter).await?;
+    progress.step(&format!(
+        "chain at slot {}: {} operators, {} devices, {} positions, {} leases, {} reports",
+        chain.slot,
+        chain.operators.len(),
+        chain.devices.len(),
+        chain.positions.len(),
+        chain.leases.len(),
+        chain.reports.len()
+    ));
 
     let mut snapshot = Snapshot { range, chain, copies: Default::default(), served: Served::default() };
     let periods: Vec<u64> = snapshot.certified().keys().copied().collect();
@@ -112,6 +121,10 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
         let paths = indexer::paths(&snapshot.chain, &periods);
         progress.step(&format!("indexer 0/{}", paths.len()));
         snapshot.served = indexer::answers(&indexer_http, url, paths, progress).await;
+        if let Some((path, why)) = snapshot.served.errors.iter().next() {
+            let n = snapshot.served.errors.len();
+            progress.step(&format!("indexer: {n} path(s) not served, first {path}: {why}"));
+        }
     }
 
     let ((chain_requests, chain_bytes), (node_requests, node_bytes), (indexer_requests, indexer_bytes)) =

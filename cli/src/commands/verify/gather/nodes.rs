@@ -55,3 +55,66 @@ async fn fetch(http: &Http, node: &str, period: u64) -> Result<Published, String
         report: served.report,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::http::fake;
+    use super::*;
+    use io_sdk::report::PeriodReport;
+    use std::sync::Arc;
+
+    fn report(period: u64) -> PeriodReport {
+        let body = io_oracle::ReportBody { period, devices_attested: 3, ..Default::default() };
+        PeriodReport::new(body, 0, vec![], vec![], vec![], vec![])
+    }
+
+    /// A node that publishes period 7, knows nothing of 8, and answers 9 with period 7's report.
+    fn node() -> fake::Answer {
+        Arc::new(|path: &str, _: &str| {
+            let published = |p: u64| {
+                serde_json::json!({
+                    "period": p, "digest": "ab", "status": "certified", "address": "x",
+                    "signatures": [{ "signer": "S", "signature": "G" }], "report": report(p),
+                })
+                .to_string()
+            };
+            match path {
+                "/v1/reports/7" | "/v1/reports/9" => (200, published(7)),
+                "/v1/reports/8" => (
+                    404,
+                    r#"{"error":{"code":"no_report","message":"this node knows no report of period 8"}}"#
+                        .into(),
+                ),
+                _ => (500, "{}".into()),
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn every_node_gets_a_copy_per_period_and_failures_are_recorded() {
+        let good = fake::serve(node()).await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let down = format!("http://127.0.0.1:{port}");
+        let garbage = fake::serve(Arc::new(|_: &str, _: &str| (200, r#"{"period": 7}"#.into()))).await;
+        let nodes = vec![good.clone(), down.clone(), garbage.clone()];
+        let http = Http::new().unwrap();
+        let copies = copies(&http, &nodes, &[7, 8, 9], &Progress::new(false)).await;
+        assert_eq!(copies.keys().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
+        for cs in copies.values() {
+            assert_eq!(cs.iter().map(|c| c.node.as_str()).collect::<Vec<_>>(), nodes, "in the order given");
+        }
+        let p = copies[&7][0].result.as_ref().unwrap();
+        assert_eq!((p.status.as_str(), p.digest.as_str()), ("certified", "ab"));
+        assert_eq!(p.signatures, vec![("S".to_owned(), "G".to_owned())]);
+        assert_eq!(p.report, report(7));
+        let err = |p: u64, i: usize| copies[&p][i].result.as_ref().unwrap_err().clone();
+        assert_eq!(
+            err(8, 0),
+            format!("{good}/v1/reports/8: HTTP 404: this node knows no report of period 8 (no_report)")
+        );
+        assert!(err(9, 0).ends_with("answered the report of period 7 instead"), "{}", err(9, 0));
+        assert!(err(7, 1).starts_with(&format!("{down}/v1/reports/7: no answer: ")), "{}", err(7, 1));
+        assert!(err(7, 2).contains("not a report as oracle nodes publish one"), "{}", err(7, 2));
+        assert_eq!(http.meter.read().0, 9);
+    }
+}
