@@ -149,3 +149,42 @@ async fn accounts(ctx: &Ctx, keys: &[Pubkey], meter: &Meter) -> Result<BTreeMap<
     }
     Ok(out)
 }
+
+/// Whether two reads of the chain found the same state (the clock aside): every account's
+/// fields, the mint's supply and every vault's balance.
+pub fn same_state(a: &Chain, b: &Chain) -> bool {
+    fingerprint(a) == fingerprint(b)
+}
+
+/// Every account of `c` as the programs serialize it, in address order, then the supply and the
+/// balances.
+fn fingerprint(c: &Chain) -> Vec<u8> {
+    fn put<T: AnchorSerialize>(out: &mut Vec<u8>, v: &T) {
+        // Serializing into a Vec cannot fail; a failure would only make two reads differ.
+        let _ = v.serialize(out);
+    }
+    fn all<T: AnchorSerialize>(out: &mut Vec<u8>, m: &BTreeMap<Pubkey, T>) {
+        put(out, &(m.len() as u64));
+        for (k, v) in m {
+            put(out, k);
+            put(out, v);
+        }
+    }
+    let mut out = Vec::new();
+    put(&mut out, &c.token);
+    put(&mut out, &c.mint_supply);
+    put(&mut out, &c.staking);
+    put(&mut out, &c.escrow);
+    put(&mut out, &c.price);
+    put(&mut out, &c.oracle);
+    all(&mut out, &c.operators);
+    all(&mut out, &c.devices);
+    all(&mut out, &c.positions);
+    all(&mut out, &c.slashes);
+    all(&mut out, &c.leases);
+    all(&mut out, &c.offers);
+    all(&mut out, &c.oracle_bonds);
+    all(&mut out, &c.reports);
+    all(&mut out, &c.balances);
+    out
+}

@@ -9,6 +9,7 @@ use anyhow::{bail, Result};
 use io_sdk::verify::{snapshot::Chain, Served};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 /// Lists the indexer pages with a cursor (`next_cursor`, null on the last page).
 pub const LISTS: [&str; 4] = ["/v1/operators", "/v1/devices", "/v1/leases", "/v1/burns"];
@@ -31,6 +32,37 @@ pub async fn probe(http: &Http, url: &str) -> Result<()> {
         // Any HTTP answer is a server there; an unhealthy or lagging indexer still serves, and
         // what it serves is what is compared.
         _ => Ok(()),
+    }
+}
+
+/// The longest wait for the indexer to reach the slot the chain was read at.
+const CATCH_UP: Duration = Duration::from_secs(15);
+
+/// Waits until the indexer has indexed `slot` (its `/health` says `indexed_slot`), so that what
+/// it serves includes everything the chain read saw; at most [`CATCH_UP`], then it is compared
+/// as it is (an indexer that lags is what its users see). Returns the indexer's slot when known.
+pub async fn catch_up(http: &Http, url: &str, slot: u64, progress: &Progress) -> Option<u64> {
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        let indexed = http.get(&format!("{url}/health"), &[]).await.ok().and_then(|v| {
+            v.pointer("/data/indexed_slot").or_else(|| v.get("slot")).and_then(Value::as_u64)
+        })?;
+        if indexed >= slot {
+            return Some(indexed);
+        }
+        if started.elapsed() >= CATCH_UP {
+            progress.step(&format!(
+                "the indexer is at slot {indexed}, behind the chain's {slot} after {} s: compared as it serves",
+                CATCH_UP.as_secs()
+            ));
+            return Some(indexed);
+        }
+        if !said {
+            progress.step(&format!("waiting for the indexer to reach slot {slot} (at {indexed})"));
+            said = true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
@@ -187,5 +219,23 @@ mod tests {
         // A server that answers, even with an error, is an indexer to compare with.
         let url = fake::serve(Arc::new(|_: &str, _: &str| (503, "{}".into()))).await;
         probe(&Http::new().unwrap(), &url).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_indexer_is_read_once_it_has_indexed_the_chains_slot() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let slot = Arc::new(AtomicU64::new(5));
+        let behind = slot.clone();
+        let url = fake::serve(Arc::new(move |_: &str, _: &str| {
+            let s = behind.fetch_add(1, Ordering::SeqCst);
+            (200, serde_json::json!({ "data": { "indexed_slot": s }, "slot": s }).to_string())
+        }))
+        .await;
+        let http = Http::new().unwrap();
+        assert_eq!(catch_up(&http, &url, 7, &Progress::new(false)).await, Some(7));
+        assert_eq!(http.meter.read().0, 3, "asked at 5, 6, then 7");
+        // A server that does not say its slot is not waited for.
+        let url = fake::serve(Arc::new(|_: &str, _: &str| (200, "{}".into()))).await;
+        assert_eq!(catch_up(&http, &url, 7, &Progress::new(false)).await, None);
     }
 }

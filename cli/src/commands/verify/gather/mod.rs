@@ -90,6 +90,18 @@ pub fn node_urls(ctx: &Ctx, args: &VerifyArgs) -> Result<Vec<String>> {
     Ok(urls)
 }
 
+/// How many times the chain and the indexer are read, at most, to find them agreeing on a state.
+const READS: usize = 3;
+
+/// The certified periods of `chain` in `range`, as the checks see them.
+fn certified_periods(
+    chain: &io_sdk::verify::snapshot::Chain,
+    range: io_sdk::verify::PeriodRange,
+) -> Vec<u64> {
+    let s = Snapshot { range, chain: chain.clone(), copies: Default::default(), served: Served::default() };
+    s.certified().keys().copied().collect()
+}
+
 /// The snapshot every check reads, and what it cost to gather.
 pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result<(Snapshot, Cost)> {
     let indexer_url = indexer_url(ctx, args)?;
@@ -102,7 +114,7 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
 
     progress.step("reading the chain…");
     let chain_meter = http::Meter::default();
-    let chain = chain::read(ctx, &chain_meter).await?;
+    let mut chain = chain::read(ctx, &chain_meter).await?;
     progress.step(&format!(
         "chain at slot {}: {} operators, {} devices, {} positions, {} leases, {} reports",
         chain.slot,
@@ -113,19 +125,41 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
         chain.reports.len()
     ));
 
-    let mut snapshot = Snapshot { range, chain, copies: Default::default(), served: Served::default() };
-    let periods: Vec<u64> = snapshot.certified().keys().copied().collect();
-    progress.step(&format!("report 0/{} from {} nodes", periods.len(), nodes.len()));
-    snapshot.copies = nodes::copies(&node_http, &nodes, &periods, progress).await;
+    // The chain and the indexer cannot be read at one instant. The indexer is read once it has
+    // indexed the chain's slot, then the chain again: if nothing changed in between, both
+    // describe the same state; if something did (a period closing), both are read again.
+    let mut served = Served::default();
     if let Some(url) = &indexer_url {
-        let paths = indexer::paths(&snapshot.chain, &periods);
-        progress.step(&format!("indexer 0/{}", paths.len()));
-        snapshot.served = indexer::answers(&indexer_http, url, paths, progress).await;
-        if let Some((path, why)) = snapshot.served.errors.iter().next() {
-            let n = snapshot.served.errors.len();
+        for attempt in 1..=READS {
+            indexer::catch_up(&indexer_http, url, chain.slot, progress).await;
+            let paths = indexer::paths(&chain, &certified_periods(&chain, range));
+            progress.step(&format!("indexer 0/{}", paths.len()));
+            served = indexer::answers(&indexer_http, url, paths, progress).await;
+            let again = chain::read(ctx, &chain_meter).await?;
+            let stable = chain::same_state(&chain, &again);
+            chain = again;
+            if stable {
+                break;
+            }
+            progress.step(&if attempt < READS {
+                format!(
+                    "the chain changed while the indexer was read: reading both again ({}/{READS})",
+                    attempt + 1
+                )
+            } else {
+                format!("the chain kept changing over {READS} reads: compared with the last")
+            });
+        }
+        if let Some((path, why)) = served.errors.iter().next() {
+            let n = served.errors.len();
             progress.step(&format!("indexer: {n} path(s) not served, first {path}: {why}"));
         }
     }
+
+    let periods = certified_periods(&chain, range);
+    progress.step(&format!("report 0/{} from {} nodes", periods.len(), nodes.len()));
+    let copies = nodes::copies(&node_http, &nodes, &periods, progress).await;
+    let snapshot = Snapshot { range, chain, copies, served };
 
     let ((chain_requests, chain_bytes), (node_requests, node_bytes), (indexer_requests, indexer_bytes)) =
         (chain_meter.read(), node_http.meter.read(), indexer_http.meter.read());
