@@ -52,6 +52,9 @@ pub struct Verified {
     /// What was fetched to check these figures: requests and bytes from the chain, the oracle
     /// nodes and the indexer (the work a run costs, proportional to what it checks).
     pub cost: gather::Cost,
+    /// Requests and bytes fetched in all (the sums of `cost`).
+    pub requests: u64,
+    pub bytes: u64,
     pub rows: Vec<Row>,
     #[serde(skip)]
     pub all: bool,
@@ -80,6 +83,8 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
         indexer: snapshot.served.url.clone(),
         oracle_nodes: gather::node_urls(ctx, &args)?,
         seconds: started.elapsed().as_secs_f64(),
+        requests: cost.requests(),
+        bytes: cost.bytes(),
         cost,
         rows,
         all: args.all,
