@@ -125,35 +125,33 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
         chain.reports.len()
     ));
 
-    // The chain and the indexer cannot be read at one instant. The indexer is read once it has
-    // indexed the chain's slot, then the chain again: if nothing changed in between, both
-    // describe the same state; if something did (a period closing), both are read again.
+    // Neither the chain's accounts (a dozen requests) nor the chain and the indexer can be read
+    // at one instant. So the indexer is read once it has indexed the chain's slot, then the chain
+    // again: if nothing changed, the reads describe one state; if something did (a period
+    // closing mid-read), all are read again, at most READS times.
     let mut served = Served::default();
-    if let Some(url) = &indexer_url {
-        for attempt in 1..=READS {
+    for attempt in 1..=READS {
+        if let Some(url) = &indexer_url {
             indexer::catch_up(&indexer_http, url, chain.slot, progress).await;
             let paths = indexer::paths(&chain, &certified_periods(&chain, range));
             progress.step(&format!("indexer 0/{}", paths.len()));
             served = indexer::answers(&indexer_http, url, paths, progress).await;
-            let again = chain::read(ctx, &chain_meter).await?;
-            let stable = chain::same_state(&chain, &again);
-            chain = again;
-            if stable {
-                break;
-            }
-            progress.step(&if attempt < READS {
-                format!(
-                    "the chain changed while the indexer was read: reading both again ({}/{READS})",
-                    attempt + 1
-                )
-            } else {
-                format!("the chain kept changing over {READS} reads: compared with the last")
-            });
         }
-        if let Some((path, why)) = served.errors.iter().next() {
-            let n = served.errors.len();
-            progress.step(&format!("indexer: {n} path(s) not served, first {path}: {why}"));
+        let again = chain::read(ctx, &chain_meter).await?;
+        let stable = chain::same_state(&chain, &again);
+        chain = again;
+        if stable {
+            break;
         }
+        progress.step(&if attempt < READS {
+            format!("the chain changed while it was read: reading again ({}/{READS})", attempt + 1)
+        } else {
+            format!("the chain kept changing over {READS} reads: compared as last read")
+        });
+    }
+    if let Some((path, why)) = served.errors.iter().next() {
+        let n = served.errors.len();
+        progress.step(&format!("indexer: {n} path(s) not served, first {path}: {why}"));
     }
 
     let periods = certified_periods(&chain, range);
