@@ -221,3 +221,25 @@ async fn shutdown() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oracle_urls_are_repeatable_or_comma_separated_and_set_api_oracle_urls() {
+        let cli = Cli::try_parse_from([
+            "indexer",
+            "serve",
+            "--oracle-url",
+            "http://a:7901,http://b:7902",
+            "--oracle-url=http://c:7903",
+        ])
+        .unwrap();
+        let s = Settings::load(None, Vec::new(), &cli.overrides()).unwrap();
+        assert_eq!(s.api.oracle_urls, ["http://a:7901", "http://b:7902", "http://c:7903"]);
+        // None given: the setting keeps its default (no node).
+        let cli = Cli::try_parse_from(["indexer", "serve", "--oracle-url="]).unwrap();
+        assert!(Settings::load(None, Vec::new(), &cli.overrides()).unwrap().api.oracle_urls.is_empty());
+    }
+}
