@@ -564,6 +564,10 @@ pub(crate) fn served(s: &Snapshot) -> Served {
             },
             "devices_by_class": by_class,
             "reports": { "last_certified_period": P2, "certified": 2 },
+            "settlements": {
+                "settlements": c.leases.values().flat_map(|l| &l.devices).filter(|d| d.attested_seconds > 0).count(),
+                "attested_seconds": c.leases.values().flat_map(|l| &l.devices).map(|d| d.attested_seconds).sum::<u64>(),
+            },
             "overview": {
                 "devices_attested": active.len(),
                 "gpus_attested": gpus,
