@@ -194,7 +194,7 @@ fn listed(s: &Snapshot, rows: &mut Rows) {
         let same = served.get(a.as_str()).is_some_and(|v| {
             text_of(v.get("class")).as_deref() == Some(d.class.name())
                 && text_of(v.get("gpu_count")) == Some(d.gpu_count.to_string())
-                && v.get("green").and_then(Value::as_bool) == Some(d.green)
+                && bool_of(v.get("green")) == Some(d.green)
                 && text_of(v.get("status")).as_deref() == Some(status_name(d.status))
         });
         if !same {
@@ -213,6 +213,15 @@ fn listed(s: &Snapshot, rows: &mut Rows) {
             differ.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
         ),
     );
+}
+
+/// A served flag: a JSON boolean, or 0/1 as some stores write it.
+fn bool_of(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_u64().filter(|n| *n <= 1).map(|n| n == 1),
+        _ => None,
+    }
 }
 
 fn status_name(s: DeviceStatus) -> &'static str {

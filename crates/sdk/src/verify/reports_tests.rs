@@ -128,6 +128,23 @@ fn a_node_serving_a_rerooted_other_report_is_named_and_a_lone_liar_leaves_the_re
 }
 
 #[test]
+fn the_same_content_re_signed_with_a_later_expiry_is_not_another_report() {
+    let mut s = snapshot();
+    let mut later = s.leaves_of(P1).unwrap().clone();
+    later.body.expiry_slot += 100;
+    set_copy(&mut s, P1, NODE_A, Ok(published(&later)));
+    assert!(failing(&rows_of(&s)).is_empty());
+    // Another content is.
+    later.body.usdc_per_io += 1;
+    set_copy(&mut s, P1, NODE_A, Ok(published(&later)));
+    let rows = rows_of(&s);
+    assert_eq!(
+        row(&rows, &format!("report.{P1}.body"), Some(&format!("node {NODE_A}"))).verdict,
+        Verdict::Mismatch
+    );
+}
+
+#[test]
 fn withheld_leaves_are_a_finding_and_a_404_beside_a_good_copy_is_not() {
     let mut s = snapshot();
     set_copy(&mut s, P1, NODE_A, Err("404 Not Found".into()));

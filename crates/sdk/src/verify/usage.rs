@@ -44,8 +44,9 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
             "not summed: some period's leased seconds could not be recomputed (see its row)".into(),
         ),
     }
+    let published = published(s);
     for (address, lease) in &s.chain.leases {
-        per_lease(s, rows, address, lease);
+        per_lease(s, rows, &published, address, lease);
     }
     settled_total(s, rows);
 }
@@ -120,25 +121,33 @@ fn period(s: &Snapshot, rows: &mut Rows, p: u64) -> Option<u128> {
     Some(leased)
 }
 
-/// The newest published usage leaf of (lease, device) among the certified reports gathered,
-/// with its period; whether every certified report's leaves were available (so that the
-/// absence of a leaf is itself proof).
-fn newest_leaf(s: &Snapshot, lease: &Pubkey, device: &Pubkey) -> (Option<(u64, u64)>, bool) {
+/// Every certified report on chain, newest first, with its published leaves (`None`: not
+/// gathered or not published), built once: a lease device looks its leaf up here.
+type Published<'a> = Vec<(u64, Option<&'a PeriodReport>)>;
+
+fn published(s: &Snapshot) -> Published<'_> {
+    all_certified(s).keys().rev().map(|&p| (p, leaves_at(s, p))).collect()
+}
+
+/// The newest published usage leaf of (lease, device), with its period; and whether every newer
+/// certified report's leaves were available (so that the leaf found is the newest, or the absence
+/// of any leaf is itself proof).
+fn newest_leaf(published: &Published<'_>, lease: &Pubkey, device: &Pubkey) -> (Option<(u64, u64)>, bool) {
     let mut complete = true;
-    for (&p, _) in all_certified(s).iter().rev() {
-        let Some(r) = leaves_at(s, p) else {
+    for (p, leaves) in published {
+        let Some(r) = leaves else {
             complete = false;
             continue;
         };
         if let Some(i) = r.usage_index(lease, device) {
-            return (Some((p, r.usage[i].seconds)), complete);
+            return (Some((*p, r.usage[i].seconds)), complete);
         }
     }
     (None, complete)
 }
 
 /// A lease's settled seconds against its usage leaves and the indexer.
-fn per_lease(s: &Snapshot, rows: &mut Rows, address: &Pubkey, lease: &Lease) {
+fn per_lease(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, address: &Pubkey, lease: &Lease) {
     let figure = format!("lease.{address}.attested_seconds");
     let mut settled = 0u128;
     let mut proven = 0u128;
@@ -147,7 +156,7 @@ fn per_lease(s: &Snapshot, rows: &mut Rows, address: &Pubkey, lease: &Lease) {
     let mut newest = None;
     for d in &lease.devices {
         settled += u128::from(d.attested_seconds);
-        let (leaf, complete) = newest_leaf(s, address, &d.device);
+        let (leaf, complete) = newest_leaf(published, address, &d.device);
         let have = leaf.map_or(0, |(_, secs)| secs);
         proven += u128::from(have);
         newest = newest.max(leaf.map(|(p, _)| p));
