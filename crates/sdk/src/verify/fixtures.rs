@@ -1,11 +1,12 @@
-//! Test fixture shared by the area checks: a small network that is consistent everywhere — two
+//! Test fixture of the report-derived checks: a small network whose chain balances — two
 //! operators, three devices, one USDC lease, two certified periods built by `report::build` and
 //! signed by a quorum of a three-key oracle set, two oracle nodes publishing them, and an indexer
-//! that serves what the chain says. `verify(&snapshot())` has no failing row; each test forges one
-//! figure and asserts the failing row it causes.
+//! that serves what the chain says for the report-derived areas (reports, devices, usage,
+//! rewards): their checks find no failing row in it; each test forges one figure and asserts the
+//! failing row it causes.
 //!
-//! Part S extends the indexer's answers for its areas in its own files; this file keeps the
-//! chain and the reports.
+//! The ledger areas (supply, escrow, stake) test on their own balanced network
+//! (`supply::ledger_net`), with the indexer answers they read.
 use super::{NodeCopy, PeriodRange, Published, Served, Snapshot};
 use crate::{
     names::Name,
@@ -673,7 +674,14 @@ mod tests {
         assert_eq!(r2.body.devices_attested, 2);
         assert!(r1.body.emission_distributed > 0 && r2.body.emission_distributed > 0);
         assert!(!r2.usage.is_empty());
-        let failing: Vec<_> = super::super::verify(&s).into_iter().filter(|r| r.verdict.fails()).collect();
+        // The report-derived areas: part S's ledger areas test on their own balanced network
+        // (the indexer answers they read are not served here).
+        let mut rows = super::super::Rows::default();
+        super::super::reports::check(&s, &mut rows);
+        super::super::devices::check(&s, &mut rows);
+        super::super::usage::check(&s, &mut rows);
+        super::super::rewards::check(&s, &mut rows);
+        let failing: Vec<_> = rows.into_vec().into_iter().filter(|r| r.verdict.fails()).collect();
         assert!(failing.is_empty(), "the clean fixture fails: {failing:#?}");
     }
 }
