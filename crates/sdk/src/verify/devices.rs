@@ -136,6 +136,38 @@ fn now(s: &Snapshot, rows: &mut Rows) {
         rows.recomputed(AREA, "devices.green_share_bps", share);
     }
     rows.recomputed(AREA, "devices.period", p);
+    applied(s, rows, p, leaves);
+}
+
+/// How many devices the chain does not (yet) mark as report `p` attests them: the indexer counts
+/// the chain's `active` devices, so when `devices.attested` fails this says whether the chain or
+/// the indexer differs. Not a failure in itself: the cranks apply a certified report's device
+/// leaves within seconds, and an activation waits for the operator's bond.
+fn applied(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport) {
+    let differ: Vec<String> = leaves
+        .devices
+        .iter()
+        .filter(|l| {
+            let active = s.chain.devices.get(&l.device).map(|d| d.status == DeviceStatus::Active);
+            active.is_some_and(|a| a != l.active)
+        })
+        .map(|l| l.device.to_string())
+        .collect();
+    rows.push(super::Row {
+        area: AREA,
+        figure: "devices.chain_status".into(),
+        recomputed: Some(format!("{} of {} unlike report {p}", differ.len(), leaves.devices.len())),
+        served: None,
+        served_by: None,
+        verdict: super::Verdict::Recomputed,
+        note: (!differ.is_empty()).then(|| {
+            format!(
+                "the chain's device status is not yet what report {p} attests for: {} (applied by the cranks; \
+                 an activation waits for the operator's bond)",
+                differ.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            )
+        }),
+    });
 }
 
 /// Per certified period in range: the attested count against the indexer's record of the

@@ -26,6 +26,27 @@ fn the_clean_fixture_attests_what_the_indexer_serves() {
     assert_eq!(value(&format!("devices.{P1}.attested")), "3");
     assert_eq!(value(&format!("devices.{P1}.green_share_bps")), "6666");
     assert_eq!(value("devices.period"), P2.to_string());
+    assert_eq!(value("devices.chain_status"), "0 of 3 unlike report 493001");
+}
+
+#[test]
+fn a_chain_status_behind_the_report_is_said_and_the_indexers_count_then_fails() {
+    let mut s = snapshot();
+    // Device 3 is attested in P2 but the chain has not activated it (and the indexer follows).
+    s.chain.devices.get_mut(&dev(3)).unwrap().status = DeviceStatus::Pending;
+    s.served = crate::verify::fixtures::served(&s);
+    let rows = rows_of(&s);
+    let r = row(&rows, "devices.chain_status", None);
+    assert_eq!(
+        (r.verdict, r.recomputed.as_deref()),
+        (Verdict::Recomputed, Some("1 of 3 unlike report 493001"))
+    );
+    assert!(r.note.as_deref().unwrap().contains(&dev(3).to_string()));
+    let r = row(&rows, "devices.attested", Some("indexer"));
+    assert_eq!(
+        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
+        (Verdict::Mismatch, Some("2"), Some("1"))
+    );
 }
 
 #[test]
