@@ -61,6 +61,20 @@ impl Attested {
         a
     }
 
+    /// What the chain marks active now (what an honest indexer counts).
+    pub(crate) fn active_on_chain(chain: &BTreeMap<Pubkey, Device>) -> Attested {
+        let mut a = Attested::default();
+        for d in chain.values().filter(|d| d.status == DeviceStatus::Active) {
+            a.devices += 1;
+            a.gpus += u64::from(d.gpu_count);
+            a.green += u64::from(d.green);
+            let e = a.by_class.entry(d.class.name()).or_default();
+            e.0 += 1;
+            e.1 += u64::from(d.gpu_count);
+        }
+        a
+    }
+
     /// Green active devices in bps of the active ones, floored; 0 with none.
     pub(crate) fn green_share_bps(&self) -> u64 {
         green_share_bps(self.green, self.devices)
@@ -87,25 +101,27 @@ fn now(s: &Snapshot, rows: &mut Rows) {
         return;
     };
     let a = Attested::of(leaves, &s.chain.devices);
+    let c = Attested::active_on_chain(&s.chain.devices);
+    let behind = chain_behind(s, p, leaves);
     let net = "/v1/network";
     let indexed = s.served.url.is_some();
     let served = |pointer: &str| s.served.number(net, pointer);
-    let mut figure = |name: &str, value: String, pointer: &str| {
-        let name = format!("devices.{name}");
+    let mut figure = |name: String, leaf: u64, chain: u64, served: Option<String>| {
         if indexed {
-            rows.compare(AREA, name, value, served(pointer), "indexer");
+            against_indexer(rows, name, leaf, chain, served, behind.as_deref());
         } else {
-            rows.recomputed(AREA, name, value);
+            rows.recomputed(AREA, name, leaf);
         }
     };
-    figure("attested", a.devices.to_string(), "/overview/devices_attested");
-    figure("gpus", a.gpus.to_string(), "/overview/gpus_attested");
-    figure("green", a.green.to_string(), "/devices/green_active");
+    figure("devices.attested".into(), a.devices, c.devices, served("/overview/devices_attested"));
+    figure("devices.gpus".into(), a.gpus, c.gpus, served("/overview/gpus_attested"));
+    figure("devices.green".into(), a.green, c.green, served("/devices/green_active"));
     // The indexer lists only classes with attested devices: an absent class serves 0.
     let by_class = s.served.get(net).and_then(|n| n.pointer("/overview/by_class")).and_then(Value::as_array);
     for class in HardwareClass::ALL {
         let name = class.name();
         let (n, g) = a.by_class.get(name).copied().unwrap_or_default();
+        let (cn, cg) = c.by_class.get(name).copied().unwrap_or_default();
         let entry =
             by_class.map(|list| list.iter().find(|e| e.get("class").and_then(Value::as_str) == Some(name)));
         let served_of = |field: &str| match entry {
@@ -113,16 +129,10 @@ fn now(s: &Snapshot, rows: &mut Rows) {
             Some(None) => Some("0".to_owned()),
             Some(Some(e)) => text_of(e.get(field)),
         };
-        if indexed {
-            rows.compare(AREA, format!("devices.attested.{name}"), n, served_of("devices"), "indexer");
-            rows.compare(AREA, format!("devices.gpus.{name}"), g, served_of("gpus"), "indexer");
-        } else {
-            rows.recomputed(AREA, format!("devices.attested.{name}"), n);
-            rows.recomputed(AREA, format!("devices.gpus.{name}"), g);
-        }
+        figure(format!("devices.attested.{name}"), n, cn, served_of("devices"));
+        figure(format!("devices.gpus.{name}"), g, cg, served_of("gpus"));
     }
     // The indexer serves the counts; its share is derived from them the same way.
-    let share = a.green_share_bps();
     let served_share = match (served("/devices/green_active"), served("/overview/devices_attested")) {
         (Some(g), Some(d)) => match (g.parse::<u64>(), d.parse::<u64>()) {
             (Ok(g), Ok(d)) => Some(green_share_bps(g, d).to_string()),
@@ -130,13 +140,66 @@ fn now(s: &Snapshot, rows: &mut Rows) {
         },
         _ => None,
     };
-    if indexed {
-        rows.compare(AREA, "devices.green_share_bps", share, served_share, "indexer");
-    } else {
-        rows.recomputed(AREA, "devices.green_share_bps", share);
-    }
+    figure("devices.green_share_bps".into(), a.green_share_bps(), c.green_share_bps(), served_share);
     rows.recomputed(AREA, "devices.period", p);
     applied(s, rows, p, leaves);
+}
+
+/// The indexer's figure against the report's. The indexer counts the devices the chain marks
+/// active, and the chain follows a certified report once the cranks apply its device leaves: when
+/// the indexer serves exactly the chain's figure and the chain is verifiably behind the report
+/// (`behind`: every device it marks otherwise has not had the report applied yet), the figure
+/// cannot be judged yet and says so; anything else is compared as usual.
+fn against_indexer(
+    rows: &mut Rows,
+    figure: String,
+    leaf: u64,
+    chain: u64,
+    served: Option<String>,
+    behind: Option<&str>,
+) {
+    let leaf_text = leaf.to_string();
+    match (served, behind) {
+        (Some(v), Some(why)) if v != leaf_text && v == chain.to_string() => rows.push(super::Row {
+            area: AREA,
+            figure,
+            recomputed: Some(leaf_text),
+            served: Some(v),
+            served_by: Some("indexer".into()),
+            verdict: super::Verdict::Recomputed,
+            note: Some(why.to_owned()),
+        }),
+        (served, _) => rows.compare(AREA, figure, leaf_text, served, "indexer"),
+    }
+}
+
+/// Why the chain's device statuses are not yet report `p`'s, when every device whose status is
+/// unlike its leaf has not had report `p` applied (`attested_period < p`); `None` when the chain
+/// is not behind (or a device differs for another reason).
+fn chain_behind(s: &Snapshot, p: u64, leaves: &PeriodReport) -> Option<String> {
+    let mut pending = Vec::new();
+    for l in &leaves.devices {
+        let d = s.chain.devices.get(&l.device)?;
+        if (d.status == DeviceStatus::Active) != l.active {
+            if d.attested_period >= p {
+                return None;
+            }
+            pending.push(l.device.to_string());
+        }
+    }
+    // A device active on chain the report does not list is not explained by a pending crank.
+    let listed = |a: &Pubkey| leaves.device_index(a).is_some();
+    if s.chain.devices.iter().any(|(a, d)| d.status == DeviceStatus::Active && !listed(a))
+        || pending.is_empty()
+    {
+        return None;
+    }
+    Some(format!(
+        "not judged yet: the indexer serves the chain's figure, and the chain has not applied report {p} to {} \
+         device(s) ({}…): re-run once the cranks have",
+        pending.len(),
+        pending[0]
+    ))
 }
 
 /// How many devices the chain does not (yet) mark as report `p` attests them: the indexer counts

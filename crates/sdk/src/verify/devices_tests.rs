@@ -50,6 +50,33 @@ fn a_chain_status_behind_the_report_is_said_and_the_indexers_count_then_fails() 
 }
 
 #[test]
+fn a_chain_the_cranks_have_not_caught_up_with_is_not_judged_but_a_phantom_still_is() {
+    let mut s = snapshot();
+    // Report P2 attests device 3; the chain has not applied P2 to it yet (its last applied
+    // report is P1 and its status not active), and the indexer serves the chain's figures.
+    let d = s.chain.devices.get_mut(&dev(3)).unwrap();
+    d.status = DeviceStatus::Pending;
+    d.attested_period = P1;
+    s.served = crate::verify::fixtures::served(&s);
+    let rows = rows_of(&s);
+    assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
+    let r = row(&rows, "devices.attested", Some("indexer"));
+    assert_eq!(
+        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
+        (Verdict::Recomputed, Some("2"), Some("1"))
+    );
+    assert!(r.note.as_deref().unwrap().contains("not judged yet"));
+    // An indexer counting a device the chain does not have is caught all the same.
+    s.served.answers.get_mut("/v1/network").unwrap()["overview"]["devices_attested"] = 3.into();
+    let rows = rows_of(&s);
+    let r = row(&rows, "devices.attested", Some("indexer"));
+    assert_eq!(
+        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
+        (Verdict::Mismatch, Some("2"), Some("3"))
+    );
+}
+
+#[test]
 fn a_device_count_raised_in_the_indexer_is_caught() {
     let mut s = snapshot();
     let net = s.served.answers.get_mut("/v1/network").unwrap();
