@@ -7,7 +7,7 @@
 //! Green share: green active devices × 10,000 / active devices, rounded DOWN (0 with none).
 //! Work: one pass over each period's device leaves, one over the chain's and the served devices.
 use super::{
-    reports::{latest, text_of, unchecked},
+    reports::{text_of, unchecked, Published},
     Area, Rows, Snapshot,
 };
 use crate::{names::Name, report::PeriodReport, Pubkey};
@@ -18,9 +18,10 @@ use std::collections::BTreeMap;
 const AREA: Area = Area::Devices;
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
-    now(s, rows);
+    let published = Published::of(s);
+    now(s, rows, &published);
     for (p, (address, _)) in s.certified() {
-        per_period(s, rows, p, address);
+        per_period(s, rows, &published, p, address);
     }
     listed(s, rows);
 }
@@ -86,8 +87,8 @@ pub(crate) fn green_share_bps(green: u64, devices: u64) -> u64 {
 }
 
 /// The attested figures now: the latest certified report in range against `/v1/network`.
-fn now(s: &Snapshot, rows: &mut Rows) {
-    let Some((p, leaves)) = latest(s) else {
+fn now(s: &Snapshot, rows: &mut Rows, published: &Published<'_>) {
+    let Some((p, leaves)) = published.latest(s) else {
         unchecked(rows, AREA, "devices.attested".into(), "no certified report in range".into());
         return;
     };
@@ -235,8 +236,8 @@ fn applied(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport) {
 
 /// Per certified period in range: the attested count against the indexer's record of the
 /// report, the GPUs and green share recomputed, and every leaf's class against the chain's.
-fn per_period(s: &Snapshot, rows: &mut Rows, p: u64, address: &Pubkey) {
-    let Some(leaves) = s.leaves_of(p) else { return };
+fn per_period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64, address: &Pubkey) {
+    let Some(leaves) = published.at(p) else { return };
     let a = Attested::of(leaves, &s.chain.devices);
     let figure = |what: &str| format!("devices.{p}.{what}");
     if s.served.url.is_some() {

@@ -11,20 +11,24 @@
 //!
 //! Work: one pass over each period's rewards leaves, one lookup per operator.
 use super::{
-    reports::{all_certified, before, latest, sum_u128, text_of, unchecked},
+    reports::{sum_u128, text_of, unchecked, Published},
     Area, Rows, Snapshot,
 };
-use crate::{report::PeriodReport, Pubkey};
+use crate::{
+    report::{Cumulative, PeriodReport},
+    Pubkey,
+};
 use io_staking::Operator;
 use serde_json::Value;
 
 const AREA: Area = Area::Rewards;
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
+    let published = Published::of(s);
     for (p, (address, _)) in s.certified() {
-        distributed(s, rows, p, address);
+        distributed(s, rows, &published, p, address);
     }
-    let Some((p, leaves)) = latest(s) else { return };
+    let Some((p, leaves)) = published.latest(s) else { return };
     let Some(leaves) = leaves else {
         unchecked(
             rows,
@@ -35,18 +39,36 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
         return;
     };
     promised(s, rows, leaves);
-    // Claims may be proven against any certified report: only the newest one bounds them.
-    let newest = all_certified(s).keys().next_back().copied();
+    let before = published.before(p);
+    let latest = Latest {
+        p,
+        leaves,
+        // Claims may be proven against any certified report: only the newest one bounds them.
+        newest: published.newest() == Some(p),
+        previous: before.cumulative(),
+        why_unknown: before.why_unknown(),
+    };
     for (address, operator) in &s.chain.operators {
-        per_operator(s, rows, p, leaves, newest == Some(p), address, operator);
+        per_operator(s, rows, &latest, address, operator);
     }
 }
 
+/// The latest certified report in range, what the per-operator figures come from.
+struct Latest<'a> {
+    p: u64,
+    leaves: &'a PeriodReport,
+    /// Whether it is the newest certified report on chain.
+    newest: bool,
+    /// The previous certified report's cumulative leaves, `None` when unknown (and why).
+    previous: Option<Cumulative>,
+    why_unknown: String,
+}
+
 /// The period's distributed rewards, against the indexer's report.
-fn distributed(s: &Snapshot, rows: &mut Rows, p: u64, address: &Pubkey) {
-    let Some(leaves) = s.leaves_of(p) else { return };
+fn distributed(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64, address: &Pubkey) {
+    let Some(leaves) = published.at(p) else { return };
     let figure = format!("rewards.{p}.distributed");
-    let b = before(s, p);
+    let b = published.before(p);
     let Some(previous) = b.cumulative() else {
         unchecked(rows, AREA, figure, b.why_unknown());
         return;
@@ -111,15 +133,8 @@ fn served_operator(s: &Snapshot, address: &Pubkey, pointer: &str) -> Result<Opti
     }
 }
 
-fn per_operator(
-    s: &Snapshot,
-    rows: &mut Rows,
-    p: u64,
-    leaves: &PeriodReport,
-    newest: bool,
-    address: &Pubkey,
-    o: &Operator,
-) {
+fn per_operator(s: &Snapshot, rows: &mut Rows, latest: &Latest<'_>, address: &Pubkey, o: &Operator) {
+    let Latest { p, leaves, newest, .. } = *latest;
     let figure = |what: &str| format!("rewards.{address}.{what}");
     let cumulative = leaves.reward_index(address).map_or(0, |i| leaves.rewards[i].cumulative);
     rows.recomputed(AREA, figure("cumulative"), cumulative);
@@ -146,10 +161,12 @@ fn per_operator(
 
     // The split of the operator's reward of period p, as io_staking takes it at the operator's
     // current commission.
-    let previous = before(s, p).cumulative();
-    let earned = previous.map(|c| cumulative.checked_sub(c.rewards.get(address).copied().unwrap_or(0)));
+    let earned = latest
+        .previous
+        .as_ref()
+        .map(|c| cumulative.checked_sub(c.rewards.get(address).copied().unwrap_or(0)));
     match earned {
-        None => unchecked(rows, AREA, figure("commission"), before(s, p).why_unknown()),
+        None => unchecked(rows, AREA, figure("commission"), latest.why_unknown.clone()),
         Some(None) => rows.invariant(
             AREA,
             figure("cumulative"),

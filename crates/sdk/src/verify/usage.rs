@@ -11,7 +11,7 @@
 //! Work: one pass over each period's usage leaves; per lease device one lookup in the newest
 //! report holding its leaf.
 use super::{
-    reports::{all_certified, before, leaves_at, live_bounds, text_of, unchecked},
+    reports::{live_bounds, text_of, unchecked, Published},
     Area, Rows, Snapshot,
 };
 use crate::{
@@ -24,12 +24,13 @@ use serde_json::Value;
 const AREA: Area = Area::Usage;
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
+    let published = Published::of(s);
     let mut total = 0u128;
     let mut leased = Some(0u128);
     for (p, (_, onchain)) in s.certified() {
         total += u128::from(onchain.body.device_seconds);
         rows.recomputed(AREA, format!("usage.{p}.device_seconds"), onchain.body.device_seconds);
-        match period(s, rows, p) {
+        match period(s, rows, &published, p) {
             Some(l) => leased = leased.map(|t| t + l),
             None => leased = None,
         }
@@ -44,7 +45,6 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
             "not summed: some period's leased seconds could not be recomputed (see its row)".into(),
         ),
     }
-    let published = published(s);
     for (address, lease) in &s.chain.leases {
         per_lease(s, rows, &published, address, lease);
     }
@@ -64,10 +64,10 @@ fn window(lease: &Lease, from: i64, to: i64) -> u64 {
 
 /// The period's leased seconds (Σ growth of its usage leaves), with the check that every growth
 /// is possible; `None` when not recomputed.
-fn period(s: &Snapshot, rows: &mut Rows, p: u64) -> Option<u128> {
-    let leaves = s.leaves_of(p)?;
+fn period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64) -> Option<u128> {
+    let leaves = published.at(p)?;
     let figure = format!("usage.{p}.leased_seconds");
-    let before = before(s, p);
+    let before = published.before(p);
     let Some(previous) = before.cumulative() else {
         unchecked(rows, AREA, figure, before.why_unknown());
         return None;
@@ -121,26 +121,18 @@ fn period(s: &Snapshot, rows: &mut Rows, p: u64) -> Option<u128> {
     Some(leased)
 }
 
-/// Every certified report on chain, newest first, with its published leaves (`None`: not
-/// gathered or not published), built once: a lease device looks its leaf up here.
-type Published<'a> = Vec<(u64, Option<&'a PeriodReport>)>;
-
-fn published(s: &Snapshot) -> Published<'_> {
-    all_certified(s).keys().rev().map(|&p| (p, leaves_at(s, p))).collect()
-}
-
 /// The newest published usage leaf of (lease, device), with its period; and whether every newer
 /// certified report's leaves were available (so that the leaf found is the newest, or the absence
 /// of any leaf is itself proof).
 fn newest_leaf(published: &Published<'_>, lease: &Pubkey, device: &Pubkey) -> (Option<(u64, u64)>, bool) {
     let mut complete = true;
-    for (p, leaves) in published {
+    for (p, leaves) in published.newest_first() {
         let Some(r) = leaves else {
             complete = false;
             continue;
         };
         if let Some(i) = r.usage_index(lease, device) {
-            return (Some((*p, r.usage[i].seconds)), complete);
+            return (Some((p, r.usage[i].seconds)), complete);
         }
     }
     (None, complete)
