@@ -53,7 +53,7 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
     // `/v1/network` repeats the supply object: a headline figure forged there alone is caught.
     for (figure, field, value) in &figures[..4] {
         let pointer = format!("/supply/{field}");
-        vs_indexer(s, rows, a, *figure, value, NETWORK, &pointer, "indexer /v1/network");
+        vs_indexer(s, rows, a, figure, value, NETWORK, &pointer, "indexer /v1/network");
     }
     burns_listed(s, rows, t);
     mint_supply(rows, t, s.chain.mint_supply);
@@ -368,10 +368,8 @@ pub(super) mod ledger_net {
         t.max_supply = 800_000_000 * IO;
         t.genesis_done = true;
         t.genesis_minted = 500_000_000 * IO;
-        for i in 0..BUCKET_COUNT {
-            t.allocations[i] = t.genesis_minted / 10_000 * u64::from(ALLOCATION_BPS[i]);
-            t.vaults[i] = key(10 + i as u8);
-        }
+        t.allocations = ALLOCATION_BPS.map(|bps| t.genesis_minted / 10_000 * u64::from(bps));
+        t.vaults = [key(10), key(11), key(12), key(13), key(14)];
         t.released = [2_000 * IO, 0, 500 * IO, 0, 0];
         t.allocated = [10_000 * IO, 0, 1_000 * IO, 0, 0];
         t.params.first_month_emission = 3_330_000 * IO;
