@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 const NETWORK: &str = "/v1/network";
 const LEASES: &str = "/v1/leases";
+/// Every `BuybackBurned` event the indexer holds (`/v1/events?type=BuybackBurned`, all pages).
+const BUYBACK_EVENTS: &str = "/v1/events?type=BuybackBurned";
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
     for (address, lease) in &s.chain.leases {
@@ -26,6 +28,7 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
     totals(s, rows);
     treasuries(s, rows);
     buybacks(s, rows);
+    buyback_events(s, rows);
 }
 
 /// One lease: its ledger against the indexer, its payments and fee recomputed from its devices,
@@ -323,6 +326,108 @@ fn buybacks(s: &Snapshot, rows: &mut Rows) {
     }
 }
 
+/// Each buyback the indexer recorded (its `BuybackBurned` events) against the attested price it
+/// was bounded by: the $IO bought (burned less any donation burned with it) is at least what
+/// the USDC buys at the event's feed price less io_escrow's slippage (`min_io_for`, with the
+/// slippage in force now: the parameter has no history on chain). The events' sums must be the
+/// chain's buyback totals, so the list the prices are judged on is the chain's.
+fn buyback_events(s: &Snapshot, rows: &mut Rows) {
+    let a = Area::Escrow;
+    let e = &s.chain.escrow;
+    if s.served.url.is_none() {
+        return;
+    }
+    let Some(list) = s.served.get(BUYBACK_EVENTS) else {
+        match s.served.errors.get(BUYBACK_EVENTS) {
+            Some(err) => rows.missing(
+                a,
+                "escrow.buyback_events",
+                format!("the indexer failed on {BUYBACK_EVENTS}: {err}"),
+            ),
+            None => rows.push(Row {
+                area: a,
+                figure: "escrow.buyback_events".into(),
+                recomputed: None,
+                served: None,
+                served_by: None,
+                verdict: Verdict::Recomputed,
+                note: Some(
+                    "the buyback events were not gathered: each buyback's price is not checked".into(),
+                ),
+            }),
+        }
+        return;
+    };
+    let Some(items) = list.as_array() else {
+        rows.push(broken(
+            a,
+            "escrow.buyback_events",
+            format!("the indexer's {BUYBACK_EVENTS} is not a list"),
+        ));
+        return;
+    };
+    let decimals = s.chain.token.decimals;
+    let slippage = e.params.max_buyback_slippage_bps;
+    let (mut spent, mut burned) = (Some(0u128), Some(0u128));
+    for (i, item) in items.iter().enumerate() {
+        let at = |k: &str| item.get("payload").and_then(|p| p.get(k)).and_then(super::supply::as_u128);
+        let figure = format!("escrow.buyback.{i}.price");
+        let (Some(usdc), Some(io), Some(price), Some(donation)) =
+            (at("usdc_spent"), at("io_burned"), at("usdc_per_io"), at("donation_burned"))
+        else {
+            rows.push(broken(
+                a,
+                &figure,
+                "the event lacks usdc_spent, io_burned, usdc_per_io or donation_burned",
+            ));
+            spent = None;
+            continue;
+        };
+        spent = spent.and_then(|t| t.checked_add(usdc));
+        burned = burned.and_then(|t| t.checked_add(io));
+        let bought = io.checked_sub(donation);
+        let least = u64::try_from(usdc)
+            .ok()
+            .zip(u64::try_from(price).ok())
+            .and_then(|(usdc, price)| io_escrow::min_io_for(usdc, price, decimals, slippage).ok());
+        let (Some(bought), Some(least)) = (bought, least) else {
+            rows.push(broken(
+                a,
+                &figure,
+                "the event's amounts are inconsistent (donation above the burn, or no price)",
+            ));
+            continue;
+        };
+        // The price paid, USDC base units per whole $IO, rounded down (for the table).
+        let paid = 10u128
+            .checked_pow(u32::from(decimals))
+            .and_then(|one| one.checked_mul(usdc))
+            .and_then(|v| v.checked_div(bought));
+        let holds = bought >= u128::from(least);
+        rows.push(Row {
+            area: a,
+            figure,
+            recomputed: Some(paid.map_or_else(|| "—".into(), |p| p.to_string())),
+            served: Some(price.to_string()),
+            served_by: Some("attested price".into()),
+            verdict: if holds { Verdict::Ok } else { Verdict::Mismatch },
+            note: (!holds).then(|| {
+                format!("{bought} $IO bought for {usdc} USDC; at {price} less {slippage} bps it had to buy at least {least}")
+            }),
+        });
+    }
+    for (figure, total, chain) in [
+        ("escrow.buyback_events.usdc_spent", spent, e.buyback_usdc_spent),
+        ("escrow.buyback_events.io_burned", burned, e.buyback_io_burned),
+        ("escrow.buyback_events.count", Some(items.len() as u128), e.buyback_count),
+    ] {
+        match total {
+            Some(t) => rows.compare(a, figure, chain, Some(t), "indexer /v1/events"),
+            None => rows.push(broken(a, figure, "the events' sum cannot be computed")),
+        }
+    }
+}
+
 /// `usdc` or `io` by the lease's payment mint.
 fn currency(e: &io_escrow::EscrowConfig, mint: &Pubkey) -> Option<&'static str> {
     if *mint == e.usdc_mint {
@@ -566,5 +671,68 @@ mod tests {
         list.push(extra);
         let f = failing(&run(&s));
         assert_eq!(f[0], ("escrow.leases".into(), Some("2".into()), Some("3".into()), Verdict::Mismatch));
+    }
+}
+
+#[cfg(test)]
+mod buyback_event_tests {
+    use super::super::supply::ledger_net::*;
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_buyback_against_its_attested_price() {
+        let s = snapshot();
+        let rows = rows_of(check, &s);
+        assert_eq!(failing(&rows), vec![]);
+        let r = rows.iter().find(|r| r.figure == "escrow.buyback.0.price").unwrap();
+        assert_eq!(
+            (r.recomputed.as_deref(), r.served.as_deref(), r.verdict),
+            (Some("250000"), Some("250000"), Verdict::Ok)
+        );
+        // Bought below the price less the slippage (3%: at least 388,000,000 for 0.1 USDC).
+        let mut s = snapshot();
+        forge(&mut s, BUYBACK_EVENTS, "/0/payload/io_burned", json!(387_999_999));
+        assert_eq!(
+            failing(&rows_of(check, &s)),
+            vec![
+                (
+                    "escrow.buyback.0.price".into(),
+                    Some("257731".into()),
+                    Some("250000".into()),
+                    Verdict::Mismatch
+                ),
+                (
+                    "escrow.buyback_events.io_burned".into(),
+                    Some("400000000".into()),
+                    Some("387999999".into()),
+                    Verdict::Mismatch
+                ),
+            ]
+        );
+        // A buyback dropped from the list.
+        let mut s = snapshot();
+        s.served.answers.insert(BUYBACK_EVENTS.into(), json!([]));
+        let f = failing(&rows_of(check, &s));
+        assert_eq!(f.len(), 3);
+        assert_eq!(
+            f[2],
+            ("escrow.buyback_events.count".into(), Some("1".into()), Some("0".into()), Verdict::Mismatch)
+        );
+    }
+
+    #[test]
+    fn buyback_events_not_gathered_or_failed() {
+        let mut s = snapshot();
+        s.served.answers.remove(BUYBACK_EVENTS);
+        let rows = rows_of(check, &s);
+        assert_eq!(failing(&rows), vec![]);
+        let r = rows.iter().find(|r| r.figure == "escrow.buyback_events").unwrap();
+        assert_eq!(r.verdict, Verdict::Recomputed);
+        s.served.errors.insert(BUYBACK_EVENTS.into(), "HTTP 503".into());
+        assert_eq!(
+            failing(&rows_of(check, &s)),
+            vec![("escrow.buyback_events".into(), None, None, Verdict::Missing)]
+        );
     }
 }

@@ -483,6 +483,7 @@ pub(super) mod ledger_net {
         // 0.1 USDC bought 0.4 $IO at 0.25 USDC an $IO.
         (escrow.buyback_usdc_spent, escrow.buyback_io_burned, escrow.buyback_count) =
             (100_000, 400_000_000, 1);
+        escrow.params.max_buyback_slippage_bps = 300;
         let mut price: io_escrow::PriceFeed = zeroed();
         (price.usdc_per_io, price.period) = (250_000, PRICE_PERIOD);
         let mut report: io_oracle::Report = zeroed();
@@ -585,6 +586,12 @@ pub(super) mod ledger_net {
             answers.insert(format!("/v1/leases/{a}"), row);
         }
         answers.insert("/v1/leases".into(), Value::Array(list));
+        // The one buyback: 0.1 USDC for 0.4 $IO at the feed's 0.25 USDC.
+        let buyback = json!({ "event_name": "BuybackBurned", "payload": {
+            "usdc_spent": e.buyback_usdc_spent, "io_burned": e.buyback_io_burned, "usdc_per_io": 250_000,
+            "min_io": 388_000_000, "donation_burned": 0,
+        }});
+        answers.insert("/v1/events?type=BuybackBurned".into(), json!([buyback]));
         Served { url: Some("http://indexer".into()), answers, errors: BTreeMap::new() }
     }
 
