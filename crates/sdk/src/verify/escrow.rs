@@ -6,7 +6,24 @@
 //! and against the indexer's `/v1/leases`; the treasuries against the fees not spent; buybacks
 //! against io_token's burn ledger, the indexer's `/v1/network`, and the attested price.
 //!
-//! Work: O(leases × devices) plus one pass over the indexer's lease list.
+//! Figures (`<a>` a lease address, `<i>` a device's index in it, `<cur>` `usdc` or `io`):
+//! - `lease.<a>.{deposit,paid,fees,refunded,status}` against `/v1/leases/<a>`;
+//!   `lease.<a>.devices.<i>.paid` against io_escrow's `device_owed_floor` of the device's attested
+//!   seconds and against the indexer's device row; `lease.<a>.paid_by_usage` (Σ of those);
+//!   `lease.<a>.fee_rate` (fees = ⌈paid × fee_bps / 10⁴⌉); `lease.<a>.vault` (vault ≥ held);
+//!   `lease.<a>.held` (only when a closed lease does not balance);
+//! - `escrow.{paid,fees,refunded}_<cur>`: Σ over the leases against the config's running total and
+//!   against the indexer's list; `escrow.deposit_<cur>` against the list; `escrow.leases_opened`,
+//!   `escrow.leases` (counts); `escrow.{paid,fees}_both_mints` against `/v1/network`;
+//! - `escrow.treasury_usdc` (≥ USDC fees − buyback spend), `escrow.treasury_io` (≥ $IO fees);
+//! - `escrow.buyback_burned` (io_escrow's total = io_token's `buyback` burns),
+//!   `escrow.buyback_{usdc_spent,io_burned,count}` against `/v1/network`, `escrow.price_feed`
+//!   against the certified report it names, `escrow.buyback_avg_usdc_per_io` (shown),
+//!   `escrow.buyback.<n>.price` per recorded buyback against its attested price and
+//!   `escrow.buyback_events.{usdc_spent,io_burned,count}` (the recorded buybacks against the
+//!   chain's totals).
+//!
+//! Work: O(leases × devices) plus one pass over the indexer's lease list and buyback events.
 use super::supply::{broken, indexer_answer, sum, vault_covers, vs_indexer};
 use super::{Area, Row, Rows, Snapshot, Verdict};
 use crate::{names::Name, views::LeaseView, Pubkey};

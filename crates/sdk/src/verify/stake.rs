@@ -4,6 +4,18 @@
 //! config totals against the sums of the accounts they total; and every vault holding at least
 //! what its ledger says: `vault.stake`, `vault.bond`, `vault.rewards`, `vault.oracle_bond`.
 //!
+//! Figures (`<op>` an operator account):
+//! - `stake.<op>.{total,shares,unbonding,bond,bond_withdrawing,delegators,slashed}` against
+//!   `/v1/operators/<op>` (`total`: the active pool's tokens, `stake_tokens`);
+//! - `stake.<op>.{position_shares,positions,unbonding_shares,unbonding_positions,
+//!   delegators_counted}`: the positions against the pools;
+//! - `stake.{total_staked,total_bonded,total_slashed}` (config against Σ operators),
+//!   `stake.slashes_burned` (against io_token's `slash` burns), `stake.oracle_bonded` (io_oracle's
+//!   total against Σ bonds);
+//! - `stake.network.{operators,stake,bond,delegators}` against `/v1/network`, `stake.operators`
+//!   against the length of `/v1/operators` (and every listed operator must be on chain);
+//! - `vault.{stake,bond,rewards,oracle_bond}`: balance ≥ ledger.
+//!
 //! Work: O(operators + positions + oracle bonds) plus one pass over the indexer's operator list.
 use super::supply::{as_u128, broken, indexer_answer, sum, vault_covers, vs_indexer};
 use super::{Area, Row, Rows, Snapshot, Verdict};

@@ -7,6 +7,13 @@
 //! Also the helpers the other ledger areas (escrow, stake) share: a figure against the indexer,
 //! a vault against its ledger, a checked sum.
 //!
+//! Figures: `supply.{cap,minted,burned,circulating,mint_supply,emitted,rewards_withdrawn,
+//! decimals}` and `supply.burned.<reason>` against `/v1/supply` (the first four also against
+//! `/v1/network`'s copy, each reason also against Σ of `/v1/burns`); `supply.mint_vs_ledger`
+//! (mint supply ≤ minted − burned); `supply.emitted_vs_schedule`, `supply.emission_cursor`,
+//! `supply.emission_month_amount` (io_token's schedule); `vault.token_rewards` and
+//! `vault.bucket.<bucket>` (balance ≥ ledger).
+//!
 //! Work: O(1) figures plus one pass over the `/v1/burns` rows; the schedule's cumulative sum is
 //! O(months elapsed).
 use super::{Area, Row, Rows, Snapshot, Verdict};
