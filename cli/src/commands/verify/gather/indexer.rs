@@ -13,10 +13,19 @@ use std::time::{Duration, Instant};
 
 /// Lists the indexer pages with a cursor (`next_cursor`, null on the last page).
 pub const LISTS: [&str; 4] = ["/v1/operators", "/v1/devices", "/v1/leases", "/v1/burns"];
-/// Lists fetched with a fixed query, stored under a key that keeps the query (`/v1/events` alone
-/// would say nothing of which events): (key, path, query).
-pub const QUERIED_LISTS: [(&str, &str, &[(&str, &str)]); 1] =
-    [("/v1/events?type=BuybackBurned", "/v1/events", &[("type", "BuybackBurned"), ("program", "io_escrow")])];
+/// A list fetched with a fixed query, stored under a key that keeps the query (`/v1/events`
+/// alone would say nothing of which events).
+pub struct QueriedList {
+    pub key: &'static str,
+    pub path: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+pub const QUERIED_LISTS: [QueriedList; 1] = [QueriedList {
+    key: "/v1/events?type=BuybackBurned",
+    path: "/v1/events",
+    query: &[("type", "BuybackBurned"), ("program", "io_escrow")],
+}];
 /// Single answers about the whole network.
 pub const SINGLES: [&str; 2] = ["/v1/network", "/v1/supply"];
 /// The largest page the indexer serves.
@@ -74,7 +83,7 @@ pub async fn catch_up(http: &Http, url: &str, slot: u64, progress: &Progress) ->
 pub fn paths(chain: &Chain, periods: &[u64]) -> Vec<String> {
     let mut out: Vec<String> = SINGLES.iter().map(|p| p.to_string()).collect();
     out.extend(LISTS.iter().map(|p| p.to_string()));
-    out.extend(QUERIED_LISTS.iter().map(|(key, _, _)| key.to_string()));
+    out.extend(QUERIED_LISTS.iter().map(|q| q.key.to_string()));
     out.extend(chain.operators.keys().map(|a| format!("/v1/operators/{a}")));
     out.extend(chain.leases.keys().map(|a| format!("/v1/leases/{a}")));
     out.extend(periods.iter().map(|p| format!("/v1/reports/{p}")));
@@ -88,9 +97,9 @@ pub async fn answers(http: &Http, url: &str, paths: Vec<String>, progress: &Prog
         .map(|path| {
             let (http, url) = (http.clone(), url.to_owned());
             async move {
-                let queried = QUERIED_LISTS.iter().find(|(key, _, _)| *key == path);
+                let queried = QUERIED_LISTS.iter().find(|q| q.key == path);
                 let answer = match queried {
-                    Some((_, real, query)) => list(&http, &url, real, query).await,
+                    Some(q) => list(&http, &url, q.path, q.query).await,
                     None if LISTS.contains(&path.as_str()) => list(&http, &url, &path, &[]).await,
                     None => one(&http, &url, &path).await,
                 };
@@ -203,7 +212,7 @@ mod tests {
             ["/v1/supply", "/v1/devices", "/v1/burns", "/v1/network", "/v1/operators", "/v1/leases/X"]
                 .iter()
                 .map(|p| p.to_string())
-                .chain(std::iter::once(QUERIED_LISTS[0].0.to_owned()))
+                .chain(std::iter::once(QUERIED_LISTS[0].key.to_owned()))
                 .collect();
         let s = answers(&http, &url, paths, &Progress::new(false)).await;
         assert_eq!(s.url.as_deref(), Some(url.as_str()));
