@@ -63,3 +63,10 @@ impl Progress {
         self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// A run that ends in an error leaves no half line before the error's message.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done();
+    }
+}
