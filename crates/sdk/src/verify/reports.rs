@@ -276,9 +276,18 @@ fn signers(s: &Snapshot, rows: &mut Rows, p: u64, onchain: &Report) {
                 continue;
             }
             let outcome = verify_signature(set, signer, signature, &onchain.digest);
-            verified.insert((signer, signature), outcome.is_ok());
+            verified.insert((signer, signature), outcome == Ok(true));
             match outcome {
-                Ok(()) => {}
+                Ok(true) => {}
+                Ok(false) => unchecked(
+                    rows,
+                    AREA,
+                    fig(p, "signature"),
+                    format!(
+                        "{signer} (published by {}) signed, but is not a member of set {epoch}: not counted",
+                        copy.node
+                    ),
+                ),
                 Err(why) => rows.push(Row {
                     area: AREA,
                     figure: fig(p, "signature"),
@@ -296,18 +305,22 @@ fn signers(s: &Snapshot, rows: &mut Rows, p: u64, onchain: &Report) {
     rows.recomputed(AREA, fig(p, "signatures_verified"), format!("{} signers", good.len()));
 }
 
-/// A published signature: a member's key, and a valid ed25519 signature over `digest` (strict,
-/// as the Ed25519 precompile checks). Signatures are published hex (the oracle node's form);
-/// base58 is accepted too.
-fn verify_signature(set: &OracleSet, signer: &str, signature: &str, digest: &[u8; 32]) -> Result<(), String> {
+/// A published signature: a valid ed25519 signature over `digest` (strict, as the Ed25519
+/// precompile checks), `Ok(true)` by a member of `set`, `Ok(false)` by another key (a node outside
+/// the set may sign too: the chain never counts it, so it is no forgery). Signatures are
+/// published hex (the oracle node's form); base58 is accepted too.
+fn verify_signature(
+    set: &OracleSet,
+    signer: &str,
+    signature: &str,
+    digest: &[u8; 32],
+) -> Result<bool, String> {
     let key: Pubkey = signer.parse().map_err(|_| format!("signer '{signer}' is not a base58 key"))?;
-    if set.position(&key).is_none() {
-        return Err(format!("{key} is not a member of set {}", set.epoch));
-    }
     let bytes = signature_bytes(signature).ok_or_else(|| format!("'{signature}' is not a signature"))?;
     let vk = VerifyingKey::from_bytes(&key.to_bytes()).map_err(|_| format!("{key} is not an ed25519 key"))?;
     vk.verify_strict(digest, &Signature::from_bytes(&bytes))
-        .map_err(|_| format!("{key}'s signature does not verify over the certified digest"))
+        .map_err(|_| format!("{key}'s signature does not verify over the certified digest"))?;
+    Ok(set.position(&key).is_some())
 }
 
 fn signature_bytes(text: &str) -> Option<[u8; 64]> {

@@ -231,11 +231,11 @@ fn signers_below_threshold_or_outside_the_set_are_caught_and_an_old_epoch_is_sai
 }
 
 #[test]
-fn a_published_signature_that_does_not_verify_or_is_not_a_members_is_named() {
+fn a_published_signature_that_does_not_verify_is_named_and_an_outsiders_is_not_counted() {
     let mut s = snapshot();
     let r = s.leaves_of(P2).unwrap().clone();
     let mut p = published(&r);
-    // A member's signature over another message, and an outsider's over the digest.
+    // A member's signature over another message, and an outsider's over the digest (base58).
     let wrong = oracle_key(2).sign(b"something else").to_bytes();
     p.signatures.push((oracle_pubkey(2).to_string(), wrong.iter().map(|b| format!("{b:02x}")).collect()));
     let outsider = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
@@ -245,22 +245,31 @@ fn a_published_signature_that_does_not_verify_or_is_not_a_members_is_named() {
     p.signatures.push((outsider_key.to_string(), sig.to_string()));
     set_copy(&mut s, P2, NODE_A, Ok(p));
     let rows = rows_of(&s);
-    let bad: Vec<&Row> = rows.iter().filter(|r| r.figure == format!("report.{P2}.signature")).collect();
-    assert_eq!(bad.len(), 2, "{bad:#?}");
-    assert!(bad.iter().all(
-        |r| r.verdict == Verdict::Mismatch && r.served_by.as_deref() == Some(&*format!("node {NODE_A}"))
-    ));
-    assert!(bad[0].note.as_deref().unwrap().contains("does not verify"));
-    assert!(bad[1].note.as_deref().unwrap().contains("not a member"));
-    // A base58 signature by a member verifies too.
+    let bad = failing(&rows);
+    assert_eq!(bad.len(), 1, "{bad:#?}");
+    let r = bad[0];
+    assert_eq!((r.figure.as_str(), r.verdict), (&*format!("report.{P2}.signature"), Verdict::Mismatch));
+    assert_eq!(r.served_by.as_deref(), Some(&*format!("node {NODE_A}")));
+    assert!(r.note.as_deref().unwrap().contains("does not verify"));
+    let outsider_row = rows
+        .iter()
+        .find(|r| r.figure == format!("report.{P2}.signature") && r.verdict == Verdict::Recomputed)
+        .unwrap();
+    assert!(outsider_row
+        .note
+        .as_deref()
+        .unwrap()
+        .contains(&format!("{outsider_key} (published by {NODE_A})")));
+    // Base58 signatures by a member verify too; the two members of the fixture still count.
     let member = solana_keypair::Signature::from(oracle_key(2).sign(&digest).to_bytes());
-    assert!(verify_signature(
-        &s.chain.oracle.set,
-        &oracle_pubkey(2).to_string(),
-        &member.to_string(),
-        &digest
-    )
-    .is_ok());
+    assert_eq!(
+        verify_signature(&s.chain.oracle.set, &oracle_pubkey(2).to_string(), &member.to_string(), &digest),
+        Ok(true)
+    );
+    assert_eq!(
+        unserved(&rows, &format!("report.{P2}.signatures_verified")).recomputed.as_deref(),
+        Some("2 signers")
+    );
 }
 
 #[test]

@@ -13,6 +13,19 @@ use std::time::{Duration, Instant};
 
 /// Lists the indexer pages with a cursor (`next_cursor`, null on the last page).
 pub const LISTS: [&str; 4] = ["/v1/operators", "/v1/devices", "/v1/leases", "/v1/burns"];
+/// A list fetched with a fixed query, stored under a key that keeps the query (`/v1/events`
+/// alone would say nothing of which events).
+pub struct QueriedList {
+    pub key: &'static str,
+    pub path: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+pub const QUERIED_LISTS: [QueriedList; 1] = [QueriedList {
+    key: "/v1/events?type=BuybackBurned",
+    path: "/v1/events",
+    query: &[("type", "BuybackBurned"), ("program", "io_escrow")],
+}];
 /// Single answers about the whole network.
 pub const SINGLES: [&str; 2] = ["/v1/network", "/v1/supply"];
 /// The largest page the indexer serves.
@@ -70,6 +83,7 @@ pub async fn catch_up(http: &Http, url: &str, slot: u64, progress: &Progress) ->
 pub fn paths(chain: &Chain, periods: &[u64]) -> Vec<String> {
     let mut out: Vec<String> = SINGLES.iter().map(|p| p.to_string()).collect();
     out.extend(LISTS.iter().map(|p| p.to_string()));
+    out.extend(QUERIED_LISTS.iter().map(|q| q.key.to_string()));
     out.extend(chain.operators.keys().map(|a| format!("/v1/operators/{a}")));
     out.extend(chain.leases.keys().map(|a| format!("/v1/leases/{a}")));
     out.extend(periods.iter().map(|p| format!("/v1/reports/{p}")));
@@ -83,10 +97,11 @@ pub async fn answers(http: &Http, url: &str, paths: Vec<String>, progress: &Prog
         .map(|path| {
             let (http, url) = (http.clone(), url.to_owned());
             async move {
-                let answer = if LISTS.contains(&path.as_str()) {
-                    list(&http, &url, &path).await
-                } else {
-                    one(&http, &url, &path).await
+                let queried = QUERIED_LISTS.iter().find(|q| q.key == path);
+                let answer = match queried {
+                    Some(q) => list(&http, &url, q.path, q.query).await,
+                    None if LISTS.contains(&path.as_str()) => list(&http, &url, &path, &[]).await,
+                    None => one(&http, &url, &path).await,
                 };
                 (path, answer)
             }
@@ -124,13 +139,14 @@ async fn one(http: &Http, url: &str, path: &str) -> Result<Value, String> {
     data(path, body)
 }
 
-/// Every item of a paged list, in the order served.
-async fn list(http: &Http, url: &str, path: &str) -> Result<Value, String> {
+/// Every item of a paged list asked with `fixed` parameters, in the order served.
+async fn list(http: &Http, url: &str, path: &str, fixed: &[(&str, &str)]) -> Result<Value, String> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     let mut seen = BTreeSet::new();
     for _ in 0..MAX_PAGES {
-        let mut query = vec![("limit", PAGE)];
+        let mut query = fixed.to_vec();
+        query.push(("limit", PAGE));
         if let Some(c) = &cursor {
             query.push(("cursor", c.as_str()));
         }
@@ -175,6 +191,12 @@ mod tests {
                 (200, envelope(serde_json::json!([{ "n": 3 }]), None))
             }
             ("/v1/burns", _) => (200, envelope(serde_json::json!([]), Some("again"))),
+            ("/v1/events", "type=BuybackBurned&program=io_escrow&limit=1000") => {
+                (200, envelope(serde_json::json!([{ "payload": { "io_burned": 3 } }]), Some("e")))
+            }
+            ("/v1/events", "type=BuybackBurned&program=io_escrow&limit=1000&cursor=e") => {
+                (200, envelope(serde_json::json!([{ "payload": { "io_burned": 4 } }]), None))
+            }
             ("/v1/network", _) => (200, "oops".into()),
             ("/v1/operators", _) => (200, r#"{"items": []}"#.into()),
             _ => (404, r#"{"error":{"parameter":"address","message":"no lease at this address"}}"#.into()),
@@ -190,6 +212,7 @@ mod tests {
             ["/v1/supply", "/v1/devices", "/v1/burns", "/v1/network", "/v1/operators", "/v1/leases/X"]
                 .iter()
                 .map(|p| p.to_string())
+                .chain(std::iter::once(QUERIED_LISTS[0].key.to_owned()))
                 .collect();
         let s = answers(&http, &url, paths, &Progress::new(false)).await;
         assert_eq!(s.url.as_deref(), Some(url.as_str()));
@@ -199,9 +222,11 @@ mod tests {
         assert!(s.errors["/v1/network"].starts_with("not JSON"), "{:?}", s.errors);
         assert!(s.errors["/v1/operators"].contains("no data member"), "{:?}", s.errors);
         assert_eq!(s.errors["/v1/leases/X"], "HTTP 404: no lease at this address");
-        assert_eq!(s.answers.len() + s.errors.len(), 6);
-        // The probe, two pages of devices, two of burns, one request for each of the others.
-        assert_eq!(http.meter.read().0, 1 + 2 + 2 + 4);
+        let burns = s.get("/v1/events?type=BuybackBurned").and_then(Value::as_array).unwrap();
+        assert_eq!(burns.iter().map(|e| e["payload"]["io_burned"].clone()).collect::<Vec<_>>(), [3, 4]);
+        assert_eq!(s.answers.len() + s.errors.len(), 7);
+        // The probe, two pages each of devices, burns and events, one request for each other.
+        assert_eq!(http.meter.read().0, 1 + 2 + 2 + 2 + 4);
     }
 
     #[tokio::test]

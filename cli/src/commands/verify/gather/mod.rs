@@ -18,7 +18,7 @@ pub use progress::Progress;
 use super::VerifyArgs;
 use crate::context::Ctx;
 use anyhow::{anyhow, bail, Result};
-use io_sdk::verify::{Served, Snapshot};
+use io_sdk::verify::{PeriodRange, Served, Snapshot};
 use serde_json::Value;
 
 /// The indexer `make up` starts, the default on the local network.
@@ -94,10 +94,7 @@ pub fn node_urls(ctx: &Ctx, args: &VerifyArgs) -> Result<Vec<String>> {
 const READS: usize = 3;
 
 /// The certified periods of `chain` in `range`, as the checks see them.
-fn certified_periods(
-    chain: &io_sdk::verify::snapshot::Chain,
-    range: io_sdk::verify::PeriodRange,
-) -> Vec<u64> {
+fn certified_periods(chain: &io_sdk::verify::snapshot::Chain, range: PeriodRange) -> Vec<u64> {
     let s = Snapshot { range, chain: chain.clone(), copies: Default::default(), served: Served::default() };
     s.certified().keys().copied().collect()
 }
@@ -154,7 +151,13 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
         progress.step(&format!("indexer: {n} path(s) not served, first {path}: {why}"));
     }
 
-    let periods = certified_periods(&chain, range);
+    // The certified period before the range's first is read too: a period's growth figures
+    // (rewards distributed, seconds served) are its cumulative leaves less the previous report's.
+    let mut periods = certified_periods(&chain, range);
+    let before = periods.first().and_then(|&first| {
+        certified_periods(&chain, PeriodRange::default()).into_iter().take_while(|&p| p < first).last()
+    });
+    periods.splice(0..0, before);
     progress.step(&format!("report 0/{} from {} nodes", periods.len(), nodes.len()));
     let copies = nodes::copies(&node_http, &nodes, &periods, progress).await;
     let snapshot = Snapshot { range, chain, copies, served };

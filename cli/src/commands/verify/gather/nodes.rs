@@ -1,5 +1,6 @@
 //! Every oracle node's copy of each certified report: `GET <node>/v1/reports/<period>` for each
-//! certified period in range from each node. A node that is down, does not know the period, or
+//! certified period in range (and the certified one just before it, whose cumulative leaves a
+//! period's growth is measured from) from each node. A node that is down, does not know the period, or
 //! serves something that is not a report is recorded in its copy (`Err(why)`): the reports check
 //! makes a finding of it; the run goes on with the other nodes.
 use super::http::{bounded, Http, CONCURRENCY};

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 pub struct Progress {
     on: bool,
     tty: bool,
-    /// The tenth of the current count last printed (non-terminal output), so a log gets at most
-    /// about ten lines per count.
-    last_tenth: Mutex<Option<usize>>,
+    /// The tenth of the current count last printed and the line (non-terminal output), so a log
+    /// gets at most about ten lines per count and never the same line twice in a row.
+    last: Mutex<(Option<usize>, String)>,
 }
 
 /// Erases the terminal's current line (carriage return, then ANSI "erase in line").
@@ -17,7 +17,7 @@ const CLEAR: &str = "\r\x1b[2K";
 
 impl Progress {
     pub fn new(on: bool) -> Self {
-        Progress { on, tty: std::io::stderr().is_terminal(), last_tenth: Mutex::new(None) }
+        Progress { on, tty: std::io::stderr().is_terminal(), last: Mutex::new((None, String::new())) }
     }
 
     fn show(&self, line: &str) {
@@ -30,7 +30,7 @@ impl Progress {
     /// A new step ("reading the chain…").
     pub fn step(&self, what: &str) {
         if self.on {
-            *self.lock() = None;
+            *self.lock() = (None, what.to_owned());
             self.show(what);
         }
     }
@@ -45,8 +45,8 @@ impl Progress {
         }
         let tenth = done.saturating_mul(10).checked_div(total).unwrap_or(10);
         let mut last = self.lock();
-        if *last != Some(tenth) || done == total {
-            *last = Some(tenth);
+        if (last.0 != Some(tenth) || done == total) && last.1 != line {
+            *last = (Some(tenth), line.to_owned());
             drop(last);
             self.show(line);
         }
@@ -59,7 +59,14 @@ impl Progress {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<usize>> {
-        self.last_tenth.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<usize>, String)> {
+        self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A run that ends in an error leaves no half line before the error's message.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done();
     }
 }
