@@ -152,23 +152,31 @@ fn per_lease(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, address: 
         let have = leaf.map_or(0, |(_, secs)| secs);
         proven += u128::from(have);
         newest = newest.max(leaf.map(|(p, _)| p));
+        // Only the newest leaf bounds the settled seconds: a leaf found behind a certified report
+        // whose leaves were not gathered (`--period ..B` leaves out every report after B) or not
+        // published proves too little, so settling more than it is not proven wrong.
         if d.attested_seconds > have {
-            if leaf.is_some() || complete {
+            if complete {
                 beyond.push(format!("{}: settled {} s, leaf proves {have} s", d.device, d.attested_seconds));
             } else {
-                unproven.push(d.device.to_string());
+                unproven.push(match leaf {
+                    Some((p, secs)) => format!(
+                        "{} (settled {} s; report {p}'s leaf proves {secs} s, but a newer certified report's leaves \
+                         were not gathered (outside --period) or are not published)",
+                        d.device, d.attested_seconds
+                    ),
+                    None => format!("{} (no gathered report holds its usage leaf, outside --period?)", d.device),
+                });
             }
         }
     }
-    if !unproven.is_empty() {
+    // A device proven to settle too much fails the lease whatever the others' leaves.
+    if !unproven.is_empty() && beyond.is_empty() {
         unchecked(
             rows,
             AREA,
             figure.clone(),
-            format!(
-                "settled seconds of {} not checked: no gathered report holds their usage leaf (outside --period?)",
-                unproven.join(", ")
-            ),
+            format!("not proven: the settled seconds of {}", unproven.join("; ")),
         );
     } else {
         rows.invariant(

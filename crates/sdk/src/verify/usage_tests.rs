@@ -131,6 +131,24 @@ fn without_the_leaves_nothing_is_claimed_and_it_says_why() {
     assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
     let r = unserved(&rows, &lease_figure());
     assert_eq!(r.verdict, Verdict::Recomputed);
-    assert!(r.note.as_deref().unwrap().contains("no gathered report holds their usage leaf"));
+    assert!(r.note.as_deref().unwrap().contains("no gathered report holds its usage leaf"));
     assert_eq!(unserved(&rows, "usage.leased_seconds").verdict, Verdict::Recomputed);
+}
+
+#[test]
+fn a_lease_settled_against_a_report_after_the_range_is_not_proven_and_not_failed() {
+    let mut s = snapshot();
+    // `--period ..P1`: P2's leaves are not gathered, and the lease settled against P2's (7,800 s,
+    // more than P1's 3,000 s prove).
+    s.range = format!("..{P1}").parse().unwrap();
+    s.copies.remove(&P2);
+    let rows = rows_of(&s);
+    assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
+    let r = unserved(&rows, &lease_figure());
+    assert_eq!(r.verdict, Verdict::Recomputed);
+    let note = r.note.as_deref().unwrap();
+    assert!(
+        note.contains("not proven") && note.contains(&format!("report {P1}'s leaf proves 1800 s")),
+        "{note}"
+    );
 }
