@@ -1,6 +1,9 @@
 //! Attested devices, GPUs by class and their green share, from the certified devices trees and
 //! the chain's devices (GPU count and class are the chain's; `active` and `green` are the leaf's):
-//! - now (the latest certified period in range), against the indexer's `/v1/network` overview;
+//! - now: the chain's active devices (what the indexer's `/v1/network` overview counts by
+//!   design) against that overview, and the chain's statuses against the latest certified report
+//!   in range (`devices.chain_status`, not a failure: the chain follows a report within seconds
+//!   and moves a device on after it);
 //! - per certified period in range, against the indexer's record of that report;
 //! - the indexer's device list against the chain's device accounts.
 //!
@@ -86,43 +89,31 @@ pub(crate) fn green_share_bps(green: u64, devices: u64) -> u64 {
     (u128::from(green) * 10_000).checked_div(u128::from(devices)).map_or(0, |b| b as u64)
 }
 
-/// The attested figures now: the latest certified report in range against `/v1/network`.
+/// The network's devices now. The indexer's `/v1/network` figures are by design the devices the
+/// chain marks active (io_staking's status, GPU count, class and green flag), so they are compared
+/// with the chain's Device accounts; how the chain's statuses stand against the latest certified
+/// report in range is said in `devices.chain_status` (the report's own figures are compared per
+/// period).
 fn now(s: &Snapshot, rows: &mut Rows, published: &Published<'_>) {
-    let Some((p, leaves)) = published.latest(s) else {
-        unchecked(rows, AREA, "devices.attested".into(), "no certified report in range".into());
-        return;
-    };
-    let Some(leaves) = leaves else {
-        unchecked(
-            rows,
-            AREA,
-            "devices.attested".into(),
-            format!("not recomputed: report {p}'s leaves are not published (see report.{p}.leaves)"),
-        );
-        return;
-    };
-    let a = Attested::of(leaves, &s.chain.devices);
     let c = Attested::active_on_chain(&s.chain.devices);
-    let behind = chain_behind(s, p, leaves);
     let net = "/v1/network";
     let indexed = s.served.url.is_some();
     let served = |pointer: &str| s.served.number(net, pointer);
-    let mut figure = |name: String, leaf: u64, chain: u64, served: Option<String>| {
+    let mut figure = |name: String, chain: u64, served: Option<String>| {
         if indexed {
-            against_indexer(rows, name, leaf, chain, served, behind.as_deref());
+            rows.compare(AREA, name, chain, served, "indexer");
         } else {
-            rows.recomputed(AREA, name, leaf);
+            rows.recomputed(AREA, name, chain);
         }
     };
-    figure("devices.attested".into(), a.devices, c.devices, served("/overview/devices_attested"));
-    figure("devices.gpus".into(), a.gpus, c.gpus, served("/overview/gpus_attested"));
-    figure("devices.green".into(), a.green, c.green, served("/devices/green_active"));
-    // The indexer lists only classes with attested devices: an absent class serves 0.
+    figure("devices.attested".into(), c.devices, served("/overview/devices_attested"));
+    figure("devices.gpus".into(), c.gpus, served("/overview/gpus_attested"));
+    figure("devices.green".into(), c.green, served("/devices/green_active"));
+    // The indexer lists only classes with active devices: an absent class serves 0.
     let by_class = s.served.get(net).and_then(|n| n.pointer("/overview/by_class")).and_then(Value::as_array);
     for class in HardwareClass::ALL {
         let name = class.name();
-        let (n, g) = a.by_class.get(name).copied().unwrap_or_default();
-        let (cn, cg) = c.by_class.get(name).copied().unwrap_or_default();
+        let (n, g) = c.by_class.get(name).copied().unwrap_or_default();
         let entry =
             by_class.map(|list| list.iter().find(|e| e.get("class").and_then(Value::as_str) == Some(name)));
         let served_of = |field: &str| match entry {
@@ -130,105 +121,78 @@ fn now(s: &Snapshot, rows: &mut Rows, published: &Published<'_>) {
             Some(None) => Some("0".to_owned()),
             Some(Some(e)) => text_of(e.get(field)),
         };
-        figure(format!("devices.attested.{name}"), n, cn, served_of("devices"));
-        figure(format!("devices.gpus.{name}"), g, cg, served_of("gpus"));
+        figure(format!("devices.attested.{name}"), n, served_of("devices"));
+        figure(format!("devices.gpus.{name}"), g, served_of("gpus"));
     }
-    // The indexer serves the counts; its share is derived from them the same way.
-    let served_share = match (served("/devices/green_active"), served("/overview/devices_attested")) {
-        (Some(g), Some(d)) => match (g.parse::<u64>(), d.parse::<u64>()) {
-            (Ok(g), Ok(d)) => Some(green_share_bps(g, d).to_string()),
-            _ => None,
-        },
-        _ => None,
-    };
-    figure("devices.green_share_bps".into(), a.green_share_bps(), c.green_share_bps(), served_share);
-    rows.recomputed(AREA, "devices.period", p);
-    applied(s, rows, p, leaves);
-}
-
-/// The indexer's figure against the report's. The indexer counts the devices the chain marks
-/// active, and the chain follows a certified report once the cranks apply its device leaves: when
-/// the indexer serves exactly the chain's figure and the chain is verifiably behind the report
-/// (`behind`: every device it marks otherwise has not had the report applied yet), the figure
-/// cannot be judged yet and says so; anything else is compared as usual.
-fn against_indexer(
-    rows: &mut Rows,
-    figure: String,
-    leaf: u64,
-    chain: u64,
-    served: Option<String>,
-    behind: Option<&str>,
-) {
-    let leaf_text = leaf.to_string();
-    match (served, behind) {
-        (Some(v), Some(why)) if v != leaf_text && v == chain.to_string() => rows.push(super::Row {
-            area: AREA,
-            figure,
-            recomputed: Some(leaf_text),
-            served: Some(v),
-            served_by: Some("indexer".into()),
-            verdict: super::Verdict::Recomputed,
-            note: Some(why.to_owned()),
-        }),
-        (served, _) => rows.compare(AREA, figure, leaf_text, served, "indexer"),
-    }
-}
-
-/// Why the chain's device statuses are not yet report `p`'s, when every device whose status is
-/// unlike its leaf has not had report `p` applied (`attested_period < p`); `None` when the chain
-/// is not behind (or a device differs for another reason).
-fn chain_behind(s: &Snapshot, p: u64, leaves: &PeriodReport) -> Option<String> {
-    let mut pending = Vec::new();
-    for l in &leaves.devices {
-        let d = s.chain.devices.get(&l.device)?;
-        if (d.status == DeviceStatus::Active) != l.active {
-            if d.attested_period >= p {
-                return None;
-            }
-            pending.push(l.device.to_string());
-        }
-    }
-    // A device active on chain the report does not list is not explained by a pending crank.
-    let listed = |a: &Pubkey| leaves.device_index(a).is_some();
-    if s.chain.devices.iter().any(|(a, d)| d.status == DeviceStatus::Active && !listed(a))
-        || pending.is_empty()
-    {
-        return None;
-    }
-    Some(format!(
-        "not judged yet: the indexer serves the chain's figure, and the chain has not applied report {p} to {} \
-         device(s) ({}…): re-run once the cranks have",
-        pending.len(),
-        pending[0]
-    ))
-}
-
-/// How many devices the chain does not (yet) mark as report `p` attests them: the indexer counts
-/// the chain's `active` devices, so when `devices.attested` fails this says whether the chain or
-/// the indexer differs. Not a failure in itself: the cranks apply a certified report's device
-/// leaves within seconds, and an activation waits for the operator's bond.
-fn applied(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport) {
-    let differ: Vec<String> = leaves
-        .devices
-        .iter()
-        .filter(|l| {
-            let active = s.chain.devices.get(&l.device).map(|d| d.status == DeviceStatus::Active);
-            active.is_some_and(|a| a != l.active)
-        })
-        .map(|l| l.device.to_string())
-        .collect();
+    // The indexer serves no share, only the counts compared above: a share derived from them
+    // could never fail on its own.
     rows.push(super::Row {
         area: AREA,
-        figure: "devices.chain_status".into(),
-        recomputed: Some(format!("{} of {} unlike report {p}", differ.len(), leaves.devices.len())),
+        figure: "devices.green_share_bps".into(),
+        recomputed: Some(c.green_share_bps().to_string()),
         served: None,
         served_by: None,
         verdict: super::Verdict::Recomputed,
-        note: (!differ.is_empty()).then(|| {
+        note: Some("of the devices the chain marks active (the indexer serves the counts only)".into()),
+    });
+    match published.latest(s) {
+        None => unchecked(rows, AREA, "devices.chain_status".into(), "no certified report in range".into()),
+        Some((p, None)) => {
+            rows.recomputed(AREA, "devices.period", p);
+            unchecked(
+                rows,
+                AREA,
+                "devices.chain_status".into(),
+                format!("not recomputed: report {p}'s leaves are not published (see report.{p}.leaves)"),
+            );
+        }
+        Some((p, Some(leaves))) => {
+            rows.recomputed(AREA, "devices.period", p);
+            chain_status(s, rows, p, leaves);
+        }
+    }
+}
+
+/// How many devices the chain marks unlike report `p` attests them, and why that is allowed: the
+/// chain follows a certified report once the cranks apply its device leaves (an activation also
+/// waits for the operator's bond), and io_staking moves a device on after the report (jailed,
+/// retired, a later report applied: its `attested_period` passes `p`). The indexer serves the
+/// chain's figures, compared above; the report's own are compared per period. Not a failure.
+fn chain_status(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport) {
+    let mut pending = Vec::new();
+    let mut since = Vec::new();
+    for l in &leaves.devices {
+        let Some(d) = s.chain.devices.get(&l.device) else { continue };
+        if (d.status == DeviceStatus::Active) != l.active {
+            if d.attested_period < p {
+                pending.push(l.device.to_string());
+            } else {
+                since.push(l.device.to_string());
+            }
+        }
+    }
+    let listed = |a: &Pubkey| leaves.device_index(a).is_some();
+    let unlisted =
+        s.chain.devices.iter().filter(|(a, d)| d.status == DeviceStatus::Active && !listed(a)).count();
+    let differ = pending.len() + since.len();
+    let examples: Vec<String> = pending.iter().chain(&since).take(3).cloned().collect();
+    rows.push(super::Row {
+        area: AREA,
+        figure: "devices.chain_status".into(),
+        recomputed: Some(format!("{differ} of {} unlike report {p}", leaves.devices.len())),
+        served: None,
+        served_by: None,
+        verdict: super::Verdict::Recomputed,
+        note: (differ > 0 || unlisted > 0).then(|| {
             format!(
-                "the chain's device status is not yet what report {p} attests for: {} (applied by the cranks; \
-                 an activation waits for the operator's bond)",
-                differ.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                "the chain marks {differ} device(s) unlike report {p} ({}): {} not yet applied by the cranks or \
+                 waiting for the operator's bond (attested_period < {p}), {} moved on since (jailed, retired or a \
+                 later report applied: attested_period ≥ {p}); {unlisted} active on chain not in report {p}. \
+                 Allowed: devices.attested compares the indexer with the chain, the report's own figures are \
+                 devices.{p}.*",
+                examples.join(", "),
+                pending.len(),
+                since.len(),
             )
         }),
     });

@@ -30,27 +30,38 @@ fn the_clean_fixture_attests_what_the_indexer_serves() {
 }
 
 #[test]
-fn a_chain_status_behind_the_report_is_said_and_the_indexers_count_then_fails() {
+fn a_device_jailed_after_the_latest_report_fails_nothing_and_is_said() {
     let mut s = snapshot();
-    // Device 3 is attested in P2 but the chain has not activated it (and the indexer follows).
-    s.chain.devices.get_mut(&dev(3)).unwrap().status = DeviceStatus::Pending;
+    // Device 3, attested active by P2, is jailed in the next period: io_staking moves its
+    // attested_period past P2 and the indexer, following the chain, counts one device fewer.
+    let d = s.chain.devices.get_mut(&dev(3)).unwrap();
+    d.status = DeviceStatus::Jailed;
+    d.attested_period = P2 + 1;
     s.served = crate::verify::fixtures::served(&s);
     let rows = rows_of(&s);
+    assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
+    let r = row(&rows, "devices.attested", Some("indexer"));
+    assert_eq!(
+        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
+        (Verdict::Ok, Some("1"), Some("1"))
+    );
+    assert_eq!(row(&rows, "devices.gpus.flagship_gpu", Some("indexer")).recomputed.as_deref(), Some("0"));
     let r = row(&rows, "devices.chain_status", None);
     assert_eq!(
         (r.verdict, r.recomputed.as_deref()),
         (Verdict::Recomputed, Some("1 of 3 unlike report 493001"))
     );
-    assert!(r.note.as_deref().unwrap().contains(&dev(3).to_string()));
-    let r = row(&rows, "devices.attested", Some("indexer"));
+    let note = r.note.as_deref().unwrap();
+    assert!(note.contains(&dev(3).to_string()) && note.contains("1 moved on since"), "{note}");
+    // The report's own count is still the report's.
     assert_eq!(
-        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
-        (Verdict::Mismatch, Some("2"), Some("1"))
+        row(&rows, &format!("devices.{P2}.attested"), Some("indexer")).recomputed.as_deref(),
+        Some("2")
     );
 }
 
 #[test]
-fn a_chain_the_cranks_have_not_caught_up_with_is_not_judged_but_a_phantom_still_is() {
+fn a_chain_the_cranks_have_not_caught_up_with_fails_nothing_but_a_phantom_still_does() {
     let mut s = snapshot();
     // Report P2 attests device 3; the chain has not applied P2 to it yet (its last applied
     // report is P1 and its status not active), and the indexer serves the chain's figures.
@@ -60,19 +71,15 @@ fn a_chain_the_cranks_have_not_caught_up_with_is_not_judged_but_a_phantom_still_
     s.served = crate::verify::fixtures::served(&s);
     let rows = rows_of(&s);
     assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
-    let r = row(&rows, "devices.attested", Some("indexer"));
-    assert_eq!(
-        (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
-        (Verdict::Recomputed, Some("2"), Some("1"))
-    );
-    assert!(r.note.as_deref().unwrap().contains("not judged yet"));
-    // An indexer counting a device the chain does not have is caught all the same.
-    s.served.answers.get_mut("/v1/network").unwrap()["overview"]["devices_attested"] = 3.into();
+    let r = row(&rows, "devices.chain_status", None);
+    assert!(r.note.as_deref().unwrap().contains("1 not yet applied by the cranks"));
+    // An indexer counting a device the chain does not mark active is caught all the same.
+    s.served.answers.get_mut("/v1/network").unwrap()["overview"]["devices_attested"] = 2.into();
     let rows = rows_of(&s);
     let r = row(&rows, "devices.attested", Some("indexer"));
     assert_eq!(
         (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
-        (Verdict::Mismatch, Some("2"), Some("3"))
+        (Verdict::Mismatch, Some("1"), Some("2"))
     );
 }
 
@@ -94,9 +101,9 @@ fn a_device_count_raised_in_the_indexer_is_caught() {
         (r.verdict, r.recomputed.as_deref(), r.served.as_deref()),
         (Verdict::Mismatch, Some("2"), Some("9"))
     );
-    // The share the indexer's counts imply changes too (2 green of 3).
-    let r = row(&rows, "devices.green_share_bps", Some("indexer"));
-    assert_eq!((r.verdict, r.served.as_deref()), (Verdict::Mismatch, Some("6666")));
+    // The indexer serves no share: it is the chain's, compared with nothing.
+    let r = row(&rows, "devices.green_share_bps", None);
+    assert_eq!((r.verdict, r.served_by.as_deref()), (Verdict::Recomputed, None));
 }
 
 #[test]
@@ -165,8 +172,12 @@ fn without_leaves_or_indexer_nothing_is_claimed() {
     assert_eq!(row(&rows, "devices.attested", None).verdict, Verdict::Recomputed);
     s.copies.get_mut(&P2).unwrap().iter_mut().for_each(|c| c.result = Err("404".into()));
     let rows = rows_of(&s);
+    // The chain's figures need no leaves; how the chain stands against the report does.
     let r = row(&rows, "devices.attested", None);
+    assert_eq!((r.verdict, r.recomputed.as_deref()), (Verdict::Recomputed, Some("2")));
+    let r = row(&rows, "devices.chain_status", None);
     assert_eq!((r.verdict, r.recomputed.as_ref()), (Verdict::Recomputed, None));
+    assert!(r.note.as_deref().unwrap().contains("not published"));
     assert_eq!(green_share_bps(0, 0), 0);
     assert_eq!(green_share_bps(1, 3), 3_333);
 }
