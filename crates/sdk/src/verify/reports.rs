@@ -2,7 +2,9 @@
 //! - its address and digest (`io_oracle::report_digest` of the certified body on this cluster);
 //! - its signers against the oracle set of its epoch, and each published signature;
 //! - its roots against the leaves each node publishes: a node serving leaves that are not the
-//!   certified ones is named; a report no node publishes leaves for is a finding;
+//!   certified ones is named; a report no node publishes leaves for is a finding; the pool (in no
+//!   root) is the one that reproduces the certified rewards root, and a node serving another is
+//!   named;
 //! - what its body claims (devices attested, device-seconds, emission distributed, the rewards
 //!   tree itself) recomputed from the leaves, the previous certified report and the chain;
 //! - the indexer's record of it (`/v1/reports/<p>`) against the chain's account.
@@ -66,47 +68,96 @@ pub(crate) fn all_certified(s: &Snapshot) -> BTreeMap<u64, &Report> {
         .collect()
 }
 
-/// The leaves of every certified report on chain (in or out of range), found once per run: for
-/// each period the first node copy whose body is the certified body and whose roots are its
-/// leaves' roots (as [`Snapshot::leaves_of`]). Finding them costs four Merkle roots per copy
-/// tried; every lookup after that is free.
+/// The leaves of every certified report on chain (in or out of range), found once per run.
+///
+/// A copy publishes the certified leaves when its body is the certified body (or the same content
+/// re-signed with another expiry or set epoch: `ReportBody::same_content`, roots included) and
+/// its leaves' roots are its body's. Those copies hold the same leaves, but their `pool` is
+/// committed by no root: the copy checked is one whose pool, shared by the devices tree's weights
+/// (`distribute_floor`), reproduces the certified rewards root, so that the result does not
+/// depend on the order of the nodes (and [`Snapshot::leaves_of`] picks the same copy). Finding
+/// them costs four Merkle roots per copy tried and one distribution per distinct pool; every
+/// lookup after that is free.
 pub(crate) struct Published<'a> {
-    by_period: BTreeMap<u64, Option<&'a PeriodReport>>,
+    by_period: BTreeMap<u64, Option<Chosen<'a>>>,
+}
+
+/// The copy of a certified period whose leaves are checked.
+#[derive(Clone, Copy)]
+pub(crate) struct Chosen<'a> {
+    pub(crate) report: &'a PeriodReport,
+    /// The node that published it (the first, in node order, of those publishing its pool).
+    pub(crate) node: &'a str,
+    pub(crate) pool: PoolProof,
+}
+
+/// Whether the checked copy's pool was proven by the certified rewards root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PoolProof {
+    /// Its pool, shared by the devices tree's weights, reproduces the certified rewards root.
+    Reproduces,
+    /// No published pool reproduces it (`report.<p>.rewards` says so).
+    NoneReproduces,
+    /// The rewards tree cannot be recomputed (the previous leaves are unknown, a device is not
+    /// on chain, or the distribution overflows).
+    Unknown,
+}
+
+/// The copies of certified period `p` that publish its leaves, with their node, in node order.
+fn certified_copies<'a>(s: &'a Snapshot, p: u64, onchain: &Report) -> Vec<(&'a str, &'a PeriodReport)> {
+    s.copies
+        .get(&p)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| match &c.result {
+            Ok(x)
+                if (x.report.body == onchain.body || x.report.body.same_content(&onchain.body))
+                    && x.report.roots_match() =>
+            {
+                Some((c.node.as_str(), &x.report))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl<'a> Published<'a> {
     pub(crate) fn of(s: &'a Snapshot) -> Published<'a> {
-        let by_period = all_certified(s)
-            .into_iter()
-            .map(|(p, onchain)| {
-                let found = s.copies.get(&p).and_then(|copies| {
-                    copies.iter().find_map(|c| match &c.result {
-                        Ok(x) if x.report.body == onchain.body && x.report.roots_match() => Some(&x.report),
-                        _ => None,
-                    })
-                });
-                (p, found)
-            })
-            .collect();
+        let mut by_period: BTreeMap<u64, Option<Chosen<'a>>> = BTreeMap::new();
+        // Oldest first: each period's previous cumulative rewards are its predecessor's chosen leaves.
+        for (p, onchain) in all_certified(s) {
+            let candidates = certified_copies(s, p, onchain);
+            let previous = match by_period.range(..p).next_back() {
+                None => Some(Cumulative::default()),
+                Some((_, chosen)) => chosen.map(|c| cumulative_of(c.report)),
+            };
+            let chosen = choose(s, &candidates, previous.as_ref(), onchain);
+            by_period.insert(p, chosen);
+        }
         Published { by_period }
+    }
+
+    /// The checked copy of certified period `p`, `None` when not gathered or not published.
+    pub(crate) fn chosen(&self, p: u64) -> Option<Chosen<'a>> {
+        self.by_period.get(&p).copied().flatten()
     }
 
     /// The leaves of certified period `p`, `None` when not gathered or not published.
     pub(crate) fn at(&self, p: u64) -> Option<&'a PeriodReport> {
-        self.by_period.get(&p).copied().flatten()
+        self.chosen(p).map(|c| c.report)
     }
 
     /// What came before certified period `p`.
     pub(crate) fn before(&self, p: u64) -> Before<'a> {
         match self.by_period.range(..p).next_back() {
             None => Before::Genesis,
-            Some((&q, leaves)) => leaves.map_or(Before::Unknown(q), Before::Leaves),
+            Some((&q, chosen)) => chosen.map_or(Before::Unknown(q), |c| Before::Leaves(c.report)),
         }
     }
 
     /// Every certified period, newest first, with its leaves.
     pub(crate) fn newest_first(&self) -> impl Iterator<Item = (u64, Option<&'a PeriodReport>)> + '_ {
-        self.by_period.iter().rev().map(|(p, l)| (*p, *l))
+        self.by_period.iter().rev().map(|(p, c)| (*p, c.map(|c| c.report)))
     }
 
     /// The newest certified period on chain.
@@ -120,6 +171,71 @@ impl<'a> Published<'a> {
         let (p, _) = s.certified().into_iter().next_back()?;
         Some((p, self.at(p)))
     }
+}
+
+/// Among the copies publishing the certified leaves, the one checked: a pool that reproduces the
+/// certified rewards root first, then the pool most copies publish, then the smaller pool (so
+/// that the choice never depends on node order); among copies of that pool, an exact body first.
+fn choose<'a>(
+    s: &Snapshot,
+    candidates: &[(&'a str, &'a PeriodReport)],
+    previous: Option<&Cumulative>,
+    onchain: &Report,
+) -> Option<Chosen<'a>> {
+    let (_, first) = candidates.first()?;
+    let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+    for (_, r) in candidates {
+        *counts.entry(r.pool).or_default() += 1;
+    }
+    // The devices leaves are the same in every candidate (their roots are the certified roots).
+    let weights = weights_of(s, first).ok();
+    let reproduces = |pool: u64| -> PoolProof {
+        let (Some(w), Some(prev)) = (&weights, previous) else { return PoolProof::Unknown };
+        match distribute_floor(w, pool, prev) {
+            Ok((leaves, _)) if rewards_root(&leaves) == onchain.body.rewards_root => PoolProof::Reproduces,
+            Ok(_) => PoolProof::NoneReproduces,
+            Err(_) => PoolProof::Unknown,
+        }
+    };
+    let proofs: BTreeMap<u64, PoolProof> = counts.keys().map(|&pool| (pool, reproduces(pool))).collect();
+    let (&pool, _) = counts.iter().max_by(|(pa, ca), (pb, cb)| {
+        let rank = |pool: &u64| u8::from(proofs[pool] == PoolProof::Reproduces);
+        // max_by: a higher rank, then more copies, then the SMALLER pool wins.
+        (rank(pa), *ca).cmp(&(rank(pb), *cb)).then(pb.cmp(pa))
+    })?;
+    let exact = |r: &PeriodReport| r.body == onchain.body;
+    let of_pool = || candidates.iter().filter(|(_, r)| r.pool == pool);
+    let (node, report) = of_pool().find(|(_, r)| exact(r)).or_else(|| of_pool().next()).copied()?;
+    let proof = match proofs[&pool] {
+        PoolProof::Reproduces => PoolProof::Reproduces,
+        // No pool reproduces: say so only when the tree could be recomputed at all.
+        _ if proofs.values().any(|p| *p == PoolProof::Unknown) => PoolProof::Unknown,
+        _ => PoolProof::NoneReproduces,
+    };
+    Some(Chosen { report, node, pool: proof })
+}
+
+/// Each operator's reward weight from the devices tree's active leaves and the chain's GPU
+/// counts (`RULES.device_weight`, the builder's own); `Err` says why not (a device of the devices
+/// tree is not on chain, or its class is unknown).
+fn weights_of(s: &Snapshot, leaves: &PeriodReport) -> Result<BTreeMap<Pubkey, u128>, String> {
+    let mut weights: BTreeMap<Pubkey, u128> = BTreeMap::new();
+    for l in leaves.devices.iter().filter(|l| l.active) {
+        let class = HardwareClass::ALL.get(usize::from(l.class)).copied();
+        let (Some(class), Some(device)) = (class, s.chain.devices.get(&l.device)) else {
+            return Err(format!(
+                "not recomputed: device {} of the devices tree is not on chain (or its class {} is unknown)",
+                l.device, l.class
+            ));
+        };
+        let w = weights.entry(l.operator).or_insert(0);
+        *w = w.saturating_add(RULES.device_weight(class, device.gpu_count, l.uptime_bps));
+    }
+    Ok(weights)
+}
+
+fn rewards_root(leaves: &[crate::report::RewardLeaf]) -> [u8; 32] {
+    MerkleTree::new(leaves.iter().map(|l| l.hash()).collect()).root()
 }
 
 /// What came before a certified period: its cumulative leaves are the base of this one's.
@@ -391,8 +507,32 @@ fn copies(s: &Snapshot, rows: &mut Rows, published_leaves: &Published<'_>, p: u6
         }
         if differs {
             absent.push(format!("{}: publishes other leaves", copy.node));
-        } else {
-            good += 1;
+            continue;
+        }
+        good += 1;
+        // The certified leaves beside a pool that is not the checked copy's: the pool is
+        // committed by no root, so the nodes' copies must agree on it.
+        if let Some(chosen) = published_leaves.chosen(p).filter(|c| c.report.pool != r.pool) {
+            rows.push(Row {
+                area: AREA,
+                figure: fig(p, "pool"),
+                recomputed: Some(chosen.report.pool.to_string()),
+                served: Some(r.pool.to_string()),
+                served_by: Some(by.clone()),
+                verdict: Verdict::Mismatch,
+                note: Some(format!(
+                    "{} publishes the certified leaves with another pool than {}'s, {}",
+                    copy.node,
+                    chosen.node,
+                    match chosen.pool {
+                        PoolProof::Reproduces => "whose pool reproduces the certified rewards root",
+                        PoolProof::NoneReproduces =>
+                            "and no published pool reproduces the certified rewards root",
+                        PoolProof::Unknown =>
+                            "and the rewards tree cannot be recomputed to tell which pool is the report's",
+                    }
+                )),
+            });
         }
     }
     if good == 0 {
@@ -506,25 +646,17 @@ fn claims(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64, onch
 /// The rewards tree recomputed from the devices tree, the chain's GPU counts, the pool and the
 /// previous cumulative rewards, with the builder's own distribution (`distribute_floor`).
 fn rewards_tree(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport, previous: &Cumulative) {
-    let mut weights: BTreeMap<Pubkey, u128> = BTreeMap::new();
-    for l in leaves.devices.iter().filter(|l| l.active) {
-        let class = HardwareClass::ALL.get(usize::from(l.class)).copied();
-        let (Some(class), Some(device)) = (class, s.chain.devices.get(&l.device)) else {
-            unchecked(
-                rows,
-                AREA,
-                fig(p, "rewards"),
-                format!("not recomputed: device {} of the devices tree is not on chain (or its class {} is unknown)", l.device, l.class),
-            );
+    let weights = match weights_of(s, leaves) {
+        Ok(w) => w,
+        Err(why) => {
+            unchecked(rows, AREA, fig(p, "rewards"), why);
             return;
-        };
-        let w = weights.entry(l.operator).or_insert(0);
-        *w = w.saturating_add(RULES.device_weight(class, device.gpu_count, l.uptime_bps));
-    }
+        }
+    };
     let by = format!("report {p}");
     match distribute_floor(&weights, leaves.pool, previous) {
         Ok((recomputed, _)) => {
-            let root = MerkleTree::new(recomputed.iter().map(|l| l.hash()).collect()).root();
+            let root = rewards_root(&recomputed);
             let differing = recomputed.len().abs_diff(leaves.rewards.len())
                 + recomputed.iter().zip(&leaves.rewards).filter(|(a, b)| a != b).count();
             rows.push(Row {

@@ -398,3 +398,56 @@ fn the_indexers_report_is_compared_with_the_chains() {
     let rows = rows_of(&s);
     assert!(rows.iter().all(|r| r.served_by.as_deref() != Some("indexer")) && failing(&rows).is_empty());
 }
+
+#[test]
+fn a_forged_pool_beside_the_certified_leaves_names_its_node_whatever_the_node_order() {
+    let honest = snapshot().leaves_of(P2).unwrap().pool;
+    for liar in [NODE_A, NODE_B] {
+        let mut s = snapshot();
+        let mut forged = s.leaves_of(P2).unwrap().clone();
+        // The pool is committed by no root: the leaves and body stay the certified ones.
+        forged.pool *= 2;
+        set_copy(&mut s, P2, liar, Ok(published(&forged)));
+        assert_eq!(s.leaves_of(P2).unwrap().pool, honest, "liar {liar}");
+        let rows = rows_of(&s);
+        let r = row(&rows, &format!("report.{P2}.pool"), Some(&format!("node {liar}")));
+        assert_eq!(
+            (r.verdict, r.recomputed.clone(), r.served.clone()),
+            (Verdict::Mismatch, Some(honest.to_string()), Some((honest * 2).to_string()))
+        );
+        assert!(r.note.as_deref().unwrap().contains("reproduces the certified rewards root"));
+        // The honest copy is the one checked: its rewards tree is the certified one.
+        assert_eq!(row(&rows, &format!("report.{P2}.rewards"), None).verdict, Verdict::Ok);
+        assert_eq!(failing(&rows).len(), 1, "{:#?}", failing(&rows));
+    }
+}
+
+#[test]
+fn every_node_serving_the_same_content_re_signed_still_gets_full_checks() {
+    let mut s = snapshot();
+    let mut later = s.leaves_of(P1).unwrap().clone();
+    later.body.expiry_slot += 100;
+    later.body.set_epoch += 1;
+    for node in [NODE_A, NODE_B] {
+        set_copy(&mut s, P1, node, Ok(published(&later)));
+    }
+    assert_eq!(s.leaves_of(P1), Some(&later));
+    let rows = rows_of(&s);
+    assert!(failing(&rows).is_empty(), "{:#?}", failing(&rows));
+    let by = format!("report {P1}");
+    for f in ["devices_attested", "emission_distributed", "rewards"] {
+        assert_eq!(row(&rows, &format!("report.{P1}.{f}"), Some(&by)).verdict, Verdict::Ok, "{f}");
+    }
+    assert_eq!(
+        row(&rows, &format!("report.{P2}.emission_distributed"), Some(&format!("report {P2}"))).verdict,
+        Verdict::Ok
+    );
+    assert_eq!(
+        row(&rows, &format!("report.{P1}.leaves"), None).recomputed.as_deref(),
+        Some("published by 2 of 2 nodes")
+    );
+    // A forged figure in the re-signed copies is still caught.
+    forge_body(&mut s, P1, |r| r.body.devices_attested += 1);
+    let rows = rows_of(&s);
+    assert_eq!(row(&rows, &format!("report.{P1}.devices_attested"), Some(&by)).verdict, Verdict::Mismatch);
+}

@@ -157,15 +157,14 @@ impl Snapshot {
             .collect()
     }
 
-    /// The first node copy of `period` whose body is the certified body, whose roots are the
-    /// roots of its leaves: the leaves the figures are recomputed from. `None` when no node
-    /// publishes such a copy (the reports check says which and why).
+    /// The node copy of certified `period` whose leaves the figures are recomputed from: its
+    /// body is the certified body (or the same content re-signed), its roots are the roots of its
+    /// leaves, and its pool (committed by no root) is one that reproduces the certified rewards
+    /// root where one does (see `reports::Published`). `None` when no node publishes such a copy
+    /// (the reports check says which and why).
     pub fn leaves_of(&self, period: u64) -> Option<&PeriodReport> {
-        let (_, onchain) = self.certified().get(&period).copied()?;
-        self.copies.get(&period)?.iter().find_map(|c| match &c.result {
-            Ok(p) if p.report.body == onchain.body && p.report.roots_match() => Some(&p.report),
-            _ => None,
-        })
+        self.certified().get(&period)?;
+        super::reports::Published::of(self).at(period)
     }
 }
 
