@@ -46,6 +46,17 @@ pub struct Verified {
     /// Certified periods checked (first, last), none before the first certification.
     pub periods: Option<(u64, u64)>,
     pub indexer: Option<String>,
+    /// The slot of the chain read the figures come from, which the indexer was asked to reach.
+    pub chain_slot: u64,
+    /// The slot the indexer had indexed when it was asked (none without an indexer, or from
+    /// one that does not say): below `chain_slot`, it served an older state than the chain's.
+    pub indexer_slot: Option<u64>,
+    /// The chain did not change between the two reads around the indexer's: every source
+    /// describes one state. False when it kept changing for the whole bound (20 s): a failing
+    /// figure may then be a change between reads, not a wrong value.
+    pub stable: bool,
+    /// Chain reads made to find it not changing.
+    pub chain_reads: usize,
     pub oracle_nodes: Vec<String>,
     /// Wall seconds the run took (gathering included).
     pub seconds: f64,
@@ -69,7 +80,8 @@ impl Verified {
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
     let started = std::time::Instant::now();
     let progress = gather::Progress::new(!(args.quiet || ctx.json));
-    let (snapshot, cost) = gather::gather(ctx, &args, &progress).await?;
+    let gather::Gathered { snapshot, cost, stable, chain_reads, indexer_slot } =
+        gather::gather(ctx, &args, &progress).await?;
     progress.step("checking");
     let rows = verify::verify(&snapshot);
     progress.done();
@@ -81,6 +93,10 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
         failures,
         periods: certified.keys().next().copied().zip(certified.keys().next_back().copied()),
         indexer: snapshot.served.url.clone(),
+        chain_slot: snapshot.chain.slot,
+        indexer_slot,
+        stable,
+        chain_reads,
         oracle_nodes: gather::node_urls(ctx, &args)?,
         seconds: started.elapsed().as_secs_f64(),
         requests: cost.requests(),
