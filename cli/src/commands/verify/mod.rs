@@ -1,7 +1,8 @@
 //! `io verify`: gathers the chain's accounts, every oracle node's copy of each certified report
 //! and the indexer's answers ([`gather`]), hands them to io-sdk's checks (`io_sdk::verify`), and
 //! prints one table — figure, recomputed value, served value, verdict. Any mismatch or missing
-//! publication fails the command (exit status 1), naming the figure and both values.
+//! publication fails the command (exit status 1), naming the figure and both values; what each
+//! exit status means is in [`EXIT_STATUS`] (the command's `--help`).
 mod gather;
 mod table;
 
@@ -11,7 +12,32 @@ use clap::Args;
 use io_sdk::verify::{self, PeriodRange, Row, Verdict};
 use serde::Serialize;
 
+/// What `io verify --help` says after the options: what each exit status means, so a script can
+/// tell a failing figure from a run that could not check.
+const EXIT_STATUS_SHORT: &str =
+    "Exit status: 0 consistent; 1 a figure failed (rows printed) or an error stopped the run (no rows); 2 a \
+     wrong command line. More with --help.";
+
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  every figure checked is consistent (JSON: \"ok\": true, with \"rows\").
+  1  a figure failed: a mismatch, or a publication missing. The table (JSON: \"ok\": false, with
+     \"rows\") names each failing figure and both values.
+  1  an error stopped the run before anything was checked: a URL that is not http(s), no oracle
+     node known, no indexer or RPC node answering, an account that does not decode. Nothing is
+     compared; the message says what to pass or fix (on stderr; JSON: \"ok\": false, with \"error\"
+     and no \"rows\").
+  2  the command line itself is wrong (an unknown option, --indexer with --no-indexer, a bad
+     --period): clap's usage message on stderr, nothing run.
+
+The closing line states the chain's slot, the slot the indexer had indexed, and whether the
+chain held still while it and the indexer were read (JSON: \"chain_slot\", \"indexer_slot\",
+\"stable\"). A chain that kept changing for 20 s is compared as read and said not stable: a
+mismatch then may be that change, and a second run tells.";
+
+// The command's about is the lead's (the `Verify` variant in main.rs); what it ends with is here.
 #[derive(Args, Clone, Debug)]
+#[command(after_help = EXIT_STATUS_SHORT, after_long_help = EXIT_STATUS)]
 pub struct VerifyArgs {
     /// The indexer API to compare with. Default on the local network: http://127.0.0.1:8999
     /// (what `make up` starts).
