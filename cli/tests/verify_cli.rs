@@ -49,10 +49,10 @@ fn no_manifest() -> std::path::PathBuf {
 fn an_empty_period_range_is_refused_naming_it() {
     let (code, _, err) =
         io(&closed_port_url(), &no_manifest(), &["verify", "--period", "9..5", "--no-indexer"]);
-    assert_ne!(code, 0);
+    assert_eq!(code, 2, "a wrong command line is clap's usage error");
     assert!(err.contains("9..5") && err.contains("empty"), "{err}");
     let (code, _, err) = io(&closed_port_url(), &no_manifest(), &["verify", "--period", "x..5"]);
-    assert_ne!(code, 0);
+    assert_eq!(code, 2);
     assert!(err.contains("'x' is not a period number"), "{err}");
 }
 
@@ -148,6 +148,24 @@ fn indexer_and_no_indexer_conflict() {
         &no_manifest(),
         &["verify", "--no-indexer", "--indexer", "http://127.0.0.1:9"],
     );
-    assert_ne!(code, 0);
+    assert_eq!(code, 2, "a wrong command line is clap's usage error");
     assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn help_says_what_each_exit_status_means() {
+    let (code, out, _) = io(&closed_port_url(), &no_manifest(), &["verify", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Exit status:"), "{out}");
+    for status in [
+        "  0  every figure checked is consistent",
+        "  1  a figure failed",
+        "  1  an error stopped the run",
+        "  2  the command line itself is wrong",
+    ] {
+        assert!(out.contains(status), "{status:?} in {out}");
+    }
+    assert!(out.contains("\"stable\""), "{out}");
+    let (_, out, _) = io(&closed_port_url(), &no_manifest(), &["verify", "-h"]);
+    assert!(out.contains("Exit status: 0 consistent; 1 a figure failed"), "{out}");
 }

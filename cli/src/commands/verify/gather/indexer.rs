@@ -48,31 +48,55 @@ pub async fn probe(http: &Http, url: &str) -> Result<()> {
     }
 }
 
-/// The longest wait for the indexer to reach the slot the chain was read at.
-const CATCH_UP: Duration = Duration::from_secs(15);
+/// The longest wait, over a whole run, for the indexer to reach the slot the chain was read at.
+pub const CATCH_UP: Duration = Duration::from_secs(15);
 
-/// Waits until the indexer has indexed `slot` (its `/health` says `indexed_slot`), so that what
-/// it serves includes everything the chain read saw; at most [`CATCH_UP`], then it is compared
-/// as it is (an indexer that lags is what its users see). Returns the indexer's slot when known.
-pub async fn catch_up(http: &Http, url: &str, slot: u64, progress: &Progress) -> Option<u64> {
+/// The slot the indexer has indexed, from its `/status`: that answers 200 whether or not the
+/// indexer is healthy, unlike `/health`, whose 503 (e.g. "no ingest progress") comes back as an
+/// error without its body, so a lagging indexer would not be waited for. `Err(true)`: asking
+/// again may help (nothing answered, a 5xx); `Err(false)`: this server does not say its slot.
+async fn indexed_slot(http: &Http, url: &str) -> Result<u64, (bool, String)> {
+    match http.get(&format!("{url}/status"), &[]).await {
+        Ok(v) => v
+            .pointer("/data/indexed_slot")
+            .or_else(|| v.get("slot"))
+            .and_then(Value::as_u64)
+            .ok_or((false, "its /status says no indexed_slot".to_owned())),
+        Err(e @ (Failure::Unreachable(_) | Failure::Status(500.., _))) => Err((true, e.to_string())),
+        Err(e) => Err((false, e.to_string())),
+    }
+}
+
+/// Waits until the indexer has indexed `slot` (its `/status` says `indexed_slot`), so that what
+/// it serves includes everything the chain read saw; at most `wait`, then it is compared as it
+/// is (an indexer that lags is what its users see, and the run states both slots). Returns the
+/// indexer's slot when it says one; a server that does not is not waited for.
+pub async fn catch_up(http: &Http, url: &str, slot: u64, wait: Duration, progress: &Progress) -> Option<u64> {
     let started = Instant::now();
     let mut said = false;
+    let mut last = None;
     loop {
-        let indexed = http.get(&format!("{url}/health"), &[]).await.ok().and_then(|v| {
-            v.pointer("/data/indexed_slot").or_else(|| v.get("slot")).and_then(Value::as_u64)
-        })?;
-        if indexed >= slot {
-            return Some(indexed);
+        match indexed_slot(http, url).await {
+            Ok(indexed) if indexed >= slot => return Some(indexed),
+            Ok(indexed) => last = Some(indexed),
+            Err((false, why)) => {
+                progress.step(&format!("the indexer does not say which slot it has indexed ({why})"));
+                return last;
+            }
+            // A restart or a moment of load: asked again until the bound.
+            Err((true, _)) => {}
         }
-        if started.elapsed() >= CATCH_UP {
+        if started.elapsed() >= wait {
+            let at = last.map_or("an unknown slot".to_owned(), |s| format!("slot {s}"));
             progress.step(&format!(
-                "the indexer is at slot {indexed}, behind the chain's {slot} after {} s: compared as it serves",
-                CATCH_UP.as_secs()
+                "the indexer is at {at}, behind the chain's {slot} after {:.0} s: compared as it serves",
+                wait.as_secs_f64()
             ));
-            return Some(indexed);
+            return last;
         }
         if !said {
-            progress.step(&format!("waiting for the indexer to reach slot {slot} (at {indexed})"));
+            let at = last.map_or(String::new(), |s| format!(" (at {s})"));
+            progress.step(&format!("waiting for the indexer to reach slot {slot}{at}"));
             said = true;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -246,21 +270,64 @@ mod tests {
         probe(&Http::new().unwrap(), &url).await.unwrap();
     }
 
+    /// The indexer's `/status` as indexer/src/api/mod.rs serves it, at `slot`.
+    fn status(slot: u64) -> String {
+        serde_json::json!({
+            "slot": slot, "finalized_slot": slot,
+            "data": { "indexed_slot": slot, "chain_slot": slot + 40, "lag_slots": 40, "ingest": null },
+        })
+        .to_string()
+    }
+
+    /// An indexer whose ingestion stalled: `/health` answers 503 (what made the run compare at
+    /// once before), `/status` says the slot, which moves one slot per question from `from`.
+    fn unhealthy_from(from: u64) -> fake::Answer {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let at = Arc::new(AtomicU64::new(from));
+        Arc::new(move |path: &str, _: &str| {
+            match path {
+            "/status" => (200, status(at.fetch_add(1, Ordering::SeqCst))),
+            "/health" => (
+                503,
+                serde_json::json!({ "slot": 1, "data": { "status": "unhealthy", "reasons": ["no ingest progress"] } })
+                    .to_string(),
+            ),
+            _ => (404, "{}".into()),
+        }
+        })
+    }
+
     #[tokio::test]
     async fn the_indexer_is_read_once_it_has_indexed_the_chains_slot() {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        let slot = Arc::new(AtomicU64::new(5));
-        let behind = slot.clone();
-        let url = fake::serve(Arc::new(move |_: &str, _: &str| {
-            let s = behind.fetch_add(1, Ordering::SeqCst);
-            (200, serde_json::json!({ "data": { "indexed_slot": s }, "slot": s }).to_string())
-        }))
-        .await;
+        let url = fake::serve(unhealthy_from(5)).await;
         let http = Http::new().unwrap();
-        assert_eq!(catch_up(&http, &url, 7, &Progress::new(false)).await, Some(7));
+        let slot = catch_up(&http, &url, 7, CATCH_UP, &Progress::new(false)).await;
+        assert_eq!(slot, Some(7), "an unhealthy (503) indexer is still waited for");
         assert_eq!(http.meter.read().0, 3, "asked at 5, 6, then 7");
         // A server that does not say its slot is not waited for.
         let url = fake::serve(Arc::new(|_: &str, _: &str| (200, "{}".into()))).await;
-        assert_eq!(catch_up(&http, &url, 7, &Progress::new(false)).await, None);
+        let started = Instant::now();
+        assert_eq!(catch_up(&http, &url, 7, CATCH_UP, &Progress::new(false)).await, None);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[tokio::test]
+    async fn an_indexer_that_stays_behind_is_compared_after_the_bound_with_its_slot() {
+        let url = fake::serve(Arc::new(|path: &str, _: &str| match path {
+            "/status" => (200, status(3)),
+            _ => (503, "{}".into()),
+        }))
+        .await;
+        let http = Http::new().unwrap();
+        let started = Instant::now();
+        let slot = catch_up(&http, &url, 9, Duration::from_millis(600), &Progress::new(false)).await;
+        assert_eq!(slot, Some(3));
+        assert!(started.elapsed() >= Duration::from_millis(600), "waited the bound");
+        assert!(http.meter.read().0 >= 3, "asked again while waiting: {:?}", http.meter.read());
+        // One that answers 503 on /status too (restarting) is asked again until the bound.
+        let url = fake::serve(Arc::new(|_: &str, _: &str| (503, "{}".into()))).await;
+        let http = Http::new().unwrap();
+        assert_eq!(catch_up(&http, &url, 9, Duration::from_millis(300), &Progress::new(false)).await, None);
+        assert!(http.meter.read().0 >= 2, "{:?}", http.meter.read());
     }
 }
