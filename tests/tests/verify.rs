@@ -1,0 +1,231 @@
+//! `io verify` on the live local network (four oracle nodes, one worker per demo device, the
+//! indexer): once periods are certified, a clean run finds every figure consistent; then each of
+//! six forgeries is caught, by the real `io` binary, naming the forged figure with both values:
+//! 1. a device count raised in the indexer's database → a `devices.*` row;
+//! 2. a rewards leaf changed in one node's published report → `report.<p>.rewards_root`, by that node;
+//! 3. a certified report whose leaves no node publishes → `report.<p>.leaves` missing;
+//! 4. the circulating supply changed in the API's response → `supply.circulating`;
+//! 5. a lease's attested seconds raised in one node's published usage leaves → `report.<p>.usage_root`;
+//! 6. the stake vault drained outside the programs → `vault.stake`.
+//!
+//! Each forgery is undone before the next, so each failure is the forgery's; after the first five
+//! are undone the run is consistent again. The drained vault comes last: nothing undoes it.
+use io_e2e::{
+    forge::{self, ForgedLeaf, PhantomDevice, SupplyProxy, Withheld},
+    Options, System,
+};
+use serde_json::Value;
+use std::{path::PathBuf, time::Duration, time::Instant};
+
+/// The node whose rewards leaf is forged, and the one whose usage leaf is.
+const REWARDS_LIAR: usize = 1;
+const USAGE_LIAR: usize = 2;
+/// How much a forgery raises a figure by (base units, seconds).
+const RAISE: u64 = 1_000_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn io_verify_finds_the_network_consistent_and_catches_six_forgeries() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-verify");
+    let system = System::start(Options { dir, ..Options::default() }).expect("the system starts");
+    let s = &system;
+    ready(s).await;
+
+    // A clean run: consistent, exit status 0. Its wall time and size are the figures the issue's
+    // closing note states.
+    let started = Instant::now();
+    let clean = verify(s, &s.indexer_url).await;
+    let wall = started.elapsed().as_secs_f64();
+    assert_consistent(&clean, "the clean run");
+    let checked = clean["checked"].as_u64().expect("checked");
+    let periods = &clean["periods"];
+    eprintln!(
+        "io verify, clean run: {wall:.1} s wall ({:.1} s by its own count), {checked} figures checked, \
+         certified periods {periods}",
+        clean["seconds"].as_f64().unwrap_or_default()
+    );
+    assert!(checked > 0, "a clean run that checks nothing proves nothing");
+
+    // 1. A phantom device in the indexer's database: the indexer counts more than the chain.
+    let attested = || async { u64_at(&indexer(s, "/v1/network").await, "/overview/devices_attested") };
+    let before = attested().await;
+    let phantom = PhantomDevice::insert(s).await.expect("insert a phantom device");
+    assert_eq!(attested().await, before + 1, "the indexer serves the phantom device");
+    let run = verify(s, &s.indexer_url).await;
+    phantom.restore(s).await.expect("delete the phantom device");
+    let row = caught(&run, "a device count raised in the indexer", |f| f.starts_with("devices."));
+    assert_eq!(row["served_by"], "indexer", "{row}");
+    assert_not_failing_in(&clean, &row["figure"]);
+
+    // 2. One node publishes a rewards leaf other than the one the chain certified.
+    let p = forge::period_with_leaves(s, REWARDS_LIAR, "rewards").await.expect("a period with rewards");
+    let forged = ForgedLeaf::raise(s, REWARDS_LIAR, p, "rewards", "cumulative", RAISE).await.expect("forge");
+    assert_publishes(s, REWARDS_LIAR, p, "rewards", &forged).await;
+    let run = verify(s, &s.indexer_url).await;
+    forged.restore(s).await.expect("restore the rewards leaf");
+    let figure = format!("report.{p}.rewards_root");
+    let row = caught(&run, "a rewards leaf changed in one node", |f| f == figure);
+    assert_names_node(row, s, REWARDS_LIAR);
+
+    // 3. A certified report whose leaves no node publishes.
+    let p = forge::period_with_leaves(s, 0, "devices").await.expect("a certified period");
+    let withheld = Withheld::delete(s, p).await.expect("withhold the report");
+    for node in 0..s.manifest.oracle_nodes.len() {
+        let served = s.report(node, p).await.expect("ask the node");
+        assert!(served.is_none(), "node {node} still publishes period {p}");
+    }
+    let run = verify(s, &s.indexer_url).await;
+    withheld.restore(s).await.expect("put the report back");
+    assert!(s.report(0, p).await.expect("ask node 0").is_some(), "period {p} published again");
+    let figure = format!("report.{p}.leaves");
+    let row = caught(&run, "a report whose leaves are withheld", |f| f == figure);
+    assert_eq!(row["verdict"], "missing", "{row}");
+
+    // 4. The API serves a circulating supply other than the chain's.
+    let proxy = SupplyProxy::start(&s.indexer_url, RAISE).await.expect("the proxy starts");
+    let circulating = |url: String| async move {
+        let body = s.get(&format!("{url}/v1/supply")).await.expect("GET /v1/supply").expect("a supply");
+        u64_at(&body, "/data/circulating")
+    };
+    let (real, served) = (circulating(s.indexer_url.clone()).await, circulating(proxy.url.clone()).await);
+    assert!(served > real, "the proxy raises the circulating supply: {real} → {served}");
+    let run = verify(s, &proxy.url).await;
+    let row =
+        caught(&run, "the circulating supply changed in the API's response", |f| f == "supply.circulating");
+    assert_eq!(row["served_by"], "indexer", "{row}");
+    assert_eq!(run["indexer"].as_str().map(|u| u.trim_end_matches('/')), Some(proxy.url.as_str()));
+    drop(proxy);
+
+    // 5. One node publishes a usage leaf with more seconds than the chain certified.
+    let p = forge::period_with_leaves(s, USAGE_LIAR, "usage").await.expect("a period with usage");
+    let forged = ForgedLeaf::raise(s, USAGE_LIAR, p, "usage", "seconds", RAISE).await.expect("forge");
+    assert_publishes(s, USAGE_LIAR, p, "usage", &forged).await;
+    let lease =
+        format!("lease.{}.attested_seconds", forged.leaf["lease"].as_str().expect("the leaf's lease"));
+    let run = verify(s, &s.indexer_url).await;
+    forged.restore(s).await.expect("restore the usage leaf");
+    let figure = format!("report.{p}.usage_root");
+    let row =
+        caught(&run, "a lease's attested seconds raised in one node's leaves", |f| f == figure || f == lease);
+    if row["figure"] == figure.as_str() {
+        assert_names_node(row, s, USAGE_LIAR);
+    }
+
+    // Every forgery above undone: consistent again.
+    let again = verify(s, &s.indexer_url).await;
+    assert_consistent(&again, "the run after every forgery was undone");
+
+    // 6. Last, since nothing undoes it: the stake vault drained outside the programs.
+    let vault = io_sdk::staking::stake_vault();
+    let held = forge::drain_token_account(s, &vault, 0).await.expect("drain the stake vault");
+    assert!(held > 0, "the demo's stakes are in the stake vault");
+    let balance = s.client().token_balance(&vault).await.expect("read the vault");
+    assert_eq!(balance, Some(0), "the cheatcode drained the vault as the RPC reads it");
+    let run = verify(s, &s.indexer_url).await;
+    let row = caught(&run, "the stake vault drained outside the programs", |f| f == "vault.stake");
+    assert_eq!(row["recomputed"], "0", "the vault's amount as read: {row}");
+}
+
+/// Waits for what the forgeries need: certified periods older than the latest with rewards and
+/// usage leaves in the stores of the nodes forged, and the indexer caught up with the chain's
+/// last certified period.
+async fn ready(s: &System) {
+    let long = Duration::from_secs(8 * 60);
+    for (node, tree) in [(REWARDS_LIAR, "rewards"), (USAGE_LIAR, "usage"), (0, "devices")] {
+        s.wait(&format!("a certified period with {tree} leaves at node {node}"), long, || async {
+            Ok(forge::period_with_leaves(s, node, tree).await.ok())
+        })
+        .await;
+    }
+    s.wait("the indexer to hold the last certified report", Duration::from_secs(120), || async {
+        let cfg: io_oracle::OracleConfig =
+            s.account(&io_sdk::oracle::config()).await?.ok_or_else(|| anyhow::anyhow!("no oracle config"))?;
+        let url = format!("{}/v1/reports/{}", s.indexer_url, cfg.last_period);
+        let served = s.get(&url).await?.unwrap_or_default();
+        let rows = served["data"].as_array().cloned().unwrap_or_default();
+        Ok(rows.iter().any(|r| r["status"] == "certified").then_some(()))
+    })
+    .await;
+}
+
+/// `io verify --output json` against every oracle node and `indexer`.
+async fn verify(s: &System, indexer: &str) -> Value {
+    let args = ["verify", "--indexer", indexer, "--oracle", &s.node_urls()];
+    let (code, out, err) = s.io(None, &args).await.expect("io verify runs");
+    assert!(out.is_object(), "io verify printed no JSON (exit {code}): {out}\n{err}");
+    let failures = out["failures"].as_u64().unwrap_or(u64::MAX);
+    // The exit status and the JSON agree: 1 and `ok: false` exactly when a row fails.
+    assert_eq!(code == 0, failures == 0, "exit {code} with {failures} failures: {err}");
+    assert_eq!(out["ok"], failures == 0, "{err}");
+    assert_eq!(out["consistent"], failures == 0);
+    out
+}
+
+/// The `data` the indexer serves at `path`.
+async fn indexer(s: &System, path: &str) -> Value {
+    s.get(&format!("{}{path}", s.indexer_url)).await.expect("ask the indexer").expect("an answer")
+}
+
+/// An integer served as a number or as text.
+fn u64_at(v: &Value, pointer: &str) -> u64 {
+    let x = v.pointer(pointer).unwrap_or_else(|| panic!("no {pointer} in {v}"));
+    x.as_u64().or_else(|| x.as_str().and_then(|t| t.parse().ok())).unwrap_or_else(|| panic!("{pointer}: {x}"))
+}
+
+/// Node `node` now publishes the forged leaf in its report of `period` (so that a miss is the
+/// check's, not the forgery's).
+async fn assert_publishes(s: &System, node: usize, period: u64, tree: &str, forged: &ForgedLeaf) {
+    let served = s.report(node, period).await.expect("ask the node").expect("the node's report");
+    let first = &served["report"][tree][0];
+    assert_ne!(*first, forged.leaf, "node {node} still publishes the true leaf");
+    assert!(
+        first.as_object().is_some_and(|o| o.values().any(|v| v.as_u64() == Some(forged.forged))),
+        "{first}"
+    );
+}
+
+fn failing(run: &Value) -> Vec<&Value> {
+    run["rows"]
+        .as_array()
+        .map(|r| r.iter().filter(|r| matches!(r["verdict"].as_str(), Some("mismatch" | "missing"))).collect())
+        .unwrap_or_default()
+}
+
+fn assert_consistent(run: &Value, what: &str) {
+    let bad = failing(run);
+    assert!(
+        bad.is_empty() && run["ok"] == true,
+        "{what} is not consistent: {} failing rows:\n{}",
+        bad.len(),
+        bad.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// The failing row of `run` whose figure `is` the forged one: a mismatch names both values, and
+/// they differ.
+fn caught<'a>(run: &'a Value, forgery: &str, is: impl Fn(&str) -> bool) -> &'a Value {
+    let bad = failing(run);
+    let row = bad.iter().copied().find(|r| r["figure"].as_str().is_some_and(&is)).unwrap_or_else(|| {
+        panic!(
+            "{forgery}: not caught; exit ok = {}, failing rows:\n{}",
+            run["ok"],
+            bad.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n")
+        )
+    });
+    assert_eq!(run["ok"], false, "{forgery}: the run must fail");
+    if row["verdict"] == "mismatch" {
+        let (a, b) = (row["recomputed"].as_str(), row["served"].as_str());
+        assert!(a.is_some() && b.is_some() && a != b, "{forgery}: a mismatch names both values: {row}");
+    }
+    eprintln!("caught {forgery}: {row}");
+    row
+}
+
+fn assert_names_node(row: &Value, s: &System, node: usize) {
+    let by = row["served_by"].as_str().unwrap_or_default();
+    assert!(by.contains(s.node_url(node)), "the row names node {}: {row}", s.node_url(node));
+}
+
+/// The forgery's figure did not fail before it: the failure is the forgery's.
+fn assert_not_failing_in(clean: &Value, figure: &Value) {
+    assert!(!failing(clean).iter().any(|r| r["figure"] == *figure), "{figure} failed in the clean run");
+}
