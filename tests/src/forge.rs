@@ -141,7 +141,16 @@ impl ForgedLeaf {
         Ok(ForgedLeaf { node, period, digest, original, leaf: before, forged })
     }
 
-    pub async fn restore(self, s: &System) -> Result<()> {
+    /// Panics unless `published` (the leaf the node served while forged) is the forged leaf: a
+    /// miss is then the check's, not the forgery's.
+    pub fn check_published(&self, published: &Value) {
+        assert_ne!(*published, self.leaf, "node {} still publishes the true leaf", self.node);
+        let forged =
+            published.as_object().is_some_and(|o| o.values().any(|v| v.as_u64() == Some(self.forged)));
+        assert!(forged, "node {} publishes {published}, not the forged value {}", self.node, self.forged);
+    }
+
+    pub async fn restore(&self, s: &System) -> Result<()> {
         let mut c = open(&s.oracle_db(self.node)).await?;
         sqlx::query("UPDATE reports SET report = $1 WHERE period = $2 AND digest = $3")
             .bind(&self.original)

@@ -15,7 +15,7 @@ use io_e2e::{
     Options, System,
 };
 use serde_json::Value;
-use std::{path::PathBuf, time::Duration, time::Instant};
+use std::{future::Future, path::PathBuf, sync::OnceLock, time::Duration, time::Instant};
 
 /// The node whose rewards leaf is forged, and the one whose usage leaf is.
 const REWARDS_LIAR: usize = 1;
@@ -23,64 +23,128 @@ const USAGE_LIAR: usize = 2;
 /// How much a forgery raises a figure by (base units, seconds).
 const RAISE: u64 = 1_000_000;
 
+fn system() -> &'static System {
+    static SYSTEM: OnceLock<System> = OnceLock::new();
+    SYSTEM.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-verify");
+        System::start(Options { dir, ..Options::default() }).expect("the system starts")
+    })
+}
+
+/// The steps run one after the other (each forgery undone before the next); a failing step is
+/// reported by name and the next still runs, so one run of the test tells every verdict.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn io_verify_finds_the_network_consistent_and_catches_six_forgeries() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-verify");
-    let system = System::start(Options { dir, ..Options::default() }).expect("the system starts");
-    let s = &system;
+    let s = system();
     ready(s).await;
+    let mut failed = vec![];
+    let clean = step(&mut failed, "a clean run is consistent", clean_run(s)).await;
+    let clean = clean.unwrap_or_default();
+    step(&mut failed, "a device count raised in the indexer's database", phantom_device(s, clean)).await;
+    step(&mut failed, "a rewards leaf changed in one node's report", rewards_leaf(s)).await;
+    step(&mut failed, "a report whose leaves are withheld", withheld_report(s)).await;
+    step(&mut failed, "a supply figure changed in the API's response", supply_in_flight(s)).await;
+    step(&mut failed, "a lease's attested seconds raised in one node's leaves", usage_leaf(s)).await;
+    step(&mut failed, "consistent again once every forgery is undone", consistent_again(s)).await;
+    step(&mut failed, "a vault drained outside the programs", drained_vault(s)).await;
+    assert!(failed.is_empty(), "{} of 8 steps failed:\n{}", failed.len(), failed.join("\n"));
+}
 
-    // A clean run: consistent, exit status 0. Its wall time and size are the figures the issue's
-    // closing note states.
+/// Runs `f` as a task of its own: its panic is recorded under `name` instead of ending the test.
+async fn step<T: Send + 'static>(
+    failed: &mut Vec<String>,
+    name: &str,
+    f: impl Future<Output = T> + Send + 'static,
+) -> Option<T> {
+    match tokio::spawn(f).await {
+        Ok(v) => {
+            eprintln!("ok: {name}");
+            Some(v)
+        }
+        Err(e) => {
+            let why = match e.try_into_panic() {
+                Ok(p) => p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default(),
+                Err(e) => e.to_string(),
+            };
+            eprintln!("FAILED: {name}");
+            failed.push(format!("{name}: {why}"));
+            None
+        }
+    }
+}
+
+/// A clean run: consistent, exit status 0. Its wall time and size are the figures the issue's
+/// closing note states.
+async fn clean_run(s: &'static System) -> Value {
     let started = Instant::now();
     let clean = verify(s, &s.indexer_url).await;
     let wall = started.elapsed().as_secs_f64();
-    assert_consistent(&clean, "the clean run");
     let checked = clean["checked"].as_u64().expect("checked");
-    let periods = &clean["periods"];
     eprintln!(
         "io verify, clean run: {wall:.1} s wall ({:.1} s by its own count), {checked} figures checked, \
-         certified periods {periods}",
-        clean["seconds"].as_f64().unwrap_or_default()
+         certified periods {}, {} requests, {} bytes",
+        clean["seconds"].as_f64().unwrap_or_default(),
+        clean["periods"],
+        clean["requests"],
+        clean["bytes"],
     );
+    assert_consistent(&clean, "the clean run");
     assert!(checked > 0, "a clean run that checks nothing proves nothing");
+    clean
+}
 
-    // 1. A phantom device in the indexer's database: the indexer counts more than the chain.
+/// 1. A phantom device in the indexer's database: the indexer counts more than the chain.
+async fn phantom_device(s: &'static System, clean: Value) {
     let attested = || async { u64_at(&indexer(s, "/v1/network").await, "/overview/devices_attested") };
     let before = attested().await;
     let phantom = PhantomDevice::insert(s).await.expect("insert a phantom device");
-    assert_eq!(attested().await, before + 1, "the indexer serves the phantom device");
+    let after = attested().await;
     let run = verify(s, &s.indexer_url).await;
     phantom.restore(s).await.expect("delete the phantom device");
+    assert_eq!(after, before + 1, "the indexer serves the phantom device");
     let row = caught(&run, "a device count raised in the indexer", |f| f.starts_with("devices."));
     assert_eq!(row["served_by"], "indexer", "{row}");
     assert_not_failing_in(&clean, &row["figure"]);
+}
 
-    // 2. One node publishes a rewards leaf other than the one the chain certified.
+/// 2. One node publishes a rewards leaf other than the one the chain certified.
+async fn rewards_leaf(s: &'static System) {
     let p = forge::period_with_leaves(s, REWARDS_LIAR, "rewards").await.expect("a period with rewards");
     let forged = ForgedLeaf::raise(s, REWARDS_LIAR, p, "rewards", "cumulative", RAISE).await.expect("forge");
-    assert_publishes(s, REWARDS_LIAR, p, "rewards", &forged).await;
+    let published = published(s, REWARDS_LIAR, p, "rewards").await;
     let run = verify(s, &s.indexer_url).await;
     forged.restore(s).await.expect("restore the rewards leaf");
+    forged.check_published(&published);
     let figure = format!("report.{p}.rewards_root");
     let row = caught(&run, "a rewards leaf changed in one node", |f| f == figure);
     assert_names_node(row, s, REWARDS_LIAR);
+}
 
-    // 3. A certified report whose leaves no node publishes.
+/// 3. A certified report whose leaves no node publishes.
+async fn withheld_report(s: &'static System) {
     let p = forge::period_with_leaves(s, 0, "devices").await.expect("a certified period");
     let withheld = Withheld::delete(s, p).await.expect("withhold the report");
+    let mut still = vec![];
     for node in 0..s.manifest.oracle_nodes.len() {
-        let served = s.report(node, p).await.expect("ask the node");
-        assert!(served.is_none(), "node {node} still publishes period {p}");
+        if s.report(node, p).await.expect("ask the node").is_some() {
+            still.push(node);
+        }
     }
     let run = verify(s, &s.indexer_url).await;
     withheld.restore(s).await.expect("put the report back");
+    assert!(still.is_empty(), "nodes {still:?} still publish period {p}");
     assert!(s.report(0, p).await.expect("ask node 0").is_some(), "period {p} published again");
     let figure = format!("report.{p}.leaves");
     let row = caught(&run, "a report whose leaves are withheld", |f| f == figure);
     assert_eq!(row["verdict"], "missing", "{row}");
+}
 
-    // 4. The API serves a circulating supply other than the chain's.
+/// 4. The API serves a circulating supply other than the chain's.
+async fn supply_in_flight(s: &'static System) {
     let proxy = SupplyProxy::start(&s.indexer_url, RAISE).await.expect("the proxy starts");
     let circulating = |url: String| async move {
         let body = s.get(&format!("{url}/v1/supply")).await.expect("GET /v1/supply").expect("a supply");
@@ -93,28 +157,34 @@ async fn io_verify_finds_the_network_consistent_and_catches_six_forgeries() {
         caught(&run, "the circulating supply changed in the API's response", |f| f == "supply.circulating");
     assert_eq!(row["served_by"], "indexer", "{row}");
     assert_eq!(run["indexer"].as_str().map(|u| u.trim_end_matches('/')), Some(proxy.url.as_str()));
-    drop(proxy);
+}
 
-    // 5. One node publishes a usage leaf with more seconds than the chain certified.
+/// 5. One node publishes a usage leaf with more seconds than the chain certified.
+async fn usage_leaf(s: &'static System) {
     let p = forge::period_with_leaves(s, USAGE_LIAR, "usage").await.expect("a period with usage");
     let forged = ForgedLeaf::raise(s, USAGE_LIAR, p, "usage", "seconds", RAISE).await.expect("forge");
-    assert_publishes(s, USAGE_LIAR, p, "usage", &forged).await;
+    let published = published(s, USAGE_LIAR, p, "usage").await;
     let lease =
         format!("lease.{}.attested_seconds", forged.leaf["lease"].as_str().expect("the leaf's lease"));
     let run = verify(s, &s.indexer_url).await;
     forged.restore(s).await.expect("restore the usage leaf");
+    forged.check_published(&published);
     let figure = format!("report.{p}.usage_root");
     let row =
         caught(&run, "a lease's attested seconds raised in one node's leaves", |f| f == figure || f == lease);
     if row["figure"] == figure.as_str() {
         assert_names_node(row, s, USAGE_LIAR);
     }
+}
 
-    // Every forgery above undone: consistent again.
+/// Every forgery above undone: consistent again.
+async fn consistent_again(s: &'static System) {
     let again = verify(s, &s.indexer_url).await;
     assert_consistent(&again, "the run after every forgery was undone");
+}
 
-    // 6. Last, since nothing undoes it: the stake vault drained outside the programs.
+/// 6. Last, since nothing undoes it: the stake vault drained outside the programs.
+async fn drained_vault(s: &'static System) {
     let vault = io_sdk::staking::stake_vault();
     let held = forge::drain_token_account(s, &vault, 0).await.expect("drain the stake vault");
     assert!(held > 0, "the demo's stakes are in the stake vault");
@@ -171,16 +241,10 @@ fn u64_at(v: &Value, pointer: &str) -> u64 {
     x.as_u64().or_else(|| x.as_str().and_then(|t| t.parse().ok())).unwrap_or_else(|| panic!("{pointer}: {x}"))
 }
 
-/// Node `node` now publishes the forged leaf in its report of `period` (so that a miss is the
-/// check's, not the forgery's).
-async fn assert_publishes(s: &System, node: usize, period: u64, tree: &str, forged: &ForgedLeaf) {
+/// The first leaf of `tree` node `node` publishes for `period`.
+async fn published(s: &System, node: usize, period: u64, tree: &str) -> Value {
     let served = s.report(node, period).await.expect("ask the node").expect("the node's report");
-    let first = &served["report"][tree][0];
-    assert_ne!(*first, forged.leaf, "node {node} still publishes the true leaf");
-    assert!(
-        first.as_object().is_some_and(|o| o.values().any(|v| v.as_u64() == Some(forged.forged))),
-        "{first}"
-    );
+    served["report"][tree][0].clone()
 }
 
 fn failing(run: &Value) -> Vec<&Value> {
