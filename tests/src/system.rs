@@ -316,6 +316,16 @@ impl System {
         Ok((out.status.code().unwrap_or(-1), json, err))
     }
 
+    /// Runs the `io` CLI with its text output (what a person reads): its exit code and stdout.
+    pub async fn io_text(&self, args: &[&str]) -> Result<(i32, String)> {
+        let mut cmd = tokio::process::Command::new(bin_dir()?.join("io"));
+        cmd.arg("--url").arg(&self.net.rpc_url).arg("--manifest").arg(&self.net.manifest_path).args(args);
+        let out = tokio::time::timeout(Duration::from_secs(120), cmd.output())
+            .await
+            .context("io did not finish in 120 s")??;
+        Ok((out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string()))
+    }
+
     /// The indexer's SQLite database.
     pub fn indexer_db(&self) -> PathBuf {
         self.dir.join("indexer.db")

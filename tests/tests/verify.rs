@@ -14,6 +14,7 @@ use io_e2e::{
     forge::{self, ForgedLeaf, PhantomDevice, SupplyProxy, Withheld},
     Options, System,
 };
+use io_sdk::Pubkey;
 use serde_json::Value;
 use std::{future::Future, path::PathBuf, sync::OnceLock, time::Duration, time::Instant};
 
@@ -86,20 +87,43 @@ async fn clean_run(s: &'static System) -> Value {
     let checked = clean["checked"].as_u64().expect("checked");
     eprintln!(
         "io verify, clean run: {wall:.1} s wall ({:.1} s by its own count), {checked} figures checked, \
-         certified periods {}, {} requests, {} bytes",
+         certified periods {}, {} requests, {} bytes ({})",
         clean["seconds"].as_f64().unwrap_or_default(),
         clean["periods"],
         clean["requests"],
         clean["bytes"],
+        clean["cost"],
     );
+    eprintln!("figures checked (count of each):\n{}", figure_shapes(&clean));
     assert_consistent(&clean, "the clean run");
     assert!(checked > 0, "a clean run that checks nothing proves nothing");
     clean
 }
 
+/// The run's figures with their periods, addresses and indexes generalized (`report.<p>.digest`,
+/// `stake.<address>.total`), each with how many rows it has: the list the issue's closing note
+/// gives.
+fn figure_shapes(run: &Value) -> String {
+    let mut shapes = std::collections::BTreeMap::<String, usize>::new();
+    for r in run["rows"].as_array().into_iter().flatten() {
+        let figure = r["figure"].as_str().unwrap_or_default();
+        let shape: Vec<&str> = figure
+            .split('.')
+            .map(|part| match part {
+                p if p.len() >= 32 && p.parse::<Pubkey>().is_ok() => "<address>",
+                p if p.len() >= 5 && p.parse::<u64>().is_ok() => "<p>",
+                p if p.parse::<u64>().is_ok() => "<i>",
+                p => p,
+            })
+            .collect();
+        *shapes.entry(shape.join(".")).or_default() += 1;
+    }
+    shapes.iter().map(|(f, n)| format!("  {f} ×{n}")).collect::<Vec<_>>().join("\n")
+}
+
 /// 1. A phantom device in the indexer's database: the indexer counts more than the chain.
 async fn phantom_device(s: &'static System, clean: Value) {
-    let attested = || async { u64_at(&indexer(s, "/v1/network").await, "/overview/devices_attested") };
+    let attested = || async { u64_at(&indexer(s, "/v1/network").await, "/data/overview/devices_attested") };
     let before = attested().await;
     let phantom = PhantomDevice::insert(s).await.expect("insert a phantom device");
     let after = attested().await;
@@ -157,6 +181,16 @@ async fn supply_in_flight(s: &'static System) {
         caught(&run, "the circulating supply changed in the API's response", |f| f == "supply.circulating");
     assert_eq!(row["served_by"], "indexer", "{row}");
     assert_eq!(run["indexer"].as_str().map(|u| u.trim_end_matches('/')), Some(proxy.url.as_str()));
+    // The same run as a person reads it: the failing row with both values, and the verdict line.
+    let args = ["verify", "--quiet", "--indexer", &proxy.url, "--oracle", &s.node_urls()];
+    let (code, table) = s.io_text(&args).await.expect("io verify runs");
+    eprintln!("io verify, text output with the supply forged:\n{table}");
+    assert_eq!(code, 1, "{table}");
+    let line = table.lines().find(|l| l.starts_with("supply.circulating")).expect("the failing row");
+    // Two numbers (the chain's, the served), the verdict and who served it.
+    let numbers = line.split_whitespace().filter(|w| w.parse::<u64>().is_ok()).count();
+    assert!(numbers == 2 && line.contains("MISMATCH") && line.contains("(indexer)"), "{line}");
+    assert!(table.contains("NOT CONSISTENT"), "{table}");
 }
 
 /// 5. One node publishes a usage leaf with more seconds than the chain certified.
@@ -230,7 +264,7 @@ async fn verify(s: &System, indexer: &str) -> Value {
     out
 }
 
-/// The `data` the indexer serves at `path`.
+/// What the indexer serves at `path` (its envelope: `data`, `slot`, ...).
 async fn indexer(s: &System, path: &str) -> Value {
     s.get(&format!("{}{path}", s.indexer_url)).await.expect("ask the indexer").expect("an answer")
 }
