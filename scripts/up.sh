@@ -38,12 +38,6 @@ trap stop INT TERM EXIT
 
 "$bin"/localnet --state-dir "$state" --clock-speed "$speed" &
 pids+=($!)
-# The indexer retries until the node answers, and ingests the bootstrap as it lands.
-RUST_LOG=${RUST_LOG_INDEXER:-indexer=info,io_indexer=warn} \
-    "$bin"/indexer --db "sqlite://$state/indexer.db?mode=rwc" \
-    serve --listen "$api" --rpc-url "$rpc" &
-pids+=($!)
-
 # The oracle nodes and workers need the bootstrap's manifest (keys, settings files, devices).
 for _ in $(seq 1 600); do
     [ -s "$state/manifest.json" ] && break
@@ -63,6 +57,12 @@ for url in $(jq -r '.oracle_nodes[].url' "$state/manifest.json"); do
     oracles+=("$url")
 done
 urls=$(IFS=,; echo "${oracles[*]}")
+# The indexer starts once the manifest names the oracle nodes, whose published leaves its
+# /v1/network proofs link to; it ingests the bootstrap from the chain's start all the same.
+RUST_LOG=${RUST_LOG_INDEXER:-indexer=info,io_indexer=warn} \
+    "$bin"/indexer --db "sqlite://$state/indexer.db?mode=rwc" \
+    serve --listen "$api" --rpc-url "$rpc" --oracle-url "$urls" &
+pids+=($!)
 app_line="up: no web app: Node or app/dist is missing (make app builds it)"
 if command -v node >/dev/null && [ -f app/dist/index.html ]; then
     node app/scripts/serve.mjs --manifest "$state/manifest.json" --indexer "http://$api" \

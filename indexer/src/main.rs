@@ -54,6 +54,16 @@ enum Cmd {
         /// (ingest.reset_on_new_chain = true). Without it the indexer refuses and stops.
         #[arg(long)]
         reset_on_new_chain: bool,
+        /// An oracle node's base URL, whose `/v1/reports/<period>` publishes a certified report's
+        /// leaves: `/v1/network` links its report-backed figures there (api.oracle_urls).
+        /// Repeatable or comma-separated.
+        #[arg(
+            long = "oracle-url",
+            value_name = "URL",
+            env = "IO_INDEXER_ORACLE_URLS",
+            value_delimiter = ','
+        )]
+        oracle_urls: Vec<String>,
     },
     /// Apply migrations and exit.
     Migrate,
@@ -67,7 +77,9 @@ impl Cli {
         if let Some(db) = &self.db {
             o.push(("database.url", s(db)));
         }
-        if let Some(Cmd::Serve { listen, rpc_url, ws_url, no_ingest, reset_on_new_chain }) = &self.cmd {
+        if let Some(Cmd::Serve { listen, rpc_url, ws_url, no_ingest, reset_on_new_chain, oracle_urls }) =
+            &self.cmd
+        {
             if let Some(l) = listen {
                 o.push(("api.listen", s(&l.to_string())));
             }
@@ -82,6 +94,11 @@ impl Cli {
             }
             if *reset_on_new_chain {
                 o.push(("ingest.reset_on_new_chain", toml::Value::Boolean(true)));
+            }
+            let urls: Vec<toml::Value> =
+                oracle_urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()).map(s).collect();
+            if !urls.is_empty() {
+                o.push(("api.oracle_urls", toml::Value::Array(urls)));
             }
         }
         o
@@ -110,7 +127,9 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let feed = Feed::for_store(&store).await.context("reading the newest event")?;
-    let mut state = api::AppState::new(store.clone(), feed.clone()).with_limits(Limits::new(&settings.api));
+    let mut state = api::AppState::new(store.clone(), feed.clone())
+        .with_limits(Limits::new(&settings.api))
+        .with_oracle_urls(settings.api.oracle_urls.clone());
     let listener = tokio::net::TcpListener::bind(settings.api.listen)
         .await
         .with_context(|| format!("binding {}", settings.api.listen))?;
@@ -201,4 +220,26 @@ async fn shutdown() {
         () = term => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oracle_urls_are_repeatable_or_comma_separated_and_set_api_oracle_urls() {
+        let cli = Cli::try_parse_from([
+            "indexer",
+            "serve",
+            "--oracle-url",
+            "http://a:7901,http://b:7902",
+            "--oracle-url=http://c:7903",
+        ])
+        .unwrap();
+        let s = Settings::load(None, Vec::new(), &cli.overrides()).unwrap();
+        assert_eq!(s.api.oracle_urls, ["http://a:7901", "http://b:7902", "http://c:7903"]);
+        // None given: the setting keeps its default (no node).
+        let cli = Cli::try_parse_from(["indexer", "serve", "--oracle-url="]).unwrap();
+        assert!(Settings::load(None, Vec::new(), &cli.overrides()).unwrap().api.oracle_urls.is_empty());
+    }
 }

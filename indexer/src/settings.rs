@@ -49,6 +49,10 @@ pub struct ApiSettings {
     pub queue_timeout_ms: u64,
     /// Connected `/v1/stream` clients at most; more are answered 503.
     pub max_stream_clients: usize,
+    /// Base URLs of the oracle nodes that publish the certified reports' leaves: `/v1/network`
+    /// links each report-backed figure to `<url>/v1/reports/<period>` on every one of them, so a
+    /// reader can fetch the leaves and recompute the figure. Empty: no leaves links (and a note).
+    pub oracle_urls: Vec<String>,
 }
 
 impl Default for ApiSettings {
@@ -58,6 +62,7 @@ impl Default for ApiSettings {
             max_concurrent_requests: 64,
             queue_timeout_ms: 10_000,
             max_stream_clients: 2_000,
+            oracle_urls: Vec::new(),
         }
     }
 }
@@ -215,6 +220,14 @@ impl Settings {
         if i.transactions_per_request == 0 {
             return bad("ingest.transactions_per_request", "must be at least 1".into());
         }
+        if let Some(u) =
+            self.api.oracle_urls.iter().find(|u| !["http://", "https://"].iter().any(|p| u.starts_with(p)))
+        {
+            return bad(
+                "api.oracle_urls",
+                format!("{u:?} is not an http:// or https:// URL (e.g. http://127.0.0.1:7901)"),
+            );
+        }
         if self.api.max_concurrent_requests == 0 {
             return bad("api.max_concurrent_requests", "must be at least 1".into());
         }
@@ -292,5 +305,8 @@ mod tests {
         let mut s = Settings::default();
         s.ingest.signatures_per_commit = 0;
         assert!(s.validate().unwrap_err().to_string().starts_with("ingest.signatures_per_commit: "));
+        let mut s = Settings::default();
+        s.api.oracle_urls = vec!["http://127.0.0.1:7901".into(), "127.0.0.1:7902".into()];
+        assert!(s.validate().unwrap_err().to_string().starts_with("api.oracle_urls: "));
     }
 }

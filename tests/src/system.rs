@@ -88,6 +88,7 @@ impl System {
         let rpc = net.rpc_url.clone();
 
         let api = format!("127.0.0.1:{}", free_port()?);
+        let urls = manifest.oracle_nodes.iter().map(|n| n.url.clone()).collect::<Vec<_>>().join(",");
         let indexer = Proc::start(
             "indexer",
             &bins.join("indexer"),
@@ -99,6 +100,7 @@ impl System {
                 api.clone(),
                 s("--rpc-url"),
                 rpc.clone(),
+                format!("--oracle-url={urls}"),
             ],
             &[(s("RUST_LOG"), s("indexer=info,io_indexer=warn"))],
             &logs.join("indexer.log"),
@@ -113,7 +115,6 @@ impl System {
                 &logs.join(format!("oracle-{}.log", i + 1)),
             )?);
         }
-        let urls = manifest.oracle_nodes.iter().map(|n| n.url.clone()).collect::<Vec<_>>().join(",");
         let mut workers = BTreeMap::new();
         for (oi, op) in manifest.operators.iter().enumerate() {
             for (di, d) in op.devices.iter().enumerate() {

@@ -12,3 +12,10 @@ export function explorerTxUrl(signature: string, cluster: Cluster, rpcUrl: strin
   }
   return url.toString();
 }
+
+/// The Solana explorer's page for an account (same cluster rules as a transaction's).
+export function explorerAddressUrl(address: string, cluster: Cluster, rpcUrl: string, base = 'https://explorer.solana.com'): string {
+  const url = new URL(explorerTxUrl('x', cluster, rpcUrl, base));
+  url.pathname = `/address/${address}`;
+  return url.toString();
+}

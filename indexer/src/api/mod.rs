@@ -9,6 +9,7 @@ pub mod names;
 pub mod openapi;
 pub mod operators;
 pub mod params;
+pub mod proofs;
 pub mod query;
 pub mod quote;
 pub mod schemas;
@@ -46,11 +47,13 @@ pub struct AppState {
     /// The ingest side's health (`None`: serving only, nothing ingests here).
     pub liveness: Option<Arc<Liveness>>,
     pub limits: Limits,
+    /// Oracle nodes' base URLs: where `/v1/network`'s proofs link a certified report's leaves.
+    pub oracle_urls: Arc<[String]>,
 }
 
 impl AppState {
     pub fn new(store: Store, feed: Arc<Feed>) -> AppState {
-        AppState { store, feed, liveness: None, limits: Limits::default() }
+        AppState { store, feed, liveness: None, limits: Limits::default(), oracle_urls: Arc::new([]) }
     }
 
     pub fn with_liveness(mut self, liveness: Arc<Liveness>) -> AppState {
@@ -60,6 +63,11 @@ impl AppState {
 
     pub fn with_limits(mut self, limits: Limits) -> AppState {
         self.limits = limits;
+        self
+    }
+
+    pub fn with_oracle_urls(mut self, urls: Vec<String>) -> AppState {
+        self.oracle_urls = urls.into();
         self
     }
 }
@@ -393,7 +401,8 @@ async fn supply(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
 
 async fn network(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Params::parse(q.as_deref(), &[])?;
-    let (sync, n) = st.store.network_with_overview().await?;
+    let (sync, mut n) = st.store.network_with_overview().await?;
+    proofs::attach(&st, &sync, &mut n).await?;
     Ok(reply(&sync, n, None))
 }
 

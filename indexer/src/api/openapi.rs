@@ -330,7 +330,10 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/v1/network",
-        summary: "Network figures: operators, devices and GPUs, stake, leases, settlements, buybacks, oracle set, supply.",
+        summary: "Network figures: operators, devices and GPUs, stake, leases, settlements, buybacks, oracle set, supply; \
+                  the overview's headline figures with, in `overview.proofs`, the proof of each: a figure from a certified \
+                  report names its period, the report account and every oracle node's page of its leaves; a figure read \
+                  from program accounts names them and the slot. `io verify` recomputes both kinds.",
         params: &[],
         kind: Kind::Item,
     },

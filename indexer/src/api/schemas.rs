@@ -475,7 +475,7 @@ pub fn components() -> Value {
             "message": { "type": "string" },
         }}},
     });
-    json!({
+    let mut all = json!({
         "Error": error,
         "Event": event,
         "ProgramError": program_error,
@@ -508,7 +508,11 @@ pub fn components() -> Value {
                 ("claims", array(claim())),
             ],
         ),
-    })
+    });
+    if let Some(m) = all.as_object_mut() {
+        m.extend(super::proofs::schemas().into_iter().map(|(k, v)| (k.to_owned(), v)));
+    }
+    all
 }
 
 // History series and the overview (part B1).
@@ -610,6 +614,7 @@ fn overview() -> Value {
                    over its stake; null when none has one" }),
         ),
         ("operators_with_apy", int()),
+        ("proofs", r("OverviewProofs")),
     ])
 }
 

@@ -7,4 +7,5 @@ mod history;
 mod openapi_file;
 mod operators;
 mod projection;
+mod proofs;
 mod store;

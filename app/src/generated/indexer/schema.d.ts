@@ -740,7 +740,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Network figures: operators, devices and GPUs, stake, leases, settlements, buybacks, oracle set, supply. */
+        /** Network figures: operators, devices and GPUs, stake, leases, settlements, buybacks, oracle set, supply; the overview's headline figures with, in `overview.proofs`, the proof of each: a figure from a certified report names its period, the report account and every oracle node's page of its leaves; a figure read from program accounts names them and the slot. `io verify` recomputes both kinds. */
         get: {
             parameters: {
                 query?: never;
@@ -1645,6 +1645,21 @@ export interface components {
             slot: number;
             source: string | null;
         };
+        /** @description A figure read from program accounts: `io verify` re-reads them over RPC and recomputes it. */
+        ChainProof: {
+            /** @description the program's fixed accounts the figure rests on (config, vault, mint) */
+            accounts: string[];
+            /** @description chain time (unix seconds) at that slot */
+            as_of: number | null;
+            /** @enum {string} */
+            kind: "chain";
+            /** @description the indexer list naming every other account (or burn) the figure sums */
+            list: string;
+            program: string;
+            /** @description the indexed slot the figure was read at */
+            slot: number;
+            what: string;
+        };
         Device: {
             address: string;
             class: string | null;
@@ -1979,7 +1994,20 @@ export interface components {
             operators: number;
             operators_active: number;
             operators_with_apy: number;
+            proofs: components["schemas"]["OverviewProofs"];
             staked: number;
+        };
+        /** @description The proof of each headline figure of the overview, keyed by the figure's name: where to recompute it. */
+        OverviewProofs: {
+            active_leases: components["schemas"]["ChainProof"];
+            burned_30d: components["schemas"]["ChainProof"];
+            by_class: components["schemas"]["ReportProof"] | null;
+            devices_attested: components["schemas"]["ReportProof"] | null;
+            gpus_attested: components["schemas"]["ReportProof"] | null;
+            median_net_apy_bps: components["schemas"]["ReportProof"] | null;
+            operators: components["schemas"]["ChainProof"];
+            operators_active: components["schemas"]["ChainProof"];
+            staked: components["schemas"]["ChainProof"];
         };
         Position: {
             activating_shares: number | null;
@@ -2053,6 +2081,25 @@ export interface components {
             status: string | null;
             usage_root: string | null;
             usdc_per_io: number | null;
+        };
+        /** @description A figure that follows from a certified io_oracle report: `io verify` checks the report's digest, signers and roots against the leaves the oracle nodes publish, and recomputes the figure from those leaves. */
+        ReportProof: {
+            certified_slot: number | null;
+            digest: string | null;
+            /** @enum {string} */
+            kind: "report";
+            /** @description <node>/v1/reports/<period> on every configured oracle node: the report's published leaves */
+            leaves: string[];
+            /** @description why leaves is empty (no oracle node configured); null otherwise */
+            leaves_note: string | null;
+            /** @description the latest certified report's period (hours since the emission start) */
+            period: number;
+            /** @description this indexer's record of the report account: /v1/reports/<period> */
+            report: string;
+            /** @description the io_oracle Report account */
+            report_address: string;
+            set_epoch: number | null;
+            what: string;
         };
         Slash: {
             address: string;

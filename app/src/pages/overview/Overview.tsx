@@ -10,6 +10,9 @@ import '../../components/compute/compute.css';
 import MyStake from './MyStake';
 import NetworkCharts from './NetworkCharts';
 import { TableWrap } from '../../components/TableWrap';
+import FigureProof, { type ProofLinks } from '../../components/overview/FigureProof';
+import { parseProofs } from '../../components/overview/proof';
+import { useConfig } from '../../config';
 
 /// A figure of the network response's `overview` block (30-day burn, median APY: computed by the
 /// indexer with io-sdk), or null when this indexer does not serve it.
@@ -26,6 +29,16 @@ export default function Overview() {
   const dec = n?.supply.decimals ?? null;
   const io = (v: unknown) => (dec === null ? '—' : showAmount(v, dec, 'IO', 0));
   const apy = n ? overview(n, 'median_net_apy_bps') : null;
+  const config = useConfig();
+  const links: ProofLinks = { indexerUrl: config.indexerUrl, cluster: config.cluster, explorerRpc: config.explorerRpc ?? config.rpcUrl };
+  // Beside each headline figure, where to recompute it (the indexer's `overview.proofs`).
+  const proofs = parseProofs(n);
+  const withProof = (value: string, key: string, name: string) => (
+    <>
+      {value}
+      <FigureProof figure={name} proof={proofs[key]} links={links} />
+    </>
+  );
   return (
     <section className="compute-page">
       <h1>Overview</h1>
@@ -38,19 +51,23 @@ export default function Overview() {
           <Figures
             label="Network"
             items={[
-              { label: 'Total staked', value: io(n!.operators.stake) },
+              { label: 'Total staked', value: withProof(io(n!.operators.stake), 'staked', 'total staked') },
               {
                 label: 'Operators',
-                value: showCount(n!.operators.total),
+                value: withProof(showCount(n!.operators.total), 'operators', 'operators'),
                 hint: `${showCount(n!.operators.active)} with active devices`,
               },
-              { label: 'Attested devices', value: showCount(n!.devices.active), hint: `${showCount(n!.devices.green_active)} green` },
-              { label: 'GPUs', value: showCount(n!.devices.gpus_active) },
-              { label: 'Active leases', value: showCount(n!.leases.open) },
-              { label: '30-day burn', value: io(overview(n!, 'burned_30d')) },
+              {
+                label: 'Attested devices',
+                value: withProof(showCount(n!.devices.active), 'devices_attested', 'attested devices'),
+                hint: `${showCount(n!.devices.green_active)} green`,
+              },
+              { label: 'GPUs', value: withProof(showCount(n!.devices.gpus_active), 'gpus_attested', 'GPUs') },
+              { label: 'Active leases', value: withProof(showCount(n!.leases.open), 'active_leases', 'active leases') },
+              { label: '30-day burn', value: withProof(io(overview(n!, 'burned_30d')), 'burned_30d', '30-day burn') },
               {
                 label: 'Median est. net APY',
-                value: apy === null ? '—' : showBps(apy),
+                value: withProof(apy === null ? '—' : showBps(apy), 'median_net_apy_bps', 'median est. net APY'),
                 hint: 'an estimate: the latest rewards after commission, per year, over the stake',
               },
             ]}
@@ -69,6 +86,7 @@ export default function Overview() {
             ]}
           />
           <h2>Devices and GPUs by class</h2>
+          <FigureProof figure="devices and GPUs by class" proof={proofs.by_class} links={links} />
           <TableWrap label="Attested (active) devices and their GPUs, by hardware class">
             <table>
               <caption>Attested (active) devices and their GPUs, by hardware class</caption>

@@ -49,6 +49,12 @@ pub struct Verified {
     pub oracle_nodes: Vec<String>,
     /// Wall seconds the run took (gathering included).
     pub seconds: f64,
+    /// What was fetched to check these figures: requests and bytes from the chain, the oracle
+    /// nodes and the indexer (the work a run costs, proportional to what it checks).
+    pub cost: gather::Cost,
+    /// Requests and bytes fetched in all (the sums of `cost`).
+    pub requests: u64,
+    pub bytes: u64,
     pub rows: Vec<Row>,
     #[serde(skip)]
     pub all: bool,
@@ -63,7 +69,7 @@ impl Verified {
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
     let started = std::time::Instant::now();
     let progress = gather::Progress::new(!(args.quiet || ctx.json));
-    let snapshot = gather::gather(ctx, &args, &progress).await?;
+    let (snapshot, cost) = gather::gather(ctx, &args, &progress).await?;
     progress.step("checking");
     let rows = verify::verify(&snapshot);
     progress.done();
@@ -77,6 +83,9 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
         indexer: snapshot.served.url.clone(),
         oracle_nodes: gather::node_urls(ctx, &args)?,
         seconds: started.elapsed().as_secs_f64(),
+        requests: cost.requests(),
+        bytes: cost.bytes(),
+        cost,
         rows,
         all: args.all,
     })

@@ -64,5 +64,27 @@ pub fn render(v: &Verified) -> String {
         v.indexer.as_deref().unwrap_or("not compared"),
         v.seconds
     ));
+    out.push(cost(v));
     out.join("\n")
+}
+
+/// The work the run took: requests and bytes by source, and per figure checked.
+fn cost(v: &Verified) -> String {
+    let c = &v.cost;
+    let kib = |b: u64| b.div_ceil(1024);
+    let per_figure = match u64::try_from(v.checked) {
+        Ok(n) if n > 0 => format!("; {:.1} requests per figure", c.requests() as f64 / n as f64),
+        _ => String::new(),
+    };
+    format!(
+        "fetched {} requests, {} KiB: chain {} ({} KiB), oracle nodes {} ({} KiB), indexer {} ({} KiB){per_figure}",
+        c.requests(),
+        kib(c.bytes()),
+        c.chain_requests,
+        kib(c.chain_bytes),
+        c.node_requests,
+        kib(c.node_bytes),
+        c.indexer_requests,
+        kib(c.indexer_bytes),
+    )
 }

@@ -1,4 +1,329 @@
-//! (skeleton: filled by the area's owner)
-use super::{Rows, Snapshot};
+//! Attested devices, GPUs by class and their green share, from the certified devices trees and
+//! the chain's devices (GPU count and class are the chain's; `active` and `green` are the leaf's):
+//! - now (the latest certified period in range), against the indexer's `/v1/network` overview;
+//! - per certified period in range, against the indexer's record of that report;
+//! - the indexer's device list against the chain's device accounts.
+//!
+//! Green share: green active devices × 10,000 / active devices, rounded DOWN (0 with none).
+//! Work: one pass over each period's device leaves, one over the chain's and the served devices.
+use super::{
+    reports::{text_of, unchecked, Published},
+    Area, Rows, Snapshot,
+};
+use crate::{names::Name, report::PeriodReport, Pubkey};
+use io_staking::{Device, DeviceStatus, HardwareClass};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
-pub fn check(_s: &Snapshot, _rows: &mut Rows) {}
+const AREA: Area = Area::Devices;
+
+pub fn check(s: &Snapshot, rows: &mut Rows) {
+    let published = Published::of(s);
+    now(s, rows, &published);
+    for (p, (address, _)) in s.certified() {
+        per_period(s, rows, &published, p, address);
+    }
+    listed(s, rows);
+}
+
+/// What a devices tree attests, with the chain's GPU counts.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Attested {
+    pub devices: u64,
+    pub gpus: u64,
+    pub green: u64,
+    /// By class name: (devices, GPUs).
+    pub by_class: BTreeMap<&'static str, (u64, u64)>,
+    /// Leaves whose device is not on chain or whose class is not the chain's.
+    pub unlike_chain: Vec<Pubkey>,
+}
+
+impl Attested {
+    pub(crate) fn of(r: &PeriodReport, chain: &BTreeMap<Pubkey, Device>) -> Attested {
+        let mut a = Attested::default();
+        for l in &r.devices {
+            let device = chain.get(&l.device);
+            let class = device.map(|d| d.class);
+            if device.is_none() || class.map(HardwareClass::index) != Some(usize::from(l.class)) {
+                a.unlike_chain.push(l.device);
+            }
+            if !l.active {
+                continue;
+            }
+            let gpus = device.map_or(0, |d| u64::from(d.gpu_count));
+            a.devices += 1;
+            a.gpus += gpus;
+            a.green += u64::from(l.green);
+            let name = HardwareClass::ALL.get(usize::from(l.class)).map_or("unknown", Name::name);
+            let e = a.by_class.entry(name).or_default();
+            e.0 += 1;
+            e.1 += gpus;
+        }
+        a
+    }
+
+    /// What the chain marks active now (what an honest indexer counts).
+    pub(crate) fn active_on_chain(chain: &BTreeMap<Pubkey, Device>) -> Attested {
+        let mut a = Attested::default();
+        for d in chain.values().filter(|d| d.status == DeviceStatus::Active) {
+            a.devices += 1;
+            a.gpus += u64::from(d.gpu_count);
+            a.green += u64::from(d.green);
+            let e = a.by_class.entry(d.class.name()).or_default();
+            e.0 += 1;
+            e.1 += u64::from(d.gpu_count);
+        }
+        a
+    }
+
+    /// Green active devices in bps of the active ones, floored; 0 with none.
+    pub(crate) fn green_share_bps(&self) -> u64 {
+        green_share_bps(self.green, self.devices)
+    }
+}
+
+pub(crate) fn green_share_bps(green: u64, devices: u64) -> u64 {
+    (u128::from(green) * 10_000).checked_div(u128::from(devices)).map_or(0, |b| b as u64)
+}
+
+/// The attested figures now: the latest certified report in range against `/v1/network`.
+fn now(s: &Snapshot, rows: &mut Rows, published: &Published<'_>) {
+    let Some((p, leaves)) = published.latest(s) else {
+        unchecked(rows, AREA, "devices.attested".into(), "no certified report in range".into());
+        return;
+    };
+    let Some(leaves) = leaves else {
+        unchecked(
+            rows,
+            AREA,
+            "devices.attested".into(),
+            format!("not recomputed: report {p}'s leaves are not published (see report.{p}.leaves)"),
+        );
+        return;
+    };
+    let a = Attested::of(leaves, &s.chain.devices);
+    let c = Attested::active_on_chain(&s.chain.devices);
+    let behind = chain_behind(s, p, leaves);
+    let net = "/v1/network";
+    let indexed = s.served.url.is_some();
+    let served = |pointer: &str| s.served.number(net, pointer);
+    let mut figure = |name: String, leaf: u64, chain: u64, served: Option<String>| {
+        if indexed {
+            against_indexer(rows, name, leaf, chain, served, behind.as_deref());
+        } else {
+            rows.recomputed(AREA, name, leaf);
+        }
+    };
+    figure("devices.attested".into(), a.devices, c.devices, served("/overview/devices_attested"));
+    figure("devices.gpus".into(), a.gpus, c.gpus, served("/overview/gpus_attested"));
+    figure("devices.green".into(), a.green, c.green, served("/devices/green_active"));
+    // The indexer lists only classes with attested devices: an absent class serves 0.
+    let by_class = s.served.get(net).and_then(|n| n.pointer("/overview/by_class")).and_then(Value::as_array);
+    for class in HardwareClass::ALL {
+        let name = class.name();
+        let (n, g) = a.by_class.get(name).copied().unwrap_or_default();
+        let (cn, cg) = c.by_class.get(name).copied().unwrap_or_default();
+        let entry =
+            by_class.map(|list| list.iter().find(|e| e.get("class").and_then(Value::as_str) == Some(name)));
+        let served_of = |field: &str| match entry {
+            None => None,
+            Some(None) => Some("0".to_owned()),
+            Some(Some(e)) => text_of(e.get(field)),
+        };
+        figure(format!("devices.attested.{name}"), n, cn, served_of("devices"));
+        figure(format!("devices.gpus.{name}"), g, cg, served_of("gpus"));
+    }
+    // The indexer serves the counts; its share is derived from them the same way.
+    let served_share = match (served("/devices/green_active"), served("/overview/devices_attested")) {
+        (Some(g), Some(d)) => match (g.parse::<u64>(), d.parse::<u64>()) {
+            (Ok(g), Ok(d)) => Some(green_share_bps(g, d).to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    figure("devices.green_share_bps".into(), a.green_share_bps(), c.green_share_bps(), served_share);
+    rows.recomputed(AREA, "devices.period", p);
+    applied(s, rows, p, leaves);
+}
+
+/// The indexer's figure against the report's. The indexer counts the devices the chain marks
+/// active, and the chain follows a certified report once the cranks apply its device leaves: when
+/// the indexer serves exactly the chain's figure and the chain is verifiably behind the report
+/// (`behind`: every device it marks otherwise has not had the report applied yet), the figure
+/// cannot be judged yet and says so; anything else is compared as usual.
+fn against_indexer(
+    rows: &mut Rows,
+    figure: String,
+    leaf: u64,
+    chain: u64,
+    served: Option<String>,
+    behind: Option<&str>,
+) {
+    let leaf_text = leaf.to_string();
+    match (served, behind) {
+        (Some(v), Some(why)) if v != leaf_text && v == chain.to_string() => rows.push(super::Row {
+            area: AREA,
+            figure,
+            recomputed: Some(leaf_text),
+            served: Some(v),
+            served_by: Some("indexer".into()),
+            verdict: super::Verdict::Recomputed,
+            note: Some(why.to_owned()),
+        }),
+        (served, _) => rows.compare(AREA, figure, leaf_text, served, "indexer"),
+    }
+}
+
+/// Why the chain's device statuses are not yet report `p`'s, when every device whose status is
+/// unlike its leaf has not had report `p` applied (`attested_period < p`); `None` when the chain
+/// is not behind (or a device differs for another reason).
+fn chain_behind(s: &Snapshot, p: u64, leaves: &PeriodReport) -> Option<String> {
+    let mut pending = Vec::new();
+    for l in &leaves.devices {
+        let d = s.chain.devices.get(&l.device)?;
+        if (d.status == DeviceStatus::Active) != l.active {
+            if d.attested_period >= p {
+                return None;
+            }
+            pending.push(l.device.to_string());
+        }
+    }
+    // A device active on chain the report does not list is not explained by a pending crank.
+    let listed = |a: &Pubkey| leaves.device_index(a).is_some();
+    if s.chain.devices.iter().any(|(a, d)| d.status == DeviceStatus::Active && !listed(a))
+        || pending.is_empty()
+    {
+        return None;
+    }
+    Some(format!(
+        "not judged yet: the indexer serves the chain's figure, and the chain has not applied report {p} to {} \
+         device(s) ({}…): re-run once the cranks have",
+        pending.len(),
+        pending[0]
+    ))
+}
+
+/// How many devices the chain does not (yet) mark as report `p` attests them: the indexer counts
+/// the chain's `active` devices, so when `devices.attested` fails this says whether the chain or
+/// the indexer differs. Not a failure in itself: the cranks apply a certified report's device
+/// leaves within seconds, and an activation waits for the operator's bond.
+fn applied(s: &Snapshot, rows: &mut Rows, p: u64, leaves: &PeriodReport) {
+    let differ: Vec<String> = leaves
+        .devices
+        .iter()
+        .filter(|l| {
+            let active = s.chain.devices.get(&l.device).map(|d| d.status == DeviceStatus::Active);
+            active.is_some_and(|a| a != l.active)
+        })
+        .map(|l| l.device.to_string())
+        .collect();
+    rows.push(super::Row {
+        area: AREA,
+        figure: "devices.chain_status".into(),
+        recomputed: Some(format!("{} of {} unlike report {p}", differ.len(), leaves.devices.len())),
+        served: None,
+        served_by: None,
+        verdict: super::Verdict::Recomputed,
+        note: (!differ.is_empty()).then(|| {
+            format!(
+                "the chain's device status is not yet what report {p} attests for: {} (applied by the cranks; \
+                 an activation waits for the operator's bond)",
+                differ.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            )
+        }),
+    });
+}
+
+/// Per certified period in range: the attested count against the indexer's record of the
+/// report, the GPUs and green share recomputed, and every leaf's class against the chain's.
+fn per_period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64, address: &Pubkey) {
+    let Some(leaves) = published.at(p) else { return };
+    let a = Attested::of(leaves, &s.chain.devices);
+    let figure = |what: &str| format!("devices.{p}.{what}");
+    if s.served.url.is_some() {
+        let path = format!("/v1/reports/{p}");
+        let address = address.to_string();
+        let served = s
+            .served
+            .get(&path)
+            .and_then(Value::as_array)
+            .and_then(|rs| rs.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&address)))
+            .and_then(|r| text_of(r.get("devices_attested")));
+        rows.compare(AREA, figure("attested"), a.devices, served, "indexer");
+    } else {
+        rows.recomputed(AREA, figure("attested"), a.devices);
+    }
+    rows.recomputed(AREA, figure("gpus"), a.gpus);
+    rows.recomputed(AREA, figure("green_share_bps"), a.green_share_bps());
+    let unlike: Vec<String> = a.unlike_chain.iter().take(3).map(Pubkey::to_string).collect();
+    rows.invariant(
+        AREA,
+        figure("classes"),
+        format!("{} leaves", leaves.devices.len()),
+        format!("{} unlike the chain", a.unlike_chain.len()),
+        "chain",
+        a.unlike_chain.is_empty(),
+        format!(
+            "device leaves whose device is not on chain or whose class is not the chain's: {}",
+            unlike.join(", ")
+        ),
+    );
+}
+
+/// The indexer's device list against the chain's accounts: the same devices, with the same
+/// class, GPU count, green flag and status.
+fn listed(s: &Snapshot, rows: &mut Rows) {
+    if s.served.url.is_none() {
+        return;
+    }
+    let Some(list) = s.served.get("/v1/devices").and_then(Value::as_array) else {
+        let why = s.served.errors.get("/v1/devices").cloned().unwrap_or_else(|| "not fetched".into());
+        rows.missing(AREA, "devices.listed", format!("the indexer's /v1/devices failed: {why}"));
+        return;
+    };
+    rows.compare(AREA, "devices.listed", s.chain.devices.len(), Some(list.len()), "indexer");
+    let served: BTreeMap<&str, &Value> =
+        list.iter().filter_map(|d| Some((d.get("address")?.as_str()?, d))).collect();
+    let mut differ = Vec::new();
+    for (address, d) in &s.chain.devices {
+        let a = address.to_string();
+        let same = served.get(a.as_str()).is_some_and(|v| {
+            text_of(v.get("class")).as_deref() == Some(d.class.name())
+                && text_of(v.get("gpu_count")) == Some(d.gpu_count.to_string())
+                && bool_of(v.get("green")) == Some(d.green)
+                && text_of(v.get("status")).as_deref() == Some(status_name(d.status))
+        });
+        if !same {
+            differ.push(a);
+        }
+    }
+    rows.invariant(
+        AREA,
+        "devices.records",
+        format!("{} on chain", s.chain.devices.len()),
+        format!("{} differ", differ.len()),
+        "indexer",
+        differ.is_empty(),
+        format!(
+            "the indexer serves these devices unlike the chain (class, gpu_count, green, status): {}",
+            differ.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        ),
+    );
+}
+
+/// A served flag: a JSON boolean, or 0/1 as some stores write it.
+fn bool_of(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_u64().filter(|n| *n <= 1).map(|n| n == 1),
+        _ => None,
+    }
+}
+
+fn status_name(s: DeviceStatus) -> &'static str {
+    s.name()
+}
+
+#[cfg(test)]
+#[path = "devices_tests.rs"]
+mod tests;

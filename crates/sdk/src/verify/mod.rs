@@ -18,6 +18,8 @@
 //! - [`stake`]: stake per operator and pool, and vaults holding at least what the ledgers say.
 pub mod devices;
 pub mod escrow;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod reports;
 pub mod rewards;
 pub mod row;

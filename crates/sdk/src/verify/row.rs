@@ -133,6 +133,8 @@ impl Rows {
     }
 
     /// An invariant (`holds`), e.g. `vault ≥ ledger`: the two sides as values, `why` when broken.
+    // Each argument is one column of the row; a builder would only rename them at every call.
+    #[allow(clippy::too_many_arguments)]
     pub fn invariant(
         &mut self,
         area: Area,
