@@ -4,6 +4,7 @@
 //! oracle nodes' public API, the indexer, the chain and the CLI, with a timeout on every wait.
 //! Scenarios that can share a network share one (`tests/live.rs`); the equivocating node gets a
 //! network of its own (`tests/equivocation.rs`).
+pub mod forge;
 pub mod procs;
 pub mod system;
 

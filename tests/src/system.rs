@@ -283,8 +283,19 @@ impl System {
     /// keypair file; none for reads): its exit code, its JSON (or text) output, and its error
     /// (the JSON's `error` on failure, then stderr).
     pub async fn io(&self, keypair: Option<&str>, args: &[&str]) -> Result<(i32, Value, String)> {
+        self.io_with(&[], keypair, args).await
+    }
+
+    /// [`System::io`] with extra environment variables (`IO_INDEXER_URL`, ...).
+    pub async fn io_with(
+        &self,
+        env: &[(&str, &str)],
+        keypair: Option<&str>,
+        args: &[&str],
+    ) -> Result<(i32, Value, String)> {
         let bins = bin_dir()?;
         let mut cmd = tokio::process::Command::new(bins.join("io"));
+        cmd.envs(env.iter().copied());
         cmd.arg("--url")
             .arg(&self.net.rpc_url)
             .arg("--manifest")
@@ -304,6 +315,37 @@ impl System {
             err = format!("{e}\n{err}");
         }
         Ok((out.status.code().unwrap_or(-1), json, err))
+    }
+
+    /// Runs the `io` CLI with its text output (what a person reads): its exit code and stdout.
+    pub async fn io_text(&self, args: &[&str]) -> Result<(i32, String)> {
+        let mut cmd = tokio::process::Command::new(bin_dir()?.join("io"));
+        cmd.arg("--url").arg(&self.net.rpc_url).arg("--manifest").arg(&self.net.manifest_path).args(args);
+        let out = tokio::time::timeout(Duration::from_secs(120), cmd.output())
+            .await
+            .context("io did not finish in 120 s")??;
+        Ok((out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string()))
+    }
+
+    /// The indexer's SQLite database.
+    pub fn indexer_db(&self) -> PathBuf {
+        self.dir.join("indexer.db")
+    }
+
+    /// Oracle node `i`'s SQLite store: the file its settings' `[database] url` names.
+    pub fn oracle_db(&self, i: usize) -> PathBuf {
+        let settings = &self.manifest.oracle_nodes[i].settings;
+        let text = std::fs::read_to_string(settings).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("url = \"sqlite://"))
+            .map(|rest| PathBuf::from(rest.split(['?', '"']).next().unwrap_or_default()))
+            .next()
+            .unwrap_or_else(|| panic!("{settings} names no SQLite database"))
+    }
+
+    /// Every oracle node's API, comma-separated (what `io verify --oracle` takes).
+    pub fn node_urls(&self) -> String {
+        self.manifest.oracle_nodes.iter().map(|n| n.url.clone()).collect::<Vec<_>>().join(",")
     }
 
     /// A demo wallet's keypair file.
