@@ -9,3 +9,16 @@ pub mod procs;
 pub mod system;
 
 pub use system::{Options, System, CLOCK_SPEED, PERIOD};
+
+/// Why a scenario's task failed: its panic message, or the join error (cancelled). The scenario
+/// files run each scenario as a task and report every failure by name.
+pub fn failure_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(p) => p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+        Err(e) => e.to_string(),
+    }
+}

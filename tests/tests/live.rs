@@ -58,14 +58,7 @@ async fn the_live_network() {
         match task.await {
             Ok(()) => eprintln!("ok: {name}"),
             Err(e) => {
-                let why = match e.try_into_panic() {
-                    Ok(p) => p
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_default(),
-                    Err(e) => e.to_string(),
-                };
+                let why = io_e2e::failure_message(e);
                 eprintln!("FAILED: {name}");
                 failed.push(format!("{name}: {}", why.lines().next().unwrap_or_default()));
             }

@@ -205,14 +205,7 @@ fn per_period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64, 
     let a = Attested::of(leaves, &s.chain.devices);
     let figure = |what: &str| format!("devices.{p}.{what}");
     if s.served.url.is_some() {
-        let path = format!("/v1/reports/{p}");
-        let address = address.to_string();
-        let served = s
-            .served
-            .get(&path)
-            .and_then(Value::as_array)
-            .and_then(|rs| rs.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&address)))
-            .and_then(|r| text_of(r.get("devices_attested")));
+        let served = s.served.report_record(p, address).and_then(|r| text_of(r.get("devices_attested")));
         rows.compare(AREA, figure("attested"), a.devices, served, "indexer");
     } else {
         rows.recomputed(AREA, figure("attested"), a.devices);

@@ -295,10 +295,10 @@ fn served_row<'a>(s: &'a Snapshot, period: u64, address: &Pubkey) -> Result<Opti
         let why = s.served.errors.get(&path).cloned().unwrap_or_else(|| "not fetched".into());
         return Err(format!("the indexer's {path} failed: {why}"));
     };
-    let address = address.to_string();
-    let row = answer
-        .as_array()
-        .and_then(|rows| rows.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&address)));
+    if !answer.is_array() {
+        return Err(format!("the indexer's {path} is not a list of reports"));
+    }
+    let row = s.served.report_record(period, address);
     row.map(Some).ok_or_else(|| format!("the indexer's {path} lists no report {address}"))
 }
 

@@ -19,7 +19,6 @@ use crate::{
     Pubkey,
 };
 use io_staking::Operator;
-use serde_json::Value;
 
 const AREA: Area = Area::Rewards;
 
@@ -91,14 +90,7 @@ fn distributed(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64,
         rows.recomputed(AREA, figure, d);
         return;
     }
-    let path = format!("/v1/reports/{p}");
-    let address = address.to_string();
-    let served = s
-        .served
-        .get(&path)
-        .and_then(Value::as_array)
-        .and_then(|rs| rs.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&address)))
-        .and_then(|r| text_of(r.get("emission_distributed")));
+    let served = s.served.report_record(p, address).and_then(|r| text_of(r.get("emission_distributed")));
     rows.compare(AREA, figure, d, served, "indexer");
 }
 

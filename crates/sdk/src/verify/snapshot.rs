@@ -121,6 +121,16 @@ impl Served {
         self.answers.get(path)
     }
 
+    /// The indexer's record of the report account `address` of `period` (`/v1/reports/<p>`
+    /// lists every report posted for the period; the certified one is found by its address).
+    pub fn report_record(&self, period: u64, address: &Pubkey) -> Option<&Value> {
+        let address = address.to_string();
+        self.get(&format!("/v1/reports/{period}"))?
+            .as_array()?
+            .iter()
+            .find(|r| r.get("address").and_then(Value::as_str) == Some(address.as_str()))
+    }
+
     /// A number the indexer serves at `pointer` (RFC 6901) in the answer of `path`, as text;
     /// numbers and numeric strings alike (the indexer writes u64 amounts as strings where a
     /// JavaScript number would lose digits).
