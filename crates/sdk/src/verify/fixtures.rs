@@ -542,6 +542,17 @@ pub(crate) fn served(s: &Snapshot) -> Served {
         answers.insert(format!("/v1/reports/{}", b.period), json!([row]));
     }
 
+    // The proof beside the report-backed figures: the latest certified report.
+    let latest = c
+        .reports
+        .iter()
+        .filter(|(_, r)| r.status == ReportStatus::Certified)
+        .max_by_key(|(_, r)| r.body.period);
+    let report_proof = latest.map_or(Value::Null, |(address, r)| {
+        json!({ "kind": "report", "period": r.body.period, "report": format!("/v1/reports/{}", r.body.period),
+                "report_address": address.to_string(), "digest": hex(&r.digest) })
+    });
+
     // The network's attested devices, as the indexer counts them (io_staking status `active`).
     let active: Vec<&Device> = c.devices.values().filter(|d| d.status == DeviceStatus::Active).collect();
     let mut by_class: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -573,6 +584,11 @@ pub(crate) fn served(s: &Snapshot) -> Served {
                 "devices_attested": active.len(),
                 "gpus_attested": gpus,
                 "by_class": by_class,
+                "proofs": {
+                    "devices_attested": report_proof.clone(),
+                    "gpus_attested": report_proof,
+                    "staked": { "kind": "chain" },
+                },
             },
         }),
     );

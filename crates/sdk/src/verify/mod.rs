@@ -8,6 +8,8 @@
 //! One file per area, each adding [`Row`]s — figure, recomputed value, served value, verdict:
 //! - [`reports`]: each certified report's digest, signers and roots against its published leaves,
 //!   and the totals its body claims;
+//! - [`proofs`]: the proof links the indexer serves beside its headline figures name the latest
+//!   certified report;
 //! - [`devices`]: attested devices and GPUs by class and their green share, per period and now;
 //! - [`usage`]: device-seconds per period, in total and per lease;
 //! - [`rewards`]: rewards per operator and period, their sum against io_token's emission,
@@ -20,6 +22,7 @@ pub mod devices;
 pub mod escrow;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod proofs;
 pub mod reports;
 pub mod rewards;
 pub mod row;
@@ -35,6 +38,7 @@ pub use snapshot::{NodeCopy, PeriodRange, Published, Served, Snapshot};
 pub fn verify(s: &Snapshot) -> Vec<Row> {
     let mut rows = Rows::default();
     reports::check(s, &mut rows);
+    proofs::check(s, &mut rows);
     devices::check(s, &mut rows);
     usage::check(s, &mut rows);
     rewards::check(s, &mut rows);
