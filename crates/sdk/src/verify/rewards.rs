@@ -23,9 +23,14 @@ use io_staking::Operator;
 const AREA: Area = Area::Rewards;
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
-    let published = Published::of(s);
+    check_with(s, &Published::of(s), rows);
+}
+
+/// [`check`] with the published copies already chosen (`verify` chooses them once for every
+/// report-derived area: choosing re-hashes every node copy's leaves).
+pub(crate) fn check_with(s: &Snapshot, published: &Published<'_>, rows: &mut Rows) {
     for (p, (address, _)) in s.certified() {
-        distributed(s, rows, &published, p, address);
+        distributed(s, rows, published, p, address);
     }
     let Some((p, leaves)) = published.latest(s) else { return };
     let Some(leaves) = leaves else {

@@ -24,13 +24,18 @@ use serde_json::Value;
 const AREA: Area = Area::Usage;
 
 pub fn check(s: &Snapshot, rows: &mut Rows) {
-    let published = Published::of(s);
+    check_with(s, &Published::of(s), rows);
+}
+
+/// [`check`] with the published copies already chosen (`verify` chooses them once for every
+/// report-derived area: choosing re-hashes every node copy's leaves).
+pub(crate) fn check_with(s: &Snapshot, published: &Published<'_>, rows: &mut Rows) {
     let mut total = 0u128;
     let mut leased = Some(0u128);
     for (p, (_, onchain)) in s.certified() {
         total += u128::from(onchain.body.device_seconds);
         rows.recomputed(AREA, format!("usage.{p}.device_seconds"), onchain.body.device_seconds);
-        match period(s, rows, &published, p) {
+        match period(s, rows, published, p) {
             Some(l) => leased = leased.map(|t| t + l),
             None => leased = None,
         }
@@ -46,7 +51,7 @@ pub fn check(s: &Snapshot, rows: &mut Rows) {
         ),
     }
     for (address, lease) in &s.chain.leases {
-        per_lease(s, rows, &published, address, lease);
+        per_lease(s, rows, published, address, lease);
     }
     settled_total(s, rows);
 }
