@@ -239,8 +239,7 @@ fn listed(s: &Snapshot, rows: &mut Rows) {
         return;
     }
     let Some(list) = s.served.get("/v1/devices").and_then(Value::as_array) else {
-        let why = s.served.errors.get("/v1/devices").cloned().unwrap_or_else(|| "not fetched".into());
-        rows.missing(AREA, "devices.listed", format!("the indexer's /v1/devices failed: {why}"));
+        rows.missing(AREA, "devices.listed", s.served.why_absent("/v1/devices"));
         return;
     };
     rows.compare(AREA, "devices.listed", s.chain.devices.len(), Some(list.len()), "indexer");

@@ -297,8 +297,7 @@ fn served_row<'a>(s: &'a Snapshot, period: u64, address: &Pubkey) -> Result<Opti
     }
     let path = format!("/v1/reports/{period}");
     let Some(answer) = s.served.get(&path) else {
-        let why = s.served.errors.get(&path).cloned().unwrap_or_else(|| "not fetched".into());
-        return Err(format!("the indexer's {path} failed: {why}"));
+        return Err(s.served.why_absent(&path));
     };
     if !answer.is_array() {
         return Err(format!("the indexer's {path} is not a list of reports"));
@@ -307,15 +306,7 @@ fn served_row<'a>(s: &'a Snapshot, period: u64, address: &Pubkey) -> Result<Opti
     row.map(Some).ok_or_else(|| format!("the indexer's {path} lists no report {address}"))
 }
 
-/// A served JSON value as comparable text: numbers and strings as they read, null as nothing.
-pub(crate) fn text_of(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
+pub(crate) use super::snapshot::text_of;
 
 // ---------------------------------------------------------------------------------------------
 // The checks

@@ -123,10 +123,7 @@ fn served_operator(s: &Snapshot, address: &Pubkey, pointer: &str) -> Result<Opti
     let path = format!("/v1/operators/{address}");
     match s.served.get(&path) {
         Some(v) => Ok(text_of(v.pointer(pointer))),
-        None => {
-            let why = s.served.errors.get(&path).cloned().unwrap_or_else(|| "not fetched".into());
-            Err(format!("the indexer's {path} failed: {why}"))
-        }
+        None => Err(s.served.why_absent(&path)),
     }
 }
 

@@ -135,12 +135,25 @@ impl Served {
     /// numbers and numeric strings alike (the indexer writes u64 amounts as strings where a
     /// JavaScript number would lose digits).
     pub fn number(&self, path: &str, pointer: &str) -> Option<String> {
-        match self.get(path)?.pointer(pointer)? {
-            Value::Number(n) => Some(n.to_string()),
-            Value::String(s) => Some(s.clone()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
+        text_of(self.get(path)?.pointer(pointer))
+    }
+
+    /// Why the indexer's answer for `path` is absent, for a `Missing` row's note.
+    pub fn why_absent(&self, path: &str) -> String {
+        match self.errors.get(path) {
+            Some(e) => format!("the indexer failed on {path}: {e}"),
+            None => format!("the indexer served no {path}"),
         }
+    }
+}
+
+/// A served JSON value as comparable text: numbers and strings as they read, null as nothing.
+pub fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 

@@ -230,10 +230,9 @@ pub(super) fn vs_indexer(
             served: None,
             served_by: Some(by.to_owned()),
             verdict: Verdict::Missing,
-            note: Some(match s.served.errors.get(path) {
-                Some(e) => format!("the indexer failed on {path}: {e}"),
-                None if s.served.get(path).is_none() => format!("the indexer served no {path}"),
-                None => format!("the indexer's {path} has no value at {pointer}"),
+            note: Some(match s.served.get(path) {
+                None => s.served.why_absent(path),
+                Some(_) => format!("the indexer's {path} has no value at {pointer}"),
             }),
         }),
     }
@@ -251,11 +250,7 @@ pub(super) fn indexer_answer<'a>(
     s.served.url.as_ref()?;
     let answer = s.served.get(path);
     if answer.is_none() {
-        let why = match s.served.errors.get(path) {
-            Some(e) => format!("the indexer failed on {path}: {e}"),
-            None => format!("the indexer served no {path}"),
-        };
-        rows.missing(area, figure, why);
+        rows.missing(area, figure, s.served.why_absent(path));
     }
     answer
 }

@@ -207,8 +207,7 @@ fn per_lease(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, address: 
     });
     match served {
         None => {
-            let why = s.served.errors.get(&path).cloned().unwrap_or_else(|| "not fetched".into());
-            rows.missing(AREA, figure, format!("the indexer's {path} failed: {why}"));
+            rows.missing(AREA, figure, s.served.why_absent(&path));
         }
         Some(v) => rows.compare(AREA, figure, settled, v.flatten(), "indexer"),
     }
