@@ -9,7 +9,7 @@ mod table;
 use crate::context::Ctx;
 use anyhow::Result;
 use clap::Args;
-use io_sdk::verify::{self, PeriodRange, Row, Verdict};
+use io_sdk::verify::{self, PeriodRange, Row};
 use serde::Serialize;
 
 /// What `io verify --help` says after the options: what each exit status means, so a script can
@@ -106,7 +106,7 @@ impl Verified {
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
     let started = std::time::Instant::now();
     let progress = gather::Progress::new(!(args.quiet || ctx.json));
-    let gather::Gathered { snapshot, cost, stable, chain_reads, indexer_slot } =
+    let gather::Gathered { snapshot, cost, stable, chain_reads, indexer_slot, nodes } =
         gather::gather(ctx, &args, &progress).await?;
     progress.step("checking");
     let rows = verify::verify(&snapshot);
@@ -123,7 +123,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Verified> {
         indexer_slot,
         stable,
         chain_reads,
-        oracle_nodes: gather::node_urls(ctx, &args)?,
+        oracle_nodes: nodes,
         seconds: started.elapsed().as_secs_f64(),
         requests: cost.requests(),
         bytes: cost.bytes(),
@@ -141,5 +141,5 @@ impl crate::output::Render for Verified {
 
 /// Whether a row belongs in the default (short) table.
 fn shown(all: bool, r: &Row) -> bool {
-    all || r.verdict.fails() || r.verdict == Verdict::Missing
+    all || r.verdict.fails()
 }

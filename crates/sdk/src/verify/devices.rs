@@ -252,7 +252,7 @@ fn listed(s: &Snapshot, rows: &mut Rows) {
             text_of(v.get("class")).as_deref() == Some(d.class.name())
                 && text_of(v.get("gpu_count")) == Some(d.gpu_count.to_string())
                 && bool_of(v.get("green")) == Some(d.green)
-                && text_of(v.get("status")).as_deref() == Some(status_name(d.status))
+                && text_of(v.get("status")).as_deref() == Some(d.status.name())
         });
         if !same {
             differ.push(a);
@@ -279,10 +279,6 @@ fn bool_of(v: Option<&Value>) -> Option<bool> {
         Value::Number(n) => n.as_u64().filter(|n| *n <= 1).map(|n| n == 1),
         _ => None,
     }
-}
-
-fn status_name(s: DeviceStatus) -> &'static str {
-    s.name()
 }
 
 #[cfg(test)]

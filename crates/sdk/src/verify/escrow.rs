@@ -86,17 +86,16 @@ fn lease_rows(s: &Snapshot, rows: &mut Rows, address: &Pubkey, l: &Lease) {
                 rows.push(broken(a, &figure, format!("{e:?} computing what device {} earned", d.device)))
             }
         }
-        let served = s
-            .served
-            .get(&path)
-            .and_then(|v| v.get("devices"))
-            .and_then(Value::as_array)
-            .and_then(|ds| {
-                ds.iter().find(|x| x.get("device").and_then(Value::as_str) == Some(&d.device.to_string()))
-            })
-            .and_then(|x| x.get("paid"))
-            .and_then(super::supply::as_u128);
         if s.served.url.is_some() {
+            let device = d.device.to_string();
+            let served = s
+                .served
+                .get(&path)
+                .and_then(|v| v.get("devices"))
+                .and_then(Value::as_array)
+                .and_then(|ds| ds.iter().find(|x| x.get("device").and_then(Value::as_str) == Some(&device)))
+                .and_then(|x| x.get("paid"))
+                .and_then(super::supply::as_u128);
             rows.compare(a, figure, d.paid, served, "indexer");
         }
     }

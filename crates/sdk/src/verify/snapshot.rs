@@ -147,6 +147,18 @@ impl Served {
     }
 }
 
+/// The certified report accounts among `reports` whose period is in `range`, by period.
+pub fn certified_in(
+    reports: &BTreeMap<Pubkey, io_oracle::Report>,
+    range: PeriodRange,
+) -> BTreeMap<u64, (&Pubkey, &io_oracle::Report)> {
+    reports
+        .iter()
+        .filter(|(_, r)| r.status == io_oracle::ReportStatus::Certified && range.contains(r.body.period))
+        .map(|(a, r)| (r.body.period, (a, r)))
+        .collect()
+}
+
 /// A served JSON value as comparable text: numbers and strings as they read, null as nothing.
 pub fn text_of(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -170,14 +182,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// The certified report accounts in range, by period.
     pub fn certified(&self) -> BTreeMap<u64, (&Pubkey, &io_oracle::Report)> {
-        self.chain
-            .reports
-            .iter()
-            .filter(|(_, r)| {
-                r.status == io_oracle::ReportStatus::Certified && self.range.contains(r.body.period)
-            })
-            .map(|(a, r)| (r.body.period, (a, r)))
-            .collect()
+        certified_in(&self.chain.reports, self.range)
     }
 
     /// The node copy of certified `period` whose leaves the figures are recomputed from: its

@@ -85,9 +85,10 @@ fn period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64) -> O
     let mut impossible = Vec::new();
     for l in &leaves.usage {
         let prior = previous.usage.get(&(l.lease, l.device)).copied().unwrap_or(0);
-        let key = format!("{}:{}", l.lease, l.device);
+        // Formatted only for a finding: two base58 encodings per leaf otherwise.
+        let key = || format!("{}:{}", l.lease, l.device);
         let Some(grown) = l.seconds.checked_sub(prior) else {
-            impossible.push(format!("{key} went down from {prior} to {}", l.seconds));
+            impossible.push(format!("{} went down from {prior} to {}", key(), l.seconds));
             continue;
         };
         leased += u128::from(grown);
@@ -95,10 +96,11 @@ fn period(s: &Snapshot, rows: &mut Rows, published: &Published<'_>, p: u64) -> O
         let in_lease = lease.is_some_and(|x| x.devices.iter().any(|d| d.device == l.device));
         let limit = lease.map_or(0, |x| window(x, from, to)).min(live_max(leaves, &l.device));
         if !in_lease {
-            impossible.push(format!("{key}: no such device in a lease on chain"));
+            impossible.push(format!("{}: no such device in a lease on chain", key()));
         } else if grown > limit {
             impossible.push(format!(
-                "{key} grew {grown} s, more than the {limit} s its lease window and uptime allow"
+                "{} grew {grown} s, more than the {limit} s its lease window and uptime allow",
+                key()
             ));
         }
     }

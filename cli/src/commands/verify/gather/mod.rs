@@ -18,7 +18,7 @@ pub use progress::Progress;
 use super::VerifyArgs;
 use crate::context::Ctx;
 use anyhow::{anyhow, bail, Result};
-use io_sdk::verify::{snapshot::Chain, PeriodRange, Served, Snapshot};
+use io_sdk::verify::{snapshot::Chain, PeriodRange, Snapshot};
 use serde_json::Value;
 use std::cell::Cell;
 use std::future::Future;
@@ -170,8 +170,7 @@ where
 
 /// The certified periods of `chain` in `range`, as the checks see them.
 fn certified_periods(chain: &Chain, range: PeriodRange) -> Vec<u64> {
-    let s = Snapshot { range, chain: chain.clone(), copies: Default::default(), served: Served::default() };
-    s.certified().keys().copied().collect()
+    io_sdk::verify::snapshot::certified_in(&chain.reports, range).into_keys().collect()
 }
 
 /// What a run read, what it cost, and how far its reads describe one state.
@@ -185,6 +184,8 @@ pub struct Gathered {
     /// The slot the indexer had indexed when its answers were asked (`None`: no indexer, or one
     /// that does not say); `snapshot.chain.slot` is the slot it was asked to reach.
     pub indexer_slot: Option<u64>,
+    /// The oracle nodes whose copies were read.
+    pub nodes: Vec<String>,
 }
 
 /// The snapshot every check reads, what it cost to gather, and how steady the chain held.
@@ -248,7 +249,7 @@ pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result
         (chain_meter.read(), node_http.meter.read(), indexer_http.meter.read());
     let cost =
         Cost { chain_requests, chain_bytes, node_requests, node_bytes, indexer_requests, indexer_bytes };
-    Ok(Gathered { snapshot, cost, stable: reads.stable, chain_reads: reads.count, indexer_slot })
+    Ok(Gathered { snapshot, cost, stable: reads.stable, chain_reads: reads.count, indexer_slot, nodes })
 }
 
 #[cfg(test)]
