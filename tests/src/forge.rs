@@ -38,6 +38,9 @@ pub struct PhantomDevice {
     /// The class of the copied device (its GPUs count under it).
     pub class: String,
     pub gpu_count: i64,
+    /// The real device it was copied from: touched again on restore, so the triggers that keep
+    /// its operator's figures (GPUs, devices, uptime) count without the phantom.
+    from: String,
 }
 
 impl PhantomDevice {
@@ -60,7 +63,12 @@ impl PhantomDevice {
         sqlx::query("UPDATE forged SET address = $1").bind(&address).execute(&mut c).await?;
         sqlx::query("INSERT INTO devices SELECT * FROM forged").execute(&mut c).await?;
         sqlx::query("DROP TABLE forged").execute(&mut c).await?;
-        Ok(PhantomDevice { address, class: real.try_get("class")?, gpu_count: real.try_get("gpu_count")? })
+        Ok(PhantomDevice {
+            address,
+            class: real.try_get("class")?,
+            gpu_count: real.try_get("gpu_count")?,
+            from,
+        })
     }
 
     pub async fn restore(self, s: &System) -> Result<()> {
@@ -68,6 +76,12 @@ impl PhantomDevice {
         let done =
             sqlx::query("DELETE FROM devices WHERE address = $1").bind(&self.address).execute(&mut c).await?;
         ensure!(done.rows_affected() == 1, "the phantom device {} was not there to delete", self.address);
+        // Deleting a device fires no trigger; an update of the real one recomputes its operator's
+        // figures from the devices left.
+        sqlx::query("UPDATE devices SET status = status WHERE address = $1")
+            .bind(&self.from)
+            .execute(&mut c)
+            .await?;
         Ok(())
     }
 }

@@ -325,20 +325,12 @@ impl Store {
         &self,
         f: &operators::OperatorFilter,
     ) -> Result<(SyncState, operators::OperatorTable), StoreError> {
-        Ok(read_tx!(self, |c, sync| operators::operators(
-            c,
-            f,
-            sync.indexed_block_time.unwrap_or_else(unix_now)
-        )))
+        Ok(read_tx!(self, |c, sync| operators::operators(c, f, history::chain_time(&sync))))
     }
 
     /// One operator with its provider page's figures, at the chain time of the indexed slot.
     pub async fn operator(&self, address: &str) -> Result<(SyncState, Option<Value>), StoreError> {
-        Ok(read_tx!(self, |c, sync| operators::operator(
-            c,
-            address,
-            sync.indexed_block_time.unwrap_or_else(unix_now)
-        )))
+        Ok(read_tx!(self, |c, sync| operators::operator(c, address, history::chain_time(&sync))))
     }
 
     /// What `/v1/quote` prices, at the chain time of the indexed slot (returned with it).
@@ -346,11 +338,7 @@ impl Store {
         &self,
         devices: &[String],
     ) -> Result<(SyncState, (Vec<quote::QuoteDeviceRow>, Option<quote::EscrowTerms>, i64)), StoreError> {
-        Ok(read_tx!(self, |c, sync| quote::quote_inputs(
-            c,
-            devices,
-            sync.indexed_block_time.unwrap_or_else(unix_now)
-        )))
+        Ok(read_tx!(self, |c, sync| quote::quote_inputs(c, devices, history::chain_time(&sync))))
     }
 
     /// Devices, availability evaluated at the chain time of the indexed slot.
@@ -358,7 +346,7 @@ impl Store {
         &self,
         f: &read::DeviceFilter,
     ) -> Result<(SyncState, read::Page<rows::staking::DeviceListRow, (i64, String)>), StoreError> {
-        Ok(read_tx!(self, |c, sync| read::devices(c, f, sync.indexed_block_time.unwrap_or_else(unix_now))))
+        Ok(read_tx!(self, |c, sync| read::devices(c, f, history::chain_time(&sync))))
     }
 
     pub async fn wallet_positions(
