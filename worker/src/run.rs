@@ -209,6 +209,8 @@ impl Worker {
             hardware: self.hardware.clone(),
             telemetry,
             serving_lease: lock(&self.serving_lease).clone(),
+            lease_cluster: None,
+            endpoint: None,
             software: crate::software(),
             simulated: self.id.simulated,
             timestamp_ms: crate::now_ms(),

@@ -37,6 +37,8 @@ pub fn heartbeat(
             },
         },
         serving_lease: None,
+        lease_cluster: None,
+        endpoint: None,
         software: "test".into(),
         simulated,
         timestamp_ms: ts,

@@ -15,6 +15,8 @@
 //! kind tag separates heartbeats, challenges and answers; [`PROTOCOL_VERSION`] is in every body
 //! and in the domain. Every body names the cluster (its genesis hash), so a message of one
 //! cluster is never valid on another.
+pub mod cluster;
+pub mod http_head;
 pub mod proof;
 
 use crate::Pubkey;
@@ -56,6 +58,12 @@ pub enum Kind {
     Answer,
     /// A device's answer to a liveness ping, signed by its worker key.
     Pong,
+    /// A renter's request to reach its lease's cluster, signed by the lease's renter wallet
+    /// ([`cluster::LeaseAccess`]).
+    LeaseAccess,
+    /// A leased device's worker asking the lease's head worker to join its cluster, signed by
+    /// the joining device's worker key ([`cluster::Join`]).
+    ClusterJoin,
 }
 
 impl Kind {
@@ -65,6 +73,8 @@ impl Kind {
             Kind::Challenge => b"challenge",
             Kind::Answer => b"answer",
             Kind::Pong => b"pong",
+            Kind::LeaseAccess => b"lease-access",
+            Kind::ClusterJoin => b"cluster-join",
         }
     }
 }
@@ -146,7 +156,7 @@ pub trait Versioned {
 macro_rules! versioned {
     ($($t:ty),*) => {$(impl Versioned for $t { fn version(&self) -> u32 { self.version } })*};
 }
-versioned!(Heartbeat, ChallengeRequest, Answer, Pong);
+versioned!(Heartbeat, ChallengeRequest, Answer, Pong, cluster::LeaseAccess, cluster::Join);
 
 /// A value the machine could not read is `{"value": null, "unavailable": "why"}`; never a
 /// made-up number.
@@ -225,6 +235,14 @@ pub struct Heartbeat {
     pub telemetry: Telemetry,
     /// The io_escrow lease the device is serving now, if any.
     pub serving_lease: Option<String>,
+    /// The state of that lease's Ray cluster on this device. Absent from a worker that runs
+    /// without clusters (`io-worker run --no-clusters`): its lease time is its live time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_cluster: Option<cluster::ClusterReport>,
+    /// The worker's gateway (base URL) where the lease's renter and the lease's other workers
+    /// reach the cluster; absent when the worker runs without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
     /// `io-worker <version>`.
     pub software: String,
     /// True when the CPU stands in for the registered hardware (local networks only): such a
