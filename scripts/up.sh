@@ -7,7 +7,10 @@
 #   - four oracle nodes (127.0.0.1:7901-7904, threshold 3), each `io-oracle run --config
 #     .localnet/oracle-<i>.toml` (settings written by the bootstrap);
 #   - one simulated worker per demo device (`io-worker run --simulate`, its key in
-#     .localnet/workers/<operator>-<n>/);
+#     .localnet/workers/<operator>-<n>/), each on its own loopback address 127.0.0.6<k> (its
+#     cluster gateway on port 7960 there, its Ray ports from 34000 + 200·k): a lease's workers
+#     form a Ray cluster for its renter (the demo's cluster lease over two devices among them),
+#     with the pinned Ray that `io-worker ray install` puts in ~/.cache/io-compute;
 #   - the web app (app/dist, built by `make app`) on 127.0.0.1:5173 (APP_PORT), served by
 #     app/scripts/serve.mjs with its settings from the manifest and the RPC and indexer behind it.
 # Logs of the nodes and workers: .localnet/logs/. The chain lives in memory, so every database
@@ -70,12 +73,21 @@ if command -v node >/dev/null && [ -f app/dist/index.html ]; then
     pids+=($!)
     app_line="up: the web app on http://127.0.0.1:$app_port  (import a demo key into your wallet: node app/scripts/demo-keys.mjs prints them in base58)"
 fi
+# The pinned Ray the workers run leases' clusters with (once; later runs find it). Without it
+# the workers still run, and say what to do when a lease asks for a cluster.
+"$bin"/io-worker ray install || echo "up: Ray could not be installed: leases get no cluster (see above)" >&2
+k=0
 for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.json"); do
+    ip=127.0.0.$((60 + k))
     IO_WORKER_LOG=${IO_WORKER_LOG:-io_worker=info,warn} \
         "$bin"/io-worker --url "$rpc" --state-dir "$dir" run --simulate --oracle "$urls" \
-        >"$logs/worker-$(basename "$dir").log" 2>&1 &
+        --gateway "$ip:7960" --cluster-ip "$ip" --ray-ports $((34000 + 200 * k)) --ray-object-store-mb 256 \
+        --lease-poll-secs 1 >"$logs/worker-$(basename "$dir").log" 2>&1 &
     pids+=($!)
+    k=$((k + 1))
 done
+renter_key=$(jq -r '.wallets[] | select(.name == "renter") | .keypair' "$state/manifest.json")
+cluster_lease=$(jq -r '.demo.cluster.lease // "LEASE"' "$state/manifest.json")
 
 cat <<EOF
 up: ${#oracles[@]} oracle nodes (${urls}) and $(jq '[.operators[].devices[]] | length' "$state/manifest.json") workers started; logs in $logs/
@@ -85,6 +97,10 @@ up: the chain's clock runs ${speed}× the wall: one oracle period per $((3600 / 
       ./target/debug/io lease usage $(jq -r '.demo.lease // "LEASE"' "$state/manifest.json")   the demo lease's attested usage
       ./target/debug/io device list                  devices: active, jailed
       curl -s http://127.0.0.1:7901/v1/status        a node's view; tail -f $logs/oracle-1.log
+up: the demo's Ray cluster (lease $cluster_lease, two devices) for its renter:
+      ./target/debug/io --keypair $renter_key lease connect $cluster_lease
+      ray job submit --address http://127.0.0.1:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'
+      ./target/debug/io --keypair $renter_key lease jobs $cluster_lease --logs
 $app_line
 EOF
 # Any one ending (an error, a busy port) ends all.

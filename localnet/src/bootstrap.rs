@@ -83,6 +83,9 @@ pub struct Options {
     pub oracle_ports: Vec<u16>,
     /// Open the demo's lease and stake positions ([`crate::demo`]).
     pub demo_activity: bool,
+    /// Also open the demo's long lease whose two devices form a Ray cluster
+    /// ([`crate::demo::open_cluster`]); `make up` does, the tests that are not about clusters not.
+    pub demo_cluster: bool,
 }
 
 impl Default for Options {
@@ -90,6 +93,7 @@ impl Default for Options {
         Options {
             oracle_ports: (0..ORACLE_COUNT as u16).map(|i| crate::oracle_nodes::BASE_PORT + i).collect(),
             demo_activity: true,
+            demo_cluster: true,
         }
     }
 }
@@ -536,6 +540,10 @@ pub async fn run(
     chain.finish(Duration::from_secs(30)).await?;
     if options.demo_activity {
         crate::demo::open(&chain, &m, &demo).await?;
+        let mut demo = demo;
+        if options.demo_cluster {
+            demo.cluster = Some(crate::demo::open_cluster(&chain, &m).await?);
+        }
         chain.finish(Duration::from_secs(30)).await?;
         m.demo = Some(demo);
     }

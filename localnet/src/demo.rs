@@ -19,6 +19,12 @@ pub const LEASE_HOURS: u32 = 2;
 /// (operator index, device index) of the leased devices: the A100 of the first operator and the
 /// RTX 4090 of the second.
 pub const LEASE_DEVICES: [(usize, usize); 2] = [(0, 1), (1, 0)];
+/// The renter's cluster lease: its nonce, length and devices (the H100 of the first operator
+/// heads; the RTX A6000 of the second joins). 240 h of chain time is two wall hours of `make up`
+/// (120×); paid in $IO, so the demo shows both currencies.
+pub const CLUSTER_LEASE_NONCE: u64 = 1_001;
+pub const CLUSTER_HOURS: u32 = 240;
+pub const CLUSTER_DEVICES: [(usize, usize); 2] = [(0, 0), (1, 1)];
 /// (wallet, operator index, whole $IO) of the demo stake positions.
 pub const POSITIONS: [(&str, usize, u64); 2] = [("alice", 0, 1_000), ("bob", 1, 500)];
 
@@ -51,6 +57,7 @@ pub fn info(m: &Manifest) -> Result<DemoInfo> {
         lease_hours: LEASE_HOURS,
         lease_mint: "usdc".into(),
         positions,
+        cluster: None,
     })
 }
 
@@ -76,4 +83,35 @@ pub async fn open(chain: &Chain, m: &Manifest, demo: &DemoInfo) -> Result<()> {
         escrow::open_lease(&renter.pubkey(), LEASE_NONCE, &usdc, &renter_usdc, LEASE_HOURS, quote, &devices);
     chain.send("the renter's demo lease", &[ix], &[&renter]).await?;
     Ok(())
+}
+
+/// Opens the renter's cluster lease (the caller waits for it with `Chain::finish`).
+pub async fn open_cluster(chain: &Chain, m: &Manifest) -> Result<crate::manifest::DemoCluster> {
+    let renter_w = m.wallet("renter").ok_or_else(|| anyhow!("manifest: no renter wallet"))?;
+    let renter = key(&renter_w.keypair)?;
+    let devices: Vec<Pubkey> = CLUSTER_DEVICES
+        .iter()
+        .map(|&(o, d)| pk(&m.operators[o].devices[d].address))
+        .collect::<Result<_>>()?;
+    let rates: Vec<u64> =
+        CLUSTER_DEVICES.iter().map(|&(o, d)| m.operators[o].devices[d].price_io_per_hour).collect();
+    let quote = escrow::quote_deposit(&rates, CLUSTER_HOURS, crate::bootstrap::escrow_params().io_fee_bps)
+        .ok_or_else(|| anyhow!("the demo cluster lease's deposit overflows"))?;
+    let io_mint = token::mint();
+    let ix = escrow::open_lease(
+        &renter.pubkey(),
+        CLUSTER_LEASE_NONCE,
+        &io_mint,
+        &pk(&renter_w.io_account)?,
+        CLUSTER_HOURS,
+        quote,
+        &devices,
+    );
+    chain.send("the renter's demo cluster lease", &[ix], &[&renter]).await?;
+    Ok(crate::manifest::DemoCluster {
+        lease: escrow::lease(&renter.pubkey(), CLUSTER_LEASE_NONCE).to_string(),
+        devices: devices.iter().map(|d| d.to_string()).collect(),
+        hours: CLUSTER_HOURS,
+        mint: "io".into(),
+    })
 }

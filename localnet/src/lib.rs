@@ -90,6 +90,8 @@ pub struct Config {
     pub oracle_base_port: u16,
     /// Open the demo's lease and stake positions in the bootstrap ([`demo`]).
     pub demo_activity: bool,
+    /// With `demo_activity`: also the demo's cluster lease ([`demo::open_cluster`]).
+    pub demo_cluster: bool,
     /// Print surfpool's log events to stderr.
     pub verbose: bool,
 }
@@ -106,6 +108,7 @@ impl Default for Config {
             bootstrap: true,
             oracle_base_port: oracle_nodes::BASE_PORT,
             demo_activity: true,
+            demo_cluster: true,
             verbose: false,
         }
     }
@@ -121,6 +124,7 @@ impl Config {
             slot_time_ms: 100,
             oracle_base_port: 0,
             demo_activity: false,
+            demo_cluster: false,
             state_dir: state_dir.into(),
             ..Config::default()
         }
@@ -286,7 +290,11 @@ impl Localnet {
             } else {
                 (0..count).map(|i| config.oracle_base_port.saturating_add(i)).collect()
             };
-            let options = bootstrap::Options { oracle_ports, demo_activity: config.demo_activity };
+            let options = bootstrap::Options {
+                oracle_ports,
+                demo_activity: config.demo_activity,
+                demo_cluster: config.demo_cluster,
+            };
             net.manifest = bootstrap::run(
                 &rpc_url,
                 &ws_url,

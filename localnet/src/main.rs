@@ -103,6 +103,7 @@ fn main() -> anyhow::Result<()> {
         state_dir: args.state_dir,
         bootstrap: !args.no_bootstrap,
         demo_activity: !args.no_demo,
+        demo_cluster: !args.no_demo,
         oracle_base_port: args.oracle_port,
         verbose: args.verbose,
         ..Config::default()
@@ -142,6 +143,14 @@ fn main() -> anyhow::Result<()> {
                     d.lease_hours,
                     d.lease_devices.len()
                 ));
+                if let Some(c) = &d.cluster {
+                    out.line(&format!(
+                        "  demo cluster lease {} ({} h over {} devices, a Ray cluster)",
+                        c.lease,
+                        c.hours,
+                        c.devices.len()
+                    ));
+                }
             }
         }
         out.line("Ctrl-C to stop");

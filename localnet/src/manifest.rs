@@ -67,6 +67,21 @@ pub struct DemoInfo {
     pub lease_mint: String,
     /// (wallet name, operator account, amount staked in $IO base units).
     pub positions: Vec<DemoPosition>,
+    /// The `renter` wallet's long lease whose devices' workers form a Ray cluster (issue 17), when
+    /// the bootstrap opened it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<DemoCluster>,
+}
+
+/// The demo's cluster lease.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DemoCluster {
+    pub lease: String,
+    /// In lease order: the first is the head.
+    pub devices: Vec<String>,
+    pub hours: u32,
+    /// `usdc` or `io`.
+    pub mint: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

@@ -8,7 +8,7 @@ pub mod forge;
 pub mod procs;
 pub mod system;
 
-pub use system::{Options, System, CLOCK_SPEED, PERIOD};
+pub use system::{cluster_ip, Options, System, CLOCK_SPEED, PERIOD};
 
 /// Why a scenario's task failed: its panic message, or the join error (cancelled). The scenario
 /// files run each scenario as a task and report every failure by name.

@@ -224,3 +224,21 @@ pub fn tail(path: &Path, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
+
+/// Installs the pinned Ray venv where the workers look by default, when it is missing (the
+/// worker's own installer: `io-worker ray install`, a no-op when the venv is already right).
+pub fn ray_venv(io_worker: &Path) -> Result<()> {
+    let out = Command::new(io_worker)
+        .args(["ray", "install"])
+        .stdin(Stdio::null())
+        .output()
+        .context("run io-worker ray install")?;
+    if !out.status.success() {
+        bail!(
+            "io-worker ray install failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}

@@ -32,6 +32,24 @@ pub struct Options {
     pub cheating: Vec<(usize, usize)>,
     /// Index of the oracle node configured with `testing.sign_different_root = true`.
     pub equivocating_node: Option<usize>,
+    /// (operator index, device index) of the devices whose worker serves leases as Ray clusters
+    /// (each on its own loopback address, [`cluster_ip`]); every other worker runs
+    /// `--no-clusters`. Non-empty: the pinned Ray venv is installed first when missing.
+    pub clusters: Vec<(usize, usize)>,
+    /// Also open the demo's cluster lease (as `make up` does).
+    pub demo_cluster: bool,
+}
+
+/// The loopback address of the `k`-th clustered device's worker (its gateway and Ray node): one
+/// address per device, as if each were its own machine.
+pub fn cluster_ip(k: usize) -> String {
+    format!("127.0.0.{}", 60 + k)
+}
+
+/// The first port of the `k`-th clustered worker's Ray block (Ray binds some ports on every
+/// interface, so blocks must differ across the whole host).
+pub fn ray_ports(k: usize) -> u16 {
+    34_000 + 200 * u16::try_from(k).unwrap_or(0)
 }
 
 struct Procs {
@@ -47,11 +65,17 @@ pub struct System {
     pub dir: PathBuf,
     /// Base URL of the indexer's API.
     pub indexer_url: String,
+    /// The gateway URL of each clustered device's worker, by device address.
+    pub gateways: BTreeMap<String, String>,
     procs: Mutex<Procs>,
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    free_port_on("127.0.0.1")
+}
+
+fn free_port_on(ip: &str) -> Result<u16> {
+    Ok(std::net::TcpListener::bind((ip, 0))?.local_addr()?.port())
 }
 
 fn s(v: &str) -> String {
@@ -76,7 +100,15 @@ impl System {
         std::fs::create_dir_all(&o.dir)?;
         let dir = std::path::absolute(&o.dir)?;
         let logs = dir.join("logs");
-        let config = Config { clock_speed: CLOCK_SPEED, demo_activity: true, ..Config::ephemeral(&dir) };
+        let config = Config {
+            clock_speed: CLOCK_SPEED,
+            demo_activity: true,
+            demo_cluster: o.demo_cluster,
+            ..Config::ephemeral(&dir)
+        };
+        if !o.clusters.is_empty() {
+            crate::procs::ray_venv(&bins.join("io-worker"))?;
+        }
         let net = Localnet::start(config).await.context("start the local network")?;
         let manifest = net.manifest.clone();
         if let Some(i) = o.equivocating_node {
@@ -116,6 +148,7 @@ impl System {
             )?);
         }
         let mut workers = BTreeMap::new();
+        let mut gateways = BTreeMap::new();
         for (oi, op) in manifest.operators.iter().enumerate() {
             for (di, d) in op.devices.iter().enumerate() {
                 let mut args = vec![
@@ -133,6 +166,21 @@ impl System {
                 if o.cheating.contains(&(oi, di)) {
                     args.push(s("--testing-wrong-rows"));
                 }
+                match o.clusters.iter().position(|&c| c == (oi, di)) {
+                    Some(k) => {
+                        let ip = cluster_ip(k);
+                        let gateway = format!("{ip}:{}", free_port_on(&ip)?);
+                        gateways.insert(d.address.clone(), format!("http://{gateway}"));
+                        args.extend([
+                            format!("--gateway={gateway}"),
+                            format!("--cluster-ip={ip}"),
+                            format!("--ray-ports={}", ray_ports(k)),
+                            s("--ray-object-store-mb=256"),
+                            s("--lease-poll-secs=1"),
+                        ]);
+                    }
+                    None => args.push(s("--no-clusters")),
+                }
                 let name = format!("worker-{}-{di}", op.name);
                 let p = Proc::start(
                     &name,
@@ -149,6 +197,7 @@ impl System {
             manifest,
             dir,
             indexer_url: format!("http://{api}"),
+            gateways,
             procs: Mutex::new(Procs { indexer, oracles, workers }),
         };
         for n in &system.manifest.oracle_nodes {
@@ -197,6 +246,13 @@ impl System {
     pub fn stop_worker(&self, device: &str) {
         if let Some(w) = self.procs().workers.get_mut(device) {
             w.stop();
+        }
+    }
+
+    /// Kills the worker of `device` (SIGKILL: no clean stop, as a crash or a pulled plug).
+    pub fn kill_worker(&self, device: &str) {
+        if let Some(w) = self.procs().workers.get_mut(device) {
+            w.kill9();
         }
     }
 

@@ -14,7 +14,7 @@ const LIAR: usize = 3;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_equivocating_node_is_refused_and_slashed() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-equivocation");
-    let s = System::start(Options { dir, cheating: vec![], equivocating_node: Some(LIAR) })
+    let s = System::start(Options { dir, equivocating_node: Some(LIAR), ..Options::default() })
         .expect("the system starts");
     let liar = Pubkey::from_str(&s.manifest.oracle_nodes[LIAR].key).unwrap();
     let config = || async {

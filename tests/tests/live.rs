@@ -21,7 +21,7 @@ fn system() -> &'static System {
     static SYSTEM: OnceLock<System> = OnceLock::new();
     SYSTEM.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-live");
-        System::start(Options { dir, cheating: vec![CHEATER], equivocating_node: None })
+        System::start(Options { dir, cheating: vec![CHEATER], ..Options::default() })
             .expect("the system starts")
     })
 }

@@ -69,6 +69,40 @@ pub enum LeaseCmd {
         #[arg(long, env = "IO_ORACLE_URL")]
         oracle: Option<String>,
     },
+    /// Reach your lease's Ray cluster: a local address that signs every request with your wallet.
+    /// Then use Ray's own tools: `ray job submit --address http://127.0.0.1:PORT -- python job.py`.
+    /// Runs until Ctrl-C.
+    Connect {
+        lease: String,
+        /// The local port (0: any free port).
+        #[arg(long, default_value_t = 8265)]
+        port: u16,
+        #[command(flatten)]
+        find: FindCluster,
+    },
+    /// The jobs on your lease's cluster, their status and (for one JOB, or with --logs) their logs.
+    Jobs {
+        lease: String,
+        /// One job's submission id: its status and logs.
+        job: Option<String>,
+        /// The logs of every job.
+        #[arg(long)]
+        logs: bool,
+        #[command(flatten)]
+        find: FindCluster,
+    },
+}
+
+/// How `io lease connect` and `io lease jobs` find the head worker's gateway.
+#[derive(clap::Args)]
+pub struct FindCluster {
+    /// Oracle nodes to read the head device's signed heartbeat from, comma-separated (default:
+    /// the local network manifest's nodes).
+    #[arg(long, value_delimiter = ',')]
+    pub oracle: Vec<String>,
+    /// The head worker's gateway URL, when known (skips the oracle nodes).
+    #[arg(long)]
+    pub endpoint: Option<String>,
 }
 
 // ---- offers -------------------------------------------------------------------------------
@@ -258,6 +292,17 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
         let node = reports::Node::new(reports::node_url(oracle.as_deref(), &ctx.manifest)?)?;
         return Report::of(&reports::lease_usage(ctx, &node, &lease).await?);
     }
+    // The cluster commands read the lease themselves and need no escrow config.
+    match cmd {
+        LeaseCmd::Connect { lease, port, find } => {
+            return super::cluster::connect(ctx, &lease, port, &find).await
+        }
+        LeaseCmd::Jobs { lease, job, logs, find } => {
+            let target = super::cluster::target(ctx, &lease, &find.oracle, find.endpoint.as_deref()).await?;
+            return Report::of(&super::cluster::jobs::list(&target, job.as_deref(), logs).await?);
+        }
+        _ => {}
+    }
     let e = ctx.escrow_config().await?;
     let w = ctx.c.wallet();
     match cmd {
@@ -407,7 +452,9 @@ pub async fn lease(ctx: &Ctx, cmd: LeaseCmd) -> Result<Report> {
                 LeaseAddress { lease: address.to_string() },
             ))
         }
-        LeaseCmd::Usage { .. } => unreachable!("answered above"),
+        LeaseCmd::Usage { .. } | LeaseCmd::Connect { .. } | LeaseCmd::Jobs { .. } => {
+            unreachable!("answered above")
+        }
         LeaseCmd::Finalize { lease } => {
             let address = parse_pubkey(&lease, "lease")?;
             let l: io_escrow::Lease = ctx.c.account(&address).await?.ok_or_else(|| not_found(&address))?;

@@ -3,6 +3,7 @@
 //! builds with `io-sdk`, sends through the sdk's [`Client`], and returns one result that
 //! [`crate::output`] prints as text or JSON.
 pub mod admin;
+pub mod cluster;
 pub mod escrow;
 pub mod oracle;
 pub mod reports;

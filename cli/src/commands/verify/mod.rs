@@ -3,7 +3,7 @@
 //! prints one table — figure, recomputed value, served value, verdict. Any mismatch or missing
 //! publication fails the command (exit status 1), naming the figure and both values; what each
 //! exit status means is in [`EXIT_STATUS`] (the command's `--help`).
-mod gather;
+pub mod gather;
 mod table;
 
 use crate::context::Ctx;

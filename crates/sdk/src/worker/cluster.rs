@@ -20,6 +20,22 @@ pub const RAY_VERSION: &str = "2.58.0";
 /// The pip requirement: `[default]` brings the dashboard and the job API the renter uses.
 pub const RAY_REQUIREMENT: &str = "ray[default]==2.58.0";
 
+/// Where the pinned Ray lives unless told otherwise: `$IO_RAY_VENV`, else
+/// `$XDG_CACHE_HOME/io-compute/ray-<RAY_VERSION>` (`~/.cache/...` without it). One venv serves every
+/// worker of the machine (it is 380 MB); `io-worker ray install` creates it.
+pub fn default_ray_venv() -> std::path::PathBuf {
+    if let Some(v) = std::env::var_os("IO_RAY_VENV").filter(|v| !v.is_empty()) {
+        return v.into();
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache")
+        });
+    cache.join("io-compute").join(format!("ray-{RAY_VERSION}"))
+}
+
 /// The header carrying a renter's signed [`LeaseAccess`] (the compact JSON of its [`Signed`]
 /// envelope).
 pub const ACCESS_HEADER: &str = "x-io-lease-access";

@@ -44,6 +44,13 @@ pub mod paths {
     pub const ANSWER: &str = "/v1/worker/answer";
     /// Body: [`super::Signed`] of a [`super::Pong`]. Reply: 204, no body.
     pub const PONG: &str = "/v1/worker/pong";
+
+    /// GET (public): the device's last accepted heartbeat, the [`super::Signed`] envelope exactly
+    /// as its worker signed it, so a reader checks it against the device's on-chain worker key
+    /// without trusting the node (the worker's gateway `endpoint` is found there).
+    pub fn device_heartbeat(device: &str) -> String {
+        format!("/v1/devices/{device}/heartbeat")
+    }
 }
 
 /// What a signature is over: one tag per message kind.

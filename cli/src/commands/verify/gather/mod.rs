@@ -29,7 +29,7 @@ pub const LOCAL_INDEXER: &str = "http://127.0.0.1:8999";
 
 /// `url` without its trailing slashes, or the refusal of a value that is not an http(s) URL,
 /// saying what to pass.
-fn http_url(flag: &str, url: &str, what: &str) -> Result<String> {
+pub fn http_url(flag: &str, url: &str, what: &str) -> Result<String> {
     let u = url.trim();
     let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
     match rest {
@@ -62,13 +62,14 @@ pub fn indexer_url(ctx: &Ctx, args: &VerifyArgs) -> Result<Option<String>> {
     }
 }
 
-/// The oracle nodes whose copies are read: `--oracle`, else every node the local network's
-/// manifest lists (in its order, duplicates dropped).
-pub fn node_urls(ctx: &Ctx, args: &VerifyArgs) -> Result<Vec<String>> {
+/// The oracle nodes to ask: `--oracle` (`flag`), else every node the local network's manifest
+/// lists (in its order, duplicates dropped). `io verify` reads their report copies; `io lease
+/// connect` and `io lease jobs` the head device's signed heartbeat.
+pub fn node_urls(ctx: &Ctx, flag: &[String]) -> Result<Vec<String>> {
     let what =
         "oracle nodes' API URLs, comma-separated (e.g. --oracle http://127.0.0.1:7901,http://127.0.0.1:7902)";
     let mut urls = Vec::new();
-    if args.oracle.is_empty() {
+    if flag.is_empty() {
         if let Some(m) = local_manifest(ctx) {
             for n in m["oracle_nodes"].as_array().into_iter().flatten() {
                 if let Some(u) = n["url"].as_str() {
@@ -77,7 +78,7 @@ pub fn node_urls(ctx: &Ctx, args: &VerifyArgs) -> Result<Vec<String>> {
             }
         }
     } else {
-        for u in &args.oracle {
+        for u in flag {
             urls.push(http_url("--oracle", u, what)?);
         }
     }
@@ -85,7 +86,7 @@ pub fn node_urls(ctx: &Ctx, args: &VerifyArgs) -> Result<Vec<String>> {
     urls.retain(|u| seen.insert(u.clone()));
     if urls.is_empty() {
         return Err(anyhow!(
-            "no oracle node known to read the published reports from: pass --oracle URL[,URL…] ({what}); on \
+            "no oracle node known to ask: pass --oracle URL[,URL…] ({what}); on \
              the local network the manifest {} lists them once `make up` runs",
             ctx.manifest.display()
         ));
@@ -191,7 +192,7 @@ pub struct Gathered {
 /// The snapshot every check reads, what it cost to gather, and how steady the chain held.
 pub async fn gather(ctx: &Ctx, args: &VerifyArgs, progress: &Progress) -> Result<Gathered> {
     let indexer_url = indexer_url(ctx, args)?;
-    let nodes = node_urls(ctx, args)?;
+    let nodes = node_urls(ctx, &args.oracle)?;
     let range = args.period.unwrap_or_default();
     let (node_http, indexer_http) = (http::Http::new()?, http::Http::new()?);
     if let Some(url) = &indexer_url {
