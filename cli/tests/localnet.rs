@@ -465,10 +465,19 @@ async fn staking_flow_leases_and_bad_input() {
     }
     let (_, text, _) = io(&net, rk, &["lease", "show", lease]).await;
     assert!(text.contains("status    open") && text.contains(" USDC"), "{text}");
+    // The lease's Ray cluster: only its renter reaches it, and only through a gateway found on
+    // an oracle node or named (no node runs here: each refusal says what to pass instead).
+    refused(&net, ak, aa, &["lease", "connect", lease], "not by your wallet").await;
+    refused(&net, rk, ra, &["lease", "jobs", lease], "no oracle node known to ask: pass --oracle").await;
+    let ftp = ["lease", "jobs", lease, "--endpoint", "ftp://gw"];
+    refused(&net, rk, ra, &ftp, "--endpoint 'ftp://gw' is not an http(s) URL").await;
+    let tls = ["lease", "connect", lease, "--endpoint", "https://gw.example"];
+    refused(&net, rk, ra, &tls, "plain HTTP only").await;
     let topped = io_json(&net, rk, &["lease", "top-up", lease, "1"]).await;
     has_fields(&topped, &["signature", "lease", "amount"]);
     io_json(&net, rk, &["lease", "close", lease]).await;
     assert_eq!(io_json(&net, rk, &["lease", "show", lease]).await["status"], "ended");
+    refused(&net, rk, ra, &["lease", "connect", lease], "its cluster is stopped").await;
     // `finalize` (formerly `settle`) sends finalize_lease after the grace period; anyone may.
     time_travel(&net, 15 * 24 * 3600).await;
     let fin = io_json(&net, ak, &["lease", "finalize", lease]).await;
