@@ -136,7 +136,7 @@ pub fn merge_evidence(inputs: &mut Inputs, cfg: &OracleConfig, device: &Pubkey, 
     let obs = inputs
         .observations
         .entry(*device)
-        .or_insert_with(|| DeviceObservation { live: vec![], challenge: ChallengeOutcome::None });
+        .or_insert_with(|| DeviceObservation { live: vec![], unserved: vec![], challenge: ChallengeOutcome::None });
     if !matches!(obs.challenge, ChallengeOutcome::Failed { evidence: Some(_), .. }) {
         obs.challenge =
             ChallengeOutcome::Failed { reason: "wrong rows".into(), evidence: Some(evidence.clone()) };

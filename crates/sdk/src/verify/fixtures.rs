@@ -142,7 +142,7 @@ pub(crate) fn reports() -> (report::PeriodReport, report::PeriodReport) {
         observations: (1..=3)
             .map(|n| {
                 let obs =
-                    DeviceObservation { live: vec![live(n, period)], challenge: ChallengeOutcome::Passed };
+                    DeviceObservation { live: vec![live(n, period)], unserved: vec![], challenge: ChallengeOutcome::Passed };
                 (dev(n), obs)
             })
             .collect(),

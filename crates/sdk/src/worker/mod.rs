@@ -34,7 +34,8 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Prefix of every signed message (the version is part of it).
 pub const DOMAIN: &[u8] = b"io-worker/v1/";
 
-/// The endpoints an oracle node serves to workers (all POST, JSON in and out).
+/// The endpoints an oracle node serves to workers (POST, JSON in and out), and the public one
+/// that serves a device's latest heartbeat.
 pub mod paths {
     /// Body: [`super::Signed`] of a [`super::Heartbeat`]. Reply: [`super::HeartbeatReply`].
     pub const HEARTBEAT: &str = "/v1/worker/heartbeat";
@@ -44,6 +45,16 @@ pub mod paths {
     pub const ANSWER: &str = "/v1/worker/answer";
     /// Body: [`super::Signed`] of a [`super::Pong`]. Reply: 204, no body.
     pub const PONG: &str = "/v1/worker/pong";
+    /// GET (public): the device's latest heartbeat the node accepted, the [`super::Signed`]
+    /// envelope exactly as its worker signed it (verify it against the device's on-chain worker
+    /// key); 404 when the node has had none since it started. The route, `{device}` a device
+    /// account.
+    pub const DEVICE_HEARTBEAT: &str = "/v1/devices/{device}/heartbeat";
+
+    /// [`DEVICE_HEARTBEAT`] for `device` (base58 io_staking account).
+    pub fn device_heartbeat(device: &str) -> String {
+        DEVICE_HEARTBEAT.replace("{device}", device)
+    }
 }
 
 /// What a signature is over: one tag per message kind.
