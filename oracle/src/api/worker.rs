@@ -8,8 +8,7 @@ use crate::{
     node::Node,
     observe::{
         challenges::wall_ms, challenges::Refused, liveness::serves_lease, liveness::HeartbeatRefusal,
-        liveness::PongRefusal,
-        Registered,
+        liveness::PongRefusal, Registered,
     },
 };
 use axum::{

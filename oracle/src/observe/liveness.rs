@@ -205,10 +205,16 @@ impl Liveness {
         let mut rows: Vec<IntervalRow> = std::mem::take(closed);
         let mut mark_rows: Vec<(String, i64)> = std::mem::take(marks);
         for (device, d) in devices.iter_mut() {
-            for (kind, open) in [(IntervalKind::Live, &mut d.open), (IntervalKind::Unserved, &mut d.unserved)] {
+            for (kind, open) in [(IntervalKind::Live, &mut d.open), (IntervalKind::Unserved, &mut d.unserved)]
+            {
                 if let Some(o) = open.as_mut().filter(|o| o.dirty) {
                     o.dirty = false;
-                    rows.push(IntervalRow { device: device.to_string(), kind, start_ts: o.start, end_ts: o.end });
+                    rows.push(IntervalRow {
+                        device: device.to_string(),
+                        kind,
+                        start_ts: o.start,
+                        end_ts: o.end,
+                    });
                 }
             }
             if d.mark_dirty {
@@ -486,7 +492,9 @@ mod tests {
     #[test]
     fn which_heartbeats_serve_their_lease() {
         use io_sdk::worker::cluster::{ClusterReport, ClusterState, Role};
-        let r = |lease: &str, state| Some(ClusterReport { lease: lease.into(), role: Role::Head, state, why: None });
+        let r = |lease: &str, state| {
+            Some(ClusterReport { lease: lease.into(), role: Role::Head, state, why: None })
+        };
         assert!(serves_lease(None, None), "no clusters: live time is lease time");
         assert!(serves_lease(Some("L"), None));
         assert!(serves_lease(Some("L"), r("L", ClusterState::Serving).as_ref()));

@@ -442,7 +442,12 @@ mod tests {
 
     async fn batches_on(url: &str) {
         let s = Store::open(url, 2).await.unwrap();
-        let iv = |start, end| IntervalRow { device: "D".into(), kind: IntervalKind::Live, start_ts: start, end_ts: end };
+        let iv = |start, end| IntervalRow {
+            device: "D".into(),
+            kind: IntervalKind::Live,
+            start_ts: start,
+            end_ts: end,
+        };
         let b = Batch {
             intervals: vec![iv(100, 150)],
             pings: vec![PingDelta { device: "D".into(), period: 0, sent: 2, answered: 1 }],
@@ -477,9 +482,12 @@ mod tests {
         // An unserved interval may start where the live one does: the kind tells them apart.
         let unserved = IntervalRow { kind: IntervalKind::Unserved, ..iv(100, 120) };
         s.write_batch(&Batch { intervals: vec![unserved.clone()], ..Batch::default() }).await.unwrap();
-        s.write_batch(&Batch { intervals: vec![IntervalRow { end_ts: 130, ..unserved.clone() }], ..Batch::default() })
-            .await
-            .unwrap();
+        s.write_batch(&Batch {
+            intervals: vec![IntervalRow { end_ts: 130, ..unserved.clone() }],
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
         assert_eq!(
             s.intervals_between(150, 160).await.unwrap(),
             vec![iv(100, 180)],

@@ -301,7 +301,9 @@ fn arb_inputs() -> impl Strategy<Value = Inputs> {
                 let mut d = device(n, 100 + op, CLASSES[class], gpus);
                 d.green = green;
                 i.devices.push(d);
-                let span = |v: Vec<(i64, i64)>| v.into_iter().map(|(s, len)| (start() + s, start() + s + len)).collect();
+                let span = |v: Vec<(i64, i64)>| {
+                    v.into_iter().map(|(s, len)| (start() + s, start() + s + len)).collect()
+                };
                 let (live, unserved) = (span(live), span(unserved));
                 let challenge = match outcome {
                     0 => ChallengeOutcome::None,
