@@ -367,6 +367,7 @@ async fn refusals(net: &Net) {
     for p in [paths::HEARTBEAT, paths::COMMITMENT, paths::ANSWER, paths::PONG] {
         assert!(doc["paths"][p]["post"].is_object(), "{p} missing");
     }
+    assert!(doc["paths"][paths::DEVICE_HEARTBEAT]["get"].is_object(), "the device heartbeat is listed");
 
     // A path the node does not serve, and a period past the last one chain time can name: 4xx
     // JSON errors with their codes (not an empty 404 or a 500).
@@ -387,6 +388,89 @@ async fn the_worker_api_on_a_local_network() {
     refusals(&net).await;
     challenges_and_restart(&net).await;
     liveness(&net).await;
+    lease_cluster(&net).await;
+}
+
+/// GETs a path; (status, body as JSON).
+async fn get_json(url: &str, path: &str) -> (u16, Value) {
+    let r = reqwest::get(format!("{url}{path}")).await.unwrap();
+    (r.status().as_u16(), r.json::<Value>().await.unwrap())
+}
+
+/// Issue 17: a worker's heartbeats say whether the lease's cluster serves on its device. Serving,
+/// then starting twice, then serving again: the device stays live throughout, and the node
+/// records one unserved interval from the first starting heartbeat's chain time to the next
+/// serving one's. The device's latest heartbeat is served as the worker signed it.
+async fn lease_cluster(net: &Net) {
+    use io_sdk::worker::cluster::{ClusterReport, ClusterState, Role};
+    let (node, url) = start_node(net, "lease-cluster", |s| {
+        s.workers.liveness_gap_ms = 10_000;
+        s.workers.heartbeats_per_minute = 600;
+    })
+    .await;
+    let d = register(net).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let path = paths::device_heartbeat(&d.address.to_string());
+    refused(get_json(&url, &path).await, 404, "no_heartbeat");
+    refused(get_json(&url, &paths::device_heartbeat("not-a-key")).await, 400, "bad_device");
+
+    let lease = Pubkey::new_unique().to_string();
+    let endpoint = "http://10.0.0.7:7420";
+    // One heartbeat with the cluster in `state`; the chain time just before and just after it.
+    let send = |state: ClusterState| {
+        let lease = lease.clone();
+        let (url, d) = (url.clone(), &d);
+        let node = node.clone();
+        async move {
+            let hb = Heartbeat {
+                serving_lease: Some(lease.clone()),
+                lease_cluster: Some(ClusterReport { lease, role: Role::Head, state, why: None }),
+                endpoint: Some(endpoint.into()),
+                ..heartbeat_body(net, d, now_ms(), true)
+            };
+            let signed = sign(Kind::Heartbeat, &hb, &d.worker);
+            let before = node.clock.now();
+            let (status, v) = post(&url, paths::HEARTBEAT, &signed).await;
+            assert_eq!(status, 200, "{v}");
+            let after = node.clock.now();
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            (signed, before, after)
+        }
+    };
+    let (_, first, _) = send(ClusterState::Serving).await;
+    let (_, start_lo, start_hi) = send(ClusterState::Starting).await;
+    send(ClusterState::Starting).await;
+    let (_, end_lo, end_hi) = send(ClusterState::Serving).await;
+    let (newest, last_contact, _) = send(ClusterState::Serving).await;
+    assert!(node.observe.liveness.open_unserved().is_empty(), "the serving heartbeat closed it");
+    observe::flush(&node).await.unwrap();
+
+    let (p0, p1) = (period_of(first), period_of(node.clock.now()));
+    let (mut live, mut unserved) = (vec![], vec![]);
+    for p in p0..=p1 {
+        let o = &observe::period_observations(&node, p).await.unwrap()[&d.address];
+        live.extend(o.live.iter().copied());
+        unserved.extend(o.unserved.iter().copied());
+    }
+    // Clipped to the periods, the pieces join into one interval.
+    unserved.sort();
+    assert!(unserved.windows(2).all(|w| w[0].1 == w[1].0), "{unserved:?}");
+    let (a, b) = (unserved.first().unwrap().0, unserved.last().unwrap().1);
+    assert!((start_lo..=start_hi).contains(&a) && (end_lo..=end_hi).contains(&b), "{unserved:?}");
+    assert!(b - a >= 40, "two gaps of 0.4 wall s at 60×: {unserved:?}");
+    // Live all along: uptime is not cut.
+    live.sort();
+    assert!(live.windows(2).all(|w| w[0].1 == w[1].0), "{live:?}");
+    assert!(live[0].0 <= a && live.last().unwrap().1 >= last_contact.min(b), "{live:?}");
+
+    // The latest heartbeat, exactly as signed: it verifies against the device's worker key.
+    let (status, v) = get_json(&url, &path).await;
+    assert_eq!(status, 200, "{v}");
+    let got: Signed = serde_json::from_value(v).unwrap();
+    assert_eq!(got, newest, "the newest one, byte for byte");
+    let (signer, hb): (Pubkey, Heartbeat) = got.open(Kind::Heartbeat).unwrap();
+    assert_eq!(signer, d.worker.pubkey());
+    assert_eq!(hb.endpoint.as_deref(), Some(endpoint));
 }
 
 /// An honest device passes its challenge, a cheating one fails with evidence; a node restarted

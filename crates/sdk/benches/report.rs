@@ -74,7 +74,7 @@ fn fleet(n: u64) -> Inputs {
             ChallengeOutcome::Passed
         };
         let live = vec![(start + (d % 2_400) as i64, start + 3_000), (start + 3_100, start + 3_600)];
-        i.observations.insert(address, DeviceObservation { live, challenge });
+        i.observations.insert(address, DeviceObservation { live, unserved: vec![], challenge });
         let lease = key(4, d);
         let from = start - 600 + (d % 1_200) as i64;
         i.leases.push(ChainLease {

@@ -142,7 +142,7 @@ fn observation(d: u64, period: u64) -> DeviceObservation {
     } else {
         ChallengeOutcome::Passed
     };
-    DeviceObservation { live: vec![(from, s + 3_000), (s + 3_100, s + 3_600)], challenge }
+    DeviceObservation { live: vec![(from, s + 3_000), (s + 3_100, s + 3_600)], unserved: vec![], challenge }
 }
 
 fn cumulative_of(r: &PeriodReport) -> Cumulative {

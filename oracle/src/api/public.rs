@@ -1,6 +1,7 @@
 //! The public API: the node's status, every report it knows (every leaf with uptime, every
 //! slash's evidence, the pool, digest, status and signers) and a Merkle proof per leaf, checked
-//! against the roots the chain certified.
+//! against the roots the chain certified; and each device's latest signed heartbeat (where its
+//! worker's gateway is).
 use super::{peer::parse_period, ApiError};
 use crate::{chain, node::Node, store::reports::StoredReport};
 use axum::{
@@ -11,6 +12,8 @@ use axum::{
 use io_sdk::{
     names::Name,
     report::{PeriodReport, Tree},
+    worker::{paths, Signed},
+    Pubkey,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -21,6 +24,23 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/v1/reports/latest", get(latest))
         .route("/v1/reports/{period}", get(report))
         .route("/v1/reports/{period}/proof/{tree}/{key}", get(proof))
+        .route(paths::DEVICE_HEARTBEAT, get(device_heartbeat))
+}
+
+/// The device's latest accepted heartbeat, as its worker signed it.
+async fn device_heartbeat(
+    State(node): State<Arc<Node>>,
+    Path(device): Path<String>,
+) -> Result<Json<Signed>, ApiError> {
+    let address: Pubkey = device.parse().map_err(|_| {
+        ApiError::bad_request("bad_device", format!("device {device:?} is not a base58 account address"))
+    })?;
+    node.observe.latest.get(&address).map(Json).ok_or_else(|| {
+        ApiError::not_found(
+            "no_heartbeat",
+            format!("this node has accepted no heartbeat from device {address} since it started: is its worker running and pointed at this node?"),
+        )
+    })
 }
 
 async fn status(State(node): State<Arc<Node>>) -> Result<Json<Value>, ApiError> {
@@ -158,8 +178,13 @@ pub fn openapi() -> (serde_json::Value, serde_json::Value) {
                     { "name": "tree", "in": "path", "required": true, "schema": { "type": "string", "enum": ["devices", "usage", "rewards", "slashes"] } },
                     { "name": "key", "in": "path", "required": true, "schema": { "type": "string" } }],
                 "responses": { "200": { "description": "{leaf, leaf_hash, root, index, proof}" }, "400": err("bad_period, bad_tree, bad_key"), "404": err("no_report, no_leaf") } } },
+            paths::DEVICE_HEARTBEAT: { "get": { "summary": "The device's latest heartbeat this node accepted, exactly as its worker signed it (verify the signature against the device's on-chain worker key): its lease, cluster report and gateway endpoint. Kept in memory: none until the device heartbeats after the node starts",
+                "parameters": [{ "name": "device", "in": "path", "required": true, "schema": { "type": "string" }, "description": "io_staking device account, base58" }],
+                "responses": { "200": { "description": "The signed heartbeat", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SignedHeartbeat" } } } }, "400": err("bad_device"), "404": err("no_heartbeat") } } },
         }),
         json!({
+            "SignedHeartbeat": { "type": "object", "required": ["kind", "signer", "payload", "signature"], "description": "io_sdk::worker::Signed of a Heartbeat: payload is the heartbeat's JSON text exactly as signed",
+                "properties": { "kind": { "type": "string", "const": "heartbeat" }, "signer": { "type": "string" }, "payload": { "type": "string" }, "signature": { "type": "string" } } },
             "Report": { "type": "object", "description": "io_sdk::report::PeriodReport: body (roots hex), pool, devices, usage, rewards, slashes (with evidence)" },
             "ServedReport": { "type": "object", "required": ["period", "digest", "status", "address", "signatures", "report"],
                 "properties": { "period": { "type": "integer" }, "digest": { "type": "string" }, "status": { "type": "string", "enum": ["proposed", "certified"] },

@@ -7,8 +7,8 @@ use super::ApiError;
 use crate::{
     node::Node,
     observe::{
-        challenges::wall_ms, challenges::Refused, liveness::HeartbeatRefusal, liveness::PongRefusal,
-        Registered,
+        challenges::wall_ms, challenges::Refused, liveness::serves_lease, liveness::HeartbeatRefusal,
+        liveness::PongRefusal, Registered,
     },
 };
 use axum::{
@@ -156,10 +156,11 @@ async fn heartbeat(
         ));
     }
     let chain_now = node.clock.now();
+    let serving = serves_lease(hb.serving_lease.as_deref(), hb.lease_cluster.as_ref());
     let pings = node
         .observe
         .liveness
-        .heartbeat(&device, hb.timestamp_ms, Instant::now(), now_ms, chain_now)
+        .heartbeat(&device, hb.timestamp_ms, Instant::now(), now_ms, chain_now, serving)
         .map_err(|r| match r {
             HeartbeatRefusal::Replayed { last_ms } => ApiError::new(
                 StatusCode::CONFLICT,
@@ -176,6 +177,7 @@ async fn heartbeat(
                 ),
             ),
         })?;
+    node.observe.latest.put(device, hb.timestamp_ms, &signed);
     node.observe.challenges.maybe_issue(&node, &reg, hb.simulated, chain_now).await;
     let (challenges, reveals) = node.observe.challenges.reply_for(&device, wall_ms()).await;
     Ok(Json(HeartbeatReply { challenges, reveals, pings }))

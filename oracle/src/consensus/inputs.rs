@@ -133,10 +133,11 @@ pub fn merge_evidence(inputs: &mut Inputs, cfg: &OracleConfig, device: &Pubkey, 
     if !issued_by_member || evidence.verify(&inputs.cluster, &d.worker_key).is_err() {
         return false;
     }
-    let obs = inputs
-        .observations
-        .entry(*device)
-        .or_insert_with(|| DeviceObservation { live: vec![], challenge: ChallengeOutcome::None });
+    let obs = inputs.observations.entry(*device).or_insert_with(|| DeviceObservation {
+        live: vec![],
+        unserved: vec![],
+        challenge: ChallengeOutcome::None,
+    });
     if !matches!(obs.challenge, ChallengeOutcome::Failed { evidence: Some(_), .. }) {
         obs.challenge =
             ChallengeOutcome::Failed { reason: "wrong rows".into(), evidence: Some(evidence.clone()) };

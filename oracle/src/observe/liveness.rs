@@ -7,14 +7,21 @@
 //! `workers.liveness_gap_ms` wall ms apart. Intervals are in chain seconds (the node's chain
 //! clock at each contact): uptime and lease seconds are chain time. A missed ping ends the
 //! interval at the ping's time; the next contact opens a new one.
+//!
+//! Lease time follows the lease's Ray cluster (issue 17): a heartbeat whose cluster report does
+//! not serve the lease it names ([`serves_lease`]: starting, failed, another lease's) keeps the
+//! device live but opens an *unserved* interval at its chain time, extended by every further
+//! such heartbeat and closed by the next serving one (or one without a cluster report) at that
+//! heartbeat's chain time. Pongs do not change it; a missed ping or a liveness gap closes it
+//! with the live interval. The report subtracts it from the lease's seconds.
 use super::{pings, rate};
 use crate::{
     clock::period_of,
     settings::WorkerSettings,
-    store::observations::{Batch, IntervalRow, PingDelta},
+    store::observations::{Batch, IntervalKind, IntervalRow, PingDelta},
 };
 use io_sdk::{
-    worker::{Bytes32, Ping},
+    worker::{cluster::ClusterReport, Bytes32, Ping},
     Pubkey,
 };
 use std::{
@@ -56,6 +63,9 @@ struct DeviceLive {
     mark_dirty: bool,
     window: rate::Window,
     open: Option<Open>,
+    /// The unserved interval being extended (its `last` is unused: the live interval's gap
+    /// closes it).
+    unserved: Option<Open>,
     next_ping: Instant,
     pings: Vec<pings::Outstanding>,
 }
@@ -79,8 +89,18 @@ pub struct Liveness {
     per_minute: u32,
 }
 
-fn close(device: &Pubkey, o: Open, closed: &mut Vec<IntervalRow>) {
-    closed.push(IntervalRow { device: device.to_string(), start_ts: o.start, end_ts: o.end });
+fn close(device: &Pubkey, kind: IntervalKind, o: Open, closed: &mut Vec<IntervalRow>) {
+    closed.push(IntervalRow { device: device.to_string(), kind, start_ts: o.start, end_ts: o.end });
+}
+
+/// Whether a heartbeat's time counts as lease time, from its `serving_lease` and
+/// `lease_cluster`: a worker without clusters reports no cluster (its lease time is its live
+/// time); one with clusters counts only while its report serves the lease the heartbeat names.
+pub fn serves_lease(serving_lease: Option<&str>, lease_cluster: Option<&ClusterReport>) -> bool {
+    match lease_cluster {
+        None => true,
+        Some(r) => serving_lease.is_some_and(|lease| r.serves(lease)),
+    }
 }
 
 impl Liveness {
@@ -116,6 +136,7 @@ impl Liveness {
         now: Instant,
         wall_ms: u64,
         chain_ts: i64,
+        serving: bool,
     ) -> Result<Vec<Ping>, HeartbeatRefusal> {
         let (gap, answer, mean, limit) = (self.gap, self.answer, self.ping_mean, self.per_minute);
         let mut g = self.lock();
@@ -129,6 +150,7 @@ impl Liveness {
         d.mark_dirty = true;
         d.expire_pings(device, now, closed);
         d.contact(device, now, chain_ts, gap, closed);
+        d.serving(device, serving, chain_ts, closed);
         if now >= d.next_ping {
             let p = pings::new_ping(now, wall_ms, chain_ts, answer);
             deltas.entry((*device, period_of(chain_ts))).or_default().0 += 1;
@@ -170,7 +192,7 @@ impl Liveness {
         for (device, d) in devices.iter_mut() {
             d.expire_pings(device, now, closed);
             if d.open.as_ref().is_some_and(|o| now.saturating_duration_since(o.last) > gap) {
-                close(device, d.open.take().expect("checked"), closed);
+                d.close_live(device, None, closed);
             }
         }
     }
@@ -183,9 +205,17 @@ impl Liveness {
         let mut rows: Vec<IntervalRow> = std::mem::take(closed);
         let mut mark_rows: Vec<(String, i64)> = std::mem::take(marks);
         for (device, d) in devices.iter_mut() {
-            if let Some(o) = d.open.as_mut().filter(|o| o.dirty) {
-                o.dirty = false;
-                rows.push(IntervalRow { device: device.to_string(), start_ts: o.start, end_ts: o.end });
+            for (kind, open) in [(IntervalKind::Live, &mut d.open), (IntervalKind::Unserved, &mut d.unserved)]
+            {
+                if let Some(o) = open.as_mut().filter(|o| o.dirty) {
+                    o.dirty = false;
+                    rows.push(IntervalRow {
+                        device: device.to_string(),
+                        kind,
+                        start_ts: o.start,
+                        end_ts: o.end,
+                    });
+                }
             }
             if d.mark_dirty {
                 d.mark_dirty = false;
@@ -203,9 +233,9 @@ impl Liveness {
             .collect();
         drop(g);
         // The latest row of an interval wins (a cut after a flush rewrites the end lower).
-        let mut last: HashMap<(String, i64), usize> = HashMap::new();
+        let mut last: HashMap<(String, IntervalKind, i64), usize> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            last.insert((r.device.clone(), r.start_ts), i);
+            last.insert((r.device.clone(), r.kind, r.start_ts), i);
         }
         let mut keep: Vec<usize> = last.into_values().collect();
         keep.sort_unstable();
@@ -234,12 +264,21 @@ impl Liveness {
         g.marks.extend(b.marks);
     }
 
-    /// The intervals open now, per device: `[start, last contact]` in chain seconds.
+    /// The live intervals open now, per device: `[start, last contact]` in chain seconds.
     pub fn open_intervals(&self) -> Vec<(Pubkey, i64, i64)> {
         self.lock()
             .devices
             .iter()
             .filter_map(|(k, d)| d.open.as_ref().map(|o| (*k, o.start, o.end)))
+            .collect()
+    }
+
+    /// The unserved intervals open now, per device: `[start, last not-serving heartbeat]`.
+    pub fn open_unserved(&self) -> Vec<(Pubkey, i64, i64)> {
+        self.lock()
+            .devices
+            .iter()
+            .filter_map(|(k, d)| d.unserved.as_ref().map(|o| (*k, o.start, o.end)))
             .collect()
     }
 }
@@ -251,6 +290,7 @@ impl DeviceLive {
             mark_dirty: false,
             window: rate::Window::default(),
             open: None,
+            unserved: None,
             next_ping: now + pings::next_delay(ping_mean),
             pings: vec![],
         }
@@ -271,11 +311,49 @@ impl DeviceLive {
                 o.dirty = true;
             }
             _ => {
-                if let Some(o) = self.open.take() {
-                    close(device, o, closed);
-                }
+                self.close_live(device, None, closed);
                 self.open = Some(Open { start: chain_ts, end: chain_ts, last: now, dirty: true });
             }
+        }
+    }
+
+    /// After a heartbeat's contact: a not-serving heartbeat opens or extends the unserved
+    /// interval, a serving one closes it at its chain time.
+    fn serving(&mut self, device: &Pubkey, serving: bool, chain_ts: i64, closed: &mut Vec<IntervalRow>) {
+        match (serving, self.unserved.as_mut()) {
+            (true, Some(u)) => {
+                u.end = u.end.max(chain_ts);
+                let u = self.unserved.take().expect("matched");
+                close(device, IntervalKind::Unserved, u, closed);
+            }
+            (true, None) => {}
+            (false, Some(u)) => {
+                u.end = u.end.max(chain_ts);
+                u.dirty = true;
+            }
+            (false, None) => {
+                let last = self.open.as_ref().map_or_else(Instant::now, |o| o.last);
+                self.unserved = Some(Open { start: chain_ts, end: chain_ts, last, dirty: true });
+            }
+        }
+    }
+
+    /// Ends the live interval (at `cut` when a missed ping cut it short) and the unserved one
+    /// with it, neither past the other's end: the next contact opens new ones.
+    fn close_live(&mut self, device: &Pubkey, cut: Option<i64>, closed: &mut Vec<IntervalRow>) {
+        let mut live_end = None;
+        if let Some(mut o) = self.open.take() {
+            if let Some(c) = cut {
+                o.end = o.end.min(c).max(o.start);
+            }
+            live_end = Some(o.end);
+            close(device, IntervalKind::Live, o, closed);
+        }
+        if let Some(mut u) = self.unserved.take() {
+            if let Some(e) = live_end {
+                u.end = u.end.min(e).max(u.start);
+            }
+            close(device, IntervalKind::Unserved, u, closed);
         }
     }
 
@@ -286,10 +364,7 @@ impl DeviceLive {
             return;
         };
         self.pings.retain(|p| p.deadline >= now);
-        if let Some(mut o) = self.open.take() {
-            o.end = o.end.min(first_missed).max(o.start);
-            close(device, o, closed);
-        }
+        self.close_live(device, Some(first_missed), closed);
     }
 }
 
@@ -314,19 +389,19 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..5u64 {
             let at = t0 + Duration::from_secs(5 * i);
-            l.heartbeat(&d, 1_000 + i, at, 0, 100 + 5 * i as i64).unwrap();
+            l.heartbeat(&d, 1_000 + i, at, 0, 100 + 5 * i as i64, true).unwrap();
         }
         assert_eq!(l.open_intervals(), vec![(d, 100, 120)]);
         // A replay and an old timestamp change nothing.
         assert_eq!(
-            l.heartbeat(&d, 1_004, t0 + Duration::from_secs(21), 0, 121),
+            l.heartbeat(&d, 1_004, t0 + Duration::from_secs(21), 0, 121, true),
             Err(HeartbeatRefusal::Replayed { last_ms: 1_004 })
         );
         assert_eq!(l.open_intervals(), vec![(d, 100, 120)]);
         // Silence past the gap closes it; the next contact opens another.
         l.sweep(t0 + Duration::from_secs(31));
         assert!(l.open_intervals().is_empty());
-        l.heartbeat(&d, 2_000, t0 + Duration::from_secs(40), 0, 140).unwrap();
+        l.heartbeat(&d, 2_000, t0 + Duration::from_secs(40), 0, 140, true).unwrap();
         let b = l.take_batch();
         let mut got: Vec<_> = b.intervals.iter().map(|r| (r.start_ts, r.end_ts)).collect();
         got.sort();
@@ -342,17 +417,17 @@ mod tests {
         let l = Liveness::new(&settings(1), []);
         let d = Pubkey::new_from_array([2; 32]);
         let t0 = Instant::now();
-        l.heartbeat(&d, 1, t0, 0, 100).unwrap();
-        let pings = l.heartbeat(&d, 2, t0 + Duration::from_millis(500), 0, 130).unwrap();
+        l.heartbeat(&d, 1, t0, 0, 100, true).unwrap();
+        let pings = l.heartbeat(&d, 2, t0 + Duration::from_millis(500), 0, 130, true).unwrap();
         assert!(!pings.is_empty());
         let answered = pings[0].nonce;
         // Answered in time: a contact, counted.
         l.pong(&d, &answered, t0 + Duration::from_millis(900), 150).unwrap();
         assert_eq!(l.pong(&d, &answered, t0 + Duration::from_millis(950), 150), Err(PongRefusal::Unknown));
         // The next ping (sent at chain 160) is never answered: at its deadline the interval ends at 160.
-        let p2 = l.heartbeat(&d, 3, t0 + Duration::from_secs(1), 0, 160).unwrap();
+        let p2 = l.heartbeat(&d, 3, t0 + Duration::from_secs(1), 0, 160, true).unwrap();
         let missed = p2.iter().find(|p| p.nonce != answered).unwrap().nonce;
-        l.heartbeat(&d, 4, t0 + Duration::from_millis(1_500), 0, 190).unwrap();
+        l.heartbeat(&d, 4, t0 + Duration::from_millis(1_500), 0, 190, true).unwrap();
         l.sweep(t0 + Duration::from_millis(3_100));
         assert!(l.open_intervals().is_empty());
         assert_eq!(l.pong(&d, &missed, t0 + Duration::from_millis(3_200), 200), Err(PongRefusal::Unknown));
@@ -364,16 +439,81 @@ mod tests {
         assert_eq!(ok, 1);
     }
 
+    fn rows(b: &Batch, kind: IntervalKind) -> Vec<(i64, i64)> {
+        let mut v: Vec<_> =
+            b.intervals.iter().filter(|r| r.kind == kind).map(|r| (r.start_ts, r.end_ts)).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn not_serving_heartbeats_make_an_unserved_interval() {
+        let l = Liveness::new(&settings(1 << 40), []);
+        let d = Pubkey::new_from_array([4; 32]);
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        // Serving at 100, starting at 105 and 110, serving again at 115.
+        for (i, serving) in [true, false, false, true].into_iter().enumerate() {
+            let i = i as u64;
+            l.heartbeat(&d, 10 + i, at(5 * i), 0, 100 + 5 * i as i64, serving).unwrap();
+            if i == 2 {
+                assert_eq!(l.open_unserved(), vec![(d, 105, 110)]);
+            }
+        }
+        assert!(l.open_unserved().is_empty());
+        // Not serving again from 120; silence past the gap closes both
+        // intervals at the last contact.
+        l.heartbeat(&d, 20, at(20), 0, 120, false).unwrap();
+        l.heartbeat(&d, 21, at(25), 0, 125, false).unwrap();
+        l.sweep(at(36));
+        assert!(l.open_intervals().is_empty() && l.open_unserved().is_empty());
+        let b = l.take_batch();
+        assert_eq!(rows(&b, IntervalKind::Live), vec![(100, 125)]);
+        assert_eq!(rows(&b, IntervalKind::Unserved), vec![(105, 115), (120, 125)]);
+    }
+
+    #[test]
+    fn a_missed_ping_cuts_the_unserved_interval_with_the_live_one() {
+        let l = Liveness::new(&settings(1), []);
+        let d = Pubkey::new_from_array([5; 32]);
+        let t0 = Instant::now();
+        l.heartbeat(&d, 1, t0, 0, 100, true).unwrap();
+        // Not serving from 130 (this heartbeat carries a ping sent at 130, never answered) …
+        let p = l.heartbeat(&d, 2, t0 + Duration::from_millis(500), 0, 130, false).unwrap();
+        assert!(!p.is_empty());
+        l.heartbeat(&d, 3, t0 + Duration::from_millis(1_000), 0, 150, false).unwrap();
+        // … the ping's deadline passes: both end at 130.
+        l.sweep(t0 + Duration::from_millis(2_600));
+        let b = l.take_batch();
+        assert_eq!(rows(&b, IntervalKind::Live), vec![(100, 130)]);
+        assert_eq!(rows(&b, IntervalKind::Unserved), vec![(130, 130)]);
+    }
+
+    #[test]
+    fn which_heartbeats_serve_their_lease() {
+        use io_sdk::worker::cluster::{ClusterReport, ClusterState, Role};
+        let r = |lease: &str, state| {
+            Some(ClusterReport { lease: lease.into(), role: Role::Head, state, why: None })
+        };
+        assert!(serves_lease(None, None), "no clusters: live time is lease time");
+        assert!(serves_lease(Some("L"), None));
+        assert!(serves_lease(Some("L"), r("L", ClusterState::Serving).as_ref()));
+        assert!(!serves_lease(Some("L"), r("L", ClusterState::Starting).as_ref()));
+        assert!(!serves_lease(Some("L"), r("L", ClusterState::Failed).as_ref()));
+        assert!(!serves_lease(Some("L"), r("M", ClusterState::Serving).as_ref()), "another lease's");
+        assert!(!serves_lease(None, r("L", ClusterState::Serving).as_ref()), "names no lease");
+    }
+
     #[test]
     fn the_rate_limit_refuses_without_counting() {
         let l = Liveness::new(&WorkerSettings { heartbeats_per_minute: 2, ..settings(1 << 40) }, []);
         let d = Pubkey::new_from_array([3; 32]);
         let t0 = Instant::now();
-        l.heartbeat(&d, 1, t0, 0, 10).unwrap();
-        l.heartbeat(&d, 2, t0, 0, 10).unwrap();
-        assert!(matches!(l.heartbeat(&d, 3, t0, 0, 11), Err(HeartbeatRefusal::RateLimited { .. })));
+        l.heartbeat(&d, 1, t0, 0, 10, true).unwrap();
+        l.heartbeat(&d, 2, t0, 0, 10, true).unwrap();
+        assert!(matches!(l.heartbeat(&d, 3, t0, 0, 11, true), Err(HeartbeatRefusal::RateLimited { .. })));
         // The refused timestamp was not recorded: 3 is still new a minute later.
-        l.heartbeat(&d, 3, t0 + Duration::from_secs(61), 0, 70).unwrap();
+        l.heartbeat(&d, 3, t0 + Duration::from_secs(61), 0, 70, true).unwrap();
     }
 }
 
@@ -390,7 +530,7 @@ mod store_tests {
         let t0 = Instant::now();
         for i in 0..700u64 {
             let d = Pubkey::new_unique();
-            l.heartbeat(&d, 10 + i, t0, 0, 1_800_000_000 + (i as i64 % 3)).unwrap();
+            l.heartbeat(&d, 10 + i, t0, 0, 1_800_000_000 + (i as i64 % 3), true).unwrap();
         }
         let b = l.take_batch();
         assert_eq!(b.intervals.len(), 700);

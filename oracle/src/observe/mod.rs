@@ -1,8 +1,9 @@
 //! What this node observes of the devices: signed heartbeats and liveness pings ([`liveness`],
 //! [`pings`], [`rate`]), full proof-of-work challenges ([`challenges`]), against the devices the
-//! chain registers ([`registry`]); all stored durably (`store::observations`) and summed up per
+//! chain registers ([`registry`]), each device's latest signed heartbeat ([`latest`]); all stored durably (`store::observations`) and summed up per
 //! period by [`period_observations`] for the report.
 pub mod challenges;
+pub mod latest;
 pub mod liveness;
 pub mod pings;
 pub mod rate;
@@ -12,7 +13,10 @@ use crate::{
     clock::period_bounds,
     node::Node,
     settings::Settings,
-    store::{observations::ChallengeStatus, Store},
+    store::{
+        observations::{ChallengeStatus, IntervalKind},
+        Store,
+    },
 };
 use anyhow::{anyhow, Result};
 use io_sdk::{
@@ -36,6 +40,8 @@ pub struct State {
     pub registry: Arc<Registry>,
     pub liveness: Liveness,
     pub challenges: Challenges,
+    /// Each device's latest accepted heartbeat, as signed.
+    pub latest: latest::Latest,
 }
 
 impl State {
@@ -53,6 +59,7 @@ impl State {
             registry: Arc::new(Registry::default()),
             liveness: Liveness::new(&settings.workers, marks),
             challenges: Challenges::load(&settings.workers, store).await?,
+            latest: latest::Latest::default(),
         })
     }
 }
@@ -124,25 +131,37 @@ fn merge(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 }
 
 /// What this node observed of each device it knows in `period`, keyed by io_staking device
-/// account: live intervals clipped to the period (the database and the interval open now), and
-/// the period's challenge outcome (any failed → `Failed` with its evidence if any, else passed
+/// account: live and unserved intervals clipped to the period (the database and the intervals
+/// open now), and the period's challenge outcome (any failed → `Failed` with its evidence if any, else passed
 /// → `Passed`, else issued → `Pending`, else `None`).
 pub async fn period_observations(node: &Node, period: u64) -> Result<BTreeMap<Pubkey, DeviceObservation>> {
     let (start, end) = period_bounds(period);
     let clip = |a: i64, b: i64| (a.max(start), b.min(end));
     let mut live: BTreeMap<Pubkey, Vec<(i64, i64)>> = BTreeMap::new();
+    let mut unserved: BTreeMap<Pubkey, Vec<(i64, i64)>> = BTreeMap::new();
     for d in node.observe.registry.all() {
         live.entry(d.address).or_default();
     }
     for r in node.store.intervals_between(start, end).await? {
         let d: Pubkey =
-            r.device.parse().map_err(|_| anyhow!("bad device {:?} in live_intervals", r.device))?;
-        live.entry(d).or_default().push(clip(r.start_ts, r.end_ts));
+            r.device.parse().map_err(|_| anyhow!("bad device {:?} in device_intervals", r.device))?;
+        live.entry(d).or_default();
+        let to = match r.kind {
+            IntervalKind::Live => &mut live,
+            IntervalKind::Unserved => &mut unserved,
+        };
+        to.entry(d).or_default().push(clip(r.start_ts, r.end_ts));
     }
-    for (d, a, b) in node.observe.liveness.open_intervals() {
-        if b > start && a < end {
-            live.entry(d).or_default().push(clip(a, b));
+    let liveness = &node.observe.liveness;
+    for (to, open) in [(&mut live, liveness.open_intervals()), (&mut unserved, liveness.open_unserved())] {
+        for (d, a, b) in open {
+            if b > start && a < end {
+                to.entry(d).or_default().push(clip(a, b));
+            }
         }
+    }
+    for d in unserved.keys() {
+        live.entry(*d).or_default();
     }
     let mut outcomes: BTreeMap<Pubkey, ChallengeOutcome> = BTreeMap::new();
     let period_i64 = i64::try_from(period).map_err(|_| anyhow!("period {period} out of range"))?;
@@ -166,7 +185,8 @@ pub async fn period_observations(node: &Node, period: u64) -> Result<BTreeMap<Pu
         .into_iter()
         .map(|(d, v)| {
             let challenge = outcomes.remove(&d).unwrap_or(ChallengeOutcome::None);
-            (d, DeviceObservation { live: merge(v), challenge })
+            let unserved = merge(unserved.remove(&d).unwrap_or_default());
+            (d, DeviceObservation { live: merge(v), unserved, challenge })
         })
         .collect())
 }

@@ -1,4 +1,4 @@
-//! The observations' queries: live intervals, ping counts and heartbeat marks written in batches
+//! The observations' queries: live and unserved intervals, ping counts and heartbeat marks written in batches
 //! (one transaction, multi-row upserts: never one write per heartbeat), and the challenges, one
 //! row each from issue to verdict.
 use super::{Backend, Store};
@@ -8,10 +8,37 @@ use sqlx::{any::AnyRow, Row};
 /// Rows per multi-row statement: 4 values each stays far below SQLite's 32,766 parameters.
 const CHUNK: usize = 500;
 
-/// One live interval as stored: chain seconds, both ends included.
+/// What an interval records of a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntervalKind {
+    /// In contact: accepted heartbeats and in-time pongs.
+    Live,
+    /// Live, but its heartbeats said the lease's cluster was not serving on it: not lease time.
+    Unserved,
+}
+
+impl IntervalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntervalKind::Live => "live",
+            IntervalKind::Unserved => "unserved",
+        }
+    }
+
+    fn parse(s: &str) -> Result<IntervalKind> {
+        match s {
+            "live" => Ok(IntervalKind::Live),
+            "unserved" => Ok(IntervalKind::Unserved),
+            _ => Err(anyhow!("unknown interval kind {s:?} in the database")),
+        }
+    }
+}
+
+/// One interval as stored: chain seconds, both ends included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntervalRow {
     pub device: String,
+    pub kind: IntervalKind,
     pub start_ts: i64,
     pub end_ts: i64,
 }
@@ -156,13 +183,13 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for chunk in b.intervals.chunks(CHUNK) {
             let sql = format!(
-                "INSERT INTO live_intervals (device, start_ts, end_ts) VALUES {} \
-                 ON CONFLICT (device, start_ts) DO UPDATE SET end_ts = excluded.end_ts",
-                placeholders(chunk.len(), 3)
+                "INSERT INTO device_intervals (device, kind, start_ts, end_ts) VALUES {} \
+                 ON CONFLICT (device, kind, start_ts) DO UPDATE SET end_ts = excluded.end_ts",
+                placeholders(chunk.len(), 4)
             );
             let mut q = sqlx::query(&sql);
             for i in chunk {
-                q = q.bind(i.device.clone()).bind(i.start_ts).bind(i.end_ts);
+                q = q.bind(i.device.clone()).bind(i.kind.as_str()).bind(i.start_ts).bind(i.end_ts);
             }
             q.execute(&mut *tx).await?;
         }
@@ -195,11 +222,11 @@ impl Store {
         Ok(())
     }
 
-    /// Live intervals that reach into `[start, end)` (chain seconds), unclipped.
+    /// Intervals of every kind that reach into `[start, end)` (chain seconds), unclipped.
     pub async fn intervals_between(&self, start: i64, end: i64) -> Result<Vec<IntervalRow>> {
         let rows = sqlx::query(
-            "SELECT device, start_ts, end_ts FROM live_intervals WHERE end_ts > $1 AND start_ts < $2 \
-             ORDER BY device, start_ts",
+            "SELECT device, kind, start_ts, end_ts FROM device_intervals WHERE end_ts > $1 AND start_ts < $2 \
+             ORDER BY device, kind, start_ts",
         )
         .bind(start)
         .bind(end)
@@ -207,7 +234,12 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(IntervalRow { device: r.try_get(0)?, start_ts: r.try_get(1)?, end_ts: r.try_get(2)? })
+                Ok(IntervalRow {
+                    device: r.try_get(0)?,
+                    kind: IntervalKind::parse(&r.try_get::<String, _>(1)?)?,
+                    start_ts: r.try_get(2)?,
+                    end_ts: r.try_get(3)?,
+                })
             })
             .collect()
     }
@@ -348,6 +380,8 @@ mod tests {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("o.db").display());
         batches_on(&url).await;
         challenges_on(&url).await;
+        let old = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        upgrade_on(&old, super::super::embedded::SQLITE).await;
     }
 
     /// The same queries on PostgreSQL (a throwaway server, or `DATABASE_URL`).
@@ -356,6 +390,7 @@ mod tests {
         let url = io_indexer::pgtemp::fresh_database().await;
         batches_on(&url).await;
         challenges_on(&url).await;
+        upgrade_on(&io_indexer::pgtemp::fresh_database().await, super::super::embedded::POSTGRES).await;
     }
 
     async fn challenges_on(url: &str) {
@@ -407,7 +442,12 @@ mod tests {
 
     async fn batches_on(url: &str) {
         let s = Store::open(url, 2).await.unwrap();
-        let iv = |start, end| IntervalRow { device: "D".into(), start_ts: start, end_ts: end };
+        let iv = |start, end| IntervalRow {
+            device: "D".into(),
+            kind: IntervalKind::Live,
+            start_ts: start,
+            end_ts: end,
+        };
         let b = Batch {
             intervals: vec![iv(100, 150)],
             pings: vec![PingDelta { device: "D".into(), period: 0, sent: 2, answered: 1 }],
@@ -432,11 +472,48 @@ mod tests {
         let many: Vec<IntervalRow> = (0..1_200)
             .map(|i| IntervalRow {
                 device: format!("M{i:04}"),
+                kind: IntervalKind::Live,
                 start_ts: 1_800_000_000,
                 end_ts: 1_800_000_000 + i,
             })
             .collect();
         s.write_batch(&Batch { intervals: many, ..Batch::default() }).await.unwrap();
         assert_eq!(s.intervals_between(0, i64::MAX).await.unwrap().len(), 2 + 1_200);
+        // An unserved interval may start where the live one does: the kind tells them apart.
+        let unserved = IntervalRow { kind: IntervalKind::Unserved, ..iv(100, 120) };
+        s.write_batch(&Batch { intervals: vec![unserved.clone()], ..Batch::default() }).await.unwrap();
+        s.write_batch(&Batch {
+            intervals: vec![IntervalRow { end_ts: 130, ..unserved.clone() }],
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            s.intervals_between(150, 160).await.unwrap(),
+            vec![iv(100, 180)],
+            "the unserved one ends at 130"
+        );
+        assert_eq!(
+            s.intervals_between(100, 101).await.unwrap(),
+            vec![iv(100, 180), IntervalRow { end_ts: 130, ..unserved }]
+        );
+    }
+
+    /// A database written before interval kinds keeps its live intervals.
+    async fn upgrade_on(url: &str, list: &'static [(i64, &'static str, &'static str)]) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        let before: Vec<_> = list.iter().filter(|(v, _, _)| *v < 20261201000300).copied().collect();
+        super::super::migrator(Box::leak(before.into_boxed_slice())).run(&pool).await.unwrap();
+        sqlx::query("INSERT INTO live_intervals (device, start_ts, end_ts) VALUES ('D', 100, 150)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let s = Store::open(url, 2).await.unwrap();
+        assert_eq!(
+            s.intervals_between(0, 3600).await.unwrap(),
+            vec![IntervalRow { device: "D".into(), kind: IntervalKind::Live, start_ts: 100, end_ts: 150 }]
+        );
     }
 }

@@ -39,23 +39,55 @@ pub fn period_bounds(period: u64) -> Result<(i64, i64), ReportError> {
 /// Seconds of `live` inside `[from, to)`. The intervals are clipped and merged here, so a node's
 /// overlapping or unsorted intervals never count a second twice.
 pub fn live_within(live: &[(i64, i64)], from: i64, to: i64) -> u64 {
-    let mut clipped: Vec<(i64, i64)> =
-        live.iter().map(|&(s, e)| (s.max(from), e.min(to))).filter(|(s, e)| s < e).collect();
-    clipped.sort_unstable();
-    let (mut total, mut reach) = (0u64, i64::MIN);
-    for (s, e) in clipped {
-        let s = s.max(reach);
+    clipped_merged(live, from, to).iter().map(|(s, e)| e.abs_diff(*s)).sum()
+}
+
+/// Lease seconds inside `[from, to)`: the seconds of `live` that no `unserved` interval covers
+/// (the device was live but its worker said the lease's cluster was not serving on it).
+pub fn served_within(live: &[(i64, i64)], unserved: &[(i64, i64)], from: i64, to: i64) -> u64 {
+    let live = clipped_merged(live, from, to);
+    let gone = clipped_merged(unserved, from, to);
+    let total: u64 = live.iter().map(|(s, e)| e.abs_diff(*s)).sum();
+    // Both lists are sorted and disjoint: one pass over the pair finds every overlap.
+    let (mut i, mut j, mut overlap) = (0, 0, 0u64);
+    while i < live.len() && j < gone.len() {
+        let (s, e) = (live[i].0.max(gone[j].0), live[i].1.min(gone[j].1));
         if e > s {
-            total += e.abs_diff(s);
-            reach = e;
+            overlap += e.abs_diff(s);
+        }
+        if live[i].1 <= gone[j].1 {
+            i += 1;
+        } else {
+            j += 1;
         }
     }
-    total
+    total - overlap
+}
+
+/// `v` clipped to `[from, to)`, sorted, the empty ones dropped and the overlapping or touching
+/// ones merged.
+fn clipped_merged(v: &[(i64, i64)], from: i64, to: i64) -> Vec<(i64, i64)> {
+    let mut clipped: Vec<(i64, i64)> =
+        v.iter().map(|&(s, e)| (s.max(from), e.min(to))).filter(|(s, e)| s < e).collect();
+    clipped.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(clipped.len());
+    for (s, e) in clipped {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
 }
 
 /// Live seconds of an observation within the period, 0 without one.
 fn observed_secs(obs: Option<&DeviceObservation>, from: i64, to: i64) -> u64 {
     obs.map_or(0, |o| live_within(&o.live, from, to))
+}
+
+/// Lease seconds of an observation within the lease's window, 0 without one.
+fn served_secs(obs: Option<&DeviceObservation>, from: i64, to: i64) -> u64 {
+    obs.map_or(0, |o| served_within(&o.live, &o.unserved, from, to))
 }
 
 /// The period's pool shared by weight: per operator `floor(pool × W_op / W_total)`, cumulative on
@@ -161,7 +193,9 @@ pub(super) fn class_index(d: &ChainDevice) -> u8 {
 }
 
 /// Usage tree: every lease × device, cumulative = previous + the device's live seconds inside the
-/// lease's service window within the period; a leaf only when the cumulative is above zero.
+/// lease's service window within the period, less the seconds its worker reported the lease's
+/// cluster not serving on it (issue 17: the renter pays only while the cluster serves); a leaf
+/// only when the cumulative is above zero.
 fn usage_leaves(inputs: &Inputs, start: i64, end: i64) -> Result<Vec<UsageLeaf>, ReportError> {
     let mut seen = BTreeSet::new();
     let mut out: BTreeMap<(Pubkey, Pubkey), u64> = BTreeMap::new();
@@ -175,7 +209,7 @@ fn usage_leaves(inputs: &Inputs, start: i64, end: i64) -> Result<Vec<UsageLeaf>,
             if out.contains_key(&key) {
                 continue;
             }
-            let secs = if from < to { observed_secs(inputs.observations.get(device), from, to) } else { 0 };
+            let secs = if from < to { served_secs(inputs.observations.get(device), from, to) } else { 0 };
             let before = inputs.previous.usage.get(&key).copied().unwrap_or(0);
             let seconds = before.checked_add(secs).ok_or(ReportError::Overflow("a usage leaf"))?;
             out.insert(key, seconds);

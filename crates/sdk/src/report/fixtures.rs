@@ -48,7 +48,7 @@ pub fn device(n: u8, operator: u8, class: HardwareClass, gpu_count: u16) -> Chai
 
 /// Live for `secs` seconds from the period's start, challenge `outcome`.
 pub fn seen(secs: i64, outcome: ChallengeOutcome) -> DeviceObservation {
-    DeviceObservation { live: vec![(start(), start() + secs)], challenge: outcome }
+    DeviceObservation { live: vec![(start(), start() + secs)], unserved: vec![], challenge: outcome }
 }
 
 /// Four devices of operators 10 and 11, one lease over devices 1 and 2 from mid-period, a prior

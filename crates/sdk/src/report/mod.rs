@@ -25,7 +25,7 @@ pub mod rules;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build, distribute_floor, live_within, period_bounds, ReportError};
+pub use build::{build, distribute_floor, live_within, period_bounds, served_within, ReportError};
 pub use check::{check, Refusal};
 pub use evidence::{Failure, EVIDENCE_DOMAIN};
 pub use leaves::{DeviceLeaf, RewardLeaf, SlashLeaf, Tree, UsageLeaf};
@@ -47,6 +47,13 @@ pub struct DeviceObservation {
     /// Intervals `[start, end)` of chain seconds during which the device was live and answering,
     /// clipped to the period, sorted and disjoint.
     pub live: Vec<(i64, i64)>,
+    /// Intervals `[start, end)` of chain seconds during which the device was live but its
+    /// worker's heartbeats said the lease's Ray cluster was not serving on it (starting, failed,
+    /// or another lease's): not lease seconds, though still uptime. Clipped to the period, sorted
+    /// and disjoint; empty for a worker without clusters (and in an observation that predates
+    /// them, hence the default).
+    #[serde(default)]
+    pub unserved: Vec<(i64, i64)>,
     /// This node's challenge(s) of the period, summed up.
     pub challenge: ChallengeOutcome,
 }

@@ -49,6 +49,7 @@ fn below_threshold_unobserved_and_retired_devices() {
                 (start() + 50, start() + 200),
                 (start() + 3_500, start() + 9_000),
             ],
+            unserved: vec![],
             challenge: ChallengeOutcome::Passed,
         },
     );
@@ -83,6 +84,39 @@ fn usage_counts_live_seconds_inside_the_lease() {
     assert_eq!(r.usage_index(&key(51), &key(1)), None);
     assert_eq!(r.usage[r.usage_index(&key(52), &key(9)).unwrap()].seconds, 42);
     assert_eq!(r.usage[r.usage_index(&key(52), &key(4)).unwrap()].seconds, 3_600);
+}
+
+#[test]
+fn an_unserved_stretch_is_not_lease_time_but_still_uptime() {
+    // Device 1 is live all period and leased from mid-period (1,800 s). Its worker reported the
+    // lease's cluster not serving for 300 s inside the lease and 200 s before it started (that
+    // stretch was outside the lease's window: it changes nothing).
+    let before = build(&inputs()).unwrap();
+    let mut i = inputs();
+    let o = i.observations.get_mut(&key(1)).unwrap();
+    o.unserved = vec![(start() + 2_000, start() + 2_300), (start() + 1_000, start() + 1_200)];
+    let r = build(&i).unwrap();
+    assert_eq!(r.usage[r.usage_index(&key(50), &key(1)).unwrap()].seconds, 1_800 - 300);
+    // Uptime, activity and rewards are those of a device that served.
+    assert_eq!(r.devices, before.devices);
+    assert_eq!(r.rewards, before.rewards);
+    assert_eq!(r.body.device_seconds, before.body.device_seconds);
+    // An unserved stretch where the device was not live takes nothing twice: device 2 is live
+    // until 2,700 s (900 s of the lease); unserved [2,600, 3,000) overlaps 100 s of it.
+    i.observations.get_mut(&key(2)).unwrap().unserved = vec![(start() + 2_600, start() + 3_000)];
+    let r = build(&i).unwrap();
+    assert_eq!(r.usage[r.usage_index(&key(50), &key(2)).unwrap()].seconds, 100 + 900 - 100);
+    // Unserved all through the lease: only the previous cumulative stands.
+    i.observations.get_mut(&key(2)).unwrap().unserved = vec![(start(), start() + 3_600)];
+    let r = build(&i).unwrap();
+    assert_eq!(r.usage[r.usage_index(&key(50), &key(2)).unwrap()].seconds, 100);
+}
+
+#[test]
+fn an_observation_without_unserved_reads_as_none() {
+    let json = serde_json::json!({ "live": [[1, 5]], "challenge": { "outcome": "none" } });
+    let o: DeviceObservation = serde_json::from_value(json).unwrap();
+    assert_eq!((o.live, o.unserved), (vec![(1, 5)], vec![]));
 }
 
 #[test]
@@ -247,6 +281,7 @@ fn arb_inputs() -> impl Strategy<Value = Inputs> {
         prop::collection::vec((-600i64..4_200, 0i64..2_000), 0..4),
         0u8..4,
         any::<bool>(),
+        prop::collection::vec((-600i64..4_200, 0i64..1_000), 0..3),
     );
     (
         prop::collection::vec(dev, 0..24),
@@ -261,19 +296,22 @@ fn arb_inputs() -> impl Strategy<Value = Inputs> {
             i.leases.clear();
             i.previous = Cumulative::default();
             i.pool = pool;
-            for (n, (class, gpus, op, live, outcome, green)) in devs.into_iter().enumerate() {
+            for (n, (class, gpus, op, live, outcome, green, unserved)) in devs.into_iter().enumerate() {
                 let n = n as u8 + 1;
                 let mut d = device(n, 100 + op, CLASSES[class], gpus);
                 d.green = green;
                 i.devices.push(d);
-                let live = live.into_iter().map(|(s, len)| (start() + s, start() + s + len)).collect();
+                let span = |v: Vec<(i64, i64)>| {
+                    v.into_iter().map(|(s, len)| (start() + s, start() + s + len)).collect()
+                };
+                let (live, unserved) = (span(live), span(unserved));
                 let challenge = match outcome {
                     0 => ChallengeOutcome::None,
                     1 => ChallengeOutcome::Pending,
                     2 => ChallengeOutcome::Failed { reason: "late".into(), evidence: None },
                     _ => ChallengeOutcome::Passed,
                 };
-                i.observations.insert(key(n), DeviceObservation { live, challenge });
+                i.observations.insert(key(n), DeviceObservation { live, unserved, challenge });
             }
             for (j, (s, len, devices)) in leases.into_iter().enumerate() {
                 let address = key(60 + j as u8);
@@ -361,6 +399,41 @@ proptest! {
         let to = from + len;
         let brute = (from..to).filter(|t| live.iter().any(|(s, e)| s <= t && t < e)).count() as u64;
         prop_assert_eq!(live_within(&live, from, to), brute);
+    }
+
+    #[test]
+    fn served_seconds_are_live_seconds_no_unserved_covers(
+        live in prop::collection::vec((-50i64..150, 0i64..80), 0..8),
+        unserved in prop::collection::vec((-50i64..150, 0i64..80), 0..5),
+        from in -20i64..60,
+        len in 0i64..120,
+    ) {
+        let span = |v: Vec<(i64, i64)>| v.into_iter().map(|(s, l)| (s, s + l)).collect::<Vec<_>>();
+        let (live, unserved) = (span(live), span(unserved));
+        let to = from + len;
+        let covers = |v: &[(i64, i64)], t: i64| v.iter().any(|(s, e)| *s <= t && t < *e);
+        let brute = (from..to).filter(|t| covers(&live, *t) && !covers(&unserved, *t)).count() as u64;
+        prop_assert_eq!(served_within(&live, &unserved, from, to), brute);
+        prop_assert_eq!(served_within(&live, &[], from, to), live_within(&live, from, to));
+    }
+
+    #[test]
+    fn unserved_time_changes_usage_only(i in arb_inputs()) {
+        // The same fleet with every unserved stretch forgotten: the devices and rewards trees
+        // are the same, and no usage leaf is lower than with them.
+        let with = build(&i).unwrap();
+        let mut without = i.clone();
+        for o in without.observations.values_mut() {
+            o.unserved.clear();
+        }
+        let without = build(&without).unwrap();
+        prop_assert_eq!(&with.devices, &without.devices);
+        prop_assert_eq!(&with.rewards, &without.rewards);
+        prop_assert_eq!(with.body.device_seconds, without.body.device_seconds);
+        for l in &with.usage {
+            let j = without.usage_index(&l.lease, &l.device).unwrap();
+            prop_assert!(l.seconds <= without.usage[j].seconds);
+        }
     }
 
     #[test]

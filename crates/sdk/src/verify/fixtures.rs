@@ -141,8 +141,11 @@ pub(crate) fn reports() -> (report::PeriodReport, report::PeriodReport) {
         leases: vec![chain_lease()],
         observations: (1..=3)
             .map(|n| {
-                let obs =
-                    DeviceObservation { live: vec![live(n, period)], challenge: ChallengeOutcome::Passed };
+                let obs = DeviceObservation {
+                    live: vec![live(n, period)],
+                    unserved: vec![],
+                    challenge: ChallengeOutcome::Passed,
+                };
                 (dev(n), obs)
             })
             .collect(),

@@ -34,7 +34,8 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Prefix of every signed message (the version is part of it).
 pub const DOMAIN: &[u8] = b"io-worker/v1/";
 
-/// The endpoints an oracle node serves to workers (all POST, JSON in and out).
+/// The endpoints an oracle node serves to workers (POST, JSON in and out), and the public one
+/// that serves a device's latest heartbeat.
 pub mod paths {
     /// Body: [`super::Signed`] of a [`super::Heartbeat`]. Reply: [`super::HeartbeatReply`].
     pub const HEARTBEAT: &str = "/v1/worker/heartbeat";
@@ -45,11 +46,15 @@ pub mod paths {
     /// Body: [`super::Signed`] of a [`super::Pong`]. Reply: 204, no body.
     pub const PONG: &str = "/v1/worker/pong";
 
-    /// GET (public): the device's last accepted heartbeat, the [`super::Signed`] envelope exactly
-    /// as its worker signed it, so a reader checks it against the device's on-chain worker key
-    /// without trusting the node (the worker's gateway `endpoint` is found there).
+    /// GET (public): the device's latest heartbeat the node accepted, the [`super::Signed`]
+    /// envelope exactly as its worker signed it (verify it against the device's on-chain worker
+    /// key); 404 when the node has had none since it started. The route, `{device}` a device
+    /// account.
+    pub const DEVICE_HEARTBEAT: &str = "/v1/devices/{device}/heartbeat";
+
+    /// [`DEVICE_HEARTBEAT`] for `device` (base58 io_staking account).
     pub fn device_heartbeat(device: &str) -> String {
-        format!("/v1/devices/{device}/heartbeat")
+        DEVICE_HEARTBEAT.replace("{device}", device)
     }
 }
 
