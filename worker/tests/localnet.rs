@@ -279,8 +279,16 @@ async fn a_worker_on_a_local_network() {
         format!("http://{}", l.local_addr().unwrap())
     };
     let run_args = |oracles: &[&str]| {
-        let mut v =
-            vec!["run", "--heartbeat-secs", "0.5", "--backoff-secs", "0.2", "--backoff-max-secs", "1"];
+        let mut v = vec![
+            "run",
+            "--no-clusters",
+            "--heartbeat-secs",
+            "0.5",
+            "--backoff-secs",
+            "0.2",
+            "--backoff-max-secs",
+            "1",
+        ];
         for o in oracles {
             v.push("--oracle");
             v.push(o);
@@ -307,6 +315,8 @@ async fn a_worker_on_a_local_network() {
         );
         assert!(hb.hardware.cpu_cores >= 1 && hb.hardware.memory_mb > 0, "{:?}", hb.hardware);
         assert!(hb.software.starts_with("io-worker "));
+        // --no-clusters: no cluster report, no gateway advertised.
+        assert_eq!((&hb.lease_cluster, &hb.endpoint), (&None, &None));
         // Every CPU figure is a value or says why it is missing; utilisation is readable here
         // from the second sample on.
         let cpu = &hb.telemetry.cpu;
@@ -458,7 +468,7 @@ async fn a_worker_on_a_local_network() {
         spec(&gpu_worker, HardwareClass::ConsumerGpu, "RTX 4090", 1, 24),
     )
     .await;
-    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1, "{err}");
     assert!(err.contains(&format!("this machine does not match device {gpu_device}'s record")), "{err}");
     if io_worker::hardware::Nvml::load().is_err() {
@@ -493,14 +503,16 @@ async fn a_worker_on_a_local_network() {
     drop(_w);
 
     // A key no device names, and a retired device: plain messages, exit 1.
-    let (code, _, err) = worker_once(&rpc, &dir.join("stranger"), &["run", "--oracle", &a_url]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &dir.join("stranger"), &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains("no device on this cluster names the worker key"), "{err}");
     client
         .send_as(&[io_sdk::staking::deregister_device(&operator.pubkey(), &gpu_device)], &[&operator])
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--oracle", &a_url, "--simulate"]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &gpu_state, &["run", "--no-clusters", "--oracle", &a_url, "--simulate"]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {gpu_device} is retired")), "{err}");
 
@@ -512,7 +524,7 @@ async fn a_worker_on_a_local_network() {
         )
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {device} is jailed by the oracles")), "{err}");
 
@@ -523,10 +535,11 @@ async fn a_worker_on_a_local_network() {
         .send_as(&[io_sdk::staking::bind_worker(&operator.pubkey(), &device, rotated)], &[&operator])
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("no device on this cluster names the worker key {worker}")), "{err}");
-    let (code, _, err) = worker_once(&rpc, &rotated_state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &rotated_state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {device} is jailed")), "found by the new key: {err}");
 
