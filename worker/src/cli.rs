@@ -119,7 +119,7 @@ pub struct ClusterArgs {
     /// Ray's node IP on this device: where the lease's other devices reach its Ray node.
     #[arg(long, env = "IO_WORKER_CLUSTER_IP", default_value = "127.0.0.1")]
     pub cluster_ip: std::net::IpAddr,
-    /// The first port of this device's Ray ports (a block of 200; every Ray node on one host
+    /// The first port of this device's Ray ports (a block of 150; every Ray node on one host
     /// needs its own block, as Ray binds some ports on every interface).
     #[arg(long, env = "IO_WORKER_RAY_PORTS", default_value_t = 20000)]
     pub ray_ports: u16,
@@ -158,9 +158,7 @@ fn cluster_settings(a: &ClusterArgs, oracles: &[String]) -> Result<Option<crate:
     if !(poll.is_finite() && (0.1..=3600.0).contains(&poll)) {
         bail!("--lease-poll-secs must be a number of seconds in [0.1, 3600], got {poll}");
     }
-    if a.ray_ports.checked_add(crate::cluster::ports::BLOCK_SPAN).is_none() {
-        bail!("--ray-ports {}: the block of Ray ports must end below 65536", a.ray_ports);
-    }
+    crate::cluster::ports::PortBlock::new(a.ray_ports).context("--ray-ports")?;
     let object_store_bytes =
         a.ray_object_store_mb.checked_mul(1024 * 1024).filter(|b| *b >= 80 * 1024 * 1024).ok_or_else(
             || anyhow::anyhow!("--ray-object-store-mb must be at least 80 (Ray's minimum is 75 MiB)"),
@@ -309,8 +307,8 @@ async fn dispatch(args: Args) -> Result<()> {
                     bail!("--oracle '{o}' is not an http(s) URL");
                 }
             }
-            let clusters = cluster_settings(clusters, &settings.oracles)?;
             let operator = parse_operator(operator)?;
+            let clusters = cluster_settings(clusters, &settings.oracles)?;
             let key = key_or_create(&key_path(&args, &state))?;
             // clap refuses --testing-wrong-rows without --simulate, and `start` refuses --simulate
             // anywhere but on a local network, so the cheat never reaches a real cluster.

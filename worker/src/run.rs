@@ -217,7 +217,8 @@ impl Worker {
         resp.json().await.map_err(|e| format!("{url}: reply is not the protocol's JSON: {e}"))
     }
 
-    fn heartbeat(&self) -> Signed {
+    /// The signed heartbeat the worker sends now.
+    pub fn heartbeat(&self) -> Signed {
         // The guard must be gone before `sample` locks the same mutex.
         let last = lock(&self.telemetry).clone();
         let telemetry = last.unwrap_or_else(|| self.sample());
