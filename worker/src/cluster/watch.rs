@@ -67,7 +67,6 @@ async fn watch(w: Arc<Worker>, shared: Arc<Shared>, settings: Settings, mut stop
     loop {
         match w.chain.serving_lease(&w.id.device).await {
             Ok(found) => {
-                last_error.clear();
                 *w.serving_lease.lock().unwrap_or_else(|p| p.into_inner()) =
                     found.as_ref().map(|l| l.address.to_string());
                 let now = found.as_ref().map(|l| l.address);
@@ -77,8 +76,17 @@ async fn watch(w: Arc<Worker>, shared: Arc<Shared>, settings: Settings, mut stop
                     }
                     if let Some(l) = found {
                         match begin(&w, &shared, &settings, l).await {
-                            Ok(a) => active = Some(a),
-                            Err(e) => warn!("{e:#}; trying again at the next lease poll"),
+                            Ok(a) => {
+                                active = Some(a);
+                                last_error.clear();
+                            }
+                            Err(e) => {
+                                let e = format!("{e:#}");
+                                if e != last_error {
+                                    warn!("{e}; trying again at every lease poll");
+                                }
+                                last_error = e;
+                            }
                         }
                     }
                 }
