@@ -12,6 +12,7 @@
 //! - [`run`]: the heartbeat / challenge loop with backoff.
 pub mod chain;
 pub mod cli;
+pub mod cluster;
 pub mod hardware;
 pub mod prove;
 pub mod run;
