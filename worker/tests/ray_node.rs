@@ -72,16 +72,30 @@ async fn run_job(http: &reqwest::Client, dash: &str, token: &str, entry: &str) -
     let id = submitted["submission_id"].as_str().expect("a submission id").to_string();
     let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
-        let job: Value =
-            http.get(format!("{dash}/api/jobs/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let job: Value = http
+            .get(format!("{dash}/api/jobs/{id}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let status = job["status"].as_str().unwrap_or("").to_string();
         if ["SUCCEEDED", "FAILED", "STOPPED"].contains(&status.as_str()) || Instant::now() > deadline {
             break status;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     };
-    let logs: Value =
-        http.get(format!("{dash}/api/jobs/{id}/logs")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let logs: Value = http
+        .get(format!("{dash}/api/jobs/{id}/logs"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     (status, logs["logs"].as_str().unwrap_or("").to_string())
 }
 
@@ -97,10 +111,15 @@ async fn two_nodes_form_a_cluster_run_a_job_and_leave_nothing() {
     println!("head ready (job API answers, head ALIVE) {:.1} s after start", head_ready.as_secs_f64());
 
     let gcs = head.gcs_address().unwrap();
-    let mut worker = RayNode::start(spec(NodeRole::Node { gcs }, NODE_IP, 1, "node", &token, &install)).unwrap();
+    let mut worker =
+        RayNode::start(spec(NodeRole::Node { gcs }, NODE_IP, 1, "node", &token, &install)).unwrap();
     assert_eq!(worker.dashboard_url(), None);
     let joined = worker.wait_ready(&dash, Duration::from_secs(60)).await.unwrap();
-    println!("worker node ALIVE {:.1} s after its start; cluster complete {:.1} s after the head's start", joined.as_secs_f64(), t0.elapsed().as_secs_f64());
+    println!(
+        "worker node ALIVE {:.1} s after its start; cluster complete {:.1} s after the head's start",
+        joined.as_secs_f64(),
+        t0.elapsed().as_secs_f64()
+    );
 
     let nodes = node::nodes(&dash, &token).await.unwrap();
     for (ip, dev) in [(HEAD_IP, "head"), (NODE_IP, "node")] {
@@ -133,7 +152,8 @@ async fn two_nodes_form_a_cluster_run_a_job_and_leave_nothing() {
     // The worker node's namespace init dies (as in a crash): the node is no longer alive, and
     // says how it ended.
     let pid = worker.pid();
-    let init: u32 = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap().trim().parse().unwrap();
+    let init: u32 =
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap().trim().parse().unwrap();
     // SAFETY: SIGKILL to the worker node's init, a process this test started.
     assert_eq!(unsafe { libc::kill(init as i32, libc::SIGKILL) }, 0);
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -145,8 +165,14 @@ async fn two_nodes_form_a_cluster_run_a_job_and_leave_nothing() {
 
     let t_stop = Instant::now();
     worker.stop().unwrap();
+    let worker_stop = t_stop.elapsed();
+    let running = head.processes().len();
     head.stop().unwrap();
-    println!("both nodes stopped in {:.2} s", t_stop.elapsed().as_secs_f64());
+    println!(
+        "worker node (already dead) stopped in {:.2} s; head ({running} processes, a job's workers included) in {:.2} s",
+        worker_stop.as_secs_f64(),
+        (t_stop.elapsed() - worker_stop).as_secs_f64()
+    );
     assert!(!head.alive() && !worker.alive());
     for (dir, log) in dirs.iter().zip(&logs) {
         assert_eq!(node::processes_of(dir), Vec::<u32>::new(), "processes of {} left", dir.display());
@@ -156,4 +182,64 @@ async fn two_nodes_form_a_cluster_run_a_job_and_leave_nothing() {
     // Nothing answers on the dashboard any more.
     assert!(http.get(format!("{dash}/api/version")).timeout(Duration::from_secs(2)).send().await.is_err());
     println!("test took {:.1} s", t0.elapsed().as_secs_f64());
+}
+
+/// Set in the child process of [`a_killed_worker_leaves_no_ray`]: the temp dir its node uses.
+const ORPHAN_ENV: &str = "IO_RAY_TEST_ORPHAN_DIR";
+
+/// The "worker" [`a_killed_worker_leaves_no_ray`] kills: starts a node, says so, and waits.
+/// Does nothing when run on its own.
+#[test]
+#[ignore = "run by a_killed_worker_leaves_no_ray in a child process"]
+fn orphan_child() {
+    let Ok(dir) = std::env::var(ORPHAN_ENV) else { return };
+    let install = ray::check(&ray::default_venv()).unwrap();
+    // A worker node joining a GCS nobody serves: `ray start` retries forever, a live node that
+    // costs little CPU.
+    let mut spec =
+        spec(NodeRole::Node { gcs: "127.0.0.33:1".into() }, "127.0.0.33", 2, "orphan", &token(), &install);
+    spec.temp_dir = PathBuf::from(dir);
+    let node = RayNode::start(spec).unwrap();
+    println!("STARTED {}", node.pid());
+    std::thread::sleep(Duration::from_secs(120));
+}
+
+#[test]
+fn a_killed_worker_leaves_no_ray() {
+    use std::io::BufRead;
+    ray::install(&ray::default_venv()).unwrap();
+    let dir = PathBuf::from(format!("/tmp/io-ray/o{}", std::process::id()));
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["orphan_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(ORPHAN_ENV, &dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let started = out.lines().map_while(Result::ok).find(|l| l.contains("STARTED "));
+    assert!(started.is_some(), "the child worker did not start its node");
+    // Wait until Ray's own processes run in the node (not only unshare and the namespace's init).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while node::processes_of(&dir).len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let before = node::processes_of(&dir);
+    assert!(before.len() >= 3, "the node's processes never ran: {before:?}");
+
+    child.kill().unwrap(); // SIGKILL: no destructor of the worker runs.
+    child.wait().unwrap();
+    let t = Instant::now();
+    while !node::processes_of(&dir).is_empty() && t.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let left = node::processes_of(&dir);
+    // The killed worker cannot wipe its files; the next start of the same dir does.
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_file(format!("{}.log", dir.display())).ok();
+    assert_eq!(left, Vec::<u32>::new(), "Ray processes outlived their worker (had {before:?})");
+    println!(
+        "{} node processes gone {:.2} s after the worker was killed",
+        before.len(),
+        t.elapsed().as_secs_f64()
+    );
 }

@@ -163,7 +163,8 @@ impl RayNode {
         }
         let (pid, waiter, thread) = spawn_held(cmd)?;
         let started = Instant::now();
-        let mut node = RayNode { spec, pid, namespace: 0, log, started, waiter, thread: Some(thread), stopped: false };
+        let mut node =
+            RayNode { spec, pid, namespace: 0, log, started, waiter, thread: Some(thread), stopped: false };
         match node.find_namespace() {
             Ok(ns) => node.namespace = ns,
             Err(e) => {
@@ -271,11 +272,8 @@ impl RayNode {
         if self.spec.role == NodeRole::Head {
             // The job module is a dashboard subprocess of its own: /api/version answering does
             // not mean the job API does.
-            let jobs = http
-                .get(format!("{head_dashboard}/api/jobs/"))
-                .bearer_auth(&self.spec.token)
-                .send()
-                .await?;
+            let jobs =
+                http.get(format!("{head_dashboard}/api/jobs/")).bearer_auth(&self.spec.token).send().await?;
             if !jobs.status().is_success() {
                 bail!("job API answered {}", jobs.status());
             }
@@ -333,7 +331,9 @@ impl RayNode {
 
     /// Host pids of the node's processes: marked with its temp dir (see [`processes_of`]), or
     /// in its PID namespace and not marked as another node's (a freed namespace's inode number
-    /// may be given to a new namespace).
+    /// may be given to a new namespace). Zombies do not count: the namespace's init stays one
+    /// until the host's pid 1 reaps it (measured: 1–2 s here), long after every other process
+    /// of the namespace is gone (the kernel reaps those before init may exit).
     pub fn processes(&self) -> Vec<u32> {
         let mut pids = processes_of(&self.spec.temp_dir);
         if self.namespace == 0 {
@@ -341,11 +341,16 @@ impl RayNode {
         }
         let own_mark = mark(&self.spec.temp_dir);
         for pid in proc_pids() {
-            if pids.contains(&pid) || ns_inode(Path::new(&format!("/proc/{pid}/ns/pid"))) != Some(self.namespace) {
+            if pids.contains(&pid)
+                || ns_inode(Path::new(&format!("/proc/{pid}/ns/pid"))) != Some(self.namespace)
+                || zombie(pid)
+            {
                 continue;
             }
             let env = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            let other = env.split(|&b| b == 0).any(|v| v.starts_with(NODE_MARK.as_bytes()) && v != own_mark.as_slice());
+            let other = env
+                .split(|&b| b == 0)
+                .any(|v| v.starts_with(NODE_MARK.as_bytes()) && v != own_mark.as_slice());
             if !other {
                 pids.push(pid);
             }
@@ -486,9 +491,7 @@ fn hold(mut child: Child, w: &Waiter) {
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     loop {
         // SAFETY: waitid on our own child with a valid siginfo buffer.
-        let r = unsafe {
-            libc::waitid(libc::P_PID, child.id(), &mut info, libc::WEXITED | libc::WNOWAIT)
-        };
+        let r = unsafe { libc::waitid(libc::P_PID, child.id(), &mut info, libc::WEXITED | libc::WNOWAIT) };
         if r == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
             break;
         }
@@ -523,6 +526,14 @@ fn ns_inode(link: &Path) -> Option<u64> {
     s.strip_prefix("pid:[")?.strip_suffix(']')?.parse().ok()
 }
 
+/// Whether `pid` has exited and waits to be reaped (state `Z` or `X` in `/proc/<pid>/stat`).
+fn zombie(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return true };
+    // `pid (comm) S …`: comm may hold spaces and parentheses, the state follows the last ')'.
+    let state = stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next());
+    matches!(state, Some("Z" | "X") | None)
+}
+
 fn proc_pids() -> Vec<u32> {
     let Ok(dir) = fs::read_dir("/proc") else { return Vec::new() };
     dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect()
@@ -530,13 +541,17 @@ fn proc_pids() -> Vec<u32> {
 
 /// Host pids of processes belonging to the node whose temp dir is `temp_dir`: those carrying
 /// its [`NODE_MARK`] in their environment, or naming the dir on their command line (a process
-/// that cleared its environment). Finds a node's processes even without its [`RayNode`].
+/// that cleared its environment); zombies excepted. Finds a node's processes even without its
+/// [`RayNode`].
 pub fn processes_of(temp_dir: &Path) -> Vec<u32> {
     let dir = temp_dir.as_os_str().as_bytes();
     let mark = mark(temp_dir);
     proc_pids()
         .into_iter()
-        .filter(|pid| {
+        .filter(|&pid| {
+            if zombie(pid) {
+                return false;
+            }
             let env = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
             let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             env.split(|&b| b == 0).any(|v| v == mark.as_slice()) || contains(&cmdline, dir)
@@ -600,7 +615,8 @@ async fn nodes_with(http: &reqwest::Client, dashboard: &str, token: &str) -> Res
     if !status.is_success() {
         bail!("GET {url} answered {status}: {}", tail(body.as_bytes(), 300));
     }
-    parse_nodes(&body).with_context(|| format!("GET {url} answered an unexpected body: {}", tail(body.as_bytes(), 300)))
+    parse_nodes(&body)
+        .with_context(|| format!("GET {url} answered an unexpected body: {}", tail(body.as_bytes(), 300)))
 }
 
 fn parse_nodes(body: &str) -> Result<Vec<NodeView>> {
@@ -655,6 +671,20 @@ mod tests {
     }
 
     #[test]
+    fn an_exited_unreaped_child_is_a_zombie() {
+        assert!(!zombie(std::process::id()));
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        // Exited, not reaped yet: a zombie.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !zombie(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(zombie(pid));
+        child.wait().unwrap();
+    }
+
+    #[test]
     fn the_command_pins_ports_resources_and_token_env() {
         let ray = RayInstall { venv: "/v".into(), version: "2.58.0".into() };
         let spec = NodeSpec {
@@ -676,7 +706,10 @@ mod tests {
         let args = ray_args(&spec).join(" ");
         assert!(args.starts_with("start --address 127.0.0.31:31079 --node-ip-address 127.0.0.32"), "{args}");
         assert!(!args.contains("--head") && !args.contains("--dashboard-port"), "{args}");
-        assert!(args.contains("--num-gpus 1") && args.contains(r#"--resources {"io_device_dev":1}"#), "{args}");
+        assert!(
+            args.contains("--num-gpus 1") && args.contains(r#"--resources {"io_device_dev":1}"#),
+            "{args}"
+        );
         assert!(args.ends_with("--temp-dir /tmp/io-ray/t-n --disable-usage-stats --block"), "{args}");
         let env = ray_env(&spec);
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());

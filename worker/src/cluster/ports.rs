@@ -160,7 +160,8 @@ mod tests {
         assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len());
         assert!(all.iter().all(|p| (26300..26300 + BLOCK_SPAN).contains(p)));
         // Every pinned port of the flags and the env is in the block.
-        let mut named: Vec<u16> = b.node_args().iter().chain(&b.head_args("127.0.0.1")).filter_map(|a| a.parse().ok()).collect();
+        let mut named: Vec<u16> =
+            b.node_args().iter().chain(&b.head_args("127.0.0.1")).filter_map(|a| a.parse().ok()).collect();
         named.extend(b.metrics_env().iter().map(|(_, p)| p.parse::<u16>().unwrap()));
         assert!(named.iter().all(|p| all.contains(p)), "{named:?}");
         assert_eq!(named.len(), 13);

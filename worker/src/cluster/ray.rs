@@ -76,12 +76,7 @@ pub fn check(venv: &Path) -> Result<RayInstall> {
         .output()
         .with_context(|| format!("running {} failed: {}", python.display(), remedy(venv)))?;
     if !out.status.success() {
-        bail!(
-            "{} cannot import ray ({}): {}",
-            python.display(),
-            tail(&out.stderr, 400),
-            remedy(venv)
-        );
+        bail!("{} cannot import ray ({}): {}", python.display(), tail(&out.stderr, 400), remedy(venv));
     }
     let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if version != RAY_VERSION {
