@@ -153,8 +153,9 @@ impl RayNode {
         // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
         unsafe {
             cmd.pre_exec(|| {
-                // A killed worker must leave no Ray behind: unshare dies with this thread,
-                // and the namespace with unshare (--kill-child).
+                // A killed worker must leave no Ray behind: unshare gets SIGKILL when the
+                // thread that spawned it ends (the waiter of `spawn_held`, which lives as long
+                // as the node or the worker), and the namespace dies with unshare (--kill-child).
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
