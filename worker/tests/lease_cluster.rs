@@ -2,7 +2,8 @@
 //! the Ray head behind its gateway; the other device's worker finds the head's gateway in the
 //! head's signed heartbeat (served by a stand-in oracle node), joins through it and starts its
 //! node. The renter's signed request reaches Ray's job API through the gateway; the cluster view
-//! lists both nodes alive; the stop leaves no process and no file.
+//! lists both nodes alive; a node whose Ray is killed reports Failed and joins again; the stop
+//! leaves no process and no file.
 //!
 //! Needs the pinned Ray venv (installed into the default place when missing; CI has PyPI).
 //! Addresses 127.0.0.44–.46, ports 32040–32099 and Ray blocks at 32100 and 32300.
@@ -203,6 +204,36 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
         n += 1;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+
+    // A node whose Ray dies reports Failed with the reason, then joins again by itself.
+    let node_dir = node::temp_dir_for(&lease.to_string(), &node_dev.to_string());
+    let pids = node::processes_of(&node_dir);
+    assert!(!pids.is_empty());
+    for pid in pids {
+        // SAFETY: kill(2) of processes of the node this test started (found by its temp dir).
+        unsafe { libc::kill(i32::try_from(pid).unwrap(), libc::SIGKILL) };
+    }
+    let killed = Instant::now();
+    let state = || node_shared.report().unwrap().state;
+    while state() != ClusterState::Failed {
+        assert!(killed.elapsed() < Duration::from_secs(15), "the dead node still reports {:?}", state());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "the killed node reported Failed after {:?}: {:?}",
+        killed.elapsed(),
+        node_shared.report().unwrap().why
+    );
+    assert!(node_shared.report().unwrap().why.unwrap().contains("the Ray node exited"));
+    while state() != ClusterState::Serving {
+        assert!(
+            killed.elapsed() < Duration::from_secs(90),
+            "the node did not rejoin: {:?}",
+            node_shared.report()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("the node served again {:?} after it was killed", killed.elapsed());
 
     // The lease ends: every process gone, every file wiped.
     let dirs = [
