@@ -11,6 +11,7 @@ use axum::{routing::get, Json, Router};
 use io_sdk::{
     worker::{
         cluster::{access, access_header, paths, ClusterState, ClusterView, ACCESS_HEADER},
+        http_head::RequestHead,
         Hardware, Signed,
     },
     Pubkey,
@@ -204,6 +205,48 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
         n += 1;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+
+    // The gateway's cost on Ray's job API: GET /api/jobs/ straight to the dashboard (with the
+    // token) against through the gateway (signed, checked, rewritten), interleaved, a new
+    // connection each (as the Ray CLI does). Printed for the figures; the bound is loose
+    // so that a loaded machine does not fail it.
+    let dashboard = head_shared.get().unwrap().dashboard.unwrap();
+    let token = head_shared.get().unwrap().token;
+    let direct_req = format!(
+        "GET /api/jobs/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    let (mut direct, mut via) = (vec![], vec![]);
+    for i in 0..40u8 {
+        let t = Instant::now();
+        assert_eq!(send(&dashboard, &direct_req).await.0, 200);
+        direct.push(t.elapsed());
+        let req = get("/api/jobs/", Some(signed(100 + i)));
+        let t = Instant::now();
+        assert_eq!(send(head_gw, &req).await.0, 200);
+        via.push(t.elapsed());
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (d, g) = (median(&mut direct), median(&mut via));
+    // Of which the check itself (signature, renter, lease, device, time, nonce) and the rewrite,
+    // without any I/O: most of the difference in a debug build is ed25519 unoptimised.
+    let checker = Gateway::new(GENESIS.into(), head_dev, head_shared.clone());
+    let mut check = (0..20u8)
+        .map(|i| {
+            let raw = get("/api/jobs/", Some(signed(200 + i)));
+            let t = Instant::now();
+            checker.admit(RequestHead::parse(raw.as_bytes()).unwrap(), io_worker::now_ms()).unwrap();
+            t.elapsed()
+        })
+        .collect::<Vec<_>>();
+    let c = median(&mut check);
+    println!(
+        "GET /api/jobs/ median: direct {d:?}, through the gateway {g:?} (+{:?}; the check alone {c:?})",
+        g.saturating_sub(d)
+    );
+    assert!(g < d + Duration::from_millis(50), "the gateway adds {:?}", g.saturating_sub(d));
 
     // A node whose Ray dies reports Failed with the reason, then joins again by itself.
     let node_dir = node::temp_dir_for(&lease.to_string(), &node_dev.to_string());
