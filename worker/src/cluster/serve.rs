@@ -80,7 +80,9 @@ pub async fn serve(run: LeaseRun, mut stop: oneshot::Receiver<()>) -> anyhow::Re
         if let Some(n) = node.take() {
             stop_node(n).await?;
         }
-        failures = failures.saturating_add(1);
+        // A node that served before it died starts its backoff afresh.
+        let served = run.shared.report().is_some_and(|r| r.state == ClusterState::Serving);
+        failures = if served { 1 } else { failures.saturating_add(1) };
         let why = match outcome {
             Failure::RayMissing(why) => {
                 if !missing_logged {
