@@ -135,6 +135,43 @@ impl Chain {
         self.client.rpc.get_block_time(slot).await.map_err(|e| self.client.error(&e)).context("block time")
     }
 
+    /// The lease `device` serves now (open and not past its end), with what the cluster needs:
+    /// its renter, its devices in order and its start. Lighter than [`Self::leases`] (no
+    /// earnings), for the lease watcher's frequent polls.
+    pub async fn serving_lease(&self, device: &Pubkey) -> Result<Option<ServedLease>> {
+        let leases: Vec<(Pubkey, Lease)> =
+            self.client.program_accounts::<Lease>(&io_escrow::ID, vec![]).await?;
+        let now = self.chain_time().await?;
+        Ok(leases
+            .into_iter()
+            .filter(|(_, l)| {
+                l.status == LeaseStatus::Open
+                    && now < l.end_ts
+                    && l.devices.iter().any(|d| d.device == *device)
+            })
+            // Two serving leases of one device cannot both be open on chain; the newest wins if so.
+            .max_by_key(|(_, l)| l.start_ts)
+            .map(|(address, l)| ServedLease {
+                address,
+                renter: l.renter,
+                devices: l.devices.iter().map(|d| d.device).collect(),
+                start_ts: l.start_ts,
+            }))
+    }
+
+    /// The worker key each of `devices` binds on chain (what signs its join).
+    pub async fn worker_keys(&self, devices: &[Pubkey]) -> Result<Vec<(Pubkey, Pubkey)>> {
+        let mut out = Vec::with_capacity(devices.len());
+        for d in devices {
+            let record: Device =
+                self.client.account(d).await?.ok_or_else(|| {
+                    anyhow!("device {d} of the lease has no io_staking record on this cluster")
+                })?;
+            out.push((*d, worker::bound_worker(&record)));
+        }
+        Ok(out)
+    }
+
     /// The device's leases: the one it serves now (open and not past its end) and what they
     /// paid for it.
     pub async fn leases(&self, device: &Pubkey) -> Result<Leases> {
@@ -182,6 +219,17 @@ pub fn may_serve(address: &Pubkey, device: &Device) -> Result<()> {
         ),
         DeviceStatus::Pending | DeviceStatus::Active => Ok(()),
     }
+}
+
+/// The lease a device serves now, as its cluster needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedLease {
+    pub address: Pubkey,
+    pub renter: Pubkey,
+    /// In the lease's order: the first heads the cluster.
+    pub devices: Vec<Pubkey>,
+    /// Chain seconds.
+    pub start_ts: i64,
 }
 
 /// What io_escrow's leases say about one device.

@@ -1,4 +1,4 @@
-//! The command line: `io-worker run`, `status`, `detect`, `key`.
+//! The command line: `io-worker run`, `status`, `detect`, `key`, `ray install|check`.
 use crate::{
     chain::{self, Chain, Cluster},
     hardware::{self, matching, Nvml},
@@ -75,6 +75,13 @@ pub enum Command {
         /// end-to-end tests of evidence and slashing). Needs --simulate, hence a local network.
         #[arg(long, hide = true, requires = "simulate")]
         testing_wrong_rows: bool,
+        #[command(flatten)]
+        clusters: ClusterArgs,
+    },
+    /// The Ray install the worker runs leases' clusters with.
+    Ray {
+        #[command(subcommand)]
+        command: RayCommand,
     },
     /// The device, its on-chain status, last challenge results, earnings and live telemetry.
     Status {
@@ -88,6 +95,98 @@ pub enum Command {
     Detect,
     /// Print the worker key's public key (creating the key if there is none).
     Key,
+}
+
+/// How leases are served as Ray clusters (`io-worker run`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ClusterArgs {
+    /// Serve leases bare: no Ray cluster, no gateway; heartbeats carry no cluster report (the
+    /// lease's seconds are the device's live seconds).
+    #[arg(long, env = "IO_WORKER_NO_CLUSTERS")]
+    pub no_clusters: bool,
+    /// The Ray virtual environment (`io-worker ray install` creates it). Default: $IO_RAY_VENV,
+    /// else ~/.cache/io-compute/ray-<version>.
+    #[arg(long, env = "IO_WORKER_RAY_VENV")]
+    pub ray_venv: Option<PathBuf>,
+    /// Where the gateway listens: the lease's renter and the lease's other workers reach the
+    /// cluster there (never Ray's own ports).
+    #[arg(long, env = "IO_WORKER_GATEWAY", default_value = "0.0.0.0:7960")]
+    pub gateway: std::net::SocketAddr,
+    /// The gateway's URL as others reach it, advertised in heartbeats. Default: http://<gateway>,
+    /// with --cluster-ip in place of a wildcard address.
+    #[arg(long, env = "IO_WORKER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Ray's node IP on this device: where the lease's other devices reach its Ray node.
+    #[arg(long, env = "IO_WORKER_CLUSTER_IP", default_value = "127.0.0.1")]
+    pub cluster_ip: std::net::IpAddr,
+    /// The first port of this device's Ray ports (a block of 150; every Ray node on one host
+    /// needs its own block, as Ray binds some ports on every interface).
+    #[arg(long, env = "IO_WORKER_RAY_PORTS", default_value_t = 20000)]
+    pub ray_ports: u16,
+    /// Ray's object store on this device, MB.
+    #[arg(long, env = "IO_WORKER_RAY_OBJECT_STORE_MB", default_value_t = 512)]
+    pub ray_object_store_mb: u64,
+    /// Seconds between reads of the lease the device serves: a new lease becomes a cluster
+    /// within this plus Ray's start.
+    #[arg(long, env = "IO_WORKER_LEASE_POLL_SECS", default_value_t = 2.0)]
+    pub lease_poll_secs: f64,
+}
+
+#[derive(Subcommand)]
+pub enum RayCommand {
+    /// Create the virtual environment and install the pinned Ray into it (skipped when present).
+    Install {
+        /// Default: $IO_RAY_VENV, else ~/.cache/io-compute/ray-<version>.
+        #[arg(long)]
+        venv: Option<PathBuf>,
+    },
+    /// Check that the pinned Ray is installed.
+    Check {
+        #[arg(long)]
+        venv: Option<PathBuf>,
+    },
+}
+
+/// The cluster settings from the flags; `None` with --no-clusters. Warns once when Ray is
+/// missing: the worker still serves (heartbeats, challenges), and a lease's cluster reports
+/// Failed with the same message until Ray is installed.
+fn cluster_settings(a: &ClusterArgs, oracles: &[String]) -> Result<Option<crate::cluster::Settings>> {
+    if a.no_clusters {
+        return Ok(None);
+    }
+    let poll = a.lease_poll_secs;
+    if !(poll.is_finite() && (0.1..=3600.0).contains(&poll)) {
+        bail!("--lease-poll-secs must be a number of seconds in [0.1, 3600], got {poll}");
+    }
+    crate::cluster::ports::PortBlock::new(a.ray_ports).context("--ray-ports")?;
+    let object_store_bytes =
+        a.ray_object_store_mb.checked_mul(1024 * 1024).filter(|b| *b >= 80 * 1024 * 1024).ok_or_else(
+            || anyhow::anyhow!("--ray-object-store-mb must be at least 80 (Ray's minimum is 75 MiB)"),
+        )?;
+    let venv = a.ray_venv.clone().unwrap_or_else(crate::cluster::ray::default_venv);
+    if let Err(e) = crate::cluster::ray::check(&venv) {
+        tracing::warn!("leases will not get a Ray cluster until Ray is installed: {e:#}");
+    }
+    let (nvml, why) = load_nvml();
+    let found = hardware::detect(nvml.as_deref(), why.as_deref());
+    let memory_bytes = found.cpu.memory_mb.saturating_mul(1024 * 1024);
+    let resources = crate::cluster::Resources {
+        cpus: found.cpu.cores.max(1),
+        gpus: u32::try_from(found.gpus.len()).unwrap_or(u32::MAX),
+        // Ray's task memory: what the machine has, less the object store.
+        memory_bytes: memory_bytes.saturating_sub(object_store_bytes),
+    };
+    Ok(Some(crate::cluster::Settings {
+        venv,
+        gateway: a.gateway,
+        public_url: crate::cluster::public_url(a.public_url.as_deref(), a.gateway, a.cluster_ip),
+        cluster_ip: a.cluster_ip,
+        ray_ports: a.ray_ports,
+        object_store_bytes,
+        lease_poll: Duration::from_secs_f64(poll),
+        resources,
+        oracles: oracles.to_vec(),
+    }))
 }
 
 /// Entry point of the binary: runs the command, prints an error in plain words and exits 1.
@@ -188,6 +287,7 @@ async fn dispatch(args: Args) -> Result<()> {
             backoff_secs,
             backoff_max_secs,
             testing_wrong_rows,
+            clusters,
         } => {
             let secs = |v: f64, what: &str| {
                 if v.is_finite() && v > 0.0 && v <= 3600.0 {
@@ -208,6 +308,7 @@ async fn dispatch(args: Args) -> Result<()> {
                 }
             }
             let operator = parse_operator(operator)?;
+            let clusters = cluster_settings(clusters, &settings.oracles)?;
             let key = key_or_create(&key_path(&args, &state))?;
             // clap refuses --testing-wrong-rows without --simulate, and `start` refuses --simulate
             // anywhere but on a local network, so the cheat never reaches a real cluster.
@@ -216,8 +317,31 @@ async fn dispatch(args: Args) -> Result<()> {
                 tracing::warn!("TESTING: every challenge of this worker is answered with wrong rows");
                 worker.id.wrong_rows = true;
             }
-            run::run(Arc::new(worker), settings).await
+            if let Some(c) = &clusters {
+                worker = worker.with_clusters(c.public_url.clone());
+            }
+            run::run(Arc::new(worker), settings, clusters).await
         }
+        Command::Ray { command } => match command {
+            RayCommand::Install { venv } => {
+                let venv = venv.clone().unwrap_or_else(crate::cluster::ray::default_venv);
+                eprintln!(
+                    "installing {} into {} (about 400 MB; a minute or two)",
+                    io_sdk::worker::cluster::RAY_REQUIREMENT,
+                    venv.display()
+                );
+                let v = venv.clone();
+                let got = tokio::task::spawn_blocking(move || crate::cluster::ray::install(&v)).await??;
+                println!("Ray {} is installed at {}", got.version, got.venv.display());
+                Ok(())
+            }
+            RayCommand::Check { venv } => {
+                let venv = venv.clone().unwrap_or_else(crate::cluster::ray::default_venv);
+                let got = crate::cluster::ray::check(&venv)?;
+                println!("Ray {} is installed at {}", got.version, got.venv.display());
+                Ok(())
+            }
+        },
         Command::Status { operator, once } => {
             let path = key_path(&args, &state);
             if !path.exists() {

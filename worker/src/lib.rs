@@ -10,8 +10,10 @@
 //! - [`cli`]: the command line; `main.rs` only calls [`cli::main`].
 //! - [`chain`]: what the worker reads on chain (device, oracle set, leases) and the cluster rule.
 //! - [`run`]: the heartbeat / challenge loop with backoff.
+//! - [`cluster`]: each lease's Ray cluster on its devices and the gateway only its renter passes.
 pub mod chain;
 pub mod cli;
+pub mod cluster;
 pub mod hardware;
 pub mod prove;
 pub mod run;

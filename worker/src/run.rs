@@ -3,6 +3,7 @@
 //! arrive, and every pending answer kept in the state directory until its node judged it.
 use crate::{
     chain::Chain,
+    cluster::{self, context::Shared},
     prove::{self, Identity},
     state::{ChallengeResult, NodeView, Pending, RunView, StateDir},
     telemetry::Sampler,
@@ -63,6 +64,10 @@ pub struct Worker {
     /// and one logged refusal (and one oracle-set lookup) per challenge is enough.
     refused: Mutex<HashSet<[u8; 64]>>,
     nodes: Mutex<Vec<NodeView>>,
+    /// The lease's cluster on this device; `None` when the worker runs `--no-clusters`.
+    pub cluster: Option<Arc<Shared>>,
+    /// The gateway's public URL, advertised in heartbeats (with clusters on).
+    pub endpoint: Option<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -98,7 +103,21 @@ impl Worker {
             busy: Mutex::new(HashSet::new()),
             refused: Mutex::new(HashSet::new()),
             nodes: Mutex::new(vec![]),
+            cluster: None,
+            endpoint: None,
         })
+    }
+
+    /// Serves leases as Ray clusters: heartbeats carry the cluster's report and `endpoint`.
+    pub fn with_clusters(mut self, endpoint: String) -> Worker {
+        self.cluster = Some(Arc::new(Shared::default()));
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// An HTTP client for the cluster's own requests (joins, the head's dashboard).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     fn save_pending(&self) {
@@ -146,6 +165,7 @@ impl Worker {
             simulated: self.id.simulated,
             nodes: lock(&self.nodes).clone(),
             telemetry: lock(&self.telemetry).clone(),
+            cluster: self.cluster.as_ref().and_then(|c| c.status()),
         };
         if let Err(e) = self.state.save_run_view(&view) {
             warn!("could not write the status file: {e:#}");
@@ -197,7 +217,8 @@ impl Worker {
         resp.json().await.map_err(|e| format!("{url}: reply is not the protocol's JSON: {e}"))
     }
 
-    fn heartbeat(&self) -> Signed {
+    /// The signed heartbeat the worker sends now.
+    pub fn heartbeat(&self) -> Signed {
         // The guard must be gone before `sample` locks the same mutex.
         let last = lock(&self.telemetry).clone();
         let telemetry = last.unwrap_or_else(|| self.sample());
@@ -209,8 +230,8 @@ impl Worker {
             hardware: self.hardware.clone(),
             telemetry,
             serving_lease: lock(&self.serving_lease).clone(),
-            lease_cluster: None,
-            endpoint: None,
+            lease_cluster: self.cluster.as_ref().and_then(|c| c.report()),
+            endpoint: self.endpoint.clone(),
             software: crate::software(),
             simulated: self.id.simulated,
             timestamp_ms: crate::now_ms(),
@@ -228,8 +249,9 @@ impl Worker {
     }
 }
 
-/// Runs until Ctrl-C.
-pub async fn run(worker: Arc<Worker>, settings: Settings) -> Result<()> {
+/// Runs until Ctrl-C. With `clusters` (the worker was built with [`Worker::with_clusters`]),
+/// the lease watcher serves each lease's Ray cluster and reads the serving lease itself.
+pub async fn run(worker: Arc<Worker>, settings: Settings, clusters: Option<cluster::Settings>) -> Result<()> {
     if settings.oracles.is_empty() {
         return Err(anyhow!(
             "no oracle node configured: pass --oracle URL (repeatable) or set IO_WORKER_ORACLES"
@@ -237,14 +259,22 @@ pub async fn run(worker: Arc<Worker>, settings: Settings) -> Result<()> {
     }
     expire_stale(&worker);
     resume_uncommitted(&worker);
+    let watcher = match (&clusters, &worker.cluster) {
+        (Some(c), Some(shared)) => {
+            Some(cluster::watch::start(worker.clone(), shared.clone(), c.clone()).await?)
+        }
+        _ => None,
+    };
     let w = worker.clone();
     let every = settings.heartbeat;
+    let watched = watcher.is_some();
     tokio::spawn(async move {
-        // The lease scan reads every io_escrow lease: once a minute, not every heartbeat.
+        // The lease scan reads every io_escrow lease: once a minute, not every heartbeat. With
+        // clusters on, the lease watcher reads it every few seconds instead.
         let mut lease_read: Option<std::time::Instant> = None;
         loop {
             w.sample();
-            if lease_read.is_none_or(|t| t.elapsed() >= LEASE_REFRESH) {
+            if !watched && lease_read.is_none_or(|t| t.elapsed() >= LEASE_REFRESH) {
                 refresh_lease(&w).await;
                 lease_read = Some(std::time::Instant::now());
             }
@@ -256,6 +286,9 @@ pub async fn run(worker: Arc<Worker>, settings: Settings) -> Result<()> {
         tokio::spawn(node_loop(worker.clone(), url, settings.clone()));
     }
     tokio::signal::ctrl_c().await?;
+    if let Some(w) = watcher {
+        w.shutdown().await;
+    }
     info!(
         "stopping; {} pending challenge(s) kept in {}",
         lock(&worker.pending).len(),

@@ -65,6 +65,9 @@ pub struct RunView {
     pub simulated: bool,
     pub nodes: Vec<NodeView>,
     pub telemetry: Option<Telemetry>,
+    /// The lease's cluster on this device (absent without clusters or without a lease).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<crate::cluster::context::ClusterStatus>,
 }
 
 /// The state directory.

@@ -3,10 +3,14 @@
 //! Text (a dashboard redrawn every second when stdout is a terminal) or JSON.
 use crate::{
     chain::{Cluster, Leases},
+    cluster::context::ClusterStatus,
     state::{ChallengeResult, NodeView, StateDir},
 };
 use io_sdk::{
-    worker::{Reading, Telemetry},
+    worker::{
+        cluster::{ClusterState, Role},
+        Reading, Telemetry,
+    },
     Name, Pubkey,
 };
 use io_staking::Device;
@@ -55,6 +59,9 @@ pub struct Status {
     /// A worker process wrote its view within the last 30 s.
     pub worker_running: bool,
     pub serving_lease: Option<String>,
+    /// The lease's Ray cluster on this device, as the running worker last wrote it (absent with
+    /// `--no-clusters`, without a lease, or when no worker runs).
+    pub lease_cluster: Option<ClusterStatus>,
     pub leases: u32,
     pub earnings: Vec<Earning>,
     pub earnings_counted: &'static str,
@@ -101,6 +108,7 @@ pub fn gather(
         simulated: view.as_ref().map(|v| v.simulated),
         worker_running: fresh,
         serving_lease: leases.serving.map(|k| k.to_string()),
+        lease_cluster: view.as_ref().filter(|_| fresh).and_then(|v| v.cluster.clone()),
         leases: leases.count,
         earnings: leases
             .paid
@@ -136,6 +144,34 @@ fn ago(ms: u64) -> String {
     }
 }
 
+/// The lease's cluster in one line: role, state and why, ready time, the gateway's counts.
+pub fn cluster_line(c: &ClusterStatus) -> String {
+    let role = match c.role {
+        Role::Head => "head",
+        Role::Node => "node",
+    };
+    let state = match c.state {
+        ClusterState::Starting => "starting".to_string(),
+        ClusterState::Serving => "serving".to_string(),
+        ClusterState::Failed => {
+            format!("FAILED: {}", c.why.as_deref().unwrap_or("no reason given"))
+        }
+    };
+    let ready = c
+        .ready_ms
+        .map(|ms| format!(", ready {:.1} s after the lease opened", ms as f64 / 1000.0))
+        .unwrap_or_default();
+    let gateway = if c.role == Role::Head {
+        format!(
+            ", {} node(s) alive; gateway: {} forwarded, {} refused",
+            c.nodes_alive, c.forwarded, c.refused
+        )
+    } else {
+        String::new()
+    };
+    format!("{role} of lease {}: {state}{ready}{gateway}", c.lease)
+}
+
 /// The text view.
 pub fn text(s: &Status) -> String {
     let mut out = vec![];
@@ -160,6 +196,9 @@ pub fn text(s: &Status) -> String {
     out.push(String::new());
     out.push("Activity".into());
     out.push(format!("  serving    {}", s.serving_lease.as_deref().unwrap_or("no lease now")));
+    if let Some(c) = &s.lease_cluster {
+        out.push(format!("  ray        {}", cluster_line(c)));
+    }
     let earned = if s.earnings.is_empty() {
         "nothing yet".to_string()
     } else {

@@ -279,8 +279,16 @@ async fn a_worker_on_a_local_network() {
         format!("http://{}", l.local_addr().unwrap())
     };
     let run_args = |oracles: &[&str]| {
-        let mut v =
-            vec!["run", "--heartbeat-secs", "0.5", "--backoff-secs", "0.2", "--backoff-max-secs", "1"];
+        let mut v = vec![
+            "run",
+            "--no-clusters",
+            "--heartbeat-secs",
+            "0.5",
+            "--backoff-secs",
+            "0.2",
+            "--backoff-max-secs",
+            "1",
+        ];
         for o in oracles {
             v.push("--oracle");
             v.push(o);
@@ -307,6 +315,8 @@ async fn a_worker_on_a_local_network() {
         );
         assert!(hb.hardware.cpu_cores >= 1 && hb.hardware.memory_mb > 0, "{:?}", hb.hardware);
         assert!(hb.software.starts_with("io-worker "));
+        // --no-clusters: no cluster report, no gateway advertised.
+        assert_eq!((&hb.lease_cluster, &hb.endpoint), (&None, &None));
         // Every CPU figure is a value or says why it is missing; utilisation is readable here
         // from the second sample on.
         let cpu = &hb.telemetry.cpu;
@@ -458,7 +468,7 @@ async fn a_worker_on_a_local_network() {
         spec(&gpu_worker, HardwareClass::ConsumerGpu, "RTX 4090", 1, 24),
     )
     .await;
-    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1, "{err}");
     assert!(err.contains(&format!("this machine does not match device {gpu_device}'s record")), "{err}");
     if io_worker::hardware::Nvml::load().is_err() {
@@ -493,14 +503,16 @@ async fn a_worker_on_a_local_network() {
     drop(_w);
 
     // A key no device names, and a retired device: plain messages, exit 1.
-    let (code, _, err) = worker_once(&rpc, &dir.join("stranger"), &["run", "--oracle", &a_url]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &dir.join("stranger"), &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains("no device on this cluster names the worker key"), "{err}");
     client
         .send_as(&[io_sdk::staking::deregister_device(&operator.pubkey(), &gpu_device)], &[&operator])
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &gpu_state, &["run", "--oracle", &a_url, "--simulate"]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &gpu_state, &["run", "--no-clusters", "--oracle", &a_url, "--simulate"]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {gpu_device} is retired")), "{err}");
 
@@ -512,7 +524,7 @@ async fn a_worker_on_a_local_network() {
         )
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {device} is jailed by the oracles")), "{err}");
 
@@ -523,13 +535,190 @@ async fn a_worker_on_a_local_network() {
         .send_as(&[io_sdk::staking::bind_worker(&operator.pubkey(), &device, rotated)], &[&operator])
         .await
         .unwrap();
-    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("no device on this cluster names the worker key {worker}")), "{err}");
-    let (code, _, err) = worker_once(&rpc, &rotated_state, &["run", "--oracle", &a_url]).await;
+    let (code, _, err) =
+        worker_once(&rpc, &rotated_state, &["run", "--no-clusters", "--oracle", &a_url]).await;
     assert_eq!(code, 1);
     assert!(err.contains(&format!("device {device} is jailed")), "found by the new key: {err}");
 
     drop(net);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- a leased cluster -----------------------------------------------------------------------
+
+/// The oracle side a leased cluster needs: heartbeats accepted (no challenges), and each
+/// device's latest signed heartbeat served back, where a joining worker finds the head's gateway.
+#[derive(Clone, Default)]
+struct Directory {
+    latest: Arc<Mutex<HashMap<String, Signed>>>,
+}
+
+async fn directory_heartbeat(State(d): State<Directory>, Json(signed): Json<Signed>) -> Json<HeartbeatReply> {
+    if let Ok((_, hb)) = signed.open::<Heartbeat>(Kind::Heartbeat) {
+        d.latest.lock().unwrap().insert(hb.device, signed);
+    }
+    Json(HeartbeatReply::default())
+}
+
+async fn directory_latest(
+    State(d): State<Directory>,
+    axum::extract::Path(device): axum::extract::Path<String>,
+) -> Result<Json<Signed>, axum::http::StatusCode> {
+    d.latest.lock().unwrap().get(&device).cloned().map(Json).ok_or(axum::http::StatusCode::NOT_FOUND)
+}
+
+impl Directory {
+    fn last(&self, device: &str) -> Option<Heartbeat> {
+        let s = self.latest.lock().unwrap().get(device).cloned()?;
+        Some(s.open::<Heartbeat>(Kind::Heartbeat).unwrap().1)
+    }
+}
+
+async fn send_raw(addr: &str, request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(request.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    tokio::time::timeout(Duration::from_secs(20), c.read_to_string(&mut out)).await.unwrap().unwrap();
+    let status = out.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+/// The demo's two-device lease, served by two workers with clusters on (each on its own
+/// loopback address and Ray port block): the head's worker starts Ray, the other joins through
+/// the head's gateway; the renter's signed request reaches Ray's job API; closing the lease stops
+/// both nodes and wipes their files. Needs the pinned Ray venv (installed when missing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lease_becomes_a_cluster_until_it_is_closed() {
+    use io_worker::cluster::{node, ray};
+    tokio::task::spawn_blocking(|| ray::install(&ray::default_venv()))
+        .await
+        .unwrap()
+        .expect("the pinned Ray installs");
+    let dir = std::env::temp_dir().join(format!("io-worker-lease-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Config { demo_activity: true, ..Config::ephemeral(dir.join("net")) };
+    let net = Localnet::start(config).await.expect("local network starts");
+    let rpc = net.rpc_url.clone();
+    let m = &net.manifest;
+    let demo = m.demo.clone().expect("the demo lease");
+    let lease: Pubkey = demo.lease.parse().unwrap();
+    let devices: Vec<Pubkey> = demo.lease_devices.iter().map(|d| d.parse().unwrap()).collect();
+    let state_of = |d: &str| {
+        let info = m.operators.iter().flat_map(|o| &o.devices).find(|i| i.address == d).unwrap();
+        PathBuf::from(&info.worker_state_dir)
+    };
+
+    let directory = Directory::default();
+    let app = Router::new()
+        .route(paths::HEARTBEAT, post(directory_heartbeat))
+        .route("/v1/devices/{device}/heartbeat", axum::routing::get(directory_latest))
+        .with_state(directory.clone());
+    let l = tokio::net::TcpListener::bind("127.0.0.49:32090").await.unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+
+    let started = Instant::now();
+    let gateways = ["127.0.0.47:32060", "127.0.0.48:32061"];
+    let mut workers = vec![];
+    for (i, (d, (gw, ports))) in devices.iter().zip(gateways.iter().zip(["32400", "32600"])).enumerate() {
+        let ip = gw.split(':').next().unwrap();
+        let args = [
+            "run",
+            "--simulate",
+            "--oracle",
+            "http://127.0.0.49:32090",
+            "--heartbeat-secs",
+            "1",
+            "--gateway",
+            gw,
+            "--cluster-ip",
+            ip,
+            "--ray-ports",
+            ports,
+            "--lease-poll-secs",
+            "1",
+            "--ray-object-store-mb",
+            "100",
+        ];
+        workers.push(spawn_worker(&rpc, &state_of(&d.to_string()), &args, &format!("cluster{i}")));
+    }
+    let serving = |d: &Pubkey| {
+        directory.last(&d.to_string()).and_then(|hb| hb.lease_cluster).is_some_and(|r| r.serves(&demo.lease))
+    };
+    let until = Instant::now() + Duration::from_secs(150);
+    while !devices.iter().all(serving) {
+        for w in &mut workers {
+            assert!(w.alive(), "a worker exited: {}", w.log());
+        }
+        assert!(
+            Instant::now() < until,
+            "no cluster after 150 s:\n{}\n---\n{}",
+            workers[0].log(),
+            workers[1].log()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    println!(
+        "both devices serve the lease's cluster {:.1} s after the workers started",
+        started.elapsed().as_secs_f64()
+    );
+    let head_hb = directory.last(&devices[0].to_string()).unwrap();
+    assert_eq!(head_hb.endpoint.as_deref(), Some("http://127.0.0.47:32060"));
+
+    // The renter reaches Ray's job API through the head's gateway; the other device's gateway
+    // names the head.
+    let client = Client::new(
+        rpc.clone(),
+        solana_commitment_config::CommitmentConfig::confirmed(),
+        read_key(&m.wallet("renter").unwrap().keypair),
+    );
+    let genesis = client.rpc.get_genesis_hash().await.unwrap().to_string();
+    let renter = read_key(&m.wallet("renter").unwrap().keypair);
+    let signed = |n: u8| {
+        let a = io_sdk::worker::cluster::access(&genesis, &lease, &devices[0], [n; 32], io_worker::now_ms());
+        io_sdk::worker::cluster::access_header(renter.secret_bytes(), &a)
+    };
+    let get = |h: String| format!("GET /api/jobs/ HTTP/1.1\r\nHost: x\r\nx-io-lease-access: {h}\r\n\r\n");
+    let (status, body) = send_raw(gateways[0], &get(signed(1))).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = send_raw(gateways[1], &get(signed(2))).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains(&devices[0].to_string()), "{body}");
+
+    // Closing the lease stops both nodes and wipes their files.
+    let usdc: Pubkey = m.mints["usdc"].address.parse().unwrap();
+    let renter_usdc = anchor_spl::associated_token::get_associated_token_address(&renter.pubkey(), &usdc);
+    let closed = Instant::now();
+    client
+        .send_as(
+            &[io_sdk::escrow::close_lease(&renter.pubkey(), &lease, &usdc, &renter_usdc, &devices)],
+            &[&renter],
+        )
+        .await
+        .unwrap();
+    let dirs: Vec<PathBuf> =
+        devices.iter().map(|d| node::temp_dir_for(&demo.lease, &d.to_string())).collect();
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reports: Vec<_> =
+            devices.iter().map(|d| directory.last(&d.to_string()).unwrap().lease_cluster).collect();
+        let gone = dirs.iter().all(|d| !d.exists() && node::processes_of(d).is_empty());
+        if gone && reports.iter().all(Option::is_none) {
+            break;
+        }
+        assert!(Instant::now() < until, "still running 30 s after the close: {reports:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!(
+        "closed: no Ray process and no file left {:.1} s after the close",
+        closed.elapsed().as_secs_f64()
+    );
+    for w in &workers {
+        assert!(w.log().contains("ended: cluster stopped, working files wiped"), "{}", w.log());
+    }
+    drop(workers);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -129,6 +129,9 @@ pub struct JoinGrant {
     pub gcs: String,
     /// Ray's cluster token (`RAY_AUTH_TOKEN`).
     pub token: String,
+    /// The Ray head's dashboard, `ip:port`: where the joining worker sees its node come ALIVE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard: Option<String>,
 }
 
 /// One Ray node of the cluster, as the head sees it.
