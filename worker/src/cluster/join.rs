@@ -5,7 +5,7 @@
 use io_sdk::{
     worker::{
         cluster::{paths, Join, JoinGrant},
-        Bytes32, Heartbeat, Kind, Signed, PROTOCOL_VERSION,
+        Bytes32, Kind, Signed, PROTOCOL_VERSION,
     },
     Pubkey,
 };
@@ -27,11 +27,6 @@ impl JoinError {
     }
 }
 
-/// The oracle node path of a device's latest signed heartbeat.
-pub fn heartbeat_path(device: &Pubkey) -> String {
-    format!("/v1/devices/{device}/heartbeat")
-}
-
 /// The head worker's gateway URL, from the first oracle node that has a heartbeat of `head`
 /// signed by `head_worker` naming an endpoint.
 pub async fn head_endpoint(
@@ -42,7 +37,11 @@ pub async fn head_endpoint(
 ) -> Result<String, JoinError> {
     let mut whys = vec![];
     for o in oracles {
-        let url = format!("{}{}", o.trim_end_matches('/'), heartbeat_path(head));
+        let url = format!(
+            "{}{}",
+            o.trim_end_matches('/'),
+            io_sdk::worker::paths::device_heartbeat(&head.to_string())
+        );
         match fetch_endpoint(http, &url, head, head_worker).await {
             Ok(e) => return Ok(e),
             Err(w) => whys.push(w),
@@ -62,14 +61,7 @@ async fn fetch_endpoint(
         return Err(format!("{url} answered {}", resp.status()));
     }
     let signed: Signed = resp.json().await.map_err(|e| format!("{url}: not a signed envelope: {e}"))?;
-    let (signer, hb) = signed.open::<Heartbeat>(Kind::Heartbeat).map_err(|e| format!("{url}: {e}"))?;
-    if signer != *head_worker || hb.device != head.to_string() {
-        return Err(format!(
-            "{url}: the heartbeat is signed by {signer} for device {}, not by the head's worker key {head_worker}",
-            hb.device
-        ));
-    }
-    hb.endpoint.ok_or_else(|| format!("{url}: the head's worker runs without a gateway (--no-clusters)"))
+    io_sdk::worker::cluster::endpoint_of(&signed, head, head_worker).map_err(|e| format!("{url}: {e}"))
 }
 
 /// A signed join of `device` to `head`'s cluster of `lease`.

@@ -41,17 +41,7 @@ impl RayInstall {
 /// The venv the worker uses when not told: `$IO_RAY_VENV`, else
 /// `$XDG_CACHE_HOME/io-compute/ray-<RAY_VERSION>`, else `~/.cache/io-compute/ray-<RAY_VERSION>`.
 pub fn default_venv() -> PathBuf {
-    venv_from(|k| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from))
-}
-
-fn venv_from(var: impl Fn(&str) -> Option<PathBuf>) -> PathBuf {
-    if let Some(v) = var("IO_RAY_VENV") {
-        return v;
-    }
-    let cache = var("XDG_CACHE_HOME")
-        .or_else(|| var("HOME").map(|h| h.join(".cache")))
-        .unwrap_or_else(|| PathBuf::from(".cache"));
-    cache.join("io-compute").join(format!("ray-{RAY_VERSION}"))
+    io_sdk::worker::cluster::default_ray_venv()
 }
 
 /// How to fix a missing or wrong install, for every error of [`check`].
@@ -187,11 +177,20 @@ mod tests {
         };
         let pinned = format!("io-compute/ray-{RAY_VERSION}");
         let env = vars(&[("IO_RAY_VENV", "/opt/ray"), ("HOME", "/home/a")]);
-        assert_eq!(venv_from(|k| env.get(k).cloned()), PathBuf::from("/opt/ray"));
+        assert_eq!(
+            io_sdk::worker::cluster::ray_venv_from(|k| env.get(k).cloned()),
+            PathBuf::from("/opt/ray")
+        );
         let env = vars(&[("XDG_CACHE_HOME", "/c"), ("HOME", "/home/a")]);
-        assert_eq!(venv_from(|k| env.get(k).cloned()), Path::new("/c").join(&pinned));
+        assert_eq!(
+            io_sdk::worker::cluster::ray_venv_from(|k| env.get(k).cloned()),
+            Path::new("/c").join(&pinned)
+        );
         let env = vars(&[("HOME", "/home/a")]);
-        assert_eq!(venv_from(|k| env.get(k).cloned()), Path::new("/home/a/.cache").join(&pinned));
+        assert_eq!(
+            io_sdk::worker::cluster::ray_venv_from(|k| env.get(k).cloned()),
+            Path::new("/home/a/.cache").join(&pinned)
+        );
     }
 
     #[test]

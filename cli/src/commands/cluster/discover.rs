@@ -4,7 +4,7 @@
 use crate::context::Ctx;
 use anyhow::{anyhow, Result};
 use io_sdk::{
-    worker::{paths, Heartbeat, Kind, Signed},
+    worker::{paths, Signed},
     Pubkey,
 };
 use std::time::Duration;
@@ -48,18 +48,5 @@ async fn from_node(
         return Err(format!("HTTP {status}: {}", super::refusal_text(&text)));
     }
     let signed: Signed = serde_json::from_str(&text).map_err(|e| format!("not a signed heartbeat: {e}"))?;
-    endpoint_of(&signed, device, key)
-}
-
-/// The endpoint a heartbeat names, once it is the device's own, signed by its bound key.
-pub fn endpoint_of(signed: &Signed, device: &Pubkey, key: &Pubkey) -> Result<String, String> {
-    let (signer, hb) = signed.open::<Heartbeat>(Kind::Heartbeat).map_err(|e| e.to_string())?;
-    if signer != *key {
-        return Err(format!("the heartbeat is signed by {signer}, not by the device's worker key {key}"));
-    }
-    if hb.device != device.to_string() {
-        return Err(format!("the heartbeat is device {}'s, not {device}'s", hb.device));
-    }
-    hb.endpoint
-        .ok_or_else(|| "the device's worker runs without a cluster gateway (--no-clusters)".to_string())
+    io_sdk::worker::cluster::endpoint_of(&signed, device, key)
 }

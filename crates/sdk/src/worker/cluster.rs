@@ -24,16 +24,33 @@ pub const RAY_REQUIREMENT: &str = "ray[default]==2.58.0";
 /// `$XDG_CACHE_HOME/io-compute/ray-<RAY_VERSION>` (`~/.cache/...` without it). One venv serves every
 /// worker of the machine (it is 380 MB); `io-worker ray install` creates it.
 pub fn default_ray_venv() -> std::path::PathBuf {
-    if let Some(v) = std::env::var_os("IO_RAY_VENV").filter(|v| !v.is_empty()) {
-        return v.into();
+    ray_venv_from(|k| std::env::var_os(k).filter(|v| !v.is_empty()).map(std::path::PathBuf::from))
+}
+
+/// [`default_ray_venv`] with the environment read through `var` (so that it can be tested).
+pub fn ray_venv_from(var: impl Fn(&str) -> Option<std::path::PathBuf>) -> std::path::PathBuf {
+    if let Some(v) = var("IO_RAY_VENV") {
+        return v;
     }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache")
-        });
+    let cache = var("XDG_CACHE_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(|| std::path::PathBuf::from(".cache"));
     cache.join("io-compute").join(format!("ray-{RAY_VERSION}"))
+}
+
+/// The gateway a device's heartbeat names, once the heartbeat is that device's own, signed by its
+/// bound worker key (`key`, read on chain): what a renter's CLI and a joining worker trust, so
+/// an oracle node serving the heartbeat can withhold the address but never change it.
+pub fn endpoint_of(signed: &Signed, device: &Pubkey, key: &Pubkey) -> Result<String, String> {
+    let (signer, hb) = signed.open::<super::Heartbeat>(Kind::Heartbeat).map_err(|e| e.to_string())?;
+    if signer != *key {
+        return Err(format!("the heartbeat is signed by {signer}, not by the device's worker key {key}"));
+    }
+    if hb.device != device.to_string() {
+        return Err(format!("the heartbeat is device {}'s, not {device}'s", hb.device));
+    }
+    hb.endpoint
+        .ok_or_else(|| "the device's worker runs without a cluster gateway (--no-clusters)".to_string())
 }
 
 /// The header carrying a renter's signed [`LeaseAccess`] (the compact JSON of its [`Signed`]
