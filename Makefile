@@ -1,7 +1,8 @@
 # IO Compute — the two commands a newcomer needs:
 #   make up     run the system locally: a Solana JSON-RPC node with every program and a demo network
 #               (its clock 120× the wall), the indexer serving its query API, four oracle nodes and
-#               one simulated worker per demo device
+#               one simulated worker per demo device (a lease's workers form a Ray cluster for its
+#               renter; the pinned Ray is installed into ~/.cache/io-compute on first use)
 #   make test   run every test (the web app's unit tests, the workspace's tests, the browser tests)
 CARGO ?= cargo
 # program-test logs every instruction at debug level; tests assert, they need no log.

@@ -64,28 +64,50 @@ async fn get(url: &str, header: Option<&str>) -> (u16, Value) {
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-/// The worker's view of its cluster (`cluster.json` in its state directory), `None` when it
-/// serves none.
-fn cluster_file(s: &System, d: (usize, usize)) -> Option<Value> {
-    let path = Path::new(&s.device(d.0, d.1).worker_state_dir).join("cluster.json");
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+/// The running worker's view of its lease's cluster (`cluster` in `run.json`, what `io-worker
+/// status` shows), `None` when it serves none.
+fn cluster_status(s: &System, d: (usize, usize)) -> Option<Value> {
+    let path = Path::new(&s.device(d.0, d.1).worker_state_dir).join("run.json");
+    let v: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    Some(v["cluster"].clone()).filter(|c| !c.is_null())
 }
 
-/// Host processes whose command line names `dir` (Ray's processes all carry their temp dir).
-fn processes_under(dir: &str) -> Vec<String> {
+/// A Ray process as the provider's machine sees it: every process of a lease's Ray node carries
+/// `IO_RAY_NODE=<its working directory>` (`/tmp/io-ray/<lease 8>-<device 8>`) in its environment.
+struct RayProcess {
+    pid: String,
+    node_dir: String,
+    token: Option<String>,
+}
+
+/// The host's live Ray processes whose working directory belongs to `lease` (its first 8
+/// characters).
+fn ray_processes(lease: &str) -> Vec<RayProcess> {
+    let prefix = format!("IO_RAY_NODE=/tmp/io-ray/{}-", &lease[..8]);
     let mut out = vec![];
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else { continue };
-        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if cmd.contains(dir) {
-            out.push(format!(
-                "{} {}",
-                e.file_name().to_string_lossy(),
-                cmd.chars().take(120).collect::<String>()
-            ));
+        let Ok(env) = std::fs::read(e.path().join("environ")) else { continue };
+        let vars: Vec<String> =
+            env.split(|b| *b == 0).map(|v| String::from_utf8_lossy(v).into_owned()).collect();
+        let Some(dir) =
+            vars.iter().find(|v| v.starts_with(&prefix)).map(|v| v["IO_RAY_NODE=".len()..].to_string())
+        else {
+            continue;
+        };
+        // A zombie keeps its environment until it is reaped, but runs nothing.
+        let zombie = std::fs::read_to_string(e.path().join("stat"))
+            .is_ok_and(|st| st.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')));
+        if zombie {
+            continue;
         }
+        let token = vars.iter().find_map(|v| v.strip_prefix("RAY_AUTH_TOKEN=").map(str::to_string));
+        out.push(RayProcess { pid: e.file_name().to_string_lossy().into_owned(), node_dir: dir, token });
     }
     out
+}
+
+fn pids(ps: &[RayProcess]) -> Vec<String> {
+    ps.iter().map(|p| format!("{} ({})", p.pid, p.node_dir)).collect()
 }
 
 /// Waits until the lease's cluster serves with `nodes` nodes alive, as its renter sees it.
@@ -225,7 +247,9 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     assert!(logs.contains("alive nodes: 2"), "{logs}");
 
     // 2. Only the renter, only fresh, only this lease; refused requests never reach Ray.
-    let forwarded = |s: &System| cluster_file(s, HEAD).and_then(|v| v["forwarded"].as_u64()).unwrap();
+    // The worker writes its status every heartbeat (2 s): read it after one has passed.
+    let forwarded = |s: &System| cluster_status(s, HEAD).and_then(|v| v["forwarded"].as_u64()).unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let before = forwarded(&s);
     let jobs_url = format!("{gateway}/api/jobs/");
     let alice = Signer { secret: secret(&s, "alice"), ..renter_clone(&renter) };
@@ -241,13 +265,15 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     assert_eq!(status, 200, "{body}");
     let (status, body) = get(&jobs_url, Some(&once)).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("replayed")), "{body}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(forwarded(&s), before + 1, "only the one good request reached Ray");
 
     // The tunnel's cost: Ray's job API directly (its token), through the gateway signed by the
     // test, and through `io lease connect`; interleaved, a new connection per request.
-    let state = cluster_file(&s, HEAD).unwrap();
-    let dashboard = format!("{}/api/jobs/", state["dashboard"].as_str().unwrap());
-    let token = state["token"].as_str().unwrap().to_string();
+    // Direct: the head's dashboard (its port block's +65) with the lease's Ray token, read where
+    // the provider can read it, in the environment of the head's Ray processes.
+    let dashboard = format!("http://{}:{}/api/jobs/", cluster_ip(0), io_e2e::system::ray_ports(0) + 65);
+    let token = ray_processes(&demo.lease).into_iter().find_map(|p| p.token).expect("the lease's Ray token");
     let through = format!("{}/api/jobs/", tunnel.address);
     let m = median_ms(&[(&dashboard, Some(token)), (&through, None)], 40).await;
     eprintln!(
@@ -259,15 +285,17 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     );
 
     // 3. A worker killed mid-lease is not paid for the time it was gone.
-    let node_dir = cluster_file(&s, NODE).unwrap()["ray_temp_dir"].as_str().unwrap().to_string();
+    let node_dir = format!("/tmp/io-ray/{}-{}", &demo.lease[..8], &node[..8]);
+    assert!(ray_processes(&demo.lease).iter().any(|p| p.node_dir == node_dir), "the node's Ray runs");
     let t0 = s.chain_now().await.unwrap();
     s.kill_worker(&node);
     s.wait("the killed worker's Ray node to go with it", Duration::from_secs(20), || async {
-        let left = processes_under(&node_dir);
+        let left: Vec<RayProcess> =
+            ray_processes(&demo.lease).into_iter().filter(|p| p.node_dir == node_dir).collect();
         if left.is_empty() {
             Ok(Some(()))
         } else {
-            Err(anyhow::anyhow!("{left:?}"))
+            Err(anyhow::anyhow!("{:?}", pids(&left)))
         }
     })
     .await;
@@ -280,7 +308,7 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     let report = s
         .wait("a certified report past the gap", Duration::from_secs(300), || async {
             let r = s.latest_report(0).await?;
-            Ok(r.filter(|r| r["report"]["period"].as_u64().is_some_and(|p| p >= until)))
+            Ok(r.filter(|r| r["period"].as_u64().is_some_and(|p| p >= until)))
         })
         .await;
     let seconds = |d: &str| {
@@ -302,20 +330,19 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     );
 
     // 4. Closing stops the cluster; the next renter gets a fresh one.
-    let dirs: Vec<String> = [HEAD, NODE]
-        .iter()
-        .map(|&d| cluster_file(&s, d).unwrap()["ray_temp_dir"].as_str().unwrap().to_string())
-        .collect();
+    let dirs: Vec<String> =
+        [&head, &node].iter().map(|d| format!("/tmp/io-ray/{}-{}", &demo.lease[..8], &d[..8])).collect();
+    assert!(dirs.iter().all(|d| Path::new(d).is_dir()), "each node works in {dirs:?}");
     let (code, _, err) =
         s.io(Some(s.wallet_keypair("renter")), &["lease", "close", &demo.lease]).await.unwrap();
     assert_eq!(code, 0, "{err}");
     s.wait("the closed lease's cluster to stop", Duration::from_secs(60), || async {
-        let left: Vec<String> = dirs.iter().flat_map(|d| processes_under(d)).collect();
+        let left = ray_processes(&demo.lease);
         let files: Vec<&String> = dirs.iter().filter(|d| Path::new(d).exists()).collect();
-        if left.is_empty() && files.is_empty() && cluster_file(&s, HEAD).is_none() {
+        if left.is_empty() && files.is_empty() {
             Ok(Some(()))
         } else {
-            Err(anyhow::anyhow!("processes {left:?}, dirs {files:?}"))
+            Err(anyhow::anyhow!("processes {:?}, dirs {files:?}", pids(&left)))
         }
     })
     .await;

@@ -159,7 +159,7 @@ pub fn cluster_line(c: &ClusterStatus) -> String {
     };
     let ready = c
         .ready_ms
-        .map(|ms| format!(", ready {:.1} s after the lease opened", ms as f64 / 1000.0))
+        .map(|ms| format!(", ready {:.1} s after the worker saw the lease", ms as f64 / 1000.0))
         .unwrap_or_default();
     let gateway = if c.role == Role::Head {
         format!(

@@ -98,14 +98,14 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
         Member { device: head_dev, worker: head_key.pubkey() },
         Member { device: node_dev, worker: node_key.pubkey() },
     ];
-    let start_ts = i64::try_from(io_worker::now_ms() / 1000).unwrap();
+    let seen_ms = io_worker::now_ms();
     let head_gw = "127.0.0.44:32040";
 
     // The head's worker and its gateway.
     let head = worker(&head_key, head_dev, &dir.join("head"), &format!("http://{head_gw}"));
     let head_shared = head.cluster.clone().unwrap();
     let mut head_lease =
-        LeaseCluster::new(lease, renter.pubkey(), members.clone(), &head_dev, start_ts).unwrap();
+        LeaseCluster::new(lease, renter.pubkey(), members.clone(), &head_dev, seen_ms).unwrap();
     head_lease.token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into();
     head_shared.set(Some(head_lease.clone()));
     let listener = TcpListener::bind(head_gw).await.unwrap();
@@ -132,7 +132,7 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
     // The other device's worker: it learns everything of Ray from the join.
     let node_w = worker(&node_key, node_dev, &dir.join("node"), "http://127.0.0.45:32042");
     let node_shared = node_w.cluster.clone().unwrap();
-    let node_lease = LeaseCluster::new(lease, renter.pubkey(), members, &node_dev, start_ts).unwrap();
+    let node_lease = LeaseCluster::new(lease, renter.pubkey(), members, &node_dev, seen_ms).unwrap();
     node_shared.set(Some(node_lease.clone()));
     let (node_stop, rx) = oneshot::channel();
     let node_task = tokio::spawn(serve::serve(

@@ -40,9 +40,10 @@ pub struct LeaseCluster {
     pub dashboard: Option<String>,
     /// The Ray head's GCS, `ip:port`.
     pub gcs: Option<String>,
-    /// The lease's start on chain, seconds: the origin of `ready_ms`.
-    pub start_ts: i64,
-    /// Lease start → this device serving, ms (set once, at the first Serving).
+    /// When this worker first saw the lease, its wall clock in ms: the origin of `ready_ms`.
+    /// (Not the lease's start on chain: a local network's chain clock runs faster than the wall.)
+    pub seen_ms: u64,
+    /// Lease seen → this device serving, wall ms (set once, at the first Serving).
     pub ready_ms: Option<u64>,
     /// The Ray nodes as the head last saw them (head only).
     pub nodes: Vec<NodeView>,
@@ -56,7 +57,7 @@ impl LeaseCluster {
         renter: Pubkey,
         members: Vec<Member>,
         me: &Pubkey,
-        start_ts: i64,
+        seen_ms: u64,
     ) -> Option<Self> {
         let role = if members.first()?.device == *me { Role::Head } else { Role::Node };
         Some(LeaseCluster {
@@ -69,7 +70,7 @@ impl LeaseCluster {
             token: String::new(),
             dashboard: None,
             gcs: None,
-            start_ts,
+            seen_ms,
             ready_ms: None,
             nodes: vec![],
         })
@@ -97,8 +98,7 @@ impl LeaseCluster {
     /// Moves to `state` (with its reason); the first Serving records the ready time.
     pub fn set_state(&mut self, state: ClusterState, why: Option<String>, now_ms: u64) {
         if state == ClusterState::Serving && self.ready_ms.is_none() {
-            let start_ms = u64::try_from(self.start_ts).unwrap_or(0).saturating_mul(1000);
-            self.ready_ms = Some(now_ms.saturating_sub(start_ms));
+            self.ready_ms = Some(now_ms.saturating_sub(self.seen_ms));
         }
         self.state = state;
         self.why = why;
@@ -200,7 +200,7 @@ mod tests {
         node.set_state(ClusterState::Serving, None, 112_500);
         node.set_state(ClusterState::Failed, Some("died".into()), 200_000);
         node.set_state(ClusterState::Serving, None, 300_000);
-        assert_eq!(node.ready_ms, Some(12_500));
+        assert_eq!(node.ready_ms, Some(112_400));
         assert!(LeaseCluster::new(lease, lease, vec![], &lease, 0).is_none());
     }
 

@@ -76,8 +76,13 @@ pub struct NodeSpec {
 
 /// The short temp dir of `lease`'s node on `device`: `/tmp/io-ray/<lease 8>-<device 8>`.
 pub fn temp_dir_for(lease: &str, device: &str) -> PathBuf {
-    let short = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).take(8).collect::<String>();
-    PathBuf::from(format!("/tmp/io-ray/{}-{}", short(lease), short(device)))
+    PathBuf::from(format!("/tmp/io-ray/{}-{}", short8(lease), short8(device)))
+}
+
+/// The first 8 alphanumeric characters of an address: enough to tell leases and devices apart on
+/// one machine, short enough for Ray's socket paths.
+fn short8(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).take(8).collect()
 }
 
 /// The child (`unshare`) and whether it was reaped. The pid is signalled only while the child
@@ -560,6 +565,28 @@ pub fn processes_of(temp_dir: &Path) -> Vec<u32> {
         .collect()
 }
 
+/// Removes the working directories (and logs) a previous run of this device's worker left under
+/// `/tmp/io-ray` (a worker killed with its lease's node: the kernel ended the node, nobody wiped
+/// its files), skipping any that a live process still uses. Returns what was removed.
+pub fn sweep_stale(device: &str) -> Vec<PathBuf> {
+    let suffix = format!("-{}", short8(device));
+    let root = temp_dir_for("x", device).parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut removed = vec![];
+    for entry in fs::read_dir(&root).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let dir_name = name.strip_suffix(".log").unwrap_or(&name);
+        if !dir_name.ends_with(&suffix) || !processes_of(&root.join(dir_name)).is_empty() {
+            continue;
+        }
+        let gone = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+        if gone.is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
 fn mark(temp_dir: &Path) -> Vec<u8> {
     [NODE_MARK.as_bytes(), b"=", temp_dir.as_os_str().as_bytes()].concat()
 }
@@ -639,6 +666,23 @@ fn parse_nodes(body: &str) -> Result<Vec<NodeView>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crashed_runs_files_are_swept_and_only_this_devices() {
+        let device = format!("Sweep{}", std::process::id());
+        let other = format!("Other{}", std::process::id());
+        let (mine, theirs) = (temp_dir_for("LeaseAAAA", &device), temp_dir_for("LeaseAAAA", &other));
+        for d in [&mine, &theirs] {
+            fs::create_dir_all(d.join("session_1")).unwrap();
+            fs::write(d.with_extension("log"), "ray said").unwrap();
+        }
+        let mut removed = sweep_stale(&device);
+        removed.sort();
+        assert_eq!(removed, vec![mine.clone(), mine.with_extension("log")]);
+        assert!(!mine.exists() && theirs.exists() && theirs.with_extension("log").exists());
+        fs::remove_dir_all(&theirs).unwrap();
+        fs::remove_file(theirs.with_extension("log")).unwrap();
+    }
 
     #[test]
     fn temp_dirs_are_short_enough_for_any_lease_and_device() {

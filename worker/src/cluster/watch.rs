@@ -56,6 +56,12 @@ pub async fn start(w: Arc<Worker>, shared: Arc<Shared>, settings: Settings) -> R
             error!("the gateway stopped: {e}");
         }
     });
+    let device = w.id.device.to_string();
+    for path in
+        tokio::task::spawn_blocking(move || super::node::sweep_stale(&device)).await.unwrap_or_default()
+    {
+        info!("removed {}, left by an earlier run of this worker", path.display());
+    }
     let (stop, stop_rx) = oneshot::channel();
     let task = tokio::spawn(watch(w, shared, settings, stop_rx));
     Ok(Watcher { stop, task })
@@ -118,7 +124,7 @@ async fn begin(w: &Arc<Worker>, shared: &Arc<Shared>, settings: &Settings, l: Se
         .await
         .with_context(|| format!("lease {}: reading its devices' worker keys", l.address))?;
     let members = keys.into_iter().map(|(device, worker)| Member { device, worker }).collect();
-    let mut lease = LeaseCluster::new(l.address, l.renter, members, &w.id.device, l.start_ts)
+    let mut lease = LeaseCluster::new(l.address, l.renter, members, &w.id.device, crate::now_ms())
         .with_context(|| format!("lease {} lists no device", l.address))?;
     if lease.role == Role::Head {
         // The cluster's token: made here, never on chain; the other workers get it in a grant.

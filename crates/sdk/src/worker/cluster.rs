@@ -169,7 +169,7 @@ pub struct ClusterView {
     pub state: ClusterState,
     pub ray_version: String,
     pub nodes: Vec<NodeView>,
-    /// Chain-confirmed lease open → head accepting jobs, ms (the worker's measure).
+    /// The head's worker's own measure: lease first seen → head serving, wall ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_ms: Option<u64>,
 }
