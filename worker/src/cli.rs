@@ -325,11 +325,14 @@ async fn dispatch(args: Args) -> Result<()> {
         Command::Ray { command } => match command {
             RayCommand::Install { venv } => {
                 let venv = venv.clone().unwrap_or_else(crate::cluster::ray::default_venv);
-                eprintln!(
-                    "installing {} into {} (about 400 MB; a minute or two)",
-                    io_sdk::worker::cluster::RAY_REQUIREMENT,
-                    venv.display()
-                );
+                // Said only when there is something to install: `make up` runs this every time.
+                if crate::cluster::ray::check(&venv).is_err() {
+                    eprintln!(
+                        "installing {} into {} (about 400 MB; a minute or two)",
+                        io_sdk::worker::cluster::RAY_REQUIREMENT,
+                        venv.display()
+                    );
+                }
                 let v = venv.clone();
                 let got = tokio::task::spawn_blocking(move || crate::cluster::ray::install(&v)).await??;
                 println!("Ray {} is installed at {}", got.version, got.venv.display());

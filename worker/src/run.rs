@@ -285,7 +285,7 @@ pub async fn run(worker: Arc<Worker>, settings: Settings, clusters: Option<clust
     for url in settings.oracles.clone() {
         tokio::spawn(node_loop(worker.clone(), url, settings.clone()));
     }
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
     if let Some(w) = watcher {
         w.shutdown().await;
     }
@@ -295,6 +295,16 @@ pub async fn run(worker: Arc<Worker>, settings: Settings, clusters: Option<clust
         worker.state.dir.display()
     );
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what `make up`, systemd and container runtimes send): either stops the
+/// worker cleanly, its lease's Ray node included (killed and wiped, not left to the kernel).
+async fn stop_signal() -> std::io::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r,
+        _ = term.recv() => Ok(()),
+    }
 }
 
 async fn refresh_lease(w: &Worker) {
