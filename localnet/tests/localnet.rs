@@ -237,7 +237,7 @@ async fn bootstrap_seeds_the_demo_network_once() {
     let before = token_config.schedule_count;
     let state_dir = net.manifest_path.parent().unwrap();
     let ports = m.oracle_nodes.iter().map(|n| n.url.rsplit(':').next().unwrap().parse().unwrap()).collect();
-    let options = bootstrap::Options { oracle_ports: ports, demo_activity: false };
+    let options = bootstrap::Options { oracle_ports: ports, demo_activity: false, demo_cluster: false };
     let again = timeout(
         WAIT,
         bootstrap::run(&net.rpc_url, &net.ws_url, m.slot_time_ms, m.clock_speed, state_dir, &options),
