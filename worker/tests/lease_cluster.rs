@@ -7,7 +7,10 @@
 //!
 //! Needs the pinned Ray venv (installed into the default place when missing; CI has PyPI).
 //! Addresses 127.0.0.44–.46, ports 32040–32099 and Ray blocks at 32100 and 32300.
+mod common;
+
 use axum::{routing::get, Json, Router};
+use common::send_raw;
 use io_sdk::{
     worker::{
         cluster::{access, access_header, paths, ClusterState, ClusterView, ACCESS_HEADER},
@@ -33,11 +36,7 @@ use io_worker::{
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::{sync::Arc, time::Duration, time::Instant};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-    sync::oneshot,
-};
+use tokio::{net::TcpListener, sync::oneshot};
 
 const GENESIS: &str = "GenesisOfTheTestCluster1111111111111111111";
 const ORACLE: &str = "127.0.0.46:32041";
@@ -73,15 +72,6 @@ fn settings(ip: &str, gateway: &str, ray_ports: u16) -> Settings {
         resources: Resources { cpus: 1, gpus: 0, memory_bytes: 1 << 30 },
         oracles: vec![format!("http://{ORACLE}")],
     }
-}
-
-async fn send(addr: &str, request: &str) -> (u16, String) {
-    let mut c = TcpStream::connect(addr).await.unwrap();
-    c.write_all(request.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    tokio::time::timeout(Duration::from_secs(20), c.read_to_string(&mut out)).await.unwrap().unwrap();
-    let status = out.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -186,15 +176,15 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
         let h = a.map(|a| format!("{ACCESS_HEADER}: {a}\r\n")).unwrap_or_default();
         format!("GET {path} HTTP/1.1\r\nHost: x\r\n{h}\r\n")
     };
-    let (status, body) = send(head_gw, &get("/api/jobs/", Some(signed(1)))).await;
+    let (status, body) = send_raw(head_gw, &get("/api/jobs/", Some(signed(1)))).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.trim_start().starts_with('['), "{body}");
-    let (status, body) = send(head_gw, &get("/api/jobs/", None)).await;
+    let (status, body) = send_raw(head_gw, &get("/api/jobs/", None)).await;
     assert_eq!(status, 401, "{body}");
     let until = Instant::now() + Duration::from_secs(30);
     let mut n = 2u8;
     loop {
-        let (status, body) = send(head_gw, &get(paths::CLUSTER, Some(signed(n)))).await;
+        let (status, body) = send_raw(head_gw, &get(paths::CLUSTER, Some(signed(n)))).await;
         assert_eq!(status, 200, "{body}");
         let view: ClusterView = serde_json::from_str(&body).unwrap();
         if view.nodes.iter().filter(|n| n.alive).count() == 2 {
@@ -218,11 +208,11 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
     let (mut direct, mut via) = (vec![], vec![]);
     for i in 0..40u8 {
         let t = Instant::now();
-        assert_eq!(send(&dashboard, &direct_req).await.0, 200);
+        assert_eq!(send_raw(&dashboard, &direct_req).await.0, 200);
         direct.push(t.elapsed());
         let req = get("/api/jobs/", Some(signed(100 + i)));
         let t = Instant::now();
-        assert_eq!(send(head_gw, &req).await.0, 200);
+        assert_eq!(send_raw(head_gw, &req).await.0, 200);
         via.push(t.elapsed());
     }
     let median = |v: &mut Vec<Duration>| {

@@ -2,7 +2,10 @@
 //! small in-process oracle nodes: axum servers implementing the oracle side of io-sdk's worker
 //! protocol with io-proof's verifier. The `io-worker` binary runs as a child process, as a
 //! provider would run it.
+mod common;
+
 use axum::{extract::State, routing::post, Json, Router};
+use common::send_raw;
 use io_localnet::{Config, Localnet};
 use io_proof::{Challenge, Round, Verifier};
 use io_sdk::{
@@ -575,16 +578,6 @@ impl Directory {
         let s = self.latest.lock().unwrap().get(device).cloned()?;
         Some(s.open::<Heartbeat>(Kind::Heartbeat).unwrap().1)
     }
-}
-
-async fn send_raw(addr: &str, request: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
-    c.write_all(request.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    tokio::time::timeout(Duration::from_secs(20), c.read_to_string(&mut out)).await.unwrap().unwrap();
-    let status = out.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
 }
 
 /// The demo's two-device lease, served by two workers with clusters on (each on its own

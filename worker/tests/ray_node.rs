@@ -72,30 +72,14 @@ async fn run_job(http: &reqwest::Client, dash: &str, token: &str, entry: &str) -
     let id = submitted["submission_id"].as_str().expect("a submission id").to_string();
     let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
-        let job: Value = http
-            .get(format!("{dash}/api/jobs/{id}"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let job = get_json(http, &format!("{dash}/api/jobs/{id}"), token).await;
         let status = job["status"].as_str().unwrap_or("").to_string();
         if ["SUCCEEDED", "FAILED", "STOPPED"].contains(&status.as_str()) || Instant::now() > deadline {
             break status;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     };
-    let logs: Value = http
-        .get(format!("{dash}/api/jobs/{id}/logs"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let logs = get_json(http, &format!("{dash}/api/jobs/{id}/logs"), token).await;
     (status, logs["logs"].as_str().unwrap_or("").to_string())
 }
 
@@ -242,4 +226,9 @@ fn a_killed_worker_leaves_no_ray() {
         before.len(),
         t.elapsed().as_secs_f64()
     );
+}
+
+/// GET `url` from Ray's dashboard with the cluster's token, as JSON.
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
 }
