@@ -86,6 +86,7 @@ for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.js
     pids+=($!)
     k=$((k + 1))
 done
+ray_bin=$("$bin"/io-worker ray check 2>/dev/null | sed -n 's/^Ray .* is installed at //p')/bin/ray
 renter_key=$(jq -r '.wallets[] | select(.name == "renter") | .keypair' "$state/manifest.json")
 cluster_lease=$(jq -r '.demo.cluster.lease // "LEASE"' "$state/manifest.json")
 
@@ -99,7 +100,7 @@ up: the chain's clock runs ${speed}× the wall: one oracle period per $((3600 / 
       curl -s http://127.0.0.1:7901/v1/status        a node's view; tail -f $logs/oracle-1.log
 up: the demo's Ray cluster (lease $cluster_lease, two devices) for its renter:
       ./target/debug/io --keypair $renter_key lease connect $cluster_lease
-      ray job submit --address http://127.0.0.1:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'
+      $ray_bin job submit --address http://127.0.0.1:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'
       ./target/debug/io --keypair $renter_key lease jobs $cluster_lease --logs
 $app_line
 EOF

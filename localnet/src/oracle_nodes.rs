@@ -58,6 +58,8 @@ struct Peer {
 #[derive(Serialize)]
 struct Workers {
     allow_simulated: bool,
+    /// The demo's and the tests' workers that run `--no-clusters` are paid on liveness.
+    allow_bare_leases: bool,
     ping_mean_interval_ms: u64,
 }
 
@@ -101,7 +103,11 @@ pub fn write(
             chain: Chain { rpc_url: rpc_url.into(), clock_poll_ms: CLOCK_POLL_MS },
             database: Database { url: format!("sqlite://{}?mode=rwc", db.display()) },
             peers,
-            workers: Workers { allow_simulated: true, ping_mean_interval_ms: PING_MEAN_INTERVAL_MS },
+            workers: Workers {
+                allow_simulated: true,
+                allow_bare_leases: true,
+                ping_mean_interval_ms: PING_MEAN_INTERVAL_MS,
+            },
             report: Report { settle_ms: SETTLE_MS, takeover_ms: TAKEOVER_MS, usdc_per_io },
         };
         let path = state_dir.join(format!("oracle-{n}.toml"));

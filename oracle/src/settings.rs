@@ -97,6 +97,12 @@ pub struct WorkerSettings {
     /// Accept simulated devices (a CPU standing in for the registered hardware, light
     /// challenges): local networks only.
     pub allow_simulated: bool,
+    /// Count a leased device's live time as lease time when its worker runs without clusters
+    /// (`io-worker run --no-clusters`: no `endpoint`, no cluster report in its heartbeats). Off,
+    /// as on a production network, lease time counts only while the device's heartbeats say the
+    /// lease's Ray cluster serves on it. The local network turns it on for the demo's bare
+    /// workers (and the tests that are not about clusters).
+    pub allow_bare_leases: bool,
     /// Wall ms a challenge's commitment may arrive after its deadline before the challenge is
     /// failed as missed (the verifier itself still refuses a late commitment: this only keeps a
     /// commitment in flight from racing the expiry).
@@ -120,6 +126,7 @@ impl Default for WorkerSettings {
             ping_answer_ms: 2_000,
             ping_mean_interval_ms: 300_000,
             allow_simulated: false,
+            allow_bare_leases: false,
             challenge_grace_ms: 5_000,
             answer_timeout_ms: 60_000,
             registry_refresh_ms: 30_000,

@@ -78,6 +78,8 @@ fn settings(net: &Net, i: usize, peers: Vec<Peer>, equivocate: bool) -> Settings
     s.report.takeover_ms = 6_000;
     s.testing.sign_different_root = equivocate;
     s.workers.allow_simulated = true;
+    // Its workers run without clusters: their live time is their lease time.
+    s.workers.allow_bare_leases = true;
     s
 }
 

@@ -89,6 +89,8 @@ async fn start_node(net: &Net, name: &str, tweak: impl FnOnce(&mut Settings)) ->
     s.chain.rpc_url = net.rpc.clone();
     s.database.url = format!("sqlite://{}?mode=rwc", net.dir.path().join(format!("{name}.db")).display());
     s.workers.allow_simulated = true;
+    // Most heartbeats here come from workers without clusters: paid on liveness, as before.
+    s.workers.allow_bare_leases = true;
     s.workers.flush_ms = 300;
     tweak(&mut s);
     let store = Store::open(&s.database.url, 4).await.unwrap();

@@ -150,9 +150,23 @@ pub enum RayCommand {
 /// The cluster settings from the flags; `None` with --no-clusters. Warns once when Ray is
 /// missing: the worker still serves (heartbeats, challenges), and a lease's cluster reports
 /// Failed with the same message until Ray is installed.
-fn cluster_settings(a: &ClusterArgs, oracles: &[String]) -> Result<Option<crate::cluster::Settings>> {
+fn cluster_settings(
+    a: &ClusterArgs,
+    oracles: &[String],
+    simulate: bool,
+) -> Result<Option<crate::cluster::Settings>> {
     if a.no_clusters {
         return Ok(None);
+    }
+    let public_url = crate::cluster::public_url(a.public_url.as_deref(), a.gateway, a.cluster_ip);
+    // A real device is reached from other machines: a loopback gateway would send renters and
+    // the lease's other workers to their own machine. (Simulated devices run on one machine.)
+    if !simulate && crate::chain::is_loopback(&public_url) {
+        bail!(
+            "the gateway would be advertised as {public_url}, which no other machine can reach: pass --public-url \
+             http://THIS_MACHINE:{} and --cluster-ip THIS_MACHINE_IP (or --no-clusters)",
+            a.gateway.port()
+        );
     }
     let poll = a.lease_poll_secs;
     if !(poll.is_finite() && (0.1..=3600.0).contains(&poll)) {
@@ -179,7 +193,7 @@ fn cluster_settings(a: &ClusterArgs, oracles: &[String]) -> Result<Option<crate:
     Ok(Some(crate::cluster::Settings {
         venv,
         gateway: a.gateway,
-        public_url: crate::cluster::public_url(a.public_url.as_deref(), a.gateway, a.cluster_ip),
+        public_url,
         cluster_ip: a.cluster_ip,
         ray_ports: a.ray_ports,
         object_store_bytes,
@@ -308,11 +322,13 @@ async fn dispatch(args: Args) -> Result<()> {
                 }
             }
             let operator = parse_operator(operator)?;
-            let clusters = cluster_settings(clusters, &settings.oracles)?;
             let key = key_or_create(&key_path(&args, &state))?;
             // clap refuses --testing-wrong-rows without --simulate, and `start` refuses --simulate
             // anywhere but on a local network, so the cheat never reaches a real cluster.
             let mut worker = start(&url(&args)?, key, operator.as_ref(), *simulate, state).await?;
+            // After the device is found: a flag mistake about clusters is said about a device
+            // that can serve.
+            let clusters = cluster_settings(clusters, &settings.oracles, *simulate)?;
             if *testing_wrong_rows {
                 tracing::warn!("TESTING: every challenge of this worker is answered with wrong rows");
                 worker.id.wrong_rows = true;

@@ -101,7 +101,9 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
     let listener = TcpListener::bind(head_gw).await.unwrap();
     tokio::spawn(Gateway::new(GENESIS.into(), head_dev, head_shared.clone()).serve(listener));
 
-    // The stand-in oracle node serves the head's last signed heartbeat.
+    // The stand-in oracle node serves the head's last signed heartbeat, naming the lease it
+    // serves (as the lease watcher sets it).
+    *head.serving_lease.lock().unwrap() = Some(lease.to_string());
     let hb: Signed = head.heartbeat();
     let app = Router::new()
         .route(&format!("/v1/devices/{head_dev}/heartbeat"), get(move || async move { Json(hb) }));

@@ -298,6 +298,16 @@ async fn a_worker_on_a_local_network() {
         }
         v.into_iter().map(String::from).collect::<Vec<_>>()
     };
+    // A real device with clusters on must be reachable from other machines: a gateway that
+    // would be advertised on loopback (the defaults) is refused, saying what to pass.
+    let (code, _, err) = worker_once(&rpc, &state, &["run", "--oracle", &a_url]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "advertised as http://127.0.0.1:7960, which no other machine can reach: pass --public-url"
+        ),
+        "{err}"
+    );
     let args1 = run_args(&[&a_url, &b_url, &dead]);
     let mut w = spawn_worker(&rpc, &state, &args1.iter().map(String::as_str).collect::<Vec<_>>(), "log1");
 

@@ -156,7 +156,12 @@ async fn heartbeat(
         ));
     }
     let chain_now = node.clock.now();
-    let serving = serves_lease(hb.serving_lease.as_deref(), hb.lease_cluster.as_ref());
+    let serving = serves_lease(
+        hb.serving_lease.as_deref(),
+        hb.lease_cluster.as_ref(),
+        hb.endpoint.is_some(),
+        w.allow_bare_leases,
+    );
     let pings = node
         .observe
         .liveness

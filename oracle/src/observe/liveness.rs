@@ -93,13 +93,21 @@ fn close(device: &Pubkey, kind: IntervalKind, o: Open, closed: &mut Vec<Interval
     closed.push(IntervalRow { device: device.to_string(), kind, start_ts: o.start, end_ts: o.end });
 }
 
-/// Whether a heartbeat's time counts as lease time, from its `serving_lease` and
-/// `lease_cluster`: a worker without clusters reports no cluster (its lease time is its live
-/// time); one with clusters counts only while its report serves the lease the heartbeat names.
-pub fn serves_lease(serving_lease: Option<&str>, lease_cluster: Option<&ClusterReport>) -> bool {
+/// Whether a heartbeat's time counts as lease time, from its `serving_lease`, its
+/// `lease_cluster` and whether its worker runs clusters (`clustered`: it names a gateway
+/// `endpoint`). A report counts only while it serves the lease the heartbeat names; a clustered
+/// worker that sends none (between two leases, or one whose cluster could not start) serves
+/// none; a worker without clusters counts its live time only where `allow_bare` (the node's
+/// `workers.allow_bare_leases`, for local networks).
+pub fn serves_lease(
+    serving_lease: Option<&str>,
+    lease_cluster: Option<&ClusterReport>,
+    clustered: bool,
+    allow_bare: bool,
+) -> bool {
     match lease_cluster {
-        None => true,
         Some(r) => serving_lease.is_some_and(|lease| r.serves(lease)),
+        None => !clustered && allow_bare,
     }
 }
 
@@ -495,13 +503,18 @@ mod tests {
         let r = |lease: &str, state| {
             Some(ClusterReport { lease: lease.into(), role: Role::Head, state, why: None })
         };
-        assert!(serves_lease(None, None), "no clusters: live time is lease time");
-        assert!(serves_lease(Some("L"), None));
-        assert!(serves_lease(Some("L"), r("L", ClusterState::Serving).as_ref()));
-        assert!(!serves_lease(Some("L"), r("L", ClusterState::Starting).as_ref()));
-        assert!(!serves_lease(Some("L"), r("L", ClusterState::Failed).as_ref()));
-        assert!(!serves_lease(Some("L"), r("M", ClusterState::Serving).as_ref()), "another lease's");
-        assert!(!serves_lease(None, r("L", ClusterState::Serving).as_ref()), "names no lease");
+        let bare = |lease, allow| serves_lease(lease, None, false, allow);
+        assert!(bare(None, true) && bare(Some("L"), true), "no clusters, allowed: live time is lease time");
+        assert!(!bare(Some("L"), false), "no clusters where bare leases are not allowed: no lease time");
+        for allow in [true, false] {
+            let c = |lease, report: Option<ClusterReport>| serves_lease(lease, report.as_ref(), true, allow);
+            assert!(c(Some("L"), r("L", ClusterState::Serving)));
+            assert!(!c(Some("L"), r("L", ClusterState::Starting)));
+            assert!(!c(Some("L"), r("L", ClusterState::Failed)));
+            assert!(!c(Some("L"), r("M", ClusterState::Serving)), "another lease's");
+            assert!(!c(None, r("L", ClusterState::Serving)), "names no lease");
+            assert!(!c(Some("L"), None), "a clustered worker without a report serves nothing");
+        }
     }
 
     #[test]

@@ -37,8 +37,11 @@ use tokio::{
 use tracing::{debug, info, warn};
 
 /// The longest a client may take to send its request head (and a join its body): a stalled
-/// client must not hold a task forever.
-const READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// client must not hold a connection slot for long.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once (a request being read, or a renter's exchange with Ray); the
+/// others wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 512;
 /// A join's body is one small envelope.
 const MAX_JOIN_BODY: usize = 16 * 1024;
 /// Connecting to the Ray dashboard on the same machine or the lease's network.
@@ -117,15 +120,27 @@ impl Gateway {
         })
     }
 
-    /// Accepts connections until the listener fails; each is served on its own task.
+    /// Accepts connections for as long as the worker runs; each is served on its own task, at
+    /// most [`MAX_CONNECTIONS`] at once. A failed accept (out of file descriptors under a flood
+    /// of idle connections) is logged and retried: the gateway must outlive whoever floods it.
     pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         loop {
-            let (conn, peer) = listener.accept().await?;
+            let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };
+            let (conn, peer) = match listener.accept().await {
+                Ok(c) => c,
+                Err(e) => {
+                    warn!("the gateway could not accept a connection: {e}; retrying");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
             let g = self.clone();
             tokio::spawn(async move {
                 if let Err(e) = g.handle(conn).await {
                     debug!("gateway connection from {peer}: {e}");
                 }
+                drop(slot);
             });
         }
     }

@@ -34,6 +34,7 @@ pub async fn head_endpoint(
     oracles: &[String],
     head: &Pubkey,
     head_worker: &Pubkey,
+    lease: &Pubkey,
 ) -> Result<String, JoinError> {
     let mut whys = vec![];
     for o in oracles {
@@ -42,7 +43,7 @@ pub async fn head_endpoint(
             o.trim_end_matches('/'),
             io_sdk::worker::paths::device_heartbeat(&head.to_string())
         );
-        match fetch_endpoint(http, &url, head, head_worker).await {
+        match fetch_endpoint(http, &url, head, head_worker, lease).await {
             Ok(e) => return Ok(e),
             Err(w) => whys.push(w),
         }
@@ -55,13 +56,14 @@ async fn fetch_endpoint(
     url: &str,
     head: &Pubkey,
     head_worker: &Pubkey,
+    lease: &Pubkey,
 ) -> Result<String, String> {
     let resp = http.get(url).send().await.map_err(|e| format!("{url}: {e}"))?;
     if !resp.status().is_success() {
         return Err(format!("{url} answered {}", resp.status()));
     }
     let signed: Signed = resp.json().await.map_err(|e| format!("{url}: not a signed envelope: {e}"))?;
-    io_sdk::worker::cluster::endpoint_of(&signed, head, head_worker).map_err(|e| format!("{url}: {e}"))
+    io_sdk::worker::cluster::endpoint_of(&signed, head, head_worker, lease).map_err(|e| format!("{url}: {e}"))
 }
 
 /// A signed join of `device` to `head`'s cluster of `lease`.

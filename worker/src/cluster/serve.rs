@@ -76,12 +76,18 @@ pub async fn serve(run: LeaseRun, mut stop: oneshot::Receiver<()>) -> anyhow::Re
             _ = &mut stop => break,
             o = serve_once(&run, &mut node) => o,
         };
-        // The node is stopped before the next try: its ports and temp dir are reused.
-        if let Some(n) = node.take() {
-            stop_node(n).await?;
-        }
         // A node that served before it died starts its backoff afresh.
         let served = run.shared.report().is_some_and(|r| r.state == ClusterState::Serving);
+        // Not serving from here on, whatever the stop below does (a failed stop must not leave
+        // the device reported, and paid, as serving).
+        run.set(ClusterState::Failed, Some("the Ray node stopped; restarting it".into()));
+        // The node is stopped before the next try: its ports and temp dir are reused. A stop
+        // that fails is said and retried with the next try, never the end of the lease's task.
+        if let Some(n) = node.take() {
+            if let Err(e) = stop_node(n).await {
+                warn!("lease {}: stopping the failed Ray node: {e:#}", run.lease.lease);
+            }
+        }
         failures = if served { 1 } else { failures.saturating_add(1) };
         let why = match outcome {
             Failure::RayMissing(why) => {
@@ -221,10 +227,13 @@ async fn join_head(run: &LeaseRun) -> JoinGrant {
     let began = std::time::Instant::now();
     let mut last_logged = String::new();
     loop {
-        let result = match join::head_endpoint(w.http(), &run.settings.oracles, &head, &head_worker).await {
-            Ok(endpoint) => ask(run, &endpoint, &head).await,
-            Err(e) => Err(e),
-        };
+        let result =
+            match join::head_endpoint(w.http(), &run.settings.oracles, &head, &head_worker, &lease.lease)
+                .await
+            {
+                Ok(endpoint) => ask(run, &endpoint, &head).await,
+                Err(e) => Err(e),
+            };
         let e = match result {
             Ok(grant) => return grant,
             Err(e) => e,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// The head device's gateway URL, from the first node whose copy of its heartbeat verifies and
 /// names one; an error listing what every node answered otherwise.
-pub async fn endpoint(ctx: &Ctx, nodes: &[String], device: &Pubkey) -> Result<String> {
+pub async fn endpoint(ctx: &Ctx, nodes: &[String], device: &Pubkey, lease: &Pubkey) -> Result<String> {
     let d: io_staking::Device =
         ctx.c.account(device).await?.ok_or_else(|| anyhow!("no device at {device} (the lease's head)"))?;
     let key = io_sdk::worker::bound_worker(&d);
@@ -21,7 +21,7 @@ pub async fn endpoint(ctx: &Ctx, nodes: &[String], device: &Pubkey) -> Result<St
         .build()?;
     let mut why = vec![];
     for node in nodes {
-        match from_node(&http, node, device, &key).await {
+        match from_node(&http, node, device, &key, lease).await {
             Ok(url) => return Ok(url),
             Err(e) => why.push(format!("{node}: {e}")),
         }
@@ -39,6 +39,7 @@ async fn from_node(
     node: &str,
     device: &Pubkey,
     key: &Pubkey,
+    lease: &Pubkey,
 ) -> Result<String, String> {
     let url = format!("{node}{}", paths::device_heartbeat(&device.to_string()));
     let resp = http.get(&url).send().await.map_err(|e| format!("no answer ({e})"))?;
@@ -48,5 +49,5 @@ async fn from_node(
         return Err(format!("HTTP {status}: {}", super::refusal_text(&text)));
     }
     let signed: Signed = serde_json::from_str(&text).map_err(|e| format!("not a signed heartbeat: {e}"))?;
-    io_sdk::worker::cluster::endpoint_of(&signed, device, key)
+    io_sdk::worker::cluster::endpoint_of(&signed, device, key, lease)
 }

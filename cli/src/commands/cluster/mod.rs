@@ -113,7 +113,7 @@ pub async fn target(ctx: &Ctx, lease: &str, oracle: &[String], endpoint: Option<
         )?,
         None => {
             let nodes = crate::commands::verify::gather::node_urls(ctx, oracle)?;
-            discover::endpoint(ctx, &nodes, &head).await?
+            discover::endpoint(ctx, &nodes, &head, &address).await?
         }
     };
     let genesis = ctx.c.rpc.get_genesis_hash().await.map_err(|e| ctx.c.error(&e))?.to_string();

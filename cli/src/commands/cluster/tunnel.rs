@@ -98,6 +98,10 @@ async fn forward(mut conn: TcpStream, target: &Target, upstream: &str, count: &A
         Ok(h) => h,
         Err(why) => return refuse(&mut conn, 400, "Bad Request", "bad_request", &why).await,
     };
+    let port = conn.local_addr()?.port();
+    if let Err(why) = local_caller(&head, port) {
+        return refuse(&mut conn, 403, "Forbidden", "not_local", &why).await;
+    }
     head.set(ACCESS_HEADER, &target.access_header());
     head.set("Host", upstream);
     head.one_per_connection();
@@ -117,6 +121,25 @@ async fn forward(mut conn: TcpStream, target: &Target, upstream: &str, count: &A
     Ok(())
 }
 
+/// The tunnel signs with the renter's wallet for whoever reaches it, so it serves only the
+/// renter's own tools: a request must name this address as its Host, and a browser's request
+/// must come from a page of the same address. A web page elsewhere (DNS rebinding, a
+/// cross-site request) is refused before anything is signed.
+pub fn local_caller(head: &RequestHead, port: u16) -> Result<(), String> {
+    let ours = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    let host = head.header("host").unwrap_or("");
+    if !ours.iter().any(|o| o.eq_ignore_ascii_case(host)) {
+        return Err(format!("the tunnel serves requests for {} only, not Host {host:?}", ours[0]));
+    }
+    if let Some(origin) = head.header("origin") {
+        let local = ours.iter().any(|o| origin.eq_ignore_ascii_case(&format!("http://{o}")));
+        if !local {
+            return Err(format!("requests from web pages at {origin} are refused"));
+        }
+    }
+    Ok(())
+}
+
 async fn refuse(conn: &mut TcpStream, status: u16, reason: &str, code: &str, message: &str) -> Result<()> {
     conn.write_all(&json_response(status, reason, &error_body(code, message))).await?;
     Ok(())
@@ -125,6 +148,22 @@ async fn refuse(conn: &mut TcpStream, status: u16, reason: &str, code: &str, mes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_renters_own_tools_are_signed_for() {
+        let head = |extra: &str| {
+            RequestHead::parse(format!("GET /api/jobs/ HTTP/1.1\r\n{extra}\r\n").as_bytes()).unwrap()
+        };
+        assert_eq!(local_caller(&head("Host: 127.0.0.1:8265\r\n"), 8265), Ok(()));
+        assert_eq!(
+            local_caller(&head("Host: localhost:8265\r\nOrigin: http://localhost:8265\r\n"), 8265),
+            Ok(())
+        );
+        assert!(local_caller(&head("Host: evil.example:8265\r\n"), 8265).unwrap_err().contains("not Host"));
+        assert!(local_caller(&head(""), 8265).is_err(), "no Host");
+        let page = head("Host: 127.0.0.1:8265\r\nOrigin: https://evil.example\r\n");
+        assert!(local_caller(&page, 8265).unwrap_err().contains("web pages at https://evil.example"));
+    }
 
     #[test]
     fn gateway_authorities() {

@@ -38,16 +38,24 @@ pub fn ray_venv_from(var: impl Fn(&str) -> Option<std::path::PathBuf>) -> std::p
     cache.join("io-compute").join(format!("ray-{RAY_VERSION}"))
 }
 
-/// The gateway a device's heartbeat names, once the heartbeat is that device's own, signed by its
-/// bound worker key (`key`, read on chain): what a renter's CLI and a joining worker trust, so
-/// an oracle node serving the heartbeat can withhold the address but never change it.
-pub fn endpoint_of(signed: &Signed, device: &Pubkey, key: &Pubkey) -> Result<String, String> {
+/// The gateway a device's heartbeat names for `lease`, once the heartbeat is that device's own,
+/// signed by its bound worker key (`key`, read on chain), and says it serves `lease`: what a
+/// renter's CLI and a joining worker trust, so an oracle node serving the heartbeat can withhold
+/// the address but never change it, nor pass off one from before the lease.
+pub fn endpoint_of(signed: &Signed, device: &Pubkey, key: &Pubkey, lease: &Pubkey) -> Result<String, String> {
     let (signer, hb) = signed.open::<super::Heartbeat>(Kind::Heartbeat).map_err(|e| e.to_string())?;
     if signer != *key {
         return Err(format!("the heartbeat is signed by {signer}, not by the device's worker key {key}"));
     }
     if hb.device != device.to_string() {
         return Err(format!("the heartbeat is device {}'s, not {device}'s", hb.device));
+    }
+    if hb.serving_lease.as_deref() != Some(lease.to_string().as_str()) {
+        return Err(format!(
+            "the device's last heartbeat says it serves {}, not lease {lease} (its worker sees a new lease within \
+             seconds: try again)",
+            hb.serving_lease.as_deref().unwrap_or("no lease")
+        ));
     }
     hb.endpoint
         .ok_or_else(|| "the device's worker runs without a cluster gateway (--no-clusters)".to_string())
