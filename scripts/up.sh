@@ -8,7 +8,7 @@
 #     .localnet/oracle-<i>.toml` (settings written by the bootstrap);
 #   - one simulated worker per demo device (`io-worker run --simulate`, its key in
 #     .localnet/workers/<operator>-<n>/), each on its own loopback address 127.0.0.6<k> (its
-#     cluster gateway on port 7960 there, its Ray ports from 34000 + 200·k): a lease's workers
+#     cluster gateway on port 7960 there, its Ray ports from 21000 + 200·k, below the kernel's ephemeral ports): a lease's workers
 #     form a Ray cluster for its renter (the demo's cluster lease over two devices among them),
 #     with the pinned Ray that `io-worker ray install` puts in ~/.cache/io-compute;
 #   - the web app (app/dist, built by `make app`) on 127.0.0.1:5173 (APP_PORT), served by
@@ -81,7 +81,7 @@ for dir in $(jq -r '.operators[].devices[].worker_state_dir' "$state/manifest.js
     ip=127.0.0.$((60 + k))
     IO_WORKER_LOG=${IO_WORKER_LOG:-io_worker=info,warn} \
         "$bin"/io-worker --url "$rpc" --state-dir "$dir" run --simulate --oracle "$urls" \
-        --gateway "$ip:7960" --cluster-ip "$ip" --ray-ports $((34000 + 200 * k)) --ray-object-store-mb 256 \
+        --gateway "$ip:7960" --cluster-ip "$ip" --ray-ports $((21000 + 200 * k)) --ray-object-store-mb 256 \
         --lease-poll-secs 1 >"$logs/worker-$(basename "$dir").log" 2>&1 &
     pids+=($!)
     k=$((k + 1))

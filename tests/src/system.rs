@@ -43,13 +43,15 @@ pub struct Options {
 /// The loopback address of the `k`-th clustered device's worker (its gateway and Ray node): one
 /// address per device, as if each were its own machine.
 pub fn cluster_ip(k: usize) -> String {
-    format!("127.0.0.{}", 60 + k)
+    format!("127.0.0.{}", 70 + k)
 }
 
-/// The first port of the `k`-th clustered worker's Ray block (Ray binds some ports on every
-/// interface, so blocks must differ across the whole host).
+/// The first port of the `k`-th clustered worker's Ray block. Ray binds some ports on every
+/// interface, so blocks must differ across the whole host (these are clear of `make up`'s,
+/// 21000 + 200·k, so the tests run beside it), and they lie below the kernel's ephemeral range
+/// (32768–60999), where any outgoing connection could take one and stop Ray from starting.
 pub fn ray_ports(k: usize) -> u16 {
-    34_000 + 200 * u16::try_from(k).unwrap_or(0)
+    24_000 + 200 * u16::try_from(k).unwrap_or(0)
 }
 
 struct Procs {

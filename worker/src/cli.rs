@@ -173,6 +173,17 @@ fn cluster_settings(
         bail!("--lease-poll-secs must be a number of seconds in [0.1, 3600], got {poll}");
     }
     crate::cluster::ports::PortBlock::new(a.ray_ports).context("--ray-ports")?;
+    let span = u32::from(crate::cluster::ports::BLOCK_SPAN);
+    if let Some((lo, hi)) = ephemeral_ports() {
+        let (first, last) = (u32::from(a.ray_ports), u32::from(a.ray_ports) + span - 1);
+        if first <= hi && lo <= last {
+            tracing::warn!(
+                "--ray-ports {first}-{last} overlaps the kernel's ephemeral ports ({lo}-{hi}): any outgoing \
+                 connection may take one of them and keep Ray from starting; choose a base below {}",
+                lo.saturating_sub(span)
+            );
+        }
+    }
     let object_store_bytes =
         a.ray_object_store_mb.checked_mul(1024 * 1024).filter(|b| *b >= 80 * 1024 * 1024).ok_or_else(
             || anyhow::anyhow!("--ray-object-store-mb must be at least 80 (Ray's minimum is 75 MiB)"),
@@ -201,6 +212,13 @@ fn cluster_settings(
         resources,
         oracles: oracles.to_vec(),
     }))
+}
+
+/// The kernel's range of ports for outgoing connections (`ip_local_port_range`), when readable.
+fn ephemeral_ports() -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
+    let mut it = text.split_whitespace().map(|v| v.parse::<u32>().ok());
+    Some((it.next()??, it.next()??))
 }
 
 /// Entry point of the binary: runs the command, prints an error in plain words and exits 1.
