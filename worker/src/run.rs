@@ -172,6 +172,11 @@ impl Worker {
         }
     }
 
+    /// How many oracle nodes accepted a heartbeat of this run so far.
+    pub fn nodes_reached(&self) -> usize {
+        lock(&self.nodes).iter().filter(|n| n.last_ok_ms.is_some()).count()
+    }
+
     fn node_seen(&self, url: &str, result: Result<(), String>, failures: u32) {
         let mut nodes = lock(&self.nodes);
         let i = match nodes.iter().position(|n| n.url == url) {
@@ -343,6 +348,7 @@ fn expire_stale(w: &Worker) {
 async fn node_loop(w: Arc<Worker>, url: String, s: Settings) {
     let mut failures = 0u32;
     loop {
+        let sent = lease_state(&w);
         let hb = w.heartbeat();
         match w.post::<Signed, HeartbeatReply>(&url, paths::HEARTBEAT, &hb).await {
             Ok(reply) => {
@@ -362,7 +368,7 @@ async fn node_loop(w: Arc<Worker>, url: String, s: Settings) {
                     tokio::spawn(on_reveal(w.clone(), url.clone(), r));
                 }
                 resend_commitments(&w, &url);
-                tokio::time::sleep(s.heartbeat).await;
+                wait_or_change(&w, s.heartbeat, sent).await;
             }
             Err(e) => {
                 failures = failures.saturating_add(1);
@@ -374,6 +380,29 @@ async fn node_loop(w: Arc<Worker>, url: String, s: Settings) {
                 w.node_seen(&url, Err(e), failures);
                 tokio::time::sleep(delay).await;
             }
+        }
+    }
+}
+
+/// What a node must hear at once when it changes: the lease served and how its cluster stands.
+type LeaseState = (Option<String>, Option<io_sdk::worker::cluster::ClusterReport>);
+
+fn lease_state(w: &Worker) -> LeaseState {
+    (lock(&w.serving_lease).clone(), w.cluster.as_ref().and_then(|c| c.report()))
+}
+
+/// Sleeps until the next heartbeat is due, or until the lease or its cluster's state changes:
+/// every node then hears of it within a moment of the others, so they all date the change alike
+/// (each node's lease seconds end or resume at the heartbeat that told it; heartbeats a whole
+/// interval apart across nodes would put the nodes' usage beyond the report's tolerance of one
+/// another on a fast local clock).
+async fn wait_or_change(w: &Worker, every: Duration, before: LeaseState) {
+    const LOOK: Duration = Duration::from_millis(200);
+    let until = tokio::time::Instant::now() + every;
+    while tokio::time::Instant::now() < until {
+        tokio::time::sleep(LOOK.min(until.saturating_duration_since(tokio::time::Instant::now()))).await;
+        if lease_state(w) != before {
+            return;
         }
     }
 }

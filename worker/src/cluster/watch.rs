@@ -67,7 +67,19 @@ pub async fn start(w: Arc<Worker>, shared: Arc<Shared>, settings: Settings) -> R
     Ok(Watcher { stop, task })
 }
 
+/// How long the watcher waits, at most, for every oracle node to accept a first heartbeat.
+const FIRST_CONTACT: Duration = Duration::from_secs(15);
+
 async fn watch(w: Arc<Worker>, shared: Arc<Shared>, settings: Settings, mut stop: oneshot::Receiver<()>) {
+    // A Ray node's start takes the machine's CPUs for seconds. The oracle nodes date the device's
+    // first live moment by its first heartbeat each receives, and must agree on it within the
+    // report's tolerance (a fraction of a second of wall time on a local network's fast clock):
+    // so the first heartbeats go out before any Ray starts.
+    let began = std::time::Instant::now();
+    while w.nodes_reached() < settings.oracles.len() && began.elapsed() < FIRST_CONTACT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let mut active: Option<Active> = None;
     let mut last_error = String::new();
     loop {
