@@ -5,6 +5,9 @@
 //! joins are granted only to the lease's devices signed by their worker keys.
 //!
 //! Addresses: 127.0.0.41–.49, ports 32000–32999 (this test's share of the host).
+mod common;
+
+use common::send_raw;
 use ed25519_dalek::SigningKey;
 use io_sdk::{
     worker::{
@@ -128,17 +131,6 @@ async fn gateway(addr: &str, shared: Arc<Shared>, device: Pubkey) {
     tokio::spawn(g.serve(l));
 }
 
-/// Sends `request` and reads the whole reply: (status, body).
-async fn send(addr: &str, request: &str) -> (u16, String) {
-    let mut c = TcpStream::connect(addr).await.unwrap();
-    c.write_all(request.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    tokio::time::timeout(Duration::from_secs(10), c.read_to_string(&mut out)).await.unwrap().unwrap();
-    let status = out.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
-}
-
 fn get(path: &str, access: Option<&str>) -> String {
     let h = access.map(|a| format!("{ACCESS_HEADER}: {a}\r\n")).unwrap_or_default();
     format!("GET {path} HTTP/1.1\r\nHost: x\r\n{h}Connection: keep-alive\r\nAuthorization: Bearer renters-guess\r\n\r\n")
@@ -162,7 +154,7 @@ async fn only_the_renters_fresh_signed_request_reaches_ray() {
     gateway(gw, shared.clone(), w.head).await;
 
     let ok = signed(&w, &w.renter.0, &w.lease, 1);
-    let (status, body) = send(gw, &get("/api/jobs/?x=1", Some(&ok))).await;
+    let (status, body) = send_raw(gw, &get("/api/jobs/?x=1", Some(&ok))).await;
     assert_eq!((status, body.as_str()), (200, "from-ray"));
     {
         let seen = up.seen.lock().unwrap();
@@ -185,7 +177,7 @@ async fn only_the_renters_fresh_signed_request_reaches_ray() {
         (Some("not json"), 401, "malformed_access"),
     ];
     for (access, want_status, want_code) in cases {
-        let (status, body) = send(gw, &get("/api/jobs/", access)).await;
+        let (status, body) = send_raw(gw, &get("/api/jobs/", access)).await;
         assert_eq!((status, code(&body).as_str()), (want_status, want_code), "{body}");
     }
     assert_eq!(up.seen.lock().unwrap().len(), 1, "a refused request reached the upstream");
@@ -193,7 +185,8 @@ async fn only_the_renters_fresh_signed_request_reaches_ray() {
     assert_eq!(shared.refused.load(Ordering::Relaxed), 5);
 
     // The renter's cluster view, answered by the gateway itself.
-    let (status, body) = send(gw, &get(paths::CLUSTER, Some(&signed(&w, &w.renter.0, &w.lease, 4)))).await;
+    let (status, body) =
+        send_raw(gw, &get(paths::CLUSTER, Some(&signed(&w, &w.renter.0, &w.lease, 4)))).await;
     assert_eq!(status, 200, "{body}");
     let view: ClusterView = serde_json::from_str(&body).unwrap();
     assert_eq!(
@@ -201,7 +194,7 @@ async fn only_the_renters_fresh_signed_request_reaches_ray() {
         (w.lease.to_string(), w.head.to_string(), ClusterState::Serving)
     );
     assert_eq!(view.nodes.len(), 1);
-    let (status, body) = send(gw, &get(paths::CLUSTER, None)).await;
+    let (status, body) = send_raw(gw, &get(paths::CLUSTER, None)).await;
     assert_eq!((status, code(&body).as_str()), (401, "missing_access"));
     assert_eq!(up.seen.lock().unwrap().len(), 1);
 }
@@ -257,10 +250,10 @@ async fn joins_go_to_the_leases_devices_once_the_head_is_ready() {
     gateway(gw, shared.clone(), w.head).await;
 
     // While the head starts: 503, and the joining worker asks again.
-    let (status, body) = send(gw, &join_request(&join_of(&w, &w.other, &w.other_worker.0, 1))).await;
+    let (status, body) = send_raw(gw, &join_request(&join_of(&w, &w.other, &w.other_worker.0, 1))).await;
     assert_eq!((status, code(&body).as_str()), (503, "starting"), "{body}");
     // So does a renter request (checked first: its nonce is spent).
-    let (status, body) = send(gw, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 1)))).await;
+    let (status, body) = send_raw(gw, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 1)))).await;
     assert_eq!((status, code(&body).as_str()), (503, "starting"), "{body}");
 
     shared.update(&w.lease, |c| c.set_state(ClusterState::Serving, None, io_worker::now_ms()));
@@ -270,18 +263,18 @@ async fn joins_go_to_the_leases_devices_once_the_head_is_ready() {
         (join_of(&w, &w.other, &key(11).0, 3), 403, "wrong_signer"),
     ];
     for (j, want_status, want_code) in cases {
-        let (status, body) = send(gw, &join_request(&j)).await;
+        let (status, body) = send_raw(gw, &join_request(&j)).await;
         assert_eq!((status, code(&body).as_str()), (want_status, want_code), "{body}");
     }
     let good = join_of(&w, &w.other, &w.other_worker.0, 4);
-    let (status, body) = send(gw, &join_request(&good)).await;
+    let (status, body) = send_raw(gw, &join_request(&good)).await;
     assert_eq!(status, 200, "{body}");
     let grant: JoinGrant = serde_json::from_str(&body).unwrap();
     assert_eq!(grant.gcs, "127.0.0.41:32979");
     assert_eq!(grant.token, TOKEN);
     assert_eq!(grant.dashboard.as_deref(), Some(ray));
     // The same signed join again is a replay.
-    let (status, body) = send(gw, &join_request(&good)).await;
+    let (status, body) = send_raw(gw, &join_request(&good)).await;
     assert_eq!((status, code(&body).as_str()), (403, "replayed"), "{body}");
     assert!(up.seen.lock().unwrap().is_empty(), "a join or a refusal reached Ray");
 }
@@ -292,7 +285,7 @@ async fn a_device_that_heads_no_lease_has_no_cluster() {
     let w = world();
     let shared = Arc::new(Shared::new(None));
     gateway(gw, shared.clone(), w.head).await;
-    let (status, body) = send(gw, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 1)))).await;
+    let (status, body) = send_raw(gw, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 1)))).await;
     assert_eq!((status, code(&body).as_str()), (404, "no_cluster"));
     assert!(body.contains("serves no lease"), "{body}");
 
@@ -301,7 +294,7 @@ async fn a_device_that_heads_no_lease_has_no_cluster() {
     let mut node = lease_cluster(&w, ClusterState::Serving, "127.0.0.42:32039");
     node.role = Role::Node;
     gateway(gw2, Arc::new(Shared::new(Some(node))), w.other).await;
-    let (status, body) = send(gw2, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 2)))).await;
+    let (status, body) = send_raw(gw2, &get("/api/jobs/", Some(&signed(&w, &w.renter.0, &w.lease, 2)))).await;
     assert_eq!((status, code(&body).as_str()), (404, "no_cluster"));
     assert!(body.contains(&w.head.to_string()), "{body}");
 }
