@@ -144,18 +144,13 @@ impl Chain {
         let now = self.chain_time().await?;
         Ok(leases
             .into_iter()
-            .filter(|(_, l)| {
-                l.status == LeaseStatus::Open
-                    && now < l.end_ts
-                    && l.devices.iter().any(|d| d.device == *device)
-            })
+            .filter(|(_, l)| serves_now(l, now) && l.devices.iter().any(|d| d.device == *device))
             // Two serving leases of one device cannot both be open on chain; the newest wins if so.
             .max_by_key(|(_, l)| l.start_ts)
             .map(|(address, l)| ServedLease {
                 address,
                 renter: l.renter,
                 devices: l.devices.iter().map(|d| d.device).collect(),
-                start_ts: l.start_ts,
             }))
     }
 
@@ -183,7 +178,7 @@ impl Chain {
         for (address, lease) in leases {
             let Some(d) = lease.devices.iter().find(|d| d.device == *device) else { continue };
             out.count += 1;
-            if lease.status == LeaseStatus::Open && now < lease.end_ts {
+            if serves_now(&lease, now) {
                 out.serving = Some(address);
             }
             let currency =
@@ -228,8 +223,12 @@ pub struct ServedLease {
     pub renter: Pubkey,
     /// In the lease's order: the first heads the cluster.
     pub devices: Vec<Pubkey>,
-    /// Chain seconds.
-    pub start_ts: i64,
+}
+
+/// Whether a lease is served at chain time `now`: open and its paid time not over (a lease whose
+/// deposit ran out is past its end).
+fn serves_now(lease: &Lease, now: i64) -> bool {
+    lease.status == LeaseStatus::Open && now < lease.end_ts
 }
 
 /// What io_escrow's leases say about one device.
