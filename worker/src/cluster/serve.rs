@@ -78,16 +78,6 @@ pub async fn serve(run: LeaseRun, mut stop: oneshot::Receiver<()>) -> anyhow::Re
         };
         // A node that served before it died starts its backoff afresh.
         let served = run.shared.report().is_some_and(|r| r.state == ClusterState::Serving);
-        // Not serving from here on, whatever the stop below does (a failed stop must not leave
-        // the device reported, and paid, as serving).
-        run.set(ClusterState::Failed, Some("the Ray node stopped; restarting it".into()));
-        // The node is stopped before the next try: its ports and temp dir are reused. A stop
-        // that fails is said and retried with the next try, never the end of the lease's task.
-        if let Some(n) = node.take() {
-            if let Err(e) = stop_node(n).await {
-                warn!("lease {}: stopping the failed Ray node: {e:#}", run.lease.lease);
-            }
-        }
         failures = if served { 1 } else { failures.saturating_add(1) };
         let why = match outcome {
             Failure::RayMissing(why) => {
@@ -102,7 +92,16 @@ pub async fn serve(run: LeaseRun, mut stop: oneshot::Receiver<()>) -> anyhow::Re
                 why
             }
         };
+        // Not serving from here on, whatever the stop below does (a failed stop must not leave
+        // the device reported, and paid, as serving).
         run.set(ClusterState::Failed, Some(why));
+        // The node is stopped before the next try: its ports and temp dir are reused. A stop
+        // that fails is said and retried with the next try, never the end of the lease's task.
+        if let Some(n) = node.take() {
+            if let Err(e) = stop_node(n).await {
+                warn!("lease {}: stopping the failed Ray node: {e:#}", run.lease.lease);
+            }
+        }
         let delay = crate::run::backoff(RESTART_BASE, RESTART_MAX, failures);
         tokio::select! {
             _ = &mut stop => break,
