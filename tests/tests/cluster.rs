@@ -12,7 +12,7 @@
 //!    to jobs accepted is measured.
 use anchor_lang::prelude::Pubkey;
 use io_e2e::{cluster_ip, Options, System};
-use io_sdk::worker::cluster::{self, ACCESS_HEADER};
+use io_sdk::worker::cluster::{self, node_dir, ACCESS_HEADER, NODE_MARK};
 use serde_json::Value;
 use std::{
     path::{Path, PathBuf},
@@ -83,14 +83,14 @@ struct RayProcess {
 /// The host's live Ray processes whose working directory belongs to `lease` (its first 8
 /// characters).
 fn ray_processes(lease: &str) -> Vec<RayProcess> {
-    let prefix = format!("IO_RAY_NODE=/tmp/io-ray/{}-", &lease[..8]);
+    let prefix = format!("{NODE_MARK}={}", node_dir(lease, "").display());
     let mut out = vec![];
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(env) = std::fs::read(e.path().join("environ")) else { continue };
         let vars: Vec<String> =
             env.split(|b| *b == 0).map(|v| String::from_utf8_lossy(v).into_owned()).collect();
         let Some(dir) =
-            vars.iter().find(|v| v.starts_with(&prefix)).map(|v| v["IO_RAY_NODE=".len()..].to_string())
+            vars.iter().find(|v| v.starts_with(&prefix)).map(|v| v[NODE_MARK.len() + 1..].to_string())
         else {
             continue;
         };
@@ -285,13 +285,13 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     );
 
     // 3. A worker killed mid-lease is not paid for the time it was gone.
-    let node_dir = format!("/tmp/io-ray/{}-{}", &demo.lease[..8], &node[..8]);
-    assert!(ray_processes(&demo.lease).iter().any(|p| p.node_dir == node_dir), "the node's Ray runs");
+    let killed_dir = node_dir(&demo.lease, &node).display().to_string();
+    assert!(ray_processes(&demo.lease).iter().any(|p| p.node_dir == killed_dir), "the node's Ray runs");
     let t0 = s.chain_now().await.unwrap();
     s.kill_worker(&node);
     s.wait("the killed worker's Ray node to go with it", Duration::from_secs(20), || async {
         let left: Vec<RayProcess> =
-            ray_processes(&demo.lease).into_iter().filter(|p| p.node_dir == node_dir).collect();
+            ray_processes(&demo.lease).into_iter().filter(|p| p.node_dir == killed_dir).collect();
         if left.is_empty() {
             Ok(Some(()))
         } else {
@@ -331,7 +331,7 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
 
     // 4. Closing stops the cluster; the next renter gets a fresh one.
     let dirs: Vec<String> =
-        [&head, &node].iter().map(|d| format!("/tmp/io-ray/{}-{}", &demo.lease[..8], &d[..8])).collect();
+        [&head, &node].iter().map(|d| node_dir(&demo.lease, d).display().to_string()).collect();
     assert!(dirs.iter().all(|d| Path::new(d).is_dir()), "each node works in {dirs:?}");
     let (code, _, err) =
         s.io(Some(s.wallet_keypair("renter")), &["lease", "close", &demo.lease]).await.unwrap();

@@ -29,7 +29,7 @@ use std::{
 pub const MAX_TEMP_DIR: usize = 35;
 /// The environment variable marking every process of a node (Ray passes the environment down to
 /// its workers and job drivers): how [`processes_of`] finds a node's processes.
-pub const NODE_MARK: &str = "IO_RAY_NODE";
+pub use io_sdk::worker::cluster::NODE_MARK;
 
 /// The node's part in the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,15 +74,9 @@ pub struct NodeSpec {
     pub env: Vec<(String, String)>,
 }
 
-/// The short temp dir of `lease`'s node on `device`: `/tmp/io-ray/<lease 8>-<device 8>`.
+/// The short temp dir of `lease`'s node on `device` ([`io_sdk::worker::cluster::node_dir`]).
 pub fn temp_dir_for(lease: &str, device: &str) -> PathBuf {
-    PathBuf::from(format!("/tmp/io-ray/{}-{}", short8(lease), short8(device)))
-}
-
-/// The first 8 alphanumeric characters of an address: enough to tell leases and devices apart on
-/// one machine, short enough for Ray's socket paths.
-fn short8(s: &str) -> String {
-    s.chars().filter(char::is_ascii_alphanumeric).take(8).collect()
+    io_sdk::worker::cluster::node_dir(lease, device)
 }
 
 /// The child (`unshare`) and whether it was reaped. The pid is signalled only while the child
@@ -569,8 +563,10 @@ pub fn processes_of(temp_dir: &Path) -> Vec<u32> {
 /// `/tmp/io-ray` (a worker killed with its lease's node: the kernel ended the node, nobody wiped
 /// its files), skipping any that a live process still uses. Returns what was removed.
 pub fn sweep_stale(device: &str) -> Vec<PathBuf> {
-    let suffix = format!("-{}", short8(device));
-    let root = temp_dir_for("x", device).parent().map(Path::to_path_buf).unwrap_or_default();
+    // With no lease, the name is just `-<device 8>`: the end of every dir of this device.
+    let mine = temp_dir_for("", device);
+    let suffix = mine.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let root = mine.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut removed = vec![];
     for entry in fs::read_dir(&root).into_iter().flatten().flatten() {
         let path = entry.path();

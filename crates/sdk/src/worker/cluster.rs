@@ -61,6 +61,19 @@ pub fn endpoint_of(signed: &Signed, device: &Pubkey, key: &Pubkey, lease: &Pubke
         .ok_or_else(|| "the device's worker runs without a cluster gateway (--no-clusters)".to_string())
 }
 
+/// The environment variable every process of a lease's Ray node carries, set to the node's
+/// working directory ([`node_dir`]): how the worker (and anyone on the machine) finds all of a
+/// node's processes, job drivers in their own sessions included.
+pub const NODE_MARK: &str = "IO_RAY_NODE";
+
+/// The working directory (Ray's `--temp-dir`) of `lease`'s node on `device`:
+/// `/tmp/io-ray/<lease 8>-<device 8>`, the first 8 alphanumeric characters of each address. Short:
+/// Ray's socket paths under it must stay within 107 bytes.
+pub fn node_dir(lease: &str, device: &str) -> std::path::PathBuf {
+    let short = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).take(8).collect::<String>();
+    std::path::PathBuf::from(format!("/tmp/io-ray/{}-{}", short(lease), short(device)))
+}
+
 /// The header carrying a renter's signed [`LeaseAccess`] (the compact JSON of its [`Signed`]
 /// envelope).
 pub const ACCESS_HEADER: &str = "x-io-lease-access";
