@@ -212,6 +212,17 @@ impl System {
         system
             .wait("the indexer to answer", Duration::from_secs(60), || async { get_ok(&health).await })
             .await;
+        // A clustered worker binds its gateway only after checking its Ray install (an `import
+        // ray`, seconds on a loaded machine): tests start talking to it once it listens.
+        for gateway in system.gateways.values() {
+            let addr = gateway.trim_start_matches("http://").to_string();
+            system
+                .wait("a clustered worker's gateway to listen", Duration::from_secs(60), || async {
+                    tokio::net::TcpStream::connect(&addr).await.with_context(|| format!("connect {addr}"))?;
+                    Ok(Some(()))
+                })
+                .await;
+        }
         Ok(system)
     }
 

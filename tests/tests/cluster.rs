@@ -52,16 +52,22 @@ impl Signer {
     }
 }
 
-/// GET through the gateway: (status, JSON body).
-async fn get(url: &str, header: Option<&str>) -> (u16, Value) {
+/// GET through the gateway: (status, JSON body), or why no answer came (not listening yet, a
+/// timeout): waits retry on that.
+async fn try_get(url: &str, header: Option<&str>) -> anyhow::Result<(u16, Value)> {
     let mut req = reqwest::Client::new().get(url).timeout(Duration::from_secs(20));
     if let Some(h) = header {
         req = req.header(ACCESS_HEADER, h);
     }
-    let r = req.send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let r = req.send().await.map_err(|e| anyhow::anyhow!("GET {url}: {e}"))?;
     let status = r.status().as_u16();
     let text = r.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+}
+
+/// [`try_get`] where the gateway must answer.
+async fn get(url: &str, header: Option<&str>) -> (u16, Value) {
+    try_get(url, header).await.unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// The running worker's view of its lease's cluster (`cluster` in `run.json`, what `io-worker
@@ -114,7 +120,7 @@ fn pids(ps: &[RayProcess]) -> Vec<String> {
 async fn wait_serving(s: &System, gateway: &str, signer: &Signer, nodes: usize, timeout: Duration) -> Value {
     let url = format!("{gateway}{}", cluster::paths::CLUSTER);
     s.wait("the lease's cluster to serve with every node alive", timeout, || async {
-        let (status, v) = get(&url, Some(&signer.header())).await;
+        let (status, v) = try_get(&url, Some(&signer.header())).await?;
         let alive = v["nodes"].as_array().map_or(0, |n| n.iter().filter(|n| n["alive"] == true).count());
         if status == 200 && v["state"] == "serving" && alive >= nodes {
             Ok(Some(v))
@@ -364,7 +370,7 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     let alice = Signer { genesis, secret: secret(&s, "alice"), lease: pk(&lease), head: pk(&head) };
     let accepting = Instant::now();
     s.wait("the new lease's cluster to accept jobs", Duration::from_secs(180), || async {
-        let (status, v) = get(&jobs_url, Some(&alice.header())).await;
+        let (status, v) = try_get(&jobs_url, Some(&alice.header())).await?;
         if status == 200 {
             Ok(Some(v))
         } else {
