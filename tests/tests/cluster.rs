@@ -158,7 +158,7 @@ async fn connect(s: &System, wallet: &str, lease: &str) -> Tunnel {
         .arg(&s.net.manifest_path)
         .args(["--keypair", s.wallet_keypair(wallet), "lease", "connect", lease, "--port", "0"])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
         .kill_on_drop(true)
         .spawn()
         .expect("start io lease connect");
@@ -173,6 +173,9 @@ async fn connect(s: &System, wallet: &str, lease: &str) -> Tunnel {
     })
     .await
     .expect("io lease connect listens within 60 s");
+    // Its stdout closed here, as by a script that reads the address and goes on (`| head -2`):
+    // the tunnel must keep serving (the job below goes through it).
+    drop(lines);
     Tunnel { _child: child, address }
 }
 

@@ -152,23 +152,28 @@ pub async fn connect(
     let address = format!("http://{}", listener.local_addr()?);
     let alive = view.nodes.iter().filter(|n| n.alive).count();
     let state = serde_json::to_value(view.state)?.as_str().unwrap_or("?").to_string();
-    if ctx.json {
-        println!(
-            "{}",
+    let banner = if ctx.json {
+        format!(
+            "{}\n",
             serde_json::json!({"listening": address, "lease": target.lease.to_string(), "head": target.head.to_string(),
                 "endpoint": target.endpoint, "state": state, "nodes_alive": alive})
-        );
+        )
     } else {
-        println!(
-            "lease {}: cluster {state}, {alive} Ray node(s) alive, head device {} at {}",
+        format!(
+            "lease {}: cluster {state}, {alive} Ray node(s) alive, head device {} at {}\n\
+             listening on {address}  (Ctrl-C to close)\n\
+             \x20 ray job submit --address {address} --working-dir . -- python job.py\n\
+             \x20 ray job list --address {address}\n",
             target.lease, target.head, target.endpoint
-        );
-        println!("listening on {address}  (Ctrl-C to close)");
-        println!("  ray job submit --address {address} --working-dir . -- python job.py");
-        println!("  ray job list --address {address}");
+        )
+    };
+    // One write, and its failure ignored: a script that reads the address and then closes the
+    // pipe (`| head -2`) must not end the tunnel (println! would panic on the broken pipe).
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
     let lease_text = target.lease.to_string();
     let endpoint = target.endpoint.clone();
     let requests = tunnel::serve(listener, std::sync::Arc::new(target), async {

@@ -4,7 +4,7 @@
 //! so the per-request signature (fresh nonce) has to be added here. One request per connection
 //! (every request signed on its own); a WebSocket upgrade (`ray job logs -f`) stays open.
 use super::Target;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use io_sdk::worker::{
     cluster::ACCESS_HEADER,
     http_head::{error_body, head_end, json_response, RequestHead, MAX_HEAD},
@@ -56,17 +56,31 @@ pub async fn serve(
         tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => {
-                let (conn, _) = accepted.context("accept a connection")?;
+                // A failed accept (out of file descriptors) ends one connection, not the tunnel.
+                let conn = match accepted {
+                    Ok((conn, _)) => conn,
+                    Err(e) => {
+                        note(&format!("could not accept a connection: {e}; retrying"));
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
                 let (target, upstream, count) = (target.clone(), upstream.clone(), count.clone());
                 tokio::spawn(async move {
                     if let Err(e) = forward(conn, &target, &upstream, &count).await {
-                        eprintln!("io lease connect: a request failed: {e:#}");
+                        note(&format!("a request failed: {e:#}"));
                     }
                 });
             }
         }
     }
     Ok(count.load(Ordering::Relaxed))
+}
+
+/// A line on stderr for the user; a closed stderr must not end the tunnel (eprintln! panics).
+fn note(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "io lease connect: {line}");
 }
 
 /// One connection: its request head signed and sent on, then bytes both ways until either side
