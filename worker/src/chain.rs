@@ -1,7 +1,7 @@
 //! What the worker reads on chain: the cluster it is on, its device (the one whose record names
 //! this worker key), the oracle set that may challenge it, and its leases and earnings.
 use anyhow::{anyhow, bail, Context, Result};
-use io_escrow::{EscrowConfig, Lease, LeaseStatus};
+use io_escrow::{EscrowConfig, Lease, LeaseStatus, Offer};
 use io_oracle::OracleConfig;
 use io_sdk::{client::Client, worker, Pubkey};
 use io_staking::{Device, DeviceStatus};
@@ -138,20 +138,27 @@ impl Chain {
     /// The lease `device` serves now (open and not past its end), with what the cluster needs:
     /// its renter, its devices in order and its start. Lighter than [`Self::leases`] (no
     /// earnings), for the lease watcher's frequent polls.
+    ///
+    /// Reads two accounts, whatever the number of leases on chain: the device's offer (PDA
+    /// `["offer", device]`, which io_escrow points at the lease holding the device, and which is
+    /// never closed) and that lease.
     pub async fn serving_lease(&self, device: &Pubkey) -> Result<Option<ServedLease>> {
-        let leases: Vec<(Pubkey, Lease)> =
-            self.client.program_accounts::<Lease>(&io_escrow::ID, vec![]).await?;
+        let Some(offer) = self.client.account::<Offer>(&io_sdk::escrow::offer(device)).await? else {
+            return Ok(None);
+        };
+        if offer.lease == Pubkey::default() {
+            return Ok(None);
+        }
+        let Some(lease) = self.client.account::<Lease>(&offer.lease).await? else { return Ok(None) };
         let now = self.chain_time().await?;
-        Ok(leases
-            .into_iter()
-            .filter(|(_, l)| serves_now(l, now) && l.devices.iter().any(|d| d.device == *device))
-            // Two serving leases of one device cannot both be open on chain; the newest wins if so.
-            .max_by_key(|(_, l)| l.start_ts)
-            .map(|(address, l)| ServedLease {
-                address,
-                renter: l.renter,
-                devices: l.devices.iter().map(|d| d.device).collect(),
-            }))
+        // The offer names the device's newest lease; that lease must still list the device.
+        Ok((serves_now(&lease, now) && lease.devices.iter().any(|d| d.device == *device)).then(|| {
+            ServedLease {
+                address: offer.lease,
+                renter: lease.renter,
+                devices: lease.devices.iter().map(|d| d.device).collect(),
+            }
+        }))
     }
 
     /// The worker key each of `devices` binds on chain (what signs its join).
