@@ -345,16 +345,7 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     let (code, _, err) =
         s.io(Some(s.wallet_keypair("renter")), &["lease", "close", &demo.lease]).await.unwrap();
     assert_eq!(code, 0, "{err}");
-    s.wait("the closed lease's cluster to stop", Duration::from_secs(60), || async {
-        let left = ray_processes(&demo.lease);
-        let files: Vec<&String> = dirs.iter().filter(|d| Path::new(d).exists()).collect();
-        if left.is_empty() && files.is_empty() {
-            Ok(Some(()))
-        } else {
-            Err(anyhow::anyhow!("processes {:?}, dirs {files:?}", pids(&left)))
-        }
-    })
-    .await;
+    wait_stopped(&s, &demo.lease, &dirs).await;
     drop(tunnel);
     let (status, body) = get(&format!("{gateway}{}", cluster::paths::CLUSTER), Some(&renter.header())).await;
     assert_eq!((status, body["error"].as_str()), (404, Some("no_cluster")), "{body}");
@@ -397,6 +388,24 @@ async fn a_leased_cluster_serves_only_its_renter_and_stops_with_its_lease() {
     assert_eq!((status, body["error"].as_str()), (403, Some("not_renter")), "{body}");
     let (code, _, err) = s.io(Some(s.wallet_keypair("alice")), &["lease", "close", &lease]).await.unwrap();
     assert_eq!(code, 0, "{err}");
+    // Her cluster stops too (and the test leaves nothing in /tmp/io-ray).
+    let dirs: Vec<String> =
+        [&head, &node].iter().map(|d| node_dir(&lease, d).display().to_string()).collect();
+    wait_stopped(&s, &lease, &dirs).await;
+}
+
+/// Waits until `lease` has no Ray process on this host and none of its nodes' `dirs` is left.
+async fn wait_stopped(s: &System, lease: &str, dirs: &[String]) {
+    s.wait("the closed lease's cluster to stop", Duration::from_secs(60), || async {
+        let left = ray_processes(lease);
+        let files: Vec<&String> = dirs.iter().filter(|d| Path::new(d).exists()).collect();
+        if left.is_empty() && files.is_empty() {
+            Ok(Some(()))
+        } else {
+            Err(anyhow::anyhow!("processes {:?}, dirs {files:?}", pids(&left)))
+        }
+    })
+    .await;
 }
 
 fn renter_clone(r: &Signer) -> Signer {
