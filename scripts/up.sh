@@ -93,15 +93,15 @@ cluster_lease=$(jq -r '.demo.cluster.lease // "LEASE"' "$state/manifest.json")
 cat <<EOF
 up: ${#oracles[@]} oracle nodes (${urls}) and $(jq '[.operators[].devices[]] | length' "$state/manifest.json") workers started; logs in $logs/
 up: the chain's clock runs ${speed}× the wall: one oracle period per $((3600 / speed)) s. Watch it:
-      ./target/debug/io report                       the latest certified report (totals, leaves)
-      ./target/debug/io --keypair $state/keys/wallet-alice.json positions    rewards claimable
-      ./target/debug/io lease usage $(jq -r '.demo.lease // "LEASE"' "$state/manifest.json")   the demo lease's attested usage
-      ./target/debug/io device list                  devices: active, jailed
+      $bin/io report                       the latest certified report (totals, leaves)
+      $bin/io --keypair $state/keys/wallet-alice.json positions    rewards claimable
+      $bin/io lease usage $(jq -r '.demo.lease // "LEASE"' "$state/manifest.json")   the demo lease's attested usage
+      $bin/io device list                  devices: active, jailed
       curl -s http://127.0.0.1:7901/v1/status        a node's view; tail -f $logs/oracle-1.log
 up: the demo's Ray cluster (lease $cluster_lease, two devices) for its renter:
-      ./target/debug/io --keypair $renter_key lease connect $cluster_lease
+      $bin/io --keypair $renter_key lease connect $cluster_lease
       $ray_bin job submit --address http://127.0.0.1:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'
-      ./target/debug/io --keypair $renter_key lease jobs $cluster_lease --logs
+      $bin/io --keypair $renter_key lease jobs $cluster_lease --logs
 $app_line
 EOF
 # Any one ending (an error, a busy port) ends all.
