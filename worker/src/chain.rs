@@ -136,7 +136,7 @@ impl Chain {
     }
 
     /// The lease `device` serves now (open and not past its end), with what the cluster needs:
-    /// its renter, its devices in order and its start. Lighter than [`Self::leases`] (no
+    /// its renter and its devices in order. Lighter than [`Self::leases`] (no
     /// earnings), for the lease watcher's frequent polls.
     ///
     /// Reads two accounts, whatever the number of leases on chain: the device's offer (PDA
