@@ -481,6 +481,19 @@ async fn lease_cluster(net: &Net) {
 async fn challenges_and_restart(net: &Net) {
     let (honest, cheat) = (register(net).await, register(net).await);
     let (node, url) = start_node(net, "challenges", |_| {}).await;
+    // Each device's challenge is due at its own random time in the first half of a period (up to
+    // 30 wall s apart at 60×) and must be committed within its 10 s deadline: the scenario runs
+    // both at once, so it starts once both are due, well before the period ends.
+    loop {
+        let now = node.clock.now();
+        let p = period_of(now);
+        let c = &node.observe.challenges;
+        let due = c.due_at(&honest.address, p).max(c.due_at(&cheat.address, p));
+        if now >= due && now <= period_bounds(p).1 - 20 * 60 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     let ((h_signed, h_req, h_c), (_, c_req, c_c)) =
         tokio::join!(await_challenge(net, &url, &honest), await_challenge(net, &url, &cheat));
