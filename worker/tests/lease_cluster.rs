@@ -241,7 +241,7 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
     assert!(g < d + Duration::from_millis(50), "the gateway adds {:?}", g.saturating_sub(d));
 
     // A node whose Ray dies reports Failed with the reason, then joins again by itself.
-    let node_dir = node::temp_dir_for(&lease.to_string(), &node_dev.to_string());
+    let node_dir = io_sdk::worker::cluster::node_dir(&lease.to_string(), &node_dev.to_string());
     let pids = node::processes_of(&node_dir);
     assert!(!pids.is_empty());
     for pid in pids {
@@ -272,8 +272,8 @@ async fn a_two_device_lease_forms_one_cluster_reached_only_through_the_gateway()
 
     // The lease ends: every process gone, every file wiped.
     let dirs = [
-        node::temp_dir_for(&lease.to_string(), &head_dev.to_string()),
-        node::temp_dir_for(&lease.to_string(), &node_dev.to_string()),
+        io_sdk::worker::cluster::node_dir(&lease.to_string(), &head_dev.to_string()),
+        io_sdk::worker::cluster::node_dir(&lease.to_string(), &node_dev.to_string()),
     ];
     let stopping = Instant::now();
     node_stop.send(()).unwrap();

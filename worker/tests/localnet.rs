@@ -703,7 +703,7 @@ async fn a_lease_becomes_a_cluster_until_it_is_closed() {
         .await
         .unwrap();
     let dirs: Vec<PathBuf> =
-        devices.iter().map(|d| node::temp_dir_for(&demo.lease, &d.to_string())).collect();
+        devices.iter().map(|d| io_sdk::worker::cluster::node_dir(&demo.lease, &d.to_string())).collect();
     let until = Instant::now() + Duration::from_secs(30);
     loop {
         let reports: Vec<_> =

@@ -12,7 +12,9 @@ use super::{
     ray::{tail, RayInstall},
 };
 use anyhow::{anyhow, bail, Context, Result};
-use io_sdk::worker::cluster::{device_resource, NodeView};
+// Every process of a node carries NODE_MARK=<its temp dir> (Ray passes the environment down to
+// its workers and job drivers): how `processes_of` finds a node's processes.
+use io_sdk::worker::cluster::{device_resource, node_dir, NodeView, NODE_MARK};
 use serde::Deserialize;
 use std::{
     fs::{self, File},
@@ -27,10 +29,6 @@ use std::{
 /// Longest `--temp-dir`: Ray's unix socket paths (≤ 107 bytes) are the temp dir plus about 70
 /// characters of session directory and socket name.
 pub const MAX_TEMP_DIR: usize = 35;
-/// The environment variable marking every process of a node (Ray passes the environment down to
-/// its workers and job drivers): how [`processes_of`] finds a node's processes.
-pub use io_sdk::worker::cluster::NODE_MARK;
-
 /// The node's part in the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeRole {
@@ -61,7 +59,7 @@ pub struct NodeSpec {
     /// `--node-ip-address`: the device's cluster address. The head's dashboard binds it only.
     pub ip: String,
     pub ports: PortBlock,
-    /// The node's own `--temp-dir` (at most [`MAX_TEMP_DIR`] characters; see [`temp_dir_for`]).
+    /// The node's own `--temp-dir` (at most [`MAX_TEMP_DIR`] characters; see [`node_dir`]).
     /// Wiped before the start and after the stop; the node's log is `<temp_dir>.log` beside it.
     pub temp_dir: PathBuf,
     /// The lease's Ray token (`RAY_AUTH_TOKEN`): every node of the cluster needs the same one.
@@ -72,11 +70,6 @@ pub struct NodeSpec {
     /// `RAY_health_check_period_ms`). The worker's own environment is not passed on, only
     /// PATH, HOME and the locale.
     pub env: Vec<(String, String)>,
-}
-
-/// The short temp dir of `lease`'s node on `device` ([`io_sdk::worker::cluster::node_dir`]).
-pub fn temp_dir_for(lease: &str, device: &str) -> PathBuf {
-    io_sdk::worker::cluster::node_dir(lease, device)
 }
 
 /// The child (`unshare`) and whether it was reaped. The pid is signalled only while the child
@@ -123,7 +116,7 @@ impl RayNode {
         let dir_len = spec.temp_dir.as_os_str().len();
         if dir_len > MAX_TEMP_DIR || !spec.temp_dir.is_absolute() {
             bail!(
-                "Ray temp dir {} must be absolute and at most {MAX_TEMP_DIR} characters (Ray's socket paths must stay under 108 bytes): use temp_dir_for(lease, device)",
+                "Ray temp dir {} must be absolute and at most {MAX_TEMP_DIR} characters (Ray's socket paths must stay under 108 bytes): use io_sdk::worker::cluster::node_dir(lease, device)",
                 spec.temp_dir.display()
             );
         }
@@ -564,7 +557,7 @@ pub fn processes_of(temp_dir: &Path) -> Vec<u32> {
 /// its files), skipping any that a live process still uses. Returns what was removed.
 pub fn sweep_stale(device: &str) -> Vec<PathBuf> {
     // With no lease, the name is just `-<device 8>`: the end of every dir of this device.
-    let mine = temp_dir_for("", device);
+    let mine = node_dir("", device);
     let suffix = mine.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
     let root = mine.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut removed = vec![];
@@ -667,7 +660,7 @@ mod tests {
     fn a_crashed_runs_files_are_swept_and_only_this_devices() {
         let device = format!("Sweep{}", std::process::id());
         let other = format!("Other{}", std::process::id());
-        let (mine, theirs) = (temp_dir_for("LeaseAAAA", &device), temp_dir_for("LeaseAAAA", &other));
+        let (mine, theirs) = (node_dir("LeaseAAAA", &device), node_dir("LeaseAAAA", &other));
         for d in [&mine, &theirs] {
             fs::create_dir_all(d.join("session_1")).unwrap();
             fs::write(d.with_extension("log"), "ray said").unwrap();
@@ -683,12 +676,12 @@ mod tests {
     #[test]
     fn temp_dirs_are_short_enough_for_any_lease_and_device() {
         let lease = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
-        let d = temp_dir_for(lease, "HN7cABqLq46Es1jh92dQQisAq662SmxELLLsHHe4YWrH");
+        let d = node_dir(lease, "HN7cABqLq46Es1jh92dQQisAq662SmxELLLsHHe4YWrH");
         assert_eq!(d, PathBuf::from("/tmp/io-ray/9xQeWvG8-HN7cABqL"));
         assert!(d.as_os_str().len() <= MAX_TEMP_DIR);
         assert_eq!(log_path(&d), PathBuf::from("/tmp/io-ray/9xQeWvG8-HN7cABqL.log"));
         // Path separators in names do not escape the directory.
-        assert_eq!(temp_dir_for("../..", "a/b"), PathBuf::from("/tmp/io-ray/-ab"));
+        assert_eq!(node_dir("../..", "a/b"), PathBuf::from("/tmp/io-ray/-ab"));
     }
 
     #[test]

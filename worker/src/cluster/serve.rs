@@ -50,7 +50,7 @@ impl LeaseRun {
             role,
             ip: self.settings.cluster_ip.to_string(),
             ports: PortBlock::new(self.settings.ray_ports)?,
-            temp_dir: node::temp_dir_for(&self.lease.lease.to_string(), &me),
+            temp_dir: io_sdk::worker::cluster::node_dir(&self.lease.lease.to_string(), &me),
             token: token.to_string(),
             resources: NodeResources {
                 cpus: r.cpus,
